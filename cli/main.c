@@ -1,0 +1,41 @@
+/* skypeconnect: check gateway configuration, run gateways against a trunk. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: skypeconnect check FILE...\n"
+            "       skypeconnect run --gateway FILE [--gateway FILE...] [--bind ADDR]\n"
+            "                        [--tls-dir DIR [--tls-verify]] [--json] [--log LEVEL]\n"
+            "       skypeconnect --version\n"
+            "\n"
+            "check  validates FreeSWITCH gateway XML and prints every error and warning\n"
+            "       with file and line; exits 1 when there are errors.\n"
+            "run    registers every gateway and prints each state change (one JSON object\n"
+            "       per line with --json). Commands on standard input: status, register GW,\n"
+            "       unregister GW, quit. SIGINT and SIGTERM unregister, then exit.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return CLI_EXIT_CONFIG;
+    }
+    if (!strcmp(argv[1], "check")) return cli_check(argc - 2, argv + 2);
+    if (!strcmp(argv[1], "run")) return cli_run(argc - 2, argv + 2);
+    if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+        printf("skypeconnect %s\n", sc_version());
+        return CLI_EXIT_OK;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return CLI_EXIT_OK;
+    }
+    fprintf(stderr, "skypeconnect: unknown command '%s'\n\n", argv[1]);
+    usage(stderr);
+    return CLI_EXIT_CONFIG;
+}

@@ -1,0 +1,283 @@
+/* skypeconnect run: register gateways and report what happens.
+ *
+ * The session delivers events into a queue (SC_DISPATCH_QUEUE); this thread
+ * waits with poll() on that queue's descriptor, standard input and a signal
+ * pipe, so output lines, commands and signals never race. */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <fcntl.h>
+
+#include "cli.h"
+
+#define STOP_TIMEOUT_MS 5000
+
+typedef struct run_opts {
+    char **gateway_files;
+    int ngateway_files;
+    const char *bind;
+    const char *tls_dir;
+    bool tls_verify;
+    bool json;
+} run_opts;
+
+static int signal_pipe[2] = { -1, -1 };
+
+static void on_signal(int sig)
+{
+    char c = (char)sig;
+    int saved = errno;
+    if (write(signal_pipe[1], &c, 1) < 0) { /* pipe full: a stop is pending anyway */ }
+    errno = saved;
+}
+
+static int parse_log_level(const char *v)
+{
+    if (!strcmp(v, "error")) return SC_LOG_ERROR;
+    if (!strcmp(v, "warning")) return SC_LOG_WARNING;
+    if (!strcmp(v, "info")) return SC_LOG_INFO;
+    if (!strcmp(v, "debug")) return SC_LOG_DEBUG;
+    return -1;
+}
+
+static int parse_args(int argc, char **argv, run_opts *o)
+{
+    o->gateway_files = calloc((size_t)argc + 1, sizeof(char *));
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        bool has_value = i + 1 < argc;
+        if (!strcmp(a, "--json")) {
+            o->json = true;
+        } else if (!strcmp(a, "--tls-verify")) {
+            o->tls_verify = true;
+        } else if (!strcmp(a, "--gateway") && has_value) {
+            o->gateway_files[o->ngateway_files++] = argv[++i];
+        } else if (!strcmp(a, "--bind") && has_value) {
+            o->bind = argv[++i];
+        } else if (!strcmp(a, "--tls-dir") && has_value) {
+            o->tls_dir = argv[++i];
+        } else if (!strcmp(a, "--log") && has_value) {
+            int level = parse_log_level(argv[++i]);
+            if (level < 0) {
+                fprintf(stderr, "skypeconnect run: --log: '%s' is not error, warning, info or debug\n", argv[i]);
+                return -1;
+            }
+            sc_set_log_cb(NULL, level, NULL, NULL);
+        } else {
+            fprintf(stderr, "skypeconnect run: %s '%s'\n",
+                    a[0] == '-' && !has_value ? "missing value for" : "unknown argument", a);
+            return -1;
+        }
+    }
+    if (o->ngateway_files == 0) {
+        fprintf(stderr, "skypeconnect run: at least one --gateway FILE is needed\n");
+        return -1;
+    }
+    return 0;
+}
+
+static void print_event(const run_opts *o, const sc_event *ev)
+{
+    char *line = o->json ? sc_event_to_json(ev) : sc_event_to_text(ev);
+    if (line) cli_print_line(line);
+    sc_free(line);
+}
+
+/* Prints every waiting event; returns true once the session said it stopped. */
+static bool drain_events(sc_session *s, const run_opts *o, int wait_ms)
+{
+    sc_event *ev;
+    bool stopped = false;
+    while ((ev = sc_session_next_event(s, wait_ms))) {
+        print_event(o, ev);
+        if (sc_event_type_of(ev) == SC_EVENT_SESSION_STOPPED) stopped = true;
+        sc_event_free(ev);
+        wait_ms = 0;
+    }
+    return stopped;
+}
+
+static void print_started(sc_session *s, const run_opts *o)
+{
+    char line[256];
+    int udp = sc_session_local_port(s, "udp");
+    int tcp = sc_session_local_port(s, "tcp");
+    int tls = o->tls_dir ? sc_session_local_port(s, "tls") : 0;
+    const char *bind = o->bind ? o->bind : "127.0.0.1";
+    char host[128];
+    /* the host part of --bind, without port */
+    if (bind[0] == '[') {
+        const char *end = strchr(bind, ']');
+        snprintf(host, sizeof host, "%.*s", end ? (int)(end - bind - 1) : 0, bind + 1);
+    } else {
+        snprintf(host, sizeof host, "%.*s", (int)strcspn(bind, ":"), bind);
+    }
+    if (o->json) {
+        char tls_text[16] = "null";
+        if (tls > 0) snprintf(tls_text, sizeof tls_text, "%d", tls);
+        snprintf(line, sizeof line,
+                 "{\"event\":\"started\",\"bind\":\"%s\",\"udp_port\":%d,\"tcp_port\":%d,\"tls_port\":%s}",
+                 host, udp, tcp, tls_text);
+    } else if (tls > 0) {
+        snprintf(line, sizeof line, "started on %s: udp and tcp port %d, tls port %d", host, udp, tls);
+    } else {
+        snprintf(line, sizeof line, "started on %s: udp and tcp port %d", host, udp);
+    }
+    cli_print_line(line);
+}
+
+static void print_status(sc_session *s)
+{
+    int n = sc_session_gateway_count(s);
+    for (int i = 0; i < n; i++) {
+        char *name = sc_session_gateway_name_at(s, i);
+        char *json = name ? sc_session_gateway_json(s, name) : NULL;
+        if (json) cli_print_line(json);
+        sc_free(json);
+        sc_free(name);
+    }
+}
+
+static void command_error(const run_opts *o, const char *command, int rc)
+{
+    if (o->json) {
+        char *msg = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&msg, &len);
+        const char *p;
+        fprintf(f, "{\"event\":\"error\",\"command\":\"");
+        for (p = command; *p; p++) fprintf(f, (*p == '"' || *p == '\\') ? "\\%c" : "%c", *p);
+        fprintf(f, "\",\"code\":\"%s\",\"message\":\"", sc_status_name(rc));
+        for (p = sc_last_error(); *p; p++) fprintf(f, (*p == '"' || *p == '\\') ? "\\%c" : "%c", *p);
+        fprintf(f, "\"}");
+        fclose(f);
+        cli_print_line(msg);
+        free(msg);
+    } else {
+        fprintf(stderr, "%s: %s\n", command, sc_last_error());
+    }
+}
+
+/* Runs one command line; returns true when it asks to quit. */
+static bool run_command(sc_session *s, const run_opts *o, char *line)
+{
+    char *cmd = strtok(line, " \t\r\n");
+    char *arg = strtok(NULL, " \t\r\n");
+    int rc = SC_OK;
+    if (!cmd) return false;
+    if (!strcmp(cmd, "quit") || !strcmp(cmd, "exit")) return true;
+    if (!strcmp(cmd, "status")) {
+        print_status(s);
+    } else if (!strcmp(cmd, "register") && arg) {
+        rc = sc_session_gateway_register(s, arg);
+    } else if (!strcmp(cmd, "unregister") && arg) {
+        rc = sc_session_gateway_unregister(s, arg);
+    } else {
+        fprintf(stderr, "unknown command '%s' (status, register GW, unregister GW, quit)\n", cmd);
+        return false;
+    }
+    if (rc) command_error(o, cmd, rc);
+    return false;
+}
+
+static int start_session(sc_session *s, const run_opts *o, const sc_config *cfg)
+{
+    int rc = sc_session_set_dispatch(s, SC_DISPATCH_QUEUE);
+    if (!rc && o->bind) rc = sc_session_set_bind(s, o->bind);
+    if (!rc && o->tls_dir) rc = sc_session_set_tls(s, o->tls_dir, o->tls_verify);
+    if (!rc) rc = sc_session_add_config(s, cfg);
+    if (!rc) rc = sc_session_start(s);
+    if (rc) fprintf(stderr, "skypeconnect run: %s\n", sc_last_error());
+    return rc;
+}
+
+/* The poll loop: events, commands, signals. Returns when asked to quit. */
+static void serve(sc_session *s, const run_opts *o)
+{
+    char buf[4096];
+    size_t used = 0;
+    bool stdin_open = true;
+    for (;;) {
+        struct pollfd fds[3] = {
+            { sc_session_event_fd(s), POLLIN, 0 },
+            { signal_pipe[0], POLLIN, 0 },
+            { stdin_open ? STDIN_FILENO : -1, POLLIN, 0 },
+        };
+        if (poll(fds, 3, 1000) < 0 && errno != EINTR) break;
+        drain_events(s, o, 0);
+        if (fds[1].revents & POLLIN) return;
+        if (fds[2].revents & (POLLIN | POLLHUP)) {
+            ssize_t n = read(STDIN_FILENO, buf + used, sizeof buf - 1 - used);
+            char *nl;
+            if (n <= 0) {
+                /* End of input is not a quit: a daemonised run has no stdin. */
+                stdin_open = false;
+                continue;
+            }
+            used += (size_t)n;
+            buf[used] = '\0';
+            while ((nl = strchr(buf, '\n'))) {
+                *nl = '\0';
+                if (run_command(s, o, buf)) return;
+                used -= (size_t)(nl + 1 - buf);
+                memmove(buf, nl + 1, used + 1);
+            }
+            if (used == sizeof buf - 1) used = 0;  /* an absurd line: drop it */
+        }
+    }
+}
+
+int cli_run(int argc, char **argv)
+{
+    run_opts o = { 0 };
+    sc_config *cfg = NULL;
+    sc_session *s = NULL;
+    int status = CLI_EXIT_OK;
+
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    if (parse_args(argc, argv, &o) < 0) {
+        free(o.gateway_files);
+        return CLI_EXIT_CONFIG;
+    }
+    cfg = sc_config_new();
+    if (cli_load_gateways(cfg, o.gateway_files, o.ngateway_files, stderr) > 0) {
+        fprintf(stderr, "skypeconnect run: configuration has errors; nothing started\n");
+        status = CLI_EXIT_CONFIG;
+        goto out;
+    }
+    if (sc_config_gateway_count(cfg) == 0) {
+        fprintf(stderr, "skypeconnect run: no gateway in the configuration\n");
+        status = CLI_EXIT_CONFIG;
+        goto out;
+    }
+    if (pipe2(signal_pipe, O_CLOEXEC | O_NONBLOCK) < 0) {
+        perror("skypeconnect run: pipe");
+        status = CLI_EXIT_FAILED;
+        goto out;
+    }
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    signal(SIGPIPE, SIG_IGN);
+
+    s = sc_session_new();
+    if (!s || start_session(s, &o, cfg)) {
+        status = CLI_EXIT_CONFIG;
+        goto out;
+    }
+    print_started(s, &o);
+    serve(s, &o);
+    if (sc_session_stop(s, STOP_TIMEOUT_MS) != SC_OK)
+        fprintf(stderr, "skypeconnect run: %s\n", sc_last_error());
+    while (!drain_events(s, &o, 200)) {
+        if (!sc_session_is_running(s) && !drain_events(s, &o, 200)) break;
+    }
+out:
+    sc_session_free(s);
+    sc_config_free(cfg);
+    free(o.gateway_files);
+    return status;
+}

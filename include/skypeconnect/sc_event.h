@@ -1,0 +1,113 @@
+/**
+ * @file sc_event.h
+ * @brief Events a session reports: gateway state changes (more kinds come with calls).
+ *
+ * An ::sc_event is read-only. In a callback it is borrowed for the duration of
+ * the call; from sc_session_next_event() it is the caller's, freed with
+ * sc_event_free(). Getters on the wrong kind of event return 0, -1 or "".
+ */
+#ifndef SKYPECONNECT_SC_EVENT_H
+#define SKYPECONNECT_SC_EVENT_H
+
+#include "sc_common.h"
+
+SC_BEGIN_DECLS
+
+/** One event. Opaque. */
+typedef struct sc_event sc_event;
+
+/** Kinds of events. */
+typedef enum sc_event_type {
+    SC_EVENT_GATEWAY_STATE = 1,   /**< A gateway changed registration state or UP/DOWN status. */
+    SC_EVENT_GATEWAY_REMOVED = 2, /**< A gateway was removed from the session. */
+    SC_EVENT_SESSION_STOPPED = 3  /**< The session finished stopping; the last event it sends. */
+} sc_event_type;
+
+/** Registration states, with FreeSWITCH's names and meanings. */
+typedef enum sc_reg_state {
+    SC_REG_UNREGED = 0,    /**< Not registered; a REGISTER is about to be sent. */
+    SC_REG_TRYING = 1,     /**< A REGISTER is in flight. */
+    SC_REG_REGISTER = 2,   /**< The registrar accepted; becoming REGED. */
+    SC_REG_REGED = 3,      /**< Registered; refreshed before it lapses. */
+    SC_REG_UNREGISTER = 4, /**< An un-REGISTER is in flight. */
+    SC_REG_FAILED = 5,     /**< The attempt failed (see the reason). */
+    SC_REG_FAIL_WAIT = 6,  /**< Waiting to retry (see next_retry). */
+    SC_REG_EXPIRED = 7,    /**< The registration lapsed without a refresh. */
+    SC_REG_NOREG = 8,      /**< Not registering (register=false: IP authentication). */
+    SC_REG_DOWN = 9,       /**< Unregistered on request; nothing more is sent. */
+    SC_REG_TIMEOUT = 10    /**< No answer within timeout-seconds. */
+} sc_reg_state;
+
+/** A gateway's usability for calls, as FreeSWITCH's gateway status. */
+typedef enum sc_gw_status {
+    SC_GW_DOWN = 0,
+    SC_GW_UP = 1
+} sc_gw_status;
+
+/** Why a state was entered: the class of the failure behind it, if any. */
+typedef enum sc_reason {
+    SC_REASON_NONE = 0,     /**< Not a failure. */
+    SC_REASON_AUTH = 1,     /**< Credentials rejected (403, repeated 401/407, no usable challenge). */
+    SC_REASON_TIMEOUT = 2,  /**< No answer (408, our timeout-seconds). */
+    SC_REASON_NETWORK = 3,  /**< The transport failed (connection refused or reset, unreachable). */
+    SC_REASON_DNS = 4,      /**< The registrar's name did not resolve. */
+    SC_REASON_TLS = 5,      /**< The TLS handshake or certificate check failed. */
+    SC_REASON_SERVER = 6,   /**< The registrar refused for another reason (4xx/5xx/6xx). */
+    SC_REASON_CONFIG = 7,   /**< Our configuration cannot work (e.g. bad proxy URI). */
+    SC_REASON_REQUEST = 8   /**< Requested by the application (register/unregister/stop). */
+} sc_reason;
+
+/** "UNREGED", "TRYING", ... (FreeSWITCH's spelling); "UNKNOWN" out of range. */
+SC_API const char *sc_reg_state_name(int state);
+/** "UP" or "DOWN". */
+SC_API const char *sc_gw_status_name(int status);
+/** "none", "auth", "timeout", "network", "dns", "tls", "server", "config", "request". */
+SC_API const char *sc_reason_name(int reason);
+
+/** The event's ::sc_event_type. */
+SC_API int sc_event_type_of(const sc_event *ev);
+/** Name of the event type as used in JSON: "gateway_state", "gateway_status", ... */
+SC_API const char *sc_event_type_name(int type);
+/** The gateway the event is about, or "". */
+SC_API const char *sc_event_gateway(const sc_event *ev);
+/** New registration state (::sc_reg_state), or -1. */
+SC_API int sc_event_state(const sc_event *ev);
+/** Previous registration state (::sc_reg_state), or -1. */
+SC_API int sc_event_prev_state(const sc_event *ev);
+/** Gateway status after the event (::sc_gw_status). */
+SC_API int sc_event_status(const sc_event *ev);
+/** SIP status code behind the event (0 when none; 408 for our own timeouts). */
+SC_API int sc_event_sip_code(const sc_event *ev);
+/** SIP reason phrase behind the event, or "". */
+SC_API const char *sc_event_phrase(const sc_event *ev);
+/** ::sc_reason class behind the event. */
+SC_API int sc_event_reason(const sc_event *ev);
+/** Lifetime granted by the registrar in seconds (REGED), else 0. */
+SC_API int sc_event_expires(const sc_event *ev);
+/** Seconds until the next retry or refresh is sent, or -1 when none is planned. */
+SC_API int sc_event_next_retry(const sc_event *ev);
+/** Consecutive failures so far (0 after a success). */
+SC_API int sc_event_failures(const sc_event *ev);
+/** Wall-clock time of the event, microseconds since the Unix epoch. */
+SC_API long long sc_event_time_us(const sc_event *ev);
+
+/**
+ * The event as one line of JSON (no newline), e.g.
+ * {"event":"gateway_state","gateway":"skype","state":"REGED","prev":"TRYING","status":"UP",
+ *  "sip_code":200,"phrase":"OK","reason":"none","expires":3600,"next_retry":1785,"failures":0}
+ * Caller frees with sc_free(). NULL only on ::SC_ENOMEM or a NULL event.
+ */
+SC_API char *sc_event_to_json(const sc_event *ev);
+
+/** One readable line describing the event. Caller frees with sc_free(). */
+SC_API char *sc_event_to_text(const sc_event *ev);
+
+/** A copy of an event (free with sc_event_free()), or NULL. */
+SC_API sc_event *sc_event_copy(const sc_event *ev);
+
+/** Frees an event the caller owns. NULL is fine. */
+SC_API void sc_event_free(sc_event *ev);
+
+SC_END_DECLS
+
+#endif

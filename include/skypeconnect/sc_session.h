@@ -1,0 +1,183 @@
+/**
+ * @file sc_session.h
+ * @brief A session: one SIP stack, any number of gateways, and their events.
+ *
+ * Life cycle: sc_session_new(), options, sc_session_start(), gateways added
+ * and removed at any time, sc_session_stop() (un-REGISTERs every registered
+ * gateway and shuts the stack down), sc_session_free().
+ *
+ * Threads. Every function may be called from any thread. The SIP stack runs
+ * on the session's own thread, or, after sc_session_set_main_context(), on a
+ * GMainContext the application iterates. Events are delivered:
+ * - ::SC_DISPATCH_THREAD (default): the event callback runs on the stack's
+ *   thread (the session thread, or the thread iterating the application's
+ *   context), outside any Sofia-SIP callback. It may call any function of
+ *   this library, sc_session_stop() on its own session included; it must not
+ *   call sc_session_free() on its own session.
+ * - ::SC_DISPATCH_QUEUE: events wait in a queue until the application calls
+ *   sc_session_dispatch() (runs the callback on the caller's thread) or
+ *   sc_session_next_event() (hands the event over). sc_session_event_fd() is
+ *   readable while events wait, for any main loop. Python and Lua use this.
+ */
+#ifndef SKYPECONNECT_SC_SESSION_H
+#define SKYPECONNECT_SC_SESSION_H
+
+#include "sc_common.h"
+#include "sc_gateway.h"
+#include "sc_config.h"
+#include "sc_event.h"
+
+SC_BEGIN_DECLS
+
+/** A SIP session. Opaque. */
+typedef struct sc_session sc_session;
+
+/** How events reach the application (see the file comment). */
+typedef enum sc_dispatch_mode {
+    SC_DISPATCH_THREAD = 0,
+    SC_DISPATCH_QUEUE = 1
+} sc_dispatch_mode;
+
+/**
+ * Receives an event. @p ev is borrowed for the duration of the call
+ * (sc_event_copy() keeps it).
+ */
+typedef void (*sc_event_cb)(sc_session *session, const sc_event *ev, void *user);
+
+/** A new, stopped session, or NULL (::SC_ENOMEM). */
+SC_API sc_session *sc_session_new(void);
+
+/**
+ * Stops the session if needed (as sc_session_stop() with a 5 s bound), then
+ * frees it. Callback user data is destroyed. NULL is fine. Must not be called
+ * from the session's own event callback.
+ */
+SC_API void sc_session_free(sc_session *s);
+
+/**
+ * Local address for SIP, "HOST" or "HOST:PORT" ("[::1]:5070" for IPv6).
+ * Port 0 (the default) picks a free port; sc_session_local_port() tells which.
+ * Default "127.0.0.1:0". Before start only.
+ * @return ::SC_OK; ::SC_EPARSE for a malformed address; ::SC_ESTATE when started.
+ */
+SC_API int sc_session_set_bind(sc_session *s, const char *addr);
+
+/**
+ * Enables TLS: @p cert_dir holds agent.pem (certificate and key) and, to
+ * verify the registrar, cafile.pem. @p verify nonzero requires the peer's
+ * certificate to verify. Before start only.
+ */
+SC_API int sc_session_set_tls(sc_session *s, const char *cert_dir, int verify);
+
+/** Chooses event delivery (::sc_dispatch_mode). Before start only. */
+SC_API int sc_session_set_dispatch(sc_session *s, int mode);
+
+/**
+ * Runs the SIP stack on the application's GMainContext (passed as void* so
+ * that GLib stays out of this header) instead of the session's own thread.
+ * The application must iterate that context. Before start only.
+ */
+SC_API int sc_session_set_main_context(sc_session *s, void *gmain_context);
+
+/**
+ * Sets the event callback. cb = NULL clears it. The previous user data's
+ * destroy runs once no delivery uses it. On failure destroy(user) runs at once.
+ */
+SC_API int sc_session_set_event_cb(sc_session *s, sc_event_cb cb, void *user, sc_destroy_fn destroy);
+
+/**
+ * Starts the SIP stack and registers the gateways added so far.
+ * @return ::SC_OK; ::SC_ESTATE if started already or stopped; ::SC_EIO when
+ *         the address cannot be bound; ::SC_ESIP when Sofia-SIP fails.
+ */
+SC_API int sc_session_start(sc_session *s);
+
+/**
+ * Un-REGISTERs every registered gateway, waiting at most @p timeout_ms for the
+ * answers (answering a challenge to the un-REGISTER), then shuts the stack
+ * down. Safe from the event callback. Idempotent.
+ * @return ::SC_OK, or ::SC_ETIMEOUT when answers were still missing (the stack
+ *         is shut down all the same).
+ */
+SC_API int sc_session_stop(sc_session *s, int timeout_ms);
+
+/** Whether the session is started and not stopped (1 or 0). */
+SC_API int sc_session_is_running(sc_session *s);
+
+/**
+ * The local port in use for a transport ("udp", "tcp", "tls") after start.
+ * @return the port, or ::SC_ESTATE before start, ::SC_ENOTFOUND for a
+ *         transport not enabled.
+ */
+SC_API int sc_session_local_port(sc_session *s, const char *transport);
+
+/**
+ * Adds a gateway (copied) and, when the session runs, starts registering it
+ * (or marks it NOREG for register=false).
+ * @return ::SC_OK; ::SC_EEXISTS for a duplicate name; ::SC_ECONFIG when
+ *         sc_gateway_validate() fails; ::SC_ECLOSED when stopped.
+ */
+SC_API int sc_session_add_gateway(sc_session *s, const sc_gateway *gw);
+
+/** Adds every gateway of a configuration; stops at the first failure. */
+SC_API int sc_session_add_config(sc_session *s, const sc_config *cfg);
+
+/**
+ * Removes a gateway: un-REGISTERs it if registered (without waiting), then
+ * forgets it. An ::SC_EVENT_GATEWAY_REMOVED event follows.
+ */
+SC_API int sc_session_remove_gateway(sc_session *s, const char *name);
+
+/** Number of gateways in the session. */
+SC_API int sc_session_gateway_count(sc_session *s);
+
+/**
+ * Name of the i-th gateway, in the order added, copied into a new string
+ * (sc_free()); NULL past the end.
+ */
+SC_API char *sc_session_gateway_name_at(sc_session *s, int i);
+
+/** A gateway's ::sc_reg_state, or ::SC_ENOTFOUND. */
+SC_API int sc_session_gateway_state(sc_session *s, const char *name);
+
+/** A gateway's ::sc_gw_status, or ::SC_ENOTFOUND. */
+SC_API int sc_session_gateway_status(sc_session *s, const char *name);
+
+/**
+ * A gateway's full status as one JSON object (no newline):
+ * {"event":"gateway_status","gateway":…,"state":…,"status":…,"sip_code":…,"phrase":…,
+ *  "reason":…,"expires":…,"next_retry":…,"failures":…,"ping_ms":…,"contact":…,"registrar":…}.
+ * Caller frees with sc_free(); NULL with ::SC_ENOTFOUND.
+ */
+SC_API char *sc_session_gateway_json(sc_session *s, const char *name);
+
+/** Registers a gateway now (FreeSWITCH `sofia profile P register GW`): back to UNREGED, backoff reset. */
+SC_API int sc_session_gateway_register(sc_session *s, const char *name);
+
+/** Un-REGISTERs a gateway and leaves it DOWN (FreeSWITCH `unregister GW`). */
+SC_API int sc_session_gateway_unregister(sc_session *s, const char *name);
+
+/**
+ * ::SC_DISPATCH_QUEUE: runs the callback for waiting events on the calling
+ * thread, waiting up to @p timeout_ms (0: don't wait; -1: forever) for the
+ * first. @return the number of events dispatched (0 on timeout or
+ * interrupt), or a negative status.
+ */
+SC_API int sc_session_dispatch(sc_session *s, int timeout_ms);
+
+/**
+ * ::SC_DISPATCH_QUEUE: takes the next event, waiting up to @p timeout_ms.
+ * @return an event the caller frees with sc_event_free(), or NULL on timeout,
+ *         interrupt (sc_last_status() ::SC_OK) or error.
+ */
+SC_API sc_event *sc_session_next_event(sc_session *s, int timeout_ms);
+
+/** A file descriptor that is readable while events wait (::SC_DISPATCH_QUEUE). */
+SC_API int sc_session_event_fd(sc_session *s);
+
+/** Wakes a thread blocked in sc_session_dispatch() or sc_session_next_event(). */
+SC_API void sc_session_interrupt(sc_session *s);
+
+SC_END_DECLS
+
+#endif

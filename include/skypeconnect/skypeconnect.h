@@ -1,0 +1,16 @@
+/**
+ * @file skypeconnect.h
+ * @brief libskypeconnect: connect an application to a SIP trunk, the way
+ * FreeSWITCH's "Skype Connect" gateway does. Include only this header.
+ */
+#ifndef SKYPECONNECT_H
+#define SKYPECONNECT_H
+
+#include "sc_version.h"
+#include "sc_common.h"
+#include "sc_gateway.h"
+#include "sc_config.h"
+#include "sc_event.h"
+#include "sc_session.h"
+
+#endif

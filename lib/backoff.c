@@ -1,0 +1,50 @@
+/* Retry and refresh timing.
+ *
+ * FreeSWITCH waits retry-seconds x failures, without a cap; we double from
+ * retry-seconds up to a cap instead, add up to 10% jitter so that many
+ * gateways do not retry in step, honour Retry-After, and back off much
+ * longer when the password was refused (see ANCHORS.md, complaints 8 and 9). */
+#include "backoff.h"
+#include "skypeconnect/sc_event.h"
+
+static int doubled(int base, int failures, int cap)
+{
+    long long wait = base;
+    for (int i = 1; i < failures && wait < cap; i++) wait *= 2;
+    return wait > cap ? cap : (int)wait;
+}
+
+static int with_jitter(int wait, unsigned random)
+{
+    int spread = wait / 10;
+    return spread > 0 ? wait + (int)(random % (unsigned)(spread + 1)) : wait;
+}
+
+int sc_backoff_seconds(int base, int failures, int reason, int retry_after, unsigned random)
+{
+    if (base < 1) base = 1;
+    if (failures < 1) failures = 1;
+    if (retry_after > 0)
+        return with_jitter(retry_after > SC_BACKOFF_AUTH_CAP_S ? SC_BACKOFF_AUTH_CAP_S : retry_after, random);
+    if (reason == SC_REASON_AUTH) {
+        int start = base * 4 > SC_BACKOFF_AUTH_MIN_S ? base * 4 : SC_BACKOFF_AUTH_MIN_S;
+        return with_jitter(doubled(start, failures, SC_BACKOFF_AUTH_CAP_S), random);
+    }
+    return with_jitter(doubled(base, failures, base > SC_BACKOFF_CAP_S ? base : SC_BACKOFF_CAP_S), random);
+}
+
+int sc_refresh_seconds(int granted, unsigned random)
+{
+    int margin, spread;
+    if (granted <= 1) return 1;
+    if (granted <= 30) return granted / 2;
+    /* A tenth of the lifetime, at least 15 s (FreeSWITCH's margin) and at
+     * most 5 minutes, plus a spread of up to a twentieth (max 60 s). */
+    margin = granted / 10;
+    if (margin < 15) margin = 15;
+    if (margin > 300) margin = 300;
+    spread = granted / 20;
+    if (spread > 60) spread = 60;
+    margin += spread > 0 ? (int)(random % (unsigned)(spread + 1)) : 0;
+    return granted - margin > granted / 2 ? granted - margin : granted / 2;
+}

@@ -1,0 +1,272 @@
+/* A set of gateways and the diagnostics of loading them. The XML parsing
+ * itself is in config_xml.c. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <glib.h>
+
+#include "config_priv.h"
+#include "error_priv.h"
+#include "gateway_priv.h"
+
+/* Bigger than any gateway file anyone writes; stops a wrong path (a disk
+ * image, /dev/zero) from eating the memory. */
+#define SC_CONFIG_FILE_MAX (64u * 1024u * 1024u)
+
+/* ---------------------------------------------------------------------------
+ * Storage
+ * ------------------------------------------------------------------------- */
+
+static void free_diag(gpointer p)
+{
+    sc_diag *d = p;
+    g_free(d->file);
+    g_free(d->gateway);
+    g_free(d->param);
+    g_free(d->message);
+    g_free(d->text);
+    g_free(d);
+}
+
+static void free_entry(gpointer p)
+{
+    sc_config_entry *e = p;
+    sc_gateway_free(e->gw);
+    g_free(e->file);
+    g_free(e);
+}
+
+SC_API sc_config *sc_config_new(void)
+{
+    sc_config *cfg = g_new0(sc_config, 1);
+    cfg->entries = g_ptr_array_new_with_free_func(free_entry);
+    cfg->diags = g_ptr_array_new_with_free_func(free_diag);
+    sc_clear_error();
+    return cfg;
+}
+
+SC_API void sc_config_free(sc_config *cfg)
+{
+    if (!cfg) return;
+    g_ptr_array_free(cfg->entries, TRUE);
+    g_ptr_array_free(cfg->diags, TRUE);
+    g_free(cfg);
+}
+
+static char *format_diag(const sc_diag *d, bool param_in_message)
+{
+    GString *s = g_string_new(d->file);
+    if (d->line > 0) g_string_append_printf(s, ":%d", d->line);
+    if (d->line > 0 && d->column > 0) g_string_append_printf(s, ":%d", d->column);
+    g_string_append(s, d->severity == SC_DIAG_ERROR ? ": error: " : ": warning: ");
+    if (*d->gateway) g_string_append_printf(s, "gateway '%s': ", d->gateway);
+    if (*d->param && !param_in_message) g_string_append_printf(s, "param '%s': ", d->param);
+    g_string_append(s, d->message);
+    return g_string_free(s, FALSE);
+}
+
+void sc_config_add_diag(sc_config *cfg, int severity, const char *file, int line, int column,
+                        const char *gateway, const char *param, bool param_in_message,
+                        const char *message)
+{
+    sc_diag *d = g_new0(sc_diag, 1);
+    d->severity = severity;
+    d->file = g_strdup(file ? file : "");
+    d->line = line;
+    d->column = column;
+    d->gateway = g_strdup(gateway ? gateway : "");
+    d->param = g_strdup(param ? param : "");
+    d->message = g_strdup(message);
+    d->text = format_diag(d, param_in_message);
+    g_ptr_array_add(cfg->diags, d);
+}
+
+const sc_config_entry *sc_config_find_entry(const sc_config *cfg, const char *name)
+{
+    for (guint i = 0; i < cfg->entries->len; i++) {
+        const sc_config_entry *e = g_ptr_array_index(cfg->entries, i);
+        if (!strcmp(e->gw->name, name)) return e;
+    }
+    return NULL;
+}
+
+void sc_config_adopt(sc_config *cfg, sc_gateway *gw, const char *file, int line)
+{
+    sc_config_entry *e = g_new0(sc_config_entry, 1);
+    e->gw = gw;
+    e->file = g_strdup(file);
+    e->line = line;
+    g_ptr_array_add(cfg->entries, e);
+}
+
+/* ---------------------------------------------------------------------------
+ * Loading
+ * ------------------------------------------------------------------------- */
+
+static int io_failure(sc_config *cfg, const char *path, int err)
+{
+    char *msg = g_strdup_printf("cannot read '%s': %s", path, g_strerror(err));
+    sc_config_add_diag(cfg, SC_DIAG_ERROR, path, 0, 0, NULL, NULL, false, msg);
+    int status = sc_fail(SC_EIO, "%s", msg);
+    g_free(msg);
+    return status;
+}
+
+/* Reads the whole file; on failure returns NULL with *err set to an errno. */
+static GString *read_file(const char *path, int *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        *err = errno;
+        return NULL;
+    }
+    GString *text = g_string_new(NULL);
+    char chunk[8192];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (text->len + n > SC_CONFIG_FILE_MAX) {
+            *err = EFBIG;
+            break;
+        }
+        g_string_append_len(text, chunk, (gssize)n);
+    }
+    if (ferror(f)) *err = errno ? errno : EIO; /* e.g. EISDIR for a directory */
+    fclose(f);
+    if (*err) {
+        g_string_free(text, TRUE);
+        return NULL;
+    }
+    return text;
+}
+
+SC_API int sc_config_load_file(sc_config *cfg, const char *path)
+{
+    if (!cfg || !path)
+        return sc_fail(SC_EINVAL, "sc_config_load_file: %s is NULL", !cfg ? "config" : "path");
+    int err = 0;
+    errno = 0;
+    GString *text = read_file(path, &err);
+    if (!text) return io_failure(cfg, path, err);
+    int status = sc_config_parse_xml(cfg, text->str, text->len, path);
+    g_string_free(text, TRUE);
+    return status;
+}
+
+SC_API int sc_config_load_string(sc_config *cfg, const char *xml, const char *source_name)
+{
+    if (!cfg || !xml)
+        return sc_fail(SC_EINVAL, "sc_config_load_string: %s is NULL", !cfg ? "config" : "xml");
+    return sc_config_parse_xml(cfg, xml, strlen(xml), source_name ? source_name : "<string>");
+}
+
+SC_API int sc_config_add_gateway(sc_config *cfg, const sc_gateway *gw)
+{
+    if (!cfg || !gw)
+        return sc_fail(SC_EINVAL, "sc_config_add_gateway: %s is NULL", !cfg ? "config" : "gateway");
+    const sc_config_entry *existing = sc_config_find_entry(cfg, gw->name);
+    if (existing && existing->file)
+        return sc_fail(SC_EEXISTS, "gateway '%s' already exists (loaded from %s:%d)",
+                       gw->name, existing->file, existing->line);
+    if (existing)
+        return sc_fail(SC_EEXISTS, "gateway '%s' already exists", gw->name);
+    int status = sc_gateway_validate(gw); /* sets the last error itself */
+    if (status != SC_OK) return status;
+    sc_config_adopt(cfg, sc_gateway_copy(gw), NULL, 0);
+    sc_clear_error();
+    return SC_OK;
+}
+
+/* ---------------------------------------------------------------------------
+ * Accessors
+ * ------------------------------------------------------------------------- */
+
+SC_API size_t sc_config_gateway_count(const sc_config *cfg)
+{
+    return cfg ? cfg->entries->len : 0;
+}
+
+SC_API const sc_gateway *sc_config_gateway_at(const sc_config *cfg, size_t i)
+{
+    if (!cfg || i >= cfg->entries->len) return NULL;
+    return ((const sc_config_entry *)g_ptr_array_index(cfg->entries, i))->gw;
+}
+
+SC_API const sc_gateway *sc_config_find_gateway(const sc_config *cfg, const char *name)
+{
+    if (!cfg || !name) {
+        sc_fail(SC_EINVAL, "sc_config_find_gateway: %s is NULL", !cfg ? "config" : "name");
+        return NULL;
+    }
+    const sc_config_entry *e = sc_config_find_entry(cfg, name);
+    if (!e) {
+        sc_fail(SC_ENOTFOUND, "no gateway named '%s'", name);
+        return NULL;
+    }
+    return e->gw;
+}
+
+static const sc_diag *diag_at(const sc_config *cfg, size_t i)
+{
+    return cfg && i < cfg->diags->len ? g_ptr_array_index(cfg->diags, i) : NULL;
+}
+
+SC_API size_t sc_config_diag_count(const sc_config *cfg)
+{
+    return cfg ? cfg->diags->len : 0;
+}
+
+SC_API size_t sc_config_error_count(const sc_config *cfg)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < sc_config_diag_count(cfg); i++)
+        if (diag_at(cfg, i)->severity == SC_DIAG_ERROR) n++;
+    return n;
+}
+
+SC_API int sc_config_diag_severity(const sc_config *cfg, size_t i)
+{
+    const sc_diag *d = diag_at(cfg, i);
+    return d ? d->severity : SC_EINVAL;
+}
+
+SC_API const char *sc_config_diag_file(const sc_config *cfg, size_t i)
+{
+    const sc_diag *d = diag_at(cfg, i);
+    return d ? d->file : NULL;
+}
+
+SC_API int sc_config_diag_line(const sc_config *cfg, size_t i)
+{
+    const sc_diag *d = diag_at(cfg, i);
+    return d ? d->line : 0;
+}
+
+SC_API int sc_config_diag_column(const sc_config *cfg, size_t i)
+{
+    const sc_diag *d = diag_at(cfg, i);
+    return d ? d->column : 0;
+}
+
+SC_API const char *sc_config_diag_gateway(const sc_config *cfg, size_t i)
+{
+    const sc_diag *d = diag_at(cfg, i);
+    return d ? d->gateway : "";
+}
+
+SC_API const char *sc_config_diag_param(const sc_config *cfg, size_t i)
+{
+    const sc_diag *d = diag_at(cfg, i);
+    return d ? d->param : "";
+}
+
+SC_API const char *sc_config_diag_message(const sc_config *cfg, size_t i)
+{
+    const sc_diag *d = diag_at(cfg, i);
+    return d ? d->message : NULL;
+}
+
+SC_API const char *sc_config_diag_text(const sc_config *cfg, size_t i)
+{
+    const sc_diag *d = diag_at(cfg, i);
+    return d ? d->text : NULL;
+}

@@ -1,0 +1,545 @@
+/* The FreeSWITCH XML loader: finds <gateway> elements wherever FreeSWITCH
+ * users keep them (an <include> file, a profile's <gateways>, a whole
+ * sofia.conf <configuration>) and turns every problem into a diagnostic with
+ * its line and column, without stopping at the first one.
+ *
+ * GMarkup does the XML. Its position during a start-element callback is just
+ * past the tag, so each element's own position is found by looking back to
+ * its '<' (attribute values cannot hold a raw '<', so that '<' is the tag's). */
+#include <string.h>
+#include <glib.h>
+
+#include "config_priv.h"
+#include "error_priv.h"
+#include "gateway_priv.h"
+
+/* Deeper than any real configuration; bounds the work on hostile input. */
+#define MAX_DEPTH 256
+/* Beyond this, a load counts its diagnostics but keeps no more of them. */
+#define MAX_DIAGS_PER_LOAD 1000
+
+/* What the element being parsed is, which decides what its children may be. */
+typedef enum frame_kind {
+    FRAME_WRAPPER,    /* <include>, <gateways>, <profile>...: may hold gateways */
+    FRAME_SKIP,       /* a subtree that holds no gateway params */
+    FRAME_GATEWAY,
+    FRAME_PARAMS,
+    FRAME_VARIABLES,
+    FRAME_LEAF        /* <param>, <variable>: no children expected */
+} frame_kind;
+
+/* A <gateway> being read. */
+typedef struct pending_gateway {
+    sc_gateway *gw;
+    int line, column;
+    GHashTable *param_lines;  /* param name -> first line, for duplicates */
+    int params_wrapper_line;  /* line of a <params>, 0 if none */
+    int direct_param_line;    /* line of a <param> directly under <gateway>, 0 if none */
+} pending_gateway;
+
+typedef struct loader {
+    sc_config *cfg;
+    const char *source;       /* file name used in diagnostics */
+    const char *text;
+    size_t len;
+    GArray *line_starts;      /* byte offset of each line's start */
+    GMarkupParseContext *ctx;
+    GArray *frames;           /* frame_kind stack */
+    pending_gateway *current; /* the open <gateway>, or NULL */
+    GPtrArray *done;          /* pending_gateway* closed so far, in order */
+    guint first_diag;         /* index of this load's first diagnostic */
+    size_t errors, dropped;   /* errors of this load; diagnostics not kept */
+    bool saw_element, saw_gateway;
+} loader;
+
+/* ---------------------------------------------------------------------------
+ * Positions
+ * ------------------------------------------------------------------------- */
+
+static void index_lines(loader *ld)
+{
+    size_t zero = 0;
+    ld->line_starts = g_array_new(FALSE, FALSE, sizeof(size_t));
+    g_array_append_val(ld->line_starts, zero);
+    for (size_t i = 0; i < ld->len; i++) {
+        if (ld->text[i] == '\n') {
+            size_t next = i + 1;
+            g_array_append_val(ld->line_starts, next);
+        }
+    }
+}
+
+/* Byte offset of GMarkup's (line, char) position; chars are UTF-8 characters. */
+static size_t offset_of(const loader *ld, int line, int column)
+{
+    if (line < 1 || (guint)line > ld->line_starts->len) return ld->len;
+    size_t off = g_array_index(ld->line_starts, size_t, line - 1);
+    for (int c = 1; c < column && off < ld->len && ld->text[off] != '\n'; c++)
+        off += (size_t)g_utf8_skip[(unsigned char)ld->text[off]];
+    return MIN(off, ld->len);
+}
+
+/* The 1-based line and column (in characters) of the '<' that opened the
+ * element GMarkup just reported. */
+static void element_position(const loader *ld, int *line, int *column)
+{
+    int gl, gc;
+    g_markup_parse_context_get_position(ld->ctx, &gl, &gc);
+    size_t off = offset_of(ld, gl, gc);
+    while (off > 0 && ld->text[off - 1] != '<') off--;
+    if (off > 0) off--; /* onto the '<' */
+    int l = gl;
+    while (l > 1 && g_array_index(ld->line_starts, size_t, l - 1) > off) l--;
+    size_t start = g_array_index(ld->line_starts, size_t, l - 1);
+    *line = l;
+    *column = (int)g_utf8_strlen(ld->text + start, (gssize)(off - start)) + 1;
+}
+
+/* ---------------------------------------------------------------------------
+ * Diagnostics
+ * ------------------------------------------------------------------------- */
+
+static void diag_at(loader *ld, int severity, int line, int column, const char *gateway,
+                    const char *param, bool param_in_message, const char *message)
+{
+    if (severity == SC_DIAG_ERROR) ld->errors++;
+    if (ld->cfg->diags->len - ld->first_diag >= MAX_DIAGS_PER_LOAD) {
+        ld->dropped++;
+        return;
+    }
+    sc_config_add_diag(ld->cfg, severity, ld->source, line, column, gateway, param,
+                       param_in_message, message);
+}
+
+/* A diagnostic at the element GMarkup just reported. */
+static void diag_here(loader *ld, int severity, const char *param, const char *message)
+{
+    int line, column;
+    element_position(ld, &line, &column);
+    diag_at(ld, severity, line, column, ld->current ? ld->current->gw->name : NULL,
+            param, false, message);
+}
+
+/* ---------------------------------------------------------------------------
+ * Attributes and element names
+ * ------------------------------------------------------------------------- */
+
+static const char *attribute(const char **names, const char **values, const char *wanted)
+{
+    for (size_t i = 0; names[i]; i++)
+        if (!strcmp(names[i], wanted)) return values[i];
+    return NULL;
+}
+
+static bool name_in(const char *name, const char *const *list)
+{
+    for (size_t i = 0; list[i]; i++)
+        if (!strcmp(name, list[i])) return true;
+    return false;
+}
+
+/* Elements that may hold gateways somewhere below them. */
+static const char *const wrapper_elements[] = {
+    "document", "section", "configuration", "include", "profiles", "profile", "gateways", NULL
+};
+
+/* FreeSWITCH elements met next to gateways in a sofia.conf that hold no
+ * gateway: skipped without a word. A profile's <settings> params configure
+ * the profile, not a gateway. */
+static const char *const quiet_skip_elements[] = {
+    "settings", "global_settings", "domains", "domain", "aliases", "alias", NULL
+};
+
+static frame_kind top_frame(const loader *ld)
+{
+    return ld->frames->len ? g_array_index(ld->frames, frame_kind, ld->frames->len - 1)
+                           : FRAME_WRAPPER;
+}
+
+static void push_frame(loader *ld, frame_kind kind)
+{
+    g_array_append_val(ld->frames, kind);
+}
+
+/* The element enclosing the one just opened. */
+static const char *parent_element(const loader *ld)
+{
+    const GSList *stack = g_markup_parse_context_get_element_stack(ld->ctx);
+    return stack && stack->next ? stack->next->data : "";
+}
+
+/* ---------------------------------------------------------------------------
+ * <gateway>
+ * ------------------------------------------------------------------------- */
+
+static void free_pending(gpointer p)
+{
+    pending_gateway *pg = p;
+    if (!pg) return;
+    sc_gateway_free(pg->gw);
+    g_hash_table_destroy(pg->param_lines);
+    g_free(pg);
+}
+
+static const pending_gateway *find_done(const loader *ld, const char *name)
+{
+    for (guint i = 0; i < ld->done->len; i++) {
+        const pending_gateway *pg = g_ptr_array_index(ld->done, i);
+        if (!strcmp(pg->gw->name, name)) return pg;
+    }
+    return NULL;
+}
+
+/* Name problems: missing, refused by FreeSWITCH, or already used. */
+static void check_gateway_name(loader *ld, pending_gateway *pg, const char *name)
+{
+    char *msg = NULL;
+    const pending_gateway *twin;
+    const sc_config_entry *kept;
+    if (!name) {
+        msg = g_strdup("<gateway> has no name attribute");
+    } else if (!sc_gw_name_is_valid(name)) {
+        msg = g_strdup_printf("gateway name '%s' is invalid: FreeSWITCH accepts only letters, "
+                              "digits, '_', '.' and '-'", name);
+    } else if ((twin = find_done(ld, name))) {
+        msg = g_strdup_printf("duplicate gateway name '%s': first defined at line %d, "
+                              "again at line %d", name, twin->line, pg->line);
+    } else if ((kept = sc_config_find_entry(ld->cfg, name))) {
+        msg = kept->file
+            ? g_strdup_printf("duplicate gateway name '%s': already loaded from %s:%d",
+                              name, kept->file, kept->line)
+            : g_strdup_printf("duplicate gateway name '%s': already added in code", name);
+    }
+    if (!msg) return;
+    diag_at(ld, SC_DIAG_ERROR, pg->line, pg->column, name, NULL, false, msg);
+    g_free(msg);
+}
+
+static void open_gateway(loader *ld, const char **names, const char **values)
+{
+    pending_gateway *pg = g_new0(pending_gateway, 1);
+    const char *name = attribute(names, values, "name");
+    element_position(ld, &pg->line, &pg->column);
+    pg->gw = sc_gw_new_unchecked(name);
+    pg->param_lines = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    ld->current = pg;
+    ld->saw_gateway = true;
+    check_gateway_name(ld, pg, name);
+    push_frame(ld, FRAME_GATEWAY);
+}
+
+static void report_problem(const char *param, const char *message, void *user)
+{
+    loader *ld = user;
+    const pending_gateway *pg = ld->current;
+    diag_at(ld, SC_DIAG_ERROR, pg->line, pg->column, pg->gw->name, param, false, message);
+}
+
+static void close_gateway(loader *ld)
+{
+    pending_gateway *pg = ld->current;
+    sc_gw_check(pg->gw, report_problem, ld);
+    if (pg->params_wrapper_line && pg->direct_param_line) {
+        char *msg = g_strdup_printf("has both <params> (line %d) and <param> directly inside "
+                                    "(line %d); FreeSWITCH would read only those in <params>, "
+                                    "libskypeconnect reads both",
+                                    pg->params_wrapper_line, pg->direct_param_line);
+        diag_at(ld, SC_DIAG_WARNING, pg->line, pg->column, pg->gw->name, NULL, false, msg);
+        g_free(msg);
+    }
+    g_ptr_array_add(ld->done, pg);
+    ld->current = NULL;
+}
+
+/* ---------------------------------------------------------------------------
+ * <param> and <variable>
+ * ------------------------------------------------------------------------- */
+
+static void note_duplicate_param(loader *ld, const char *name, int line, int column)
+{
+    pending_gateway *pg = ld->current;
+    gpointer first = g_hash_table_lookup(pg->param_lines, name);
+    if (!first) {
+        g_hash_table_insert(pg->param_lines, g_strdup(name), GINT_TO_POINTER(line));
+        return;
+    }
+    char *msg = g_strdup_printf("set again (first at line %d); the last value wins, as in "
+                                "FreeSWITCH", GPOINTER_TO_INT(first));
+    diag_at(ld, SC_DIAG_WARNING, line, column, pg->gw->name, name, false, msg);
+    g_free(msg);
+}
+
+static void read_param(loader *ld, const char **names, const char **values)
+{
+    pending_gateway *pg = ld->current;
+    const char *name = attribute(names, values, "name");
+    const char *value = attribute(names, values, "value");
+    int line, column;
+    element_position(ld, &line, &column);
+    if (!name) {
+        diag_at(ld, SC_DIAG_ERROR, line, column, pg->gw->name, NULL, false,
+                "<param> has no name attribute");
+        return;
+    }
+    if (!value) value = ""; /* FreeSWITCH reads a missing value as "" too */
+    note_duplicate_param(ld, name, line, column);
+    if (strstr(value, "$${"))
+        diag_at(ld, SC_DIAG_WARNING, line, column, pg->gw->name, name, false,
+                "value uses a FreeSWITCH preprocessor variable ($${...}), which is not expanded");
+
+    char *error, *warning;
+    bool names_param;
+    sc_gw_set_detail(pg->gw, name, value, &error, &names_param, &warning);
+    if (error) diag_at(ld, SC_DIAG_ERROR, line, column, pg->gw->name, name, names_param, error);
+    if (warning) diag_at(ld, SC_DIAG_WARNING, line, column, pg->gw->name, name, false, warning);
+    g_free(error);
+    g_free(warning);
+}
+
+/* direction: inbound, outbound or both (FreeSWITCH: both when absent). */
+static bool parse_direction(const char *direction, bool *in, bool *out)
+{
+    *in = *out = true;
+    if (!direction || !g_ascii_strcasecmp(direction, "both")) return true;
+    if (!g_ascii_strcasecmp(direction, "inbound")) { *out = false; return true; }
+    if (!g_ascii_strcasecmp(direction, "outbound")) { *in = false; return true; }
+    return false;
+}
+
+static void read_variable(loader *ld, const char **names, const char **values)
+{
+    const char *name = attribute(names, values, "name");
+    const char *value = attribute(names, values, "value");
+    const char *direction = attribute(names, values, "direction");
+    bool in, out;
+    char *msg = NULL;
+    if (!name || !*name)
+        msg = g_strdup("<variable> has no name attribute");
+    else if (!value)
+        msg = g_strdup_printf("<variable name='%s'> has no value attribute", name);
+    else if (!parse_direction(direction, &in, &out))
+        msg = g_strdup_printf("<variable name='%s'>: direction '%s' is not inbound, outbound "
+                              "or both", name, direction);
+    if (msg) {
+        diag_here(ld, SC_DIAG_ERROR, NULL, msg);
+        g_free(msg);
+        return;
+    }
+    sc_gw_add_variable(ld->current->gw, name, value, in, out);
+}
+
+/* ---------------------------------------------------------------------------
+ * Element dispatch
+ * ------------------------------------------------------------------------- */
+
+static void unexpected_element(loader *ld, const char *element)
+{
+    char *msg = g_strdup_printf("unknown element <%s> inside <%s>", element, parent_element(ld));
+    diag_here(ld, SC_DIAG_ERROR, NULL, msg);
+    g_free(msg);
+    push_frame(ld, FRAME_SKIP);
+}
+
+static void open_outside_gateway(loader *ld, const char *element, const char **names,
+                                 const char **values)
+{
+    if (!strcmp(element, "gateway")) {
+        open_gateway(ld, names, values);
+    } else if (name_in(element, wrapper_elements)) {
+        push_frame(ld, FRAME_WRAPPER);
+    } else if (name_in(element, quiet_skip_elements)) {
+        push_frame(ld, FRAME_SKIP);
+    } else {
+        char *msg = g_strdup_printf("element <%s> ignored: it is neither a <gateway> nor an "
+                                    "element that holds gateways", element);
+        diag_here(ld, SC_DIAG_WARNING, NULL, msg);
+        g_free(msg);
+        push_frame(ld, FRAME_SKIP);
+    }
+}
+
+static void open_in_gateway(loader *ld, const char *element, const char **names,
+                            const char **values)
+{
+    int line, column;
+    if (!strcmp(element, "param")) {
+        element_position(ld, &line, &column);
+        if (!ld->current->direct_param_line) ld->current->direct_param_line = line;
+        read_param(ld, names, values);
+        push_frame(ld, FRAME_LEAF);
+    } else if (!strcmp(element, "params")) {
+        element_position(ld, &line, &column);
+        if (!ld->current->params_wrapper_line) ld->current->params_wrapper_line = line;
+        push_frame(ld, FRAME_PARAMS);
+    } else if (!strcmp(element, "variables")) {
+        push_frame(ld, FRAME_VARIABLES);
+    } else if (!strcmp(element, "variable")) {
+        read_variable(ld, names, values);
+        push_frame(ld, FRAME_LEAF);
+    } else if (!strcmp(element, "subscriptions")) {
+        diag_here(ld, SC_DIAG_WARNING, NULL, "<subscriptions> ignored: FreeSWITCH knows it but "
+                  "libskypeconnect does not implement it");
+        push_frame(ld, FRAME_SKIP);
+    } else {
+        unexpected_element(ld, element);
+    }
+}
+
+static void on_start(GMarkupParseContext *ctx, const char *element, const char **names,
+                     const char **values, gpointer user, GError **error)
+{
+    (void)ctx;
+    loader *ld = user;
+    ld->saw_element = true;
+    if (ld->frames->len >= MAX_DEPTH) {
+        g_set_error(error, G_MARKUP_ERROR, G_MARKUP_ERROR_INVALID_CONTENT,
+                    "elements are nested deeper than %d levels", MAX_DEPTH);
+        return;
+    }
+    frame_kind top = top_frame(ld);
+    if (top == FRAME_SKIP) {
+        push_frame(ld, FRAME_SKIP);
+    } else if (!strcmp(element, "X-PRE-PROCESS")) {
+        diag_here(ld, SC_DIAG_WARNING, NULL, "<X-PRE-PROCESS> not expanded: libskypeconnect "
+                  "does not run FreeSWITCH's preprocessor");
+        push_frame(ld, FRAME_SKIP);
+    } else if (top == FRAME_WRAPPER) {
+        open_outside_gateway(ld, element, names, values);
+    } else if (top == FRAME_GATEWAY) {
+        open_in_gateway(ld, element, names, values);
+    } else if (top == FRAME_PARAMS && !strcmp(element, "param")) {
+        read_param(ld, names, values);
+        push_frame(ld, FRAME_LEAF);
+    } else if (top == FRAME_VARIABLES && !strcmp(element, "variable")) {
+        read_variable(ld, names, values);
+        push_frame(ld, FRAME_LEAF);
+    } else {
+        unexpected_element(ld, element);
+    }
+}
+
+static void on_end(GMarkupParseContext *ctx, const char *element, gpointer user, GError **error)
+{
+    (void)ctx;
+    (void)element;
+    (void)error;
+    loader *ld = user;
+    if (!ld->frames->len) return;
+    frame_kind top = top_frame(ld);
+    g_array_set_size(ld->frames, ld->frames->len - 1);
+    if (top == FRAME_GATEWAY) close_gateway(ld);
+}
+
+static const GMarkupParser parser = { on_start, on_end, NULL, NULL, NULL };
+
+/* ---------------------------------------------------------------------------
+ * One load
+ * ------------------------------------------------------------------------- */
+
+/* GMarkup's message without its "Error on line N char M: " prefix, which the
+ * diagnostic's own line and column already give. */
+static const char *bare_markup_message(const char *message)
+{
+    if (g_str_has_prefix(message, "Error on line ")) {
+        const char *colon = strstr(message, ": ");
+        if (colon) return colon + 2;
+    }
+    return message;
+}
+
+static bool is_empty_document(const loader *ld, const GError *err)
+{
+    return !ld->saw_element && g_error_matches(err, G_MARKUP_ERROR, G_MARKUP_ERROR_EMPTY);
+}
+
+/* Malformed XML: one diagnostic at the place GMarkup stopped. The diagnostics
+ * of the part read before it are dropped: fix the XML first. */
+static void report_malformed(loader *ld, const GError *err)
+{
+    int line, column;
+    g_markup_parse_context_get_position(ld->ctx, &line, &column);
+    g_ptr_array_remove_range(ld->cfg->diags, ld->first_diag, ld->cfg->diags->len - ld->first_diag);
+    ld->errors = 0;
+    ld->dropped = 0;
+    diag_at(ld, SC_DIAG_ERROR, line, column, NULL, NULL, false, bare_markup_message(err->message));
+}
+
+static bool parse_markup(loader *ld, GError **err)
+{
+    /* Parse in one go; the text is already in memory. A NUL byte ends a C
+     * string, so load_string never gets one; load_file hands the length and
+     * GMarkup reports an embedded NUL as invalid. */
+    return g_markup_parse_context_parse(ld->ctx, ld->text, (gssize)ld->len, err)
+        && g_markup_parse_context_end_parse(ld->ctx, err);
+}
+
+static void keep_gateways(loader *ld)
+{
+    for (guint i = 0; i < ld->done->len; i++) {
+        pending_gateway *pg = g_ptr_array_index(ld->done, i);
+        sc_config_adopt(ld->cfg, pg->gw, ld->source, pg->line);
+        pg->gw = NULL; /* now owned by the config */
+    }
+}
+
+static int finish_load(loader *ld, int status)
+{
+    if (ld->dropped) {
+        char *msg = g_strdup_printf("%zu more diagnostics not shown", ld->dropped);
+        sc_config_add_diag(ld->cfg, ld->errors ? SC_DIAG_ERROR : SC_DIAG_WARNING, ld->source,
+                           0, 0, NULL, NULL, false, msg);
+        g_free(msg);
+    }
+    if (status == SC_OK && ld->errors) status = SC_ECONFIG;
+    if (status == SC_OK) {
+        keep_gateways(ld);
+        sc_clear_error();
+        return SC_OK;
+    }
+    /* The first error of this load is the detail; the rest are diagnostics. */
+    const char *first = "";
+    for (guint i = ld->first_diag; i < ld->cfg->diags->len; i++) {
+        const sc_diag *d = g_ptr_array_index(ld->cfg->diags, i);
+        if (d->severity == SC_DIAG_ERROR) { first = d->text; break; }
+    }
+    if (ld->errors > 1)
+        return sc_fail(status, "%s (and %zu more errors)", first, ld->errors - 1);
+    return sc_fail(status, "%s", first);
+}
+
+int sc_config_parse_xml(sc_config *cfg, const char *xml, size_t len, const char *source_name)
+{
+    loader ld = {
+        .cfg = cfg, .source = source_name, .text = xml, .len = len,
+        .frames = g_array_new(FALSE, FALSE, sizeof(frame_kind)),
+        .done = g_ptr_array_new_with_free_func(free_pending),
+        .first_diag = cfg->diags->len,
+    };
+    index_lines(&ld);
+    ld.ctx = g_markup_parse_context_new(&parser, 0, &ld, NULL);
+
+    GError *err = NULL;
+    int status = SC_OK;
+    if (!parse_markup(&ld, &err)) {
+        if (is_empty_document(&ld, err)) {
+            ld.saw_gateway = false; /* an empty file: a warning below, not an error */
+        } else {
+            report_malformed(&ld, err);
+            status = SC_EPARSE;
+        }
+        g_error_free(err);
+    }
+    if (status == SC_OK && !ld.saw_gateway)
+        diag_at(&ld, SC_DIAG_WARNING, 0, 0, NULL, NULL, false, "no <gateway> found");
+    if (ld.current) { /* unclosed <gateway> of a malformed file */
+        free_pending(ld.current);
+        ld.current = NULL;
+    }
+    status = finish_load(&ld, status);
+
+    g_markup_parse_context_free(ld.ctx);
+    g_ptr_array_free(ld.done, TRUE);
+    g_array_free(ld.frames, TRUE);
+    g_array_free(ld.line_starts, TRUE);
+    return status;
+}

@@ -1,0 +1,32 @@
+/* Setting the calling thread's last failure, and logging. */
+#ifndef SC_ERROR_PRIV_H
+#define SC_ERROR_PRIV_H
+
+#include <stdarg.h>
+#include "skypeconnect/sc_common.h"
+
+#if defined(__GNUC__)
+#  define SC_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#  define SC_PRINTF(f, a)
+#endif
+
+/* Records status and a formatted detail for this thread; returns status so
+ * callers can write `return sc_fail(SC_EINVAL, "...")`. */
+int sc_fail(int status, const char *fmt, ...) SC_PRINTF(2, 3);
+
+/* Forgets this thread's last failure (called at the start of public calls
+ * that succeed, so sc_last_error() never shows a stale failure as current). */
+void sc_clear_error(void);
+
+/* Logs a line through the application's log callback or stderr. Never pass a
+ * password into a log line. */
+void sc_log(int level, const char *fmt, ...) SC_PRINTF(2, 3);
+int sc_log_enabled(int level);
+
+#define SC_LOGE(...) sc_log(SC_LOG_ERROR, __VA_ARGS__)
+#define SC_LOGW(...) sc_log(SC_LOG_WARNING, __VA_ARGS__)
+#define SC_LOGI(...) sc_log(SC_LOG_INFO, __VA_ARGS__)
+#define SC_LOGD(...) sc_log(SC_LOG_DEBUG, __VA_ARGS__)
+
+#endif

@@ -1,0 +1,181 @@
+/* Event objects, their names, and their JSON and text forms. */
+#include <glib.h>
+#include <stdio.h>
+
+#include "event_priv.h"
+#include "error_priv.h"
+
+static const char *const state_names[] = {
+    "UNREGED", "TRYING", "REGISTER", "REGED", "UNREGISTER", "FAILED",
+    "FAIL_WAIT", "EXPIRED", "NOREG", "DOWN", "TIMEOUT"
+};
+
+static const char *const reason_names[] = {
+    "none", "auth", "timeout", "network", "dns", "tls", "server", "config", "request"
+};
+
+SC_API const char *sc_reg_state_name(int state)
+{
+    if (state < 0 || state >= (int)G_N_ELEMENTS(state_names)) return "UNKNOWN";
+    return state_names[state];
+}
+
+SC_API const char *sc_gw_status_name(int status)
+{
+    return status == SC_GW_UP ? "UP" : "DOWN";
+}
+
+SC_API const char *sc_reason_name(int reason)
+{
+    if (reason < 0 || reason >= (int)G_N_ELEMENTS(reason_names)) return "unknown";
+    return reason_names[reason];
+}
+
+SC_API const char *sc_event_type_name(int type)
+{
+    switch (type) {
+    case SC_EVENT_GATEWAY_STATE: return "gateway_state";
+    case SC_EVENT_GATEWAY_REMOVED: return "gateway_removed";
+    case SC_EVENT_SESSION_STOPPED: return "stopped";
+    }
+    return "unknown";
+}
+
+sc_event *sc_event_new(int type, const char *gateway)
+{
+    sc_event *ev = g_new0(sc_event, 1);
+    ev->type = type;
+    ev->gateway = g_strdup(gateway ? gateway : "");
+    ev->phrase = g_strdup("");
+    ev->state = ev->prev_state = -1;
+    ev->next_retry = -1;
+    ev->time_us = g_get_real_time();
+    return ev;
+}
+
+void sc_event_set_phrase(sc_event *ev, const char *phrase)
+{
+    g_free(ev->phrase);
+    ev->phrase = g_strdup(phrase ? phrase : "");
+}
+
+SC_API int sc_event_type_of(const sc_event *ev) { return ev ? ev->type : 0; }
+SC_API const char *sc_event_gateway(const sc_event *ev) { return ev ? ev->gateway : ""; }
+SC_API int sc_event_state(const sc_event *ev) { return ev ? ev->state : -1; }
+SC_API int sc_event_prev_state(const sc_event *ev) { return ev ? ev->prev_state : -1; }
+SC_API int sc_event_status(const sc_event *ev) { return ev ? ev->status : SC_GW_DOWN; }
+SC_API int sc_event_sip_code(const sc_event *ev) { return ev ? ev->sip_code : 0; }
+SC_API const char *sc_event_phrase(const sc_event *ev) { return ev ? ev->phrase : ""; }
+SC_API int sc_event_reason(const sc_event *ev) { return ev ? ev->reason : SC_REASON_NONE; }
+SC_API int sc_event_expires(const sc_event *ev) { return ev ? ev->expires : 0; }
+SC_API int sc_event_next_retry(const sc_event *ev) { return ev ? ev->next_retry : -1; }
+SC_API int sc_event_failures(const sc_event *ev) { return ev ? ev->failures : 0; }
+SC_API long long sc_event_time_us(const sc_event *ev) { return ev ? ev->time_us : 0; }
+
+SC_API sc_event *sc_event_copy(const sc_event *ev)
+{
+    sc_event *c;
+    if (!ev) {
+        sc_fail(SC_EINVAL, "event is NULL");
+        return NULL;
+    }
+    c = g_new(sc_event, 1);
+    *c = *ev;
+    c->gateway = g_strdup(ev->gateway);
+    c->phrase = g_strdup(ev->phrase);
+    return c;
+}
+
+SC_API void sc_event_free(sc_event *ev)
+{
+    if (!ev) return;
+    g_free(ev->gateway);
+    g_free(ev->phrase);
+    g_free(ev);
+}
+
+void sc_json_append_string(GString *buf, const char *s)
+{
+    g_string_append_c(buf, '"');
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+        switch (*p) {
+        case '"': g_string_append(buf, "\\\""); break;
+        case '\\': g_string_append(buf, "\\\\"); break;
+        case '\n': g_string_append(buf, "\\n"); break;
+        case '\r': g_string_append(buf, "\\r"); break;
+        case '\t': g_string_append(buf, "\\t"); break;
+        default:
+            if (*p < 0x20) g_string_append_printf(buf, "\\u%04x", *p);
+            else g_string_append_c(buf, (char)*p);
+        }
+    }
+    g_string_append_c(buf, '"');
+}
+
+SC_API char *sc_event_to_json(const sc_event *ev)
+{
+    GString *b;
+    if (!ev) {
+        sc_fail(SC_EINVAL, "event is NULL");
+        return NULL;
+    }
+    b = g_string_new("{\"event\":");
+    sc_json_append_string(b, sc_event_type_name(ev->type));
+    if (ev->type == SC_EVENT_SESSION_STOPPED) {
+        g_string_append_printf(b, ",\"time\":%.3f}", ev->time_us / 1e6);
+        return g_string_free(b, FALSE);
+    }
+    g_string_append(b, ",\"gateway\":");
+    sc_json_append_string(b, ev->gateway);
+    if (ev->type == SC_EVENT_GATEWAY_STATE) {
+        g_string_append(b, ",\"state\":");
+        sc_json_append_string(b, sc_reg_state_name(ev->state));
+        g_string_append(b, ",\"prev\":");
+        sc_json_append_string(b, sc_reg_state_name(ev->prev_state));
+        g_string_append(b, ",\"status\":");
+        sc_json_append_string(b, sc_gw_status_name(ev->status));
+        g_string_append_printf(b, ",\"sip_code\":%d,\"phrase\":", ev->sip_code);
+        sc_json_append_string(b, ev->phrase);
+        g_string_append(b, ",\"reason\":");
+        sc_json_append_string(b, sc_reason_name(ev->reason));
+        g_string_append_printf(b, ",\"expires\":%d,\"next_retry\":%d,\"failures\":%d",
+                               ev->expires, ev->next_retry, ev->failures);
+    }
+    g_string_append_printf(b, ",\"time\":%.3f}", ev->time_us / 1e6);
+    return g_string_free(b, FALSE);
+}
+
+SC_API char *sc_event_to_text(const sc_event *ev)
+{
+    GString *b;
+    if (!ev) {
+        sc_fail(SC_EINVAL, "event is NULL");
+        return NULL;
+    }
+    b = g_string_new(NULL);
+    switch (ev->type) {
+    case SC_EVENT_GATEWAY_STATE:
+        g_string_append_printf(b, "gateway %s: %s -> %s, status %s", ev->gateway,
+                               sc_reg_state_name(ev->prev_state), sc_reg_state_name(ev->state),
+                               sc_gw_status_name(ev->status));
+        if (ev->sip_code)
+            g_string_append_printf(b, ", SIP %d %s", ev->sip_code, ev->phrase);
+        if (ev->reason != SC_REASON_NONE)
+            g_string_append_printf(b, ", reason %s", sc_reason_name(ev->reason));
+        if (ev->expires > 0)
+            g_string_append_printf(b, ", expires in %d s", ev->expires);
+        if (ev->next_retry >= 0)
+            g_string_append_printf(b, ", next %s in %d s",
+                                   ev->state == SC_REG_REGED ? "refresh" : "attempt", ev->next_retry);
+        break;
+    case SC_EVENT_GATEWAY_REMOVED:
+        g_string_append_printf(b, "gateway %s: removed", ev->gateway);
+        break;
+    case SC_EVENT_SESSION_STOPPED:
+        g_string_append(b, "session stopped");
+        break;
+    default:
+        g_string_append(b, "unknown event");
+    }
+    return g_string_free(b, FALSE);
+}

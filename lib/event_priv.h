@@ -1,0 +1,27 @@
+/* Events: construction inside the library. */
+#ifndef SC_EVENT_PRIV_H
+#define SC_EVENT_PRIV_H
+
+#include "skypeconnect/sc_event.h"
+
+struct sc_event {
+    int type;
+    char *gateway;
+    int state, prev_state, status;
+    int sip_code;
+    char *phrase;
+    int reason;
+    int expires;
+    int next_retry;
+    int failures;
+    long long time_us;
+};
+
+sc_event *sc_event_new(int type, const char *gateway);
+void sc_event_set_phrase(sc_event *ev, const char *phrase);
+
+/* Appends a JSON string literal (with quotes) for s to buf. */
+struct _GString;
+void sc_json_append_string(struct _GString *buf, const char *s);
+
+#endif

@@ -1,0 +1,508 @@
+/* A gateway's registration: FreeSWITCH's states, driven by our own timers.
+ *
+ * REGISTER goes out through nua_method() rather than nua_register(), so that
+ * the Contact is exactly FreeSWITCH's, Sofia's outbound engine never probes
+ * the registrar, and every refresh is ours: announced (TRYING) before it is
+ * sent and timed from the expiry the registrar granted.
+ *
+ *   UNREGED -> TRYING -> REGISTER -> REGED -(refresh)-> TRYING ...
+ *   TRYING -> FAILED | TIMEOUT -> FAILED -> FAIL_WAIT -(backoff)-> UNREGED
+ *   any -> UNREGISTER -> DOWN           register=false: NOREG
+ *
+ * Every state has a way out: an attempt that gets no final answer within
+ * timeout-seconds becomes TIMEOUT, whatever Sofia does. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <sofia-sip/nua_tag.h>
+#include <sofia-sip/sip_header.h>
+#include <sofia-sip/sip_status.h>
+#include <sofia-sip/msg_header.h>
+
+#include "registration_priv.h"
+#include "backoff.h"
+#include "error_priv.h"
+
+/* Challenges answered per request: one, plus one more when the server says
+ * the nonce was stale. A wrong password must never become a REGISTER loop. */
+#define SC_MAX_AUTH_ROUNDS 2
+#define SC_MAX_STALE_ROUNDS 3
+#define SC_MAX_INTERVAL_ROUNDS 3
+
+static void send_register(sc_reg *r, bool unregister);
+
+/* ------------------------------------------------------------------ */
+/* Timers on the stack's context */
+
+GSource *sc_reg_timer(sc_reg *r, int ms, GSourceFunc fn)
+{
+    GSource *t = g_timeout_source_new((guint)(ms < 0 ? 0 : ms));
+    g_source_set_callback(t, fn, r, NULL);
+    g_source_attach(t, r->s->ctx);
+    return t;
+}
+
+void sc_reg_timer_cancel(GSource **t)
+{
+    if (*t) {
+        g_source_destroy(*t);
+        g_source_unref(*t);
+        *t = NULL;
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* State and events */
+
+static int next_retry_seconds(const sc_reg *r)
+{
+    gint64 now;
+    if (!r->next_at) return -1;
+    now = g_get_monotonic_time();
+    return r->next_at <= now ? 0 : (int)((r->next_at - now + G_USEC_PER_SEC / 2) / G_USEC_PER_SEC);
+}
+
+static void emit_state(sc_reg *r, int prev)
+{
+    sc_event *ev = sc_event_new(SC_EVENT_GATEWAY_STATE, r->gw->name);
+    ev->state = r->state;
+    ev->prev_state = prev;
+    ev->status = r->status;
+    ev->sip_code = r->sip_code;
+    sc_event_set_phrase(ev, r->phrase);
+    ev->reason = r->reason;
+    ev->expires = r->state == SC_REG_REGED ? r->granted : 0;
+    ev->next_retry = next_retry_seconds(r);
+    ev->failures = r->failures;
+    sc_session_emit(r->s, ev);
+}
+
+static void set_result(sc_reg *r, int sip_code, const char *phrase, int reason)
+{
+    r->sip_code = sip_code;
+    g_free(r->phrase);
+    r->phrase = g_strdup(phrase ? phrase : "");
+    r->reason = reason;
+}
+
+/* The status a state implies; TRYING/REGISTER keep the current one, so that a
+ * refresh does not take a registered gateway DOWN. */
+static int status_for(const sc_reg *r, int state)
+{
+    switch (state) {
+    case SC_REG_REGED: return SC_GW_UP;
+    case SC_REG_NOREG: return r->gw->ping ? r->status : SC_GW_UP;
+    case SC_REG_TRYING:
+    case SC_REG_REGISTER: return r->status;
+    default: return SC_GW_DOWN;
+    }
+}
+
+void sc_reg_set_state(sc_reg *r, int state, int sip_code, const char *phrase, int reason)
+{
+    int prev = r->state;
+    r->state = state;
+    r->status = status_for(r, state);
+    set_result(r, sip_code, phrase, reason);
+    emit_state(r, prev);
+}
+
+void sc_reg_set_status(sc_reg *r, int status, int sip_code, const char *phrase, int reason)
+{
+    if (r->status == status) return;
+    r->status = status;
+    set_result(r, sip_code, phrase, reason);
+    emit_state(r, r->state);
+}
+
+/* ------------------------------------------------------------------ */
+/* Life */
+
+sc_reg *sc_reg_new(sc_session *s, const sc_gateway *gw)
+{
+    sc_reg *r = g_new0(sc_reg, 1);
+    r->s = s;
+    r->gw = sc_gateway_copy(gw);
+    r->state = SC_REG_UNREGED;
+    r->status = SC_GW_DOWN;
+    r->phrase = g_strdup("");
+    r->requested = r->gw->expire_seconds;
+    sc_sip_texts_build(r->gw, sc_session_contact_host(s),
+                       sc_session_local_port_for(s, r->gw->register_transport), &r->sip);
+    return r;
+}
+
+const char *sc_reg_name(const sc_reg *r)
+{
+    return r->gw->name;
+}
+
+static void drop_handle(sc_reg *r)
+{
+    sc_reg_timer_cancel(&r->timeout);
+    if (r->nh) {
+        nua_handle_destroy(r->nh);
+        r->nh = NULL;
+    }
+    r->in_flight = false;
+}
+
+void sc_reg_abandon(sc_reg *r)
+{
+    sc_reg_timer_cancel(&r->timer);
+    sc_ping_stop(r);
+    drop_handle(r);
+    r->unregistering = false;
+    r->next_at = 0;
+}
+
+void sc_reg_free(sc_reg *r)
+{
+    if (!r) return;
+    sc_reg_abandon(r);
+    sc_sip_texts_clear(&r->sip);
+    sc_gateway_free(r->gw);
+    g_free(r->phrase);
+    g_free(r);
+}
+
+int sc_reg_get_state(const sc_reg *r) { return r->state; }
+int sc_reg_get_status(const sc_reg *r) { return r->status; }
+bool sc_reg_busy(const sc_reg *r) { return r->unregistering && r->in_flight; }
+
+bool sc_reg_owns_handle(const sc_reg *r, nua_handle_t *nh)
+{
+    return (r->nh && r->nh == nh) || sc_ping_owns(r, nh);
+}
+
+void sc_reg_start(sc_reg *r)
+{
+    if (!r->gw->do_register) {
+        r->ping_count = r->gw->ping_max;  /* UP until a ping says otherwise */
+        r->status = SC_GW_UP;
+        sc_reg_set_state(r, SC_REG_NOREG, 0, "", SC_REASON_NONE);
+        sc_ping_start(r);
+        return;
+    }
+    send_register(r, false);
+}
+
+/* ------------------------------------------------------------------ */
+/* Sending */
+
+static gboolean on_attempt_timeout(gpointer p)
+{
+    sc_reg *r = p;
+    bool unreg = r->unregistering;
+    g_source_unref(r->timeout);
+    r->timeout = NULL;
+    sc_log(SC_LOG_INFO, "gateway %s: no answer to %s within %d s", r->gw->name,
+           unreg ? "un-REGISTER" : "REGISTER", r->gw->timeout_seconds);
+    drop_handle(r);
+    if (unreg) {
+        r->unregistering = false;
+        sc_reg_set_state(r, SC_REG_DOWN, 408, "Request Timeout", r->down_reason);
+    } else {
+        sc_reg_set_state(r, SC_REG_TIMEOUT, 408, "Request Timeout", SC_REASON_TIMEOUT);
+        sc_reg_fail(r, 408, "Request Timeout", SC_REASON_TIMEOUT, 0);
+    }
+    sc_session_changed(r->s);
+    return G_SOURCE_REMOVE;
+}
+
+static void ensure_handle(sc_reg *r)
+{
+    if (r->nh) return;
+    r->nh = nua_handle(r->s->nua, NULL,
+                       SIPTAG_FROM_STR(r->sip.from),
+                       SIPTAG_TO_STR(r->sip.to),
+                       TAG_IF(r->sip.next_hop, NUTAG_PROXY(r->sip.next_hop)),
+                       TAG_END());
+}
+
+static void send_register(sc_reg *r, bool unregister)
+{
+    char expires[16];
+    sc_reg_timer_cancel(&r->timer);
+    r->next_at = 0;
+    if (r->in_flight) drop_handle(r);  /* a new request replaces the one in flight */
+    ensure_handle(r);
+    r->auth_rounds = 0;
+    r->unregistering = unregister;
+    if (!unregister) {
+        r->interval_rounds = 0;
+        sc_reg_set_state(r, SC_REG_TRYING, 0, "", SC_REASON_NONE);
+    }
+    g_snprintf(expires, sizeof expires, "%d", unregister ? 0 : r->requested);
+    nua_method(r->nh,
+               NUTAG_METHOD("REGISTER"),
+               NUTAG_URL(r->sip.registrar_uri),
+               SIPTAG_CONTACT_STR(r->sip.contact),
+               SIPTAG_EXPIRES_STR(expires),
+               TAG_END());
+    r->in_flight = true;
+    r->timeout = sc_reg_timer(r, r->gw->timeout_seconds * 1000, on_attempt_timeout);
+}
+
+/* Sends the same request again (after 423), keeping the attempt. */
+static void resend(sc_reg *r)
+{
+    char expires[16];
+    g_snprintf(expires, sizeof expires, "%d", r->unregistering ? 0 : r->requested);
+    nua_method(r->nh,
+               NUTAG_METHOD("REGISTER"),
+               NUTAG_URL(r->sip.registrar_uri),
+               SIPTAG_CONTACT_STR(r->sip.contact),
+               SIPTAG_EXPIRES_STR(expires),
+               TAG_END());
+}
+
+static gboolean on_retry(gpointer p)
+{
+    sc_reg *r = p;
+    g_source_unref(r->timer);
+    r->timer = NULL;
+    r->next_at = 0;
+    sc_reg_set_state(r, SC_REG_UNREGED, 0, "", SC_REASON_NONE);
+    send_register(r, false);
+    sc_session_changed(r->s);
+    return G_SOURCE_REMOVE;
+}
+
+static gboolean on_refresh(gpointer p)
+{
+    sc_reg *r = p;
+    g_source_unref(r->timer);
+    r->timer = NULL;
+    send_register(r, false);
+    sc_session_changed(r->s);
+    return G_SOURCE_REMOVE;
+}
+
+static void schedule(sc_reg *r, int seconds, GSourceFunc fn)
+{
+    sc_reg_timer_cancel(&r->timer);
+    r->next_at = g_get_monotonic_time() + (gint64)seconds * G_USEC_PER_SEC;
+    r->timer = sc_reg_timer(r, seconds * 1000, fn);
+}
+
+void sc_reg_fail(sc_reg *r, int sip_code, const char *phrase, int reason, int retry_after)
+{
+    int base = r->gw->retry_seconds, wait;
+    drop_handle(r);  /* the next attempt starts clean: new Call-ID, no stale credentials */
+    r->failures++;
+    sc_reg_set_state(r, SC_REG_FAILED, sip_code, phrase, reason);
+    if (reason == SC_REASON_TIMEOUT && r->gw->retry_908_seconds > 0) base = r->gw->retry_908_seconds;
+    wait = sc_backoff_seconds(base, r->failures, reason, retry_after, g_random_int());
+    r->next_at = g_get_monotonic_time() + (gint64)wait * G_USEC_PER_SEC;
+    sc_reg_set_state(r, SC_REG_FAIL_WAIT, sip_code, phrase, reason);
+    schedule(r, wait, on_retry);
+}
+
+void sc_reg_register_now(sc_reg *r)
+{
+    r->failures = 0;
+    sc_reg_timer_cancel(&r->timer);
+    if (r->state != SC_REG_UNREGED) sc_reg_set_state(r, SC_REG_UNREGED, 0, "", SC_REASON_REQUEST);
+    send_register(r, false);
+    if (r->gw->ping) sc_ping_start(r);
+}
+
+void sc_reg_unregister(sc_reg *r, int reason)
+{
+    bool registered = r->state == SC_REG_REGED || r->state == SC_REG_REGISTER ||
+                      (r->state == SC_REG_TRYING && r->granted > 0);
+    sc_reg_timer_cancel(&r->timer);
+    sc_ping_stop(r);
+    r->next_at = 0;
+    r->down_reason = reason;
+    if (r->state == SC_REG_DOWN || r->unregistering) return;
+    if (registered || r->in_flight) {
+        /* Also when a REGISTER is in flight: it may have been accepted. */
+        send_register(r, true);
+        sc_reg_set_state(r, SC_REG_UNREGISTER, 0, "", reason);
+        return;
+    }
+    drop_handle(r);
+    sc_reg_set_state(r, SC_REG_DOWN, 0, "", reason);
+}
+
+/* ------------------------------------------------------------------ */
+/* Answers */
+
+static const char *param_value(msg_param_t const *params, const char *name, char *buf, size_t size)
+{
+    const char *v = msg_params_find(params, name);
+    size_t n;
+    if (!v) return NULL;
+    n = strlen(v);
+    if (n >= 2 && v[0] == '"' && v[n - 1] == '"') {
+        v++;
+        n -= 2;
+    }
+    if (n >= size) n = size - 1;
+    memcpy(buf, v, n);
+    buf[n] = '\0';
+    return buf;
+}
+
+/* Answers a 401/407 with the gateway's credentials. Returns false when the
+ * challenge must count as a rejection instead. */
+static bool answer_challenge(sc_reg *r, int status, const sip_t *sip)
+{
+    msg_auth_t const *au = NULL;
+    char stale[16], *cred;
+    const char *realm;
+    bool is_stale;
+    int limit;
+
+    if (sip) au = status == 407 ? sip->sip_proxy_authenticate : sip->sip_www_authenticate;
+    if (!au || !au->au_scheme || !r->gw->password) return false;
+    realm = msg_params_find(au->au_params, "realm=");
+    if (!realm) return false;
+    is_stale = param_value(au->au_params, "stale=", stale, sizeof stale) &&
+               !g_ascii_strcasecmp(stale, "true");
+    limit = is_stale ? SC_MAX_STALE_ROUNDS : SC_MAX_AUTH_ROUNDS;
+    /* Round 1 answers the challenge; a second challenge to the same
+     * credentials is a rejection unless the nonce was merely stale. */
+    if (r->auth_rounds >= limit || (r->auth_rounds >= 1 && !is_stale)) return false;
+    r->auth_rounds++;
+    /* realm is passed quoted, exactly as in the challenge (SOFIA.md). */
+    cred = g_strdup_printf("%s:%s%s%s:%s:%s", au->au_scheme,
+                           realm[0] == '"' ? "" : "\"", realm, realm[0] == '"' ? "" : "\"",
+                           sc_gw_auth_username(r->gw), r->gw->password);
+    nua_authenticate(r->nh, NUTAG_AUTH(cred), TAG_END());
+    memset(cred, 0, strlen(cred));
+    g_free(cred);
+    return true;
+}
+
+/* The lifetime granted: our Contact's expires, else Expires, else asked. */
+static int granted_expiry(const sc_reg *r, const sip_t *sip)
+{
+    char port[8];
+    g_snprintf(port, sizeof port, "%d", sc_session_local_port_for(r->s, r->gw->register_transport));
+    for (const sip_contact_t *m = sip ? sip->sip_contact : NULL; m; m = m->m_next) {
+        const url_t *u = m->m_url;
+        if (!m->m_expires || !u->url_user || strcmp(u->url_user, r->sip.contact_user)) continue;
+        if (u->url_port && strcmp(u->url_port, port)) continue;
+        return atoi(m->m_expires);
+    }
+    if (sip && sip->sip_expires) return (int)sip->sip_expires->ex_delta;
+    return r->requested;
+}
+
+/* Whether a final answer came from a server rather than from Sofia itself:
+ * a server's final response always carries a To tag (RFC 3261 8.2.6.2);
+ * the answers Sofia makes up for transport errors do not. */
+static bool from_server(const sip_t *sip)
+{
+    return sip && sip->sip_to && sip->sip_to->a_tag;
+}
+
+static int classify(int status, const char *phrase, const sip_t *sip, sc_transport t)
+{
+    if (status == 401 || status == 407 || status == 403 || status == 904) return SC_REASON_AUTH;
+    if (status == 408) return SC_REASON_TIMEOUT;
+    if (!from_server(sip)) {
+        /* Sofia made the answer up: the request never reached a server. */
+        if (phrase && (g_strrstr(phrase, "resolv") || g_strrstr(phrase, "DNS") ||
+                       g_strrstr(phrase, "Name") || g_strrstr(phrase, "host")))
+            return SC_REASON_DNS;
+        if (t == SC_TRANSPORT_TLS) return SC_REASON_TLS;
+        return SC_REASON_NETWORK;
+    }
+    return SC_REASON_SERVER;
+}
+
+static void registered(sc_reg *r, int status, const char *phrase, const sip_t *sip)
+{
+    int granted = granted_expiry(r, sip);
+    /* The handle stays: refreshes keep its Call-ID, as RFC 3261 asks. */
+    sc_reg_timer_cancel(&r->timeout);
+    r->in_flight = false;
+    if (granted <= 0) {
+        sc_reg_fail(r, status, "registrar kept no binding (expires=0)", SC_REASON_SERVER, 0);
+        return;
+    }
+    if (granted != r->requested)
+        sc_log(SC_LOG_INFO, "gateway %s: registrar granted %d s (asked %d s)", r->gw->name, granted,
+               r->requested);
+    r->granted = granted;
+    r->failures = 0;
+    sc_reg_set_state(r, SC_REG_REGISTER, status, phrase, SC_REASON_NONE);
+    schedule(r, sc_refresh_seconds(granted, g_random_int()), on_refresh);
+    sc_reg_set_state(r, SC_REG_REGED, status, phrase, SC_REASON_NONE);
+    if (r->gw->ping && !r->ping_timer) {
+        r->ping_count = r->gw->ping_max;
+        sc_ping_start(r);
+    }
+}
+
+static void unregistered(sc_reg *r, int status, const char *phrase)
+{
+    drop_handle(r);
+    r->unregistering = false;
+    r->granted = 0;
+    sc_reg_set_state(r, SC_REG_DOWN, status, phrase, r->down_reason);
+}
+
+void sc_reg_on_response(sc_reg *r, nua_event_t event, int status, const char *phrase,
+                        nua_handle_t *nh, const sip_t *sip)
+{
+    int reason;
+    if (sc_ping_owns(r, nh)) {
+        if (event == nua_r_options && status >= 200) sc_ping_on_response(r, status, phrase, sip);
+        return;
+    }
+    if (event != nua_r_method || status < 200 || !r->in_flight) return;
+
+    if ((status == 401 || status == 407) && answer_challenge(r, status, sip)) return;
+    if (status == 423 && sip && sip->sip_min_expires && !r->unregistering &&
+        r->interval_rounds < SC_MAX_INTERVAL_ROUNDS) {
+        r->interval_rounds++;
+        r->requested = (int)sip->sip_min_expires->me_delta;
+        sc_log(SC_LOG_INFO, "gateway %s: 423 Interval Too Brief, asking %d s", r->gw->name, r->requested);
+        resend(r);
+        return;
+    }
+
+    if (r->unregistering) {
+        unregistered(r, status, phrase);
+        return;
+    }
+    if (status < 300) {
+        registered(r, status, phrase, sip);
+        return;
+    }
+    reason = classify(status, phrase, sip, r->gw->register_transport);
+    r->granted = 0;
+    sc_reg_fail(r, status, phrase, reason,
+                from_server(sip) && sip->sip_retry_after ? (int)sip->sip_retry_after->af_delta : 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* Status as JSON */
+
+char *sc_reg_json(const sc_reg *r)
+{
+    GString *b = g_string_new("{\"event\":\"gateway_status\",\"gateway\":");
+    sc_json_append_string(b, r->gw->name);
+    g_string_append(b, ",\"state\":");
+    sc_json_append_string(b, sc_reg_state_name(r->state));
+    g_string_append(b, ",\"status\":");
+    sc_json_append_string(b, sc_gw_status_name(r->status));
+    g_string_append_printf(b, ",\"sip_code\":%d,\"phrase\":", r->sip_code);
+    sc_json_append_string(b, r->phrase);
+    g_string_append(b, ",\"reason\":");
+    sc_json_append_string(b, sc_reason_name(r->reason));
+    g_string_append_printf(b, ",\"expires\":%d,\"next_retry\":%d,\"failures\":%d,\"ping_ms\":%d",
+                           r->state == SC_REG_REGED ? r->granted : 0, next_retry_seconds(r),
+                           r->failures, r->gw->ping ? r->ping_ms : -1);
+    g_string_append(b, ",\"contact\":");
+    sc_json_append_string(b, r->sip.contact);
+    g_string_append(b, ",\"registrar\":");
+    sc_json_append_string(b, r->sip.registrar_uri);
+    g_string_append_c(b, '}');
+    return g_string_free(b, FALSE);
+}

@@ -1,0 +1,56 @@
+/* A gateway at run time: its registration and ping state. Stack thread only. */
+#ifndef SC_REGISTRATION_PRIV_H
+#define SC_REGISTRATION_PRIV_H
+
+#include "session_priv.h"
+#include "sip_text.h"
+
+struct sc_reg {
+    sc_session *s;
+    sc_gateway *gw;             /* our copy of the configuration */
+
+    int state, status;
+    int sip_code;               /* of the last final answer */
+    char *phrase;
+    int reason;
+    int failures;               /* consecutive */
+    int granted;                /* expiry granted by the registrar */
+    int requested;              /* Expires we ask for (raised by 423) */
+    int auth_rounds;            /* challenges answered for the request in flight */
+    int interval_rounds;        /* 423s answered for this attempt */
+    gint64 next_at;             /* monotonic time of the next retry/refresh, 0 if none */
+
+    /* SIP texts built once from the configuration */
+    sc_sip_texts sip;           /* Request-URI, From, To, Contact, next hop */
+
+    nua_handle_t *nh;           /* REGISTER handle */
+    bool in_flight;             /* a REGISTER is waiting for its answer */
+    bool unregistering;         /* ... and it is an un-REGISTER */
+    int down_reason;            /* reason for DOWN once the un-REGISTER ends */
+    GSource *timer;             /* retry / refresh */
+    GSource *timeout;           /* no answer within timeout-seconds */
+
+    /* OPTIONS ping (ping.c) */
+    nua_handle_t *ping_nh;
+    GSource *ping_timer;
+    bool ping_in_flight;
+    int ping_count;
+    gint64 ping_sent_at;
+    int ping_ms;                /* last round trip */
+};
+
+/* registration.c */
+void sc_reg_set_state(sc_reg *r, int state, int sip_code, const char *phrase, int reason);
+void sc_reg_set_status(sc_reg *r, int status, int sip_code, const char *phrase, int reason);
+void sc_reg_fail(sc_reg *r, int sip_code, const char *phrase, int reason, int retry_after);
+GSource *sc_reg_timer(sc_reg *r, int ms, GSourceFunc fn);
+void sc_reg_timer_cancel(GSource **t);
+
+/* ping.c */
+void sc_ping_start(sc_reg *r);
+void sc_ping_stop(sc_reg *r);
+bool sc_ping_owns(const sc_reg *r, nua_handle_t *nh);
+void sc_ping_on_response(sc_reg *r, int status, const char *phrase, const sip_t *sip);
+
+
+#endif

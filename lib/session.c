@@ -1,0 +1,968 @@
+/* Session life cycle: the SIP stack, its thread or GMainContext, and the
+ * marshalling of public calls onto the stack's thread.
+ *
+ * One rule carries the design: Sofia-SIP and every sc_reg are touched only by
+ * the thread that owns the session's GMainContext. A public call made on
+ * another thread is posted to that context and waited for (run_sync); a call
+ * made on the owning thread (an event callback, or an application iterating
+ * its own context) runs at once. Waits that need the stack to progress (stop)
+ * iterate the context themselves when they own it, so an event callback may
+ * stop its own session without deadlock. */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include "session_priv.h"   /* first: it sets Sofia's magic types */
+#include <sofia-sip/su_glib.h>
+#include <sofia-sip/su_log.h>
+#include <sofia-sip/nua_tag.h>
+#include <sofia-sip/nta_tag.h>
+#include <sofia-sip/tport_tag.h>
+#include <sofia-sip/sip_status.h>
+
+#include "error_priv.h"
+#include "skypeconnect/sc_version.h"
+
+#define SC_USER_AGENT "libskypeconnect/" SC_VERSION_STRING
+#define SC_FREE_STOP_MS 5000
+/* Sofia answers nua_shutdown within 30 s at most; we allow a little more. */
+#define SC_SHUTDOWN_BOUND_US (35 * G_USEC_PER_SEC)
+
+extern su_log_t tport_log[], nta_log[], nua_log[], soa_log[], sresolv_log[], iptsec_log[];
+
+/* ------------------------------------------------------------------ */
+/* Sofia's log lines go to ours, at debug level. */
+
+static void sofia_logger(void *stream, char const *fmt, va_list ap)
+{
+    char line[1024];
+    size_t n;
+    (void)stream;
+    if (!sc_log_enabled(SC_LOG_DEBUG)) return;
+    vsnprintf(line, sizeof line, fmt, ap);
+    n = strlen(line);
+    while (n && (line[n - 1] == '\n' || line[n - 1] == '\r')) line[--n] = '\0';
+    if (n) sc_log(SC_LOG_DEBUG, "sofia: %s", line);
+}
+
+static void redirect_sofia_logs(void)
+{
+    static gsize once;
+    if (g_once_init_enter(&once)) {
+        su_log_t *logs[] = { su_log_default, tport_log, nta_log, nua_log, soa_log,
+                             sresolv_log, iptsec_log };
+        for (size_t i = 0; i < G_N_ELEMENTS(logs); i++)
+            su_log_redirect(logs[i], sofia_logger, NULL);
+        g_once_init_leave(&once, 1);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Callback slots */
+
+static void slot_unref(sc_cb_slot *slot)
+{
+    if (slot && g_atomic_int_dec_and_test(&slot->refs)) {
+        if (slot->destroy) slot->destroy(slot->user);
+        g_free(slot);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Creation and options */
+
+SC_API sc_session *sc_session_new(void)
+{
+    sc_session *s = g_new0(sc_session, 1);
+    g_mutex_init(&s->lock);
+    g_cond_init(&s->cond);
+    s->bind_host = g_strdup("127.0.0.1");
+    s->regs = g_ptr_array_new();
+    s->removed = g_ptr_array_new();
+    s->pending = g_ptr_array_new_with_free_func((GDestroyNotify)sc_gateway_free);
+    g_queue_init(&s->queue);
+    s->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (s->wake_fd < 0) {
+        sc_fail(SC_EIO, "cannot create the event descriptor: %s", strerror(errno));
+        g_ptr_array_free(s->regs, TRUE);
+        g_ptr_array_free(s->pending, TRUE);
+        g_free(s->bind_host);
+        g_free(s);
+        return NULL;
+    }
+    redirect_sofia_logs();
+    sc_clear_error();
+    return s;
+}
+
+/* Checks that options may still change; returns SC_OK with the lock held. */
+static int lock_before_start(sc_session *s, const char *what)
+{
+    if (!s) return sc_fail(SC_EINVAL, "%s: session is NULL", what);
+    g_mutex_lock(&s->lock);
+    if (s->phase != SC_PHASE_NEW) {
+        g_mutex_unlock(&s->lock);
+        return sc_fail(SC_ESTATE, "%s: only before sc_session_start()", what);
+    }
+    return SC_OK;
+}
+
+/* Parses "HOST", "HOST:PORT", "[V6]", "[V6]:PORT" into a numeric address. */
+static int parse_bind(const char *addr, char **host_out, int *port_out)
+{
+    char host[INET6_ADDRSTRLEN + 1];
+    const char *port_str = NULL;
+    unsigned char probe[sizeof(struct in6_addr)];
+    size_t len;
+
+    if (!addr || !*addr) return sc_fail(SC_EPARSE, "bind address is empty");
+    if (addr[0] == '[') {
+        const char *end = strchr(addr, ']');
+        if (!end) return sc_fail(SC_EPARSE, "bind address '%s': missing ']'", addr);
+        len = (size_t)(end - addr - 1);
+        if (end[1] == ':') port_str = end + 2;
+        else if (end[1]) return sc_fail(SC_EPARSE, "bind address '%s': junk after ']'", addr);
+        if (len >= sizeof host) return sc_fail(SC_EPARSE, "bind address '%s' is too long", addr);
+        memcpy(host, addr + 1, len);
+        host[len] = '\0';
+        if (inet_pton(AF_INET6, host, probe) != 1)
+            return sc_fail(SC_EPARSE, "bind address '%s': '%s' is not an IPv6 address", addr, host);
+    } else {
+        const char *colon = strchr(addr, ':');
+        if (colon && strchr(colon + 1, ':'))
+            return sc_fail(SC_EPARSE, "bind address '%s': write IPv6 addresses as [ADDR]:PORT", addr);
+        len = colon ? (size_t)(colon - addr) : strlen(addr);
+        if (colon) port_str = colon + 1;
+        if (len >= sizeof host) return sc_fail(SC_EPARSE, "bind address '%s' is too long", addr);
+        memcpy(host, addr, len);
+        host[len] = '\0';
+        if (inet_pton(AF_INET, host, probe) != 1)
+            return sc_fail(SC_EPARSE, "bind address '%s': '%s' is not an IPv4 address (use a numeric address)", addr, host);
+    }
+    *port_out = 0;
+    if (port_str) {
+        char *end;
+        long port;
+        errno = 0;
+        port = strtol(port_str, &end, 10);
+        if (!*port_str || *end || errno || port < 0 || port > 65535)
+            return sc_fail(SC_EPARSE, "bind address '%s': port '%s' is not a number from 0 to 65535", addr, port_str);
+        *port_out = (int)port;
+    }
+    *host_out = g_strdup(host);
+    return SC_OK;
+}
+
+SC_API int sc_session_set_bind(sc_session *s, const char *addr)
+{
+    char *host = NULL;
+    int port = 0, rc = lock_before_start(s, "sc_session_set_bind");
+    if (rc) return rc;
+    rc = parse_bind(addr, &host, &port);
+    if (rc == SC_OK) {
+        g_free(s->bind_host);
+        s->bind_host = host;
+        s->bind_port = port;
+        sc_clear_error();
+    }
+    g_mutex_unlock(&s->lock);
+    return rc;
+}
+
+SC_API int sc_session_set_tls(sc_session *s, const char *cert_dir, int verify)
+{
+    char *agent;
+    int rc = lock_before_start(s, "sc_session_set_tls");
+    if (rc) return rc;
+    if (!cert_dir || !*cert_dir) {
+        g_mutex_unlock(&s->lock);
+        return sc_fail(SC_EINVAL, "sc_session_set_tls: certificate directory is empty");
+    }
+    agent = g_build_filename(cert_dir, "agent.pem", NULL);
+    if (!g_file_test(agent, G_FILE_TEST_IS_REGULAR)) {
+        rc = sc_fail(SC_EIO, "TLS: '%s' does not exist (the certificate and key, PEM)", agent);
+    } else {
+        g_free(s->tls_dir);
+        s->tls_dir = g_strdup(cert_dir);
+        s->tls_verify = verify != 0;
+        sc_clear_error();
+    }
+    g_free(agent);
+    g_mutex_unlock(&s->lock);
+    return rc;
+}
+
+SC_API int sc_session_set_dispatch(sc_session *s, int mode)
+{
+    int rc = lock_before_start(s, "sc_session_set_dispatch");
+    if (rc) return rc;
+    if (mode != SC_DISPATCH_THREAD && mode != SC_DISPATCH_QUEUE) {
+        g_mutex_unlock(&s->lock);
+        return sc_fail(SC_EINVAL, "dispatch mode %d: use SC_DISPATCH_THREAD or SC_DISPATCH_QUEUE", mode);
+    }
+    s->dispatch_mode = mode;
+    g_mutex_unlock(&s->lock);
+    sc_clear_error();
+    return SC_OK;
+}
+
+SC_API int sc_session_set_main_context(sc_session *s, void *gmain_context)
+{
+    int rc = lock_before_start(s, "sc_session_set_main_context");
+    if (rc) return rc;
+    if (s->app_ctx) g_main_context_unref(s->app_ctx);
+    s->app_ctx = gmain_context ? g_main_context_ref((GMainContext *)gmain_context) : NULL;
+    g_mutex_unlock(&s->lock);
+    sc_clear_error();
+    return SC_OK;
+}
+
+SC_API int sc_session_set_event_cb(sc_session *s, sc_event_cb cb, void *user, sc_destroy_fn destroy)
+{
+    sc_cb_slot *old, *fresh = NULL;
+    if (!s) {
+        if (destroy) destroy(user);
+        return sc_fail(SC_EINVAL, "sc_session_set_event_cb: session is NULL");
+    }
+    if (cb) {
+        fresh = g_new0(sc_cb_slot, 1);
+        fresh->cb = cb;
+        fresh->user = user;
+        fresh->destroy = destroy;
+        fresh->refs = 1;
+    } else if (destroy) {
+        destroy(user);
+    }
+    g_mutex_lock(&s->lock);
+    old = s->slot;
+    s->slot = fresh;
+    g_mutex_unlock(&s->lock);
+    slot_unref(old);
+    sc_clear_error();
+    return SC_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Marshalling onto the stack thread */
+
+typedef struct sync_call {
+    sc_session *s;
+    void (*fn)(void *);
+    void *data;
+    bool done;
+} sync_call;
+
+static gboolean sync_call_run(gpointer p)
+{
+    sync_call *c = p;
+    c->fn(c->data);
+    g_mutex_lock(&c->s->lock);
+    c->done = true;
+    g_cond_broadcast(&c->s->cond);
+    g_mutex_unlock(&c->s->lock);
+    return G_SOURCE_REMOVE;
+}
+
+/* Runs fn(data) on the thread that owns the stack's context and returns when
+ * it has run. */
+void sc_session_run_sync(sc_session *s, void (*fn)(void *), void *data)
+{
+    sync_call c = { s, fn, data, false };
+    if (g_main_context_acquire(s->ctx)) {
+        fn(data);
+        g_main_context_release(s->ctx);
+        return;
+    }
+    g_main_context_invoke(s->ctx, sync_call_run, &c);
+    g_mutex_lock(&s->lock);
+    while (!c.done) g_cond_wait(&s->cond, &s->lock);
+    g_mutex_unlock(&s->lock);
+}
+
+static gboolean wake_timeout(gpointer p)
+{
+    (void)p;
+    return G_SOURCE_REMOVE;
+}
+
+/* Waits until pred(s) holds (checked under the lock) or the deadline passes.
+ * Iterates the stack's context when this thread may, else sleeps on cond. */
+static bool wait_until(sc_session *s, bool (*pred)(sc_session *), gint64 deadline)
+{
+    bool ok;
+    if (s->ctx && g_main_context_acquire(s->ctx)) {
+        for (;;) {
+            gint64 now = g_get_monotonic_time();
+            GSource *t;
+            g_mutex_lock(&s->lock);
+            ok = pred(s);
+            g_mutex_unlock(&s->lock);
+            if (ok || now >= deadline) break;
+            t = g_timeout_source_new((guint)MIN((deadline - now) / 1000 + 1, 100));
+            g_source_set_callback(t, wake_timeout, NULL, NULL);
+            g_source_attach(t, s->ctx);
+            g_main_context_iteration(s->ctx, TRUE);
+            g_source_destroy(t);
+            g_source_unref(t);
+        }
+        g_main_context_release(s->ctx);
+        return ok;
+    }
+    g_mutex_lock(&s->lock);
+    while (!(ok = pred(s)))
+        if (!g_cond_wait_until(&s->cond, &s->lock, deadline)) {
+            ok = pred(s);
+            break;
+        }
+    g_mutex_unlock(&s->lock);
+    return ok;
+}
+
+void sc_session_changed(sc_session *s)
+{
+    g_mutex_lock(&s->lock);
+    g_cond_broadcast(&s->cond);
+    g_mutex_unlock(&s->lock);
+}
+
+/* ------------------------------------------------------------------ */
+/* Event delivery */
+
+static void deliver_one(sc_session *s, sc_event *ev)
+{
+    sc_cb_slot *slot;
+    g_mutex_lock(&s->lock);
+    slot = s->slot;
+    if (slot) g_atomic_int_inc(&slot->refs);
+    g_mutex_unlock(&s->lock);
+    if (slot) {
+        slot->cb(s, ev, slot->user);
+        slot_unref(slot);
+    }
+    sc_event_free(ev);
+}
+
+/* THREAD mode: an idle source on the stack's context drains the queue. A
+ * nested call (a callback iterating the context) returns at once: the outer
+ * delivery goes on draining, so events keep their order. */
+static gboolean deliver_queued(gpointer p)
+{
+    sc_session *s = p;
+    sc_event *ev;
+    g_mutex_lock(&s->lock);
+    s->deliver_source = 0;
+    if (s->delivering) {
+        g_mutex_unlock(&s->lock);
+        return G_SOURCE_REMOVE;
+    }
+    s->delivering = true;
+    while ((ev = g_queue_pop_head(&s->queue))) {
+        g_mutex_unlock(&s->lock);
+        deliver_one(s, ev);
+        g_mutex_lock(&s->lock);
+    }
+    s->delivering = false;
+    g_mutex_unlock(&s->lock);
+    return G_SOURCE_REMOVE;
+}
+
+static void wake_fd_set(sc_session *s)
+{
+    uint64_t one = 1;
+    if (write(s->wake_fd, &one, sizeof one) < 0) { /* counter full: already readable */ }
+}
+
+static void wake_fd_clear(sc_session *s)
+{
+    uint64_t v;
+    if (read(s->wake_fd, &v, sizeof v) < 0) { /* EAGAIN: already clear */ }
+}
+
+void sc_session_emit(sc_session *s, sc_event *ev)
+{
+    if (sc_log_enabled(SC_LOG_INFO)) {
+        char *text = sc_event_to_text(ev);
+        sc_log(SC_LOG_INFO, "%s", text);
+        g_free(text);
+    }
+    g_mutex_lock(&s->lock);
+    g_queue_push_tail(&s->queue, ev);
+    if (s->dispatch_mode == SC_DISPATCH_QUEUE) {
+        if (s->queue.length == 1) wake_fd_set(s);
+        g_cond_broadcast(&s->cond);
+    } else if (!s->deliver_source && s->ctx) {
+        GSource *idle = g_idle_source_new();
+        g_source_set_priority(idle, G_PRIORITY_DEFAULT);
+        g_source_set_callback(idle, deliver_queued, s, NULL);
+        s->deliver_source = g_source_attach(idle, s->ctx);
+        g_source_unref(idle);
+    }
+    g_mutex_unlock(&s->lock);
+}
+
+static bool queue_ready(sc_session *s)
+{
+    return s->queue.length > 0 || s->interrupted;
+}
+
+static int check_queue_mode(sc_session *s, const char *what)
+{
+    if (!s) return sc_fail(SC_EINVAL, "%s: session is NULL", what);
+    if (s->dispatch_mode != SC_DISPATCH_QUEUE)
+        return sc_fail(SC_ESTATE, "%s: the session delivers events on its thread (SC_DISPATCH_THREAD)", what);
+    return SC_OK;
+}
+
+static gint64 deadline_for(int timeout_ms)
+{
+    if (timeout_ms < 0) return G_MAXINT64;
+    return g_get_monotonic_time() + (gint64)timeout_ms * 1000;
+}
+
+/* Pops the next event or NULL, after waiting; the queue-mode core. */
+static sc_event *queue_pop(sc_session *s, int timeout_ms)
+{
+    gint64 deadline = deadline_for(timeout_ms);
+    sc_event *ev = NULL;
+    g_mutex_lock(&s->lock);
+    while (!queue_ready(s))
+        if (!g_cond_wait_until(&s->cond, &s->lock, deadline)) break;
+    if (s->interrupted) {
+        s->interrupted = false;
+    } else {
+        ev = g_queue_pop_head(&s->queue);
+    }
+    if (s->queue.length == 0) wake_fd_clear(s);
+    g_mutex_unlock(&s->lock);
+    return ev;
+}
+
+SC_API int sc_session_dispatch(sc_session *s, int timeout_ms)
+{
+    int n = 0, rc = check_queue_mode(s, "sc_session_dispatch");
+    sc_event *ev;
+    if (rc) return rc;
+    ev = queue_pop(s, timeout_ms);
+    while (ev) {
+        deliver_one(s, ev);
+        n++;
+        ev = queue_pop(s, 0);
+    }
+    sc_clear_error();
+    return n;
+}
+
+SC_API sc_event *sc_session_next_event(sc_session *s, int timeout_ms)
+{
+    if (check_queue_mode(s, "sc_session_next_event")) return NULL;
+    sc_clear_error();
+    return queue_pop(s, timeout_ms);
+}
+
+SC_API int sc_session_event_fd(sc_session *s)
+{
+    if (!s) return sc_fail(SC_EINVAL, "sc_session_event_fd: session is NULL");
+    return s->wake_fd;
+}
+
+SC_API void sc_session_interrupt(sc_session *s)
+{
+    if (!s) return;
+    g_mutex_lock(&s->lock);
+    s->interrupted = true;
+    wake_fd_set(s);
+    g_cond_broadcast(&s->cond);
+    g_mutex_unlock(&s->lock);
+}
+
+/* ------------------------------------------------------------------ */
+/* The stack */
+
+static sc_reg *reg_for_handle(sc_session *s, nua_handle_t *nh)
+{
+    for (guint i = 0; nh && i < s->regs->len; i++)
+        if (sc_reg_owns_handle(s->regs->pdata[i], nh)) return s->regs->pdata[i];
+    for (guint i = 0; nh && i < s->removed->len; i++)
+        if (sc_reg_owns_handle(s->removed->pdata[i], nh)) return s->removed->pdata[i];
+    return NULL;
+}
+
+/* Frees removed gateways whose un-REGISTER is answered. */
+static void reap_removed(sc_session *s)
+{
+    for (guint i = s->removed->len; i-- > 0;)
+        if (!sc_reg_busy(s->removed->pdata[i])) {
+            sc_reg_free(s->removed->pdata[i]);
+            g_ptr_array_remove_index(s->removed, i);
+        }
+}
+
+static void stop_progress(sc_session *s);
+static void schedule_teardown(sc_session *s);
+
+static void nua_cb(nua_event_t event, int status, char const *phrase, nua_t *nua,
+                   sc_session *s, nua_handle_t *nh, void *hmagic, sip_t const *sip,
+                   tagi_t tags[])
+{
+    sc_reg *r;
+    (void)nua; (void)hmagic; (void)tags;
+
+    switch (event) {
+    case nua_r_shutdown:
+        if (status >= 200) {
+            s->shutdown_done = true;
+            /* nua_destroy() must not run inside this callback. */
+            schedule_teardown(s);
+        }
+        break;
+    case nua_i_invite:
+        /* Calls arrive with the calls feature; until then, say so. */
+        nua_respond(nh, SIP_480_TEMPORARILY_UNAVAILABLE, TAG_END());
+        nua_handle_destroy(nh);
+        break;
+    case nua_i_options:
+        /* nua has answered 200 itself. */
+        break;
+    default:
+        r = reg_for_handle(s, nh);
+        if (r) {
+            sc_reg_on_response(r, event, status, phrase, nh, sip);
+        } else if (nh && event >= nua_i_chat && event < nua_r_set_params) {
+            /* An unsolicited request on a new handle that we do not serve. */
+            sc_log(SC_LOG_DEBUG, "ignoring %s (%d %s)", nua_event_name(event), status, phrase);
+        }
+        break;
+    }
+    reap_removed(s);
+    if (s->phase == SC_PHASE_STOPPING) stop_progress(s);
+    sc_session_changed(s);
+}
+
+/* Finds a port free for both UDP and TCP on the bind address, so that one
+ * Contact port serves both transports. */
+static int find_free_port(const char *host, bool v6, bool need_udp)
+{
+    for (int attempt = 0; attempt < 50; attempt++) {
+        struct sockaddr_storage ss;
+        socklen_t len;
+        int port, fd_tcp, fd_udp = -1;
+        memset(&ss, 0, sizeof ss);
+        if (v6) {
+            struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
+            a->sin6_family = AF_INET6;
+            inet_pton(AF_INET6, host, &a->sin6_addr);
+            len = sizeof *a;
+        } else {
+            struct sockaddr_in *a = (struct sockaddr_in *)&ss;
+            a->sin_family = AF_INET;
+            inet_pton(AF_INET, host, &a->sin_addr);
+            len = sizeof *a;
+        }
+        fd_tcp = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd_tcp < 0) return -1;
+        if (bind(fd_tcp, (struct sockaddr *)&ss, len) < 0 ||
+            getsockname(fd_tcp, (struct sockaddr *)&ss, &len) < 0) {
+            close(fd_tcp);
+            return -1;
+        }
+        port = v6 ? ntohs(((struct sockaddr_in6 *)&ss)->sin6_port)
+                  : ntohs(((struct sockaddr_in *)&ss)->sin_port);
+        if (need_udp) {
+            fd_udp = socket(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+            if (fd_udp < 0 || bind(fd_udp, (struct sockaddr *)&ss, len) < 0) {
+                if (fd_udp >= 0) close(fd_udp);
+                close(fd_tcp);
+                continue;
+            }
+            close(fd_udp);
+        }
+        close(fd_tcp);
+        return port;
+    }
+    return -1;
+}
+
+static char *sip_host(const char *host)
+{
+    return strchr(host, ':') ? g_strdup_printf("[%s]", host) : g_strdup(host);
+}
+
+/* Brings the stack up on the stack thread. Returns a status. */
+static int stack_up(sc_session *s)
+{
+    bool v6 = strchr(s->bind_host, ':') != NULL;
+    char *host = sip_host(s->bind_host), *url, *sips_url = NULL;
+    int port = s->bind_port;
+
+    su_init();
+    s->root = su_glib_root_create(s);
+    if (!s->root) {
+        g_free(host);
+        su_deinit();
+        return sc_fail(SC_ESIP, "Sofia-SIP: cannot create the event root");
+    }
+    su_root_threading(s->root, 0);
+    s->su_source = su_glib_root_gsource(s->root);
+    g_source_attach(s->su_source, s->ctx);
+
+    if (port == 0) port = find_free_port(s->bind_host, v6, true);
+    if (port <= 0) {
+        g_free(host);
+        return sc_fail(SC_EIO, "no free port on %s: %s", s->bind_host, strerror(errno));
+    }
+    s->udp_port = s->tcp_port = port;
+    url = g_strdup_printf("sip:%s:%d", host, port);
+    if (s->tls_dir) {
+        s->tls_port = find_free_port(s->bind_host, v6, false);
+        if (s->tls_port <= 0) {
+            g_free(host);
+            g_free(url);
+            return sc_fail(SC_EIO, "no free TLS port on %s", s->bind_host);
+        }
+        sips_url = g_strdup_printf("sips:%s:%d", host, s->tls_port);
+    }
+
+    s->nua = nua_create(s->root, nua_cb, s,
+                        NUTAG_URL(url),
+                        TAG_IF(sips_url, NUTAG_SIPS_URL(sips_url)),
+                        TAG_IF(sips_url, NUTAG_CERTIFICATE_DIR(s->tls_dir)),
+                        TAG_IF(sips_url && s->tls_verify, TPTAG_TLS_VERIFY_POLICY(TPTLS_VERIFY_OUTGOING)),
+                        /* Our own Contact, refresh and ping: Sofia's outbound
+                         * engine would probe the registrar and keep alive on
+                         * its own (SOFIA.md). */
+                        NUTAG_OUTBOUND("no-options-keepalive no-validate no-natify no-use-rport"),
+                        NUTAG_KEEPALIVE(0),
+                        NUTAG_USER_AGENT(SC_USER_AGENT),
+                        NUTAG_AUTOANSWER(0),
+                        NUTAG_ENABLEMESSAGE(0),
+                        TAG_END());
+    g_free(url);
+    g_free(sips_url);
+    g_free(host);
+    if (!s->nua)
+        return sc_fail(SC_EIO, "cannot bind SIP to %s port %d (in use, or not a local address?)",
+                       s->bind_host, port);
+    return SC_OK;
+}
+
+static void start_pending_gateways(sc_session *s)
+{
+    GPtrArray *pending;
+    g_mutex_lock(&s->lock);
+    pending = s->pending;
+    s->pending = g_ptr_array_new_with_free_func((GDestroyNotify)sc_gateway_free);
+    g_mutex_unlock(&s->lock);
+    for (guint i = 0; i < pending->len; i++) {
+        sc_reg *r = sc_reg_new(s, pending->pdata[i]);
+        g_ptr_array_add(s->regs, r);
+        sc_reg_start(r);
+    }
+    g_ptr_array_free(pending, TRUE);
+}
+
+/* Releases what stack_up made. Not from inside a Sofia callback. */
+static void stack_down(sc_session *s)
+{
+    for (guint i = 0; i < s->regs->len; i++) sc_reg_free(s->regs->pdata[i]);
+    g_ptr_array_set_size(s->regs, 0);
+    for (guint i = 0; i < s->removed->len; i++) sc_reg_free(s->removed->pdata[i]);
+    g_ptr_array_set_size(s->removed, 0);
+    if (s->nua) {
+        nua_destroy(s->nua);
+        s->nua = NULL;
+    }
+    if (s->su_source) {
+        g_source_destroy(s->su_source);
+        s->su_source = NULL;
+    }
+    if (s->root) {
+        su_root_destroy(s->root);
+        s->root = NULL;
+        su_deinit();
+    }
+}
+
+static gboolean teardown_idle(gpointer p)
+{
+    sc_session *s = p;
+    if (s->torn_down) return G_SOURCE_REMOVE;
+    s->torn_down = true;
+    stack_down(s);
+    sc_session_emit(s, sc_event_new(SC_EVENT_SESSION_STOPPED, NULL));
+    if (s->dispatch_mode == SC_DISPATCH_THREAD) deliver_queued(s);
+    g_mutex_lock(&s->lock);
+    s->phase = SC_PHASE_STOPPED;
+    g_cond_broadcast(&s->cond);
+    g_mutex_unlock(&s->lock);
+    /* Our own thread keeps iterating until sc_session_free(): calls made
+     * after the stop still find a thread to run them. */
+    return G_SOURCE_REMOVE;
+}
+
+static void schedule_teardown(sc_session *s)
+{
+    GSource *idle = g_idle_source_new();
+    g_source_set_callback(idle, teardown_idle, s, NULL);
+    g_source_attach(idle, s->ctx);
+    g_source_unref(idle);
+}
+
+static gpointer stack_thread_main(gpointer p)
+{
+    sc_session *s = p;
+    int rc;
+    g_main_context_push_thread_default(s->ctx);
+    rc = stack_up(s);
+    if (rc == SC_OK) start_pending_gateways(s);
+    g_mutex_lock(&s->lock);
+    s->start_status = rc;
+    s->start_done = true;
+    /* The detail text is thread-local: hand it to the starting thread. */
+    if (rc != SC_OK) g_strlcpy(s->start_err, sc_last_error(), sizeof s->start_err);
+    g_cond_broadcast(&s->cond);
+    g_mutex_unlock(&s->lock);
+    if (rc == SC_OK) g_main_loop_run(s->loop);  /* until sc_session_free() */
+    else stack_down(s);
+    g_main_context_pop_thread_default(s->ctx);
+    return NULL;
+}
+
+static bool start_finished(sc_session *s)
+{
+    return s->start_done;
+}
+
+typedef struct start_call {
+    sc_session *s;
+    int rc;
+    char err[512];
+} start_call;
+
+static void start_on_app_context(void *p)
+{
+    start_call *c = p;
+    c->rc = stack_up(c->s);
+    if (c->rc == SC_OK) {
+        start_pending_gateways(c->s);
+    } else {
+        g_strlcpy(c->err, sc_last_error(), sizeof c->err);
+        stack_down(c->s);
+    }
+}
+
+SC_API int sc_session_start(sc_session *s)
+{
+    int rc;
+    if (!s) return sc_fail(SC_EINVAL, "sc_session_start: session is NULL");
+    g_mutex_lock(&s->lock);
+    if (s->phase != SC_PHASE_NEW) {
+        g_mutex_unlock(&s->lock);
+        return sc_fail(SC_ESTATE, "sc_session_start: the session was started already");
+    }
+    s->phase = SC_PHASE_RUNNING;
+    g_mutex_unlock(&s->lock);
+
+    if (s->app_ctx) {
+        start_call c = { s, 0, "" };
+        s->ctx = g_main_context_ref(s->app_ctx);
+        sc_session_run_sync(s, start_on_app_context, &c);
+        rc = c.rc;
+        if (rc) {
+            g_mutex_lock(&s->lock);
+            s->phase = SC_PHASE_STOPPED;
+            g_mutex_unlock(&s->lock);
+            return sc_fail(rc, "%s", c.err);
+        }
+        sc_clear_error();
+        return SC_OK;
+    }
+
+    s->ctx = g_main_context_new();
+    s->loop = g_main_loop_new(s->ctx, FALSE);
+    s->thread = g_thread_new("skypeconnect", stack_thread_main, s);
+    /* Not wait_until(): it would acquire the context before the thread does. */
+    g_mutex_lock(&s->lock);
+    while (!start_finished(s)) g_cond_wait(&s->cond, &s->lock);
+    g_mutex_unlock(&s->lock);
+    rc = s->start_status;
+    if (rc) {
+        g_thread_join(s->thread);
+        s->thread = NULL;
+        g_mutex_lock(&s->lock);
+        s->phase = SC_PHASE_STOPPED;
+        g_mutex_unlock(&s->lock);
+        return sc_fail(rc, "%s", s->start_err);
+    }
+    sc_clear_error();
+    return SC_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Stopping */
+
+static bool regs_idle(sc_session *s)
+{
+    for (guint i = 0; i < s->regs->len; i++)
+        if (sc_reg_busy(s->regs->pdata[i])) return false;
+    return true;
+}
+
+/* Called after every stack event while stopping: once every un-REGISTER is
+ * answered (or the stop's deadline passed), shut Sofia down. */
+static void stop_progress(sc_session *s)
+{
+    if (s->shutdown_sent) return;
+    if (!regs_idle(s) && g_get_monotonic_time() < s->stop_deadline) return;
+    for (guint i = 0; i < s->regs->len; i++) sc_reg_abandon(s->regs->pdata[i]);
+    for (guint i = 0; i < s->removed->len; i++) sc_reg_abandon(s->removed->pdata[i]);
+    s->shutdown_sent = true;
+    nua_shutdown(s->nua);
+}
+
+static gboolean stop_deadline_cb(gpointer p)
+{
+    sc_session *s = p;
+    s->stop_timer = 0;
+    if (s->phase == SC_PHASE_STOPPING) stop_progress(s);
+    sc_session_changed(s);
+    return G_SOURCE_REMOVE;
+}
+
+static void begin_stop(void *p)
+{
+    sc_session *s = p;
+    GSource *t;
+    if (s->phase != SC_PHASE_RUNNING || !s->nua) return;
+    g_mutex_lock(&s->lock);
+    s->phase = SC_PHASE_STOPPING;
+    g_mutex_unlock(&s->lock);
+    for (guint i = 0; i < s->regs->len; i++) sc_reg_unregister(s->regs->pdata[i], SC_REASON_REQUEST);
+    t = g_timeout_source_new((guint)MAX((s->stop_deadline - g_get_monotonic_time()) / 1000, 0));
+    g_source_set_callback(t, stop_deadline_cb, s, NULL);
+    s->stop_timer = g_source_attach(t, s->ctx);
+    g_source_unref(t);
+    stop_progress(s);
+}
+
+static bool unregistered_or_stopped(sc_session *s)
+{
+    return s->shutdown_sent || s->phase == SC_PHASE_STOPPED;
+}
+
+static bool stopped(sc_session *s)
+{
+    return s->phase == SC_PHASE_STOPPED;
+}
+
+SC_API int sc_session_stop(sc_session *s, int timeout_ms)
+{
+    sc_phase phase;
+    bool done;
+    if (!s) return sc_fail(SC_EINVAL, "sc_session_stop: session is NULL");
+    if (timeout_ms < 0) timeout_ms = 0;
+    g_mutex_lock(&s->lock);
+    phase = s->phase;
+    if (phase == SC_PHASE_NEW) s->phase = SC_PHASE_STOPPED;
+    g_mutex_unlock(&s->lock);
+    if (phase == SC_PHASE_NEW || phase == SC_PHASE_STOPPED) {
+        sc_clear_error();
+        return SC_OK;
+    }
+    if (phase == SC_PHASE_RUNNING) {
+        s->stop_deadline = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
+        sc_session_run_sync(s, begin_stop, s);
+    }
+    wait_until(s, unregistered_or_stopped, s->stop_deadline + G_USEC_PER_SEC);
+    done = wait_until(s, stopped, g_get_monotonic_time() + SC_SHUTDOWN_BOUND_US);
+    if (!done)
+        return sc_fail(SC_ETIMEOUT, "the SIP stack did not finish shutting down in time");
+    sc_clear_error();
+    return SC_OK;
+}
+
+SC_API int sc_session_is_running(sc_session *s)
+{
+    int running;
+    if (!s) return 0;
+    g_mutex_lock(&s->lock);
+    running = s->phase == SC_PHASE_RUNNING;
+    g_mutex_unlock(&s->lock);
+    return running;
+}
+
+SC_API void sc_session_free(sc_session *s)
+{
+    sc_event *ev;
+    if (!s) return;
+    if (s->thread && g_thread_self() == s->thread) {
+        sc_log(SC_LOG_ERROR, "sc_session_free() called from the session's own callback: ignored (leaks the session)");
+        return;
+    }
+    sc_session_stop(s, SC_FREE_STOP_MS);
+    if (s->thread) {
+        g_main_loop_quit(s->loop);
+        g_thread_join(s->thread);
+        s->thread = NULL;
+    }
+    if (s->deliver_source && s->ctx) {
+        GSource *src = g_main_context_find_source_by_id(s->ctx, s->deliver_source);
+        if (src) g_source_destroy(src);
+    }
+    while ((ev = g_queue_pop_head(&s->queue))) sc_event_free(ev);
+    slot_unref(s->slot);
+    g_ptr_array_free(s->regs, TRUE);
+    g_ptr_array_free(s->removed, TRUE);
+    g_ptr_array_free(s->pending, TRUE);
+    if (s->loop) g_main_loop_unref(s->loop);
+    if (s->ctx) g_main_context_unref(s->ctx);
+    if (s->app_ctx) g_main_context_unref(s->app_ctx);
+    close(s->wake_fd);
+    g_free(s->bind_host);
+    g_free(s->tls_dir);
+    g_mutex_clear(&s->lock);
+    g_cond_clear(&s->cond);
+    g_free(s);
+}
+
+/* ------------------------------------------------------------------ */
+/* Queries used by registration.c */
+
+int sc_session_local_port_for(sc_session *s, sc_transport t)
+{
+    switch (t) {
+    case SC_TRANSPORT_UDP: return s->udp_port;
+    case SC_TRANSPORT_TCP: return s->tcp_port;
+    case SC_TRANSPORT_TLS: return s->tls_port;
+    }
+    return 0;
+}
+
+const char *sc_session_contact_host(sc_session *s)
+{
+    return s->bind_host;
+}
+
+SC_API int sc_session_local_port(sc_session *s, const char *transport)
+{
+    int port;
+    if (!s) return sc_fail(SC_EINVAL, "sc_session_local_port: session is NULL");
+    if (!transport) transport = "udp";
+    g_mutex_lock(&s->lock);
+    if (s->phase != SC_PHASE_RUNNING && s->phase != SC_PHASE_STOPPING) {
+        g_mutex_unlock(&s->lock);
+        return sc_fail(SC_ESTATE, "sc_session_local_port: the session is not running");
+    }
+    if (!g_ascii_strcasecmp(transport, "udp")) port = s->udp_port;
+    else if (!g_ascii_strcasecmp(transport, "tcp")) port = s->tcp_port;
+    else if (!g_ascii_strcasecmp(transport, "tls")) port = s->tls_port;
+    else port = -1;
+    g_mutex_unlock(&s->lock);
+    if (port < 0) return sc_fail(SC_EINVAL, "transport '%s': use udp, tcp or tls", transport);
+    if (port == 0) return sc_fail(SC_ENOTFOUND, "transport '%s' is not enabled", transport);
+    sc_clear_error();
+    return port;
+}

@@ -1,0 +1,241 @@
+"""Kamailio 5.6 as the SIP trunk (registrar with digest auth), config tests/kamailio/trunk.cfg.
+
+    k = Kamailio(workdir, users={"skype": "secret"})
+    k.start()                 # bounded wait until it answers OPTIONS on UDP and TCP
+    k.registers()             # parsed SCLOG records of REGISTERs received
+    k.stop(); k.start()       # restart on the same port(s)
+
+Runs in the foreground (-DD -E) as a child of the test, stopped by PID.
+"""
+import os
+import shutil
+import threading
+import time
+
+from . import KAMAILIO_DIR
+from .certs import make_certs
+from .ports import free_port, port_is_free, LOOPBACK
+from .procs import ManagedProcess
+from .sipclient import options_ok
+
+CONFIG = os.path.join(KAMAILIO_DIR, "trunk.cfg")
+
+
+class KamailioError(RuntimeError):
+    pass
+
+
+class KamailioTlsUnavailable(KamailioError):
+    """Kamailio's tls module could not be loaded/initialised: TLS tests should skip."""
+
+
+def kamailio_binary():
+    exe = os.environ.get("SC_KAMAILIO") or shutil.which("kamailio") or "/usr/sbin/kamailio"
+    if not os.path.exists(exe):
+        raise KamailioError("kamailio not found (install the Debian package 'kamailio')")
+    return exe
+
+
+def parse_sclog(text):
+    """Fields of a 'SCLOG k=v|k=v...' line as a dict, or None if the line is not one."""
+    i = text.find("SCLOG ")
+    if i < 0:
+        return None
+    rec = {}
+    for part in text[i + 6:].split("|"):
+        k, sep, v = part.partition("=")
+        if sep:
+            rec[k.strip()] = v.strip()
+    return rec
+
+
+class Kamailio:
+    def __init__(self, workdir, users=None, port=None, tls=False, tls_port=None,
+                 min_expires=10, max_expires=3600, bad_auth_reply=401, options_reply=200,
+                 realm="127.0.0.1", auth_checks=1):
+        self.workdir = os.path.abspath(workdir)
+        os.makedirs(self.workdir, exist_ok=True)
+        self.users = dict(users or {"skype": "secret"})
+        for u, p in self.users.items():
+            for ch in " ;=\"'|":
+                if ch in u or ch in p:
+                    raise ValueError("user names/passwords must not contain %r" % ch)
+        self.port = port or free_port()
+        self.tls = tls
+        self.tls_port = (tls_port or free_port(udp=False, exclude=(self.port,))) if tls else None
+        self.min_expires = min_expires
+        self.max_expires = max_expires
+        self.bad_auth_reply = bad_auth_reply
+        self.options_reply = options_reply
+        self.realm = realm
+        self.auth_checks = auth_checks
+        self.rundir = os.path.join(self.workdir, "run")
+        os.makedirs(self.rundir, exist_ok=True)
+        self.pidfile = os.path.join(self.rundir, "kamailio.pid")
+        self.certs = None
+        self.tls_cfg = None
+        self.proc = None
+        self.runs = 0
+        self.records = []          # parsed SCLOG records, across restarts
+        self._lock = threading.Condition()
+
+    # ---- configuration ----
+    def _prepare_tls(self):
+        if self.certs is None:
+            self.certs = make_certs(os.path.join(self.workdir, "certs"))
+        self.tls_cfg = os.path.join(self.workdir, "tls.cfg")
+        with open(self.tls_cfg, "w") as f:
+            f.write("[server:default]\n"
+                    "method = TLSv1.2+\n"
+                    "verify_certificate = no\n"
+                    "require_certificate = no\n"
+                    "private_key = %s\n"
+                    "certificate = %s\n"
+                    "ca_list = %s\n\n"
+                    "[client:default]\n"
+                    "method = TLSv1.2+\n"
+                    "verify_certificate = no\n"
+                    "require_certificate = no\n"
+                    % (self.certs["server_key"], self.certs["server_crt"], self.certs["ca_crt"]))
+
+    def argv(self):
+        users = ";".join("%s=%s" % kv for kv in self.users.items())
+        a = [kamailio_binary(), "-DD", "-E", "-f", CONFIG, "-Y", self.rundir, "-P", self.pidfile,
+             "-m", "64", "-M", "8",
+             "-A", "SC_ADDR=%s" % LOOPBACK,
+             "-A", "SC_PORT=%d" % self.port,
+             "-A", 'SC_USERS="%s"' % users,
+             "-A", 'SC_REALM="%s"' % self.realm,
+             "-A", "SC_MIN_EXPIRES=%d" % self.min_expires,
+             "-A", "SC_MAX_EXPIRES=%d" % self.max_expires,
+             "-A", "SC_AUTH_CHECKS=%d" % self.auth_checks,
+             "-A", "SC_BAD_AUTH_REPLY=%d" % self.bad_auth_reply,
+             "-A", "SC_OPTIONS_REPLY=%d" % self.options_reply]
+        if self.tls:
+            a += ["-A", "WITH_TLS", "-A", "SC_TLS_PORT=%d" % self.tls_port,
+                  "-A", 'SC_TLS_CFG="%s"' % self.tls_cfg]
+        return a
+
+    # ---- lifetime ----
+    def _on_line(self, line):
+        rec = parse_sclog(line.text)
+        if rec is not None:
+            rec["_t"] = line.t
+            rec["_run"] = self.runs
+            with self._lock:
+                self.records.append(rec)
+                self._lock.notify_all()
+
+    def start(self, timeout=15.0):
+        if self.proc and self.proc.alive():
+            raise KamailioError("already running")
+        if self.tls:
+            self._prepare_tls()
+        # a restart must get the same port back: wait (bounded) until it is free
+        deadline = time.monotonic() + 10
+        while not port_is_free(self.port) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        self.runs += 1
+        log = os.path.join(self.workdir, "kamailio-%d.log" % self.runs)
+        self.proc = ManagedProcess(self.argv(), name="kamailio", cwd=self.workdir,
+                                   on_line=self._on_line, log_path=log)
+        self.log_path = log
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not self.proc.alive():
+                self.proc.wait(2)
+                text = self.proc.tail(40)
+                self.proc.stop()
+                if self.tls and ("tls" in text.lower()):
+                    raise KamailioTlsUnavailable("kamailio with TLS did not start:\n" + text)
+                raise KamailioError("kamailio exited with %s during startup:\n%s"
+                                    % (self.proc.returncode, text))
+            if options_ok(self.port, transport="udp", timeout=0.5) and \
+                    options_ok(self.port, transport="tcp", timeout=0.5) and \
+                    (not self.tls or self._tls_answers()):
+                return self
+            time.sleep(0.1)
+        text = self.proc.tail(40)
+        self.proc.stop()
+        raise KamailioError("kamailio did not answer OPTIONS within %.0f s:\n%s" % (timeout, text))
+
+    def _tls_answers(self):
+        import ssl
+        from .sipclient import SipClient
+        try:
+            ctx = ssl.create_default_context(cafile=self.certs["ca_crt"])
+            ctx.check_hostname = False
+            with SipClient(self.tls_port, transport="tls", ssl_context=ctx, timeout=1.0) as c:
+                r = c.options(timeout=1.0)
+                return r is not None and r.code == 200
+        except OSError:
+            return False
+
+    def stop(self):
+        """SIGTERM, SIGKILL after 3 s. Returns the exit code (None if not running)."""
+        if not self.proc:
+            return None
+        return self.proc.stop(grace=3.0)
+
+    def kill(self):
+        """Abrupt death (SIGKILL to the main process and its children)."""
+        if self.proc:
+            self.proc.kill_hard()
+
+    def restart(self, timeout=15.0):
+        self.stop()
+        return self.start(timeout)
+
+    def alive(self):
+        return bool(self.proc and self.proc.alive())
+
+    # ---- inspection ----
+    def records_where(self, method=None, since=None, until=None, **fields):
+        """SCLOG records (dicts) filtered by method, monotonic time window and exact field values."""
+        with self._lock:
+            recs = list(self.records)
+        out = []
+        for r in recs:
+            if method and r.get("method") != method:
+                continue
+            if since is not None and r["_t"] < since:
+                continue
+            if until is not None and r["_t"] > until:
+                continue
+            if any(r.get(k) != v for k, v in fields.items()):
+                continue
+            out.append(r)
+        return out
+
+    def registers(self, since=None, until=None, **fields):
+        return self.records_where("REGISTER", since, until, **fields)
+
+    def options(self, since=None, until=None, **fields):
+        return self.records_where("OPTIONS", since, until, **fields)
+
+    def wait_record(self, predicate, timeout, since=None):
+        """First record r (at or after monotonic time `since`) with predicate(r), or None."""
+        deadline = time.monotonic() + timeout
+        idx = 0
+        with self._lock:
+            while True:
+                while idx < len(self.records):
+                    r = self.records[idx]
+                    idx += 1
+                    if (since is None or r["_t"] >= since) and predicate(r):
+                        return r
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return None
+                self._lock.wait(min(left, 0.2))
+
+    def log_text(self):
+        return self.proc.text() if self.proc else ""
+
+    def describe(self, n=30):
+        """Recent records, for assertion messages."""
+        with self._lock:
+            recs = self.records[-n:]
+        return "\n".join("  %+.1fs %s" % (r["_t"] - time.monotonic(),
+                                           {k: v for k, v in r.items() if not k.startswith("_")})
+                         for r in recs)

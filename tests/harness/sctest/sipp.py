@@ -1,0 +1,177 @@
+"""SIPp 3.6 as a fault-injecting registrar (UAS), scenarios in tests/sipp/.
+
+    s = Sipp("reg_503_retry_after", workdir, keys={"retry_after": 7})
+    s.start()                     # bounded wait until it has bound its UDP port
+    s.wait_log(lambda r: r["answer"] == "200", 30)
+    s.stop()
+
+Each scenario writes one "SIPPLOG k=v k=v ..." line per request via <log>
+(-trace_logs -log_file); log_records() parses them. Always an explicit port
+(-p 0 would bind 5060), -nd, its own -timeout and a wall-clock bound here; the
+process is started as a child and stopped by PID.
+"""
+import os
+import re
+import shutil
+import threading
+import time
+
+from . import SIPP_DIR
+from .ports import free_port, port_is_free, LOOPBACK
+from .procs import ManagedProcess
+
+
+class SippError(RuntimeError):
+    pass
+
+
+def sipp_binary():
+    exe = os.environ.get("SC_SIPP") or shutil.which("sipp") or "/usr/bin/sipp"
+    if not os.path.exists(exe):
+        raise SippError("sipp not found (install the Debian package 'sip-tester')")
+    return exe
+
+
+def scenario_path(name):
+    p = name if name.endswith(".xml") else name + ".xml"
+    if not os.path.isabs(p):
+        p = os.path.join(SIPP_DIR, p)
+    if not os.path.exists(p):
+        raise SippError("no such scenario: %s" % p)
+    return p
+
+
+def _norm_value(v):
+    # SIPp prints numeric variables as doubles: "1.000000" -> "1"
+    if re.fullmatch(r"-?\d+\.0+", v):
+        return v.split(".")[0]
+    return v
+
+
+def parse_sipplog(text):
+    i = text.find("SIPPLOG ")
+    if i < 0:
+        return None
+    rec = {}
+    for m in re.finditer(r"(\w+)=(\S*)", text[i + 8:]):
+        rec[m.group(1)] = _norm_value(m.group(2))
+    return rec
+
+
+class Sipp:
+    def __init__(self, scenario, workdir, port=None, keys=None, timeout=180, max_calls=None,
+                 transport="u1", extra_args=(), remote=None, users=None):
+        """scenario: a name in tests/sipp/ (without .xml) or a path.
+        keys: -key NAME VALUE pairs ([NAME] in the scenario).
+        remote: "host:port" for client (UAC) scenarios; None for server scenarios.
+        """
+        self.scenario = scenario_path(scenario)
+        self.name = os.path.splitext(os.path.basename(self.scenario))[0]
+        self.workdir = os.path.abspath(workdir)
+        os.makedirs(self.workdir, exist_ok=True)
+        self.port = port or free_port()
+        self.keys = dict(keys or {})
+        self.timeout = int(timeout)
+        self.max_calls = max_calls
+        self.transport = transport
+        self.extra_args = list(extra_args)
+        self.remote = remote
+        base = os.path.join(self.workdir, "sipp-%s-%d" % (self.name, self.port))
+        self.log_file = base + "-logs.log"
+        self.message_file = base + "-messages.log"
+        self.error_file = base + "-errors.log"
+        self.output_file = base + "-output.log"
+        self.proc = None
+
+    def argv(self):
+        a = [sipp_binary(), "-sf", self.scenario, "-i", LOOPBACK, "-p", str(self.port),
+             "-t", self.transport, "-nd",
+             "-trace_logs", "-log_file", self.log_file,
+             "-trace_msg", "-message_file", self.message_file,
+             "-trace_err", "-error_file", self.error_file,
+             "-timeout", "%ds" % self.timeout, "-timeout_error"]
+        if self.max_calls is not None:
+            a += ["-m", str(self.max_calls)]
+        for k, v in self.keys.items():
+            a += ["-key", str(k), str(v)]
+        a += self.extra_args
+        if self.remote:
+            a.append(self.remote)
+        return a
+
+    def start(self, ready_timeout=10.0):
+        for f in (self.log_file, self.message_file, self.error_file):
+            if os.path.exists(f):
+                os.unlink(f)
+        self.start_time = time.monotonic()
+        self.proc = ManagedProcess(self.argv(), name="sipp-" + self.name, cwd=self.workdir,
+                                   log_path=self.output_file)
+        # our own wall-clock bound on top of SIPp's -timeout
+        self._watchdog = threading.Timer(self.timeout + 15, self.proc.stop)
+        self._watchdog.daemon = True
+        self._watchdog.start()
+        deadline = time.monotonic() + ready_timeout
+        while time.monotonic() < deadline:
+            if not self.proc.alive():
+                rc = self.proc.wait(2)
+                raise SippError("sipp exited with %s at startup:\n%s" % (rc, self.proc.tail(40)))
+            if self.remote or not port_is_free(self.port, udp=True, tcp=False):
+                return self
+            time.sleep(0.05)
+        self.proc.stop()
+        raise SippError("sipp did not bind 127.0.0.1:%d within %.0f s:\n%s"
+                        % (self.port, ready_timeout, self.proc.tail(40)))
+
+    def stop(self):
+        if getattr(self, "_watchdog", None):
+            self._watchdog.cancel()
+        if self.proc:
+            return self.proc.stop(grace=3.0)
+        return None
+
+    def wait_exit(self, timeout):
+        """Exit code (0: all calls succeeded, 1: some failed, 99: no call, 255: -timeout hit...),
+        None if still running."""
+        return self.proc.wait(timeout)
+
+    def alive(self):
+        return bool(self.proc and self.proc.alive())
+
+    # ---- logs ----
+    def log_records(self):
+        try:
+            with open(self.log_file, encoding="utf-8", errors="replace") as f:
+                return [r for r in (parse_sipplog(l) for l in f) if r is not None]
+        except FileNotFoundError:
+            return []
+
+    def wait_log(self, predicate, timeout, poll=0.1):
+        """First log record with predicate(record), or None after timeout seconds."""
+        deadline = time.monotonic() + timeout
+        while True:
+            for r in self.log_records():
+                if predicate(r):
+                    return r
+            if time.monotonic() >= deadline:
+                return None
+            time.sleep(poll)
+
+    def messages(self):
+        try:
+            with open(self.message_file, encoding="utf-8", errors="replace") as f:
+                return f.read()
+        except FileNotFoundError:
+            return ""
+
+    def errors(self):
+        try:
+            with open(self.error_file, encoding="utf-8", errors="replace") as f:
+                return f.read()
+        except FileNotFoundError:
+            return ""
+
+    def describe(self):
+        recs = self.log_records()
+        return ("sipp %s on port %d, log records:\n  %s\nerrors:\n%s\noutput tail:\n%s"
+                % (self.name, self.port, "\n  ".join(map(str, recs)) or "(none)",
+                   self.errors()[-2000:], self.proc.tail(15) if self.proc else ""))
