@@ -392,19 +392,26 @@ static int granted_expiry(const sc_reg *r, const sip_t *sip)
     return r->requested;
 }
 
-/* Whether a final answer came from a server rather than from Sofia itself:
- * a server's final response always carries a To tag (RFC 3261 8.2.6.2);
- * the answers Sofia makes up for transport errors do not. */
-static bool from_server(const sip_t *sip)
+/* Whether a final answer came from a server rather than from Sofia itself.
+ * Sofia reports transport failures as 503 (and timeouts as 408) with a
+ * message of its own that looks real: To tag and all. What it lacks is what
+ * only a server adds: a filled-in rport or received on our Via (RFC 3581),
+ * a Server, Retry-After or Warning header. Other codes Sofia never makes up. */
+static bool from_server(int status, const sip_t *sip)
 {
-    return sip && sip->sip_to && sip->sip_to->a_tag;
+    const sip_via_t *v;
+    if (!sip) return false;
+    if (status != 503 && status != 408 && status != 500 && status != 502) return true;
+    v = sip->sip_via;
+    return (v && ((v->v_rport && *v->v_rport) || v->v_received)) || sip->sip_server ||
+           sip->sip_retry_after || sip->sip_warning;
 }
 
 static int classify(int status, const char *phrase, const sip_t *sip, sc_transport t)
 {
     if (status == 401 || status == 407 || status == 403 || status == 904) return SC_REASON_AUTH;
     if (status == 408) return SC_REASON_TIMEOUT;
-    if (!from_server(sip)) {
+    if (!from_server(status, sip)) {
         /* Sofia made the answer up: the request never reached a server. */
         if (phrase && (g_strrstr(phrase, "resolv") || g_strrstr(phrase, "DNS") ||
                        g_strrstr(phrase, "Name") || g_strrstr(phrase, "host")))
@@ -478,7 +485,7 @@ void sc_reg_on_response(sc_reg *r, nua_event_t event, int status, const char *ph
     reason = classify(status, phrase, sip, r->gw->register_transport);
     r->granted = 0;
     sc_reg_fail(r, status, phrase, reason,
-                from_server(sip) && sip->sip_retry_after ? (int)sip->sip_retry_after->af_delta : 0);
+                from_server(status, sip) && sip->sip_retry_after ? (int)sip->sip_retry_after->af_delta : 0);
 }
 
 /* ------------------------------------------------------------------ */

@@ -543,10 +543,11 @@ static void nua_cb(nua_event_t event, int status, char const *phrase, nua_t *nua
 }
 
 /* Finds a port free for both UDP and TCP on the bind address, so that one
- * Contact port serves both transports. */
-static int find_free_port(const char *host, bool v6, bool need_udp)
+ * Contact port serves both transports; with wanted > 0, checks that port.
+ * (Checking first also spares Sofia a failing nua_create(), which leaks.) */
+static int find_free_port(const char *host, bool v6, bool need_udp, int wanted)
 {
-    for (int attempt = 0; attempt < 50; attempt++) {
+    for (int attempt = 0; attempt < (wanted > 0 ? 1 : 50); attempt++) {
         struct sockaddr_storage ss;
         socklen_t len;
         int port, fd_tcp, fd_udp = -1;
@@ -554,11 +555,13 @@ static int find_free_port(const char *host, bool v6, bool need_udp)
         if (v6) {
             struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
             a->sin6_family = AF_INET6;
+            a->sin6_port = htons((uint16_t)wanted);
             inet_pton(AF_INET6, host, &a->sin6_addr);
             len = sizeof *a;
         } else {
             struct sockaddr_in *a = (struct sockaddr_in *)&ss;
             a->sin_family = AF_INET;
+            a->sin_port = htons((uint16_t)wanted);
             inet_pton(AF_INET, host, &a->sin_addr);
             len = sizeof *a;
         }
@@ -609,15 +612,18 @@ static int stack_up(sc_session *s)
     s->su_source = su_glib_root_gsource(s->root);
     g_source_attach(s->su_source, s->ctx);
 
-    if (port == 0) port = find_free_port(s->bind_host, v6, true);
+    port = find_free_port(s->bind_host, v6, true, port);
     if (port <= 0) {
         g_free(host);
+        if (s->bind_port)
+            return sc_fail(SC_EIO, "cannot bind SIP to %s port %d: %s", s->bind_host, s->bind_port,
+                           errno ? strerror(errno) : "in use");
         return sc_fail(SC_EIO, "no free port on %s: %s", s->bind_host, strerror(errno));
     }
     s->udp_port = s->tcp_port = port;
     url = g_strdup_printf("sip:%s:%d", host, port);
     if (s->tls_dir) {
-        s->tls_port = find_free_port(s->bind_host, v6, false);
+        s->tls_port = find_free_port(s->bind_host, v6, false, 0);
         if (s->tls_port <= 0) {
             g_free(host);
             g_free(url);

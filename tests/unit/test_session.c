@@ -1,0 +1,339 @@
+/* Session life cycle, event delivery and threading, without a registrar:
+ * the gateway points at a closed loopback port, so every REGISTER fails at
+ * once with a network error. (Registration against real registrars is in
+ * tests/integration.) */
+#include <glib.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <poll.h>
+
+#include "sc_test.h"
+#include "skypeconnect/skypeconnect.h"
+
+/* A loopback UDP port nobody listens on (bound, read back, closed). */
+static int closed_port(void)
+{
+    struct sockaddr_in a = { .sin_family = AF_INET };
+    socklen_t len = sizeof a;
+    int fd = socket(AF_INET, SOCK_DGRAM, 0), port;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(fd, (struct sockaddr *)&a, sizeof a);
+    getsockname(fd, (struct sockaddr *)&a, &len);
+    port = ntohs(a.sin_port);
+    close(fd);
+    return port;
+}
+
+static sc_gateway *unreachable_gateway(const char *name)
+{
+    char proxy[64];
+    sc_gateway *gw = sc_gateway_new(name);
+    g_snprintf(proxy, sizeof proxy, "127.0.0.1:%d", closed_port());
+    sc_gateway_set(gw, "proxy", proxy);
+    sc_gateway_set(gw, "username", "alice");
+    sc_gateway_set(gw, "password", "Pw-never-shown-42");
+    sc_gateway_set(gw, "retry-seconds", "5");
+    return gw;
+}
+
+/* Waits in queue mode for a gateway_state event with that state. */
+static sc_event *wait_state(sc_session *s, int state, int timeout_ms)
+{
+    gint64 end = g_get_monotonic_time() + timeout_ms * 1000LL;
+    while (g_get_monotonic_time() < end) {
+        sc_event *ev = sc_session_next_event(s, 100);
+        if (ev && sc_event_type_of(ev) == SC_EVENT_GATEWAY_STATE && sc_event_state(ev) == state)
+            return ev;
+        sc_event_free(ev);
+    }
+    return NULL;
+}
+
+static void null_arguments_are_errors(void)
+{
+    CHECK_EQ_INT(sc_session_start(NULL), SC_EINVAL);
+    CHECK_EQ_INT(sc_session_stop(NULL, 0), SC_EINVAL);
+    CHECK_EQ_INT(sc_session_set_bind(NULL, "127.0.0.1"), SC_EINVAL);
+    CHECK_EQ_INT(sc_session_add_gateway(NULL, NULL), SC_EINVAL);
+    CHECK_EQ_INT(sc_session_gateway_state(NULL, "x"), SC_EINVAL);
+    CHECK(sc_session_next_event(NULL, 0) == NULL);
+    CHECK_EQ_INT(sc_last_status(), SC_EINVAL);
+    sc_session_free(NULL);
+    sc_session_interrupt(NULL);
+    CHECK(sc_event_to_json(NULL) == NULL);
+}
+
+static void bad_bind_addresses(void)
+{
+    sc_session *s = sc_session_new();
+    const char *bad[] = { "", "localhost", "127.0.0.1:99999", "127.0.0.1:-1", "127.0.0.1:x",
+                          "[::1", "::1", "[::1]x", "[nothex]:5060", "1.2.3.4.5" };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        CHECK_EQ_INT(sc_session_set_bind(s, bad[i]), SC_EPARSE);
+        CHECK(strlen(sc_last_error()) > 10);
+    }
+    CHECK_CONTAINS((sc_session_set_bind(s, "127.0.0.1:99999"), sc_last_error()), "99999");
+    CHECK_EQ_INT(sc_session_set_bind(s, "127.0.0.1:0"), SC_OK);
+    CHECK_EQ_INT(sc_session_set_bind(s, "[::1]:0"), SC_OK);
+    CHECK_EQ_INT(sc_session_set_dispatch(s, 7), SC_EINVAL);
+    CHECK_EQ_INT(sc_session_set_tls(s, "/nonexistent-dir", 1), SC_EIO);
+    CHECK_CONTAINS(sc_last_error(), "agent.pem");
+    sc_session_free(s);
+}
+
+static void start_stop_free(void)
+{
+    sc_session *s = sc_session_new();
+    int port;
+    CHECK_EQ_INT(sc_session_local_port(s, "udp"), SC_ESTATE);
+    CHECK_EQ_INT(sc_session_start(s), SC_OK);
+    CHECK_EQ_INT(sc_session_is_running(s), 1);
+    port = sc_session_local_port(s, "udp");
+    CHECK(port > 0);
+    CHECK_EQ_INT(sc_session_local_port(s, "tcp"), port);
+    CHECK_EQ_INT(sc_session_local_port(s, "tls"), SC_ENOTFOUND);
+    CHECK_EQ_INT(sc_session_local_port(s, "sctp"), SC_EINVAL);
+    CHECK_EQ_INT(sc_session_start(s), SC_ESTATE);
+    CHECK_EQ_INT(sc_session_set_bind(s, "127.0.0.1:5060"), SC_ESTATE);
+    CHECK_EQ_INT(sc_session_stop(s, 1000), SC_OK);
+    CHECK_EQ_INT(sc_session_is_running(s), 0);
+    CHECK_EQ_INT(sc_session_stop(s, 1000), SC_OK);
+    CHECK_EQ_INT(sc_session_start(s), SC_ESTATE);
+    sc_session_free(s);
+}
+
+static void port_in_use_is_a_clear_error(void)
+{
+    sc_session *a = sc_session_new(), *b = sc_session_new();
+    char addr[64];
+    CHECK_EQ_INT(sc_session_start(a), SC_OK);
+    g_snprintf(addr, sizeof addr, "127.0.0.1:%d", sc_session_local_port(a, "udp"));
+    CHECK_EQ_INT(sc_session_set_bind(b, addr), SC_OK);
+    CHECK_EQ_INT(sc_session_start(b), SC_EIO);
+    CHECK_CONTAINS(sc_last_error(), "cannot bind");
+    CHECK_EQ_INT(sc_session_is_running(b), 0);
+    sc_session_free(b);
+    sc_session_free(a);
+}
+
+static void network_failure_reported_and_retried(void)
+{
+    sc_session *s = sc_session_new();
+    sc_gateway *gw = unreachable_gateway("trunk");
+    sc_event *ev;
+    char *json;
+    sc_session_set_dispatch(s, SC_DISPATCH_QUEUE);
+    CHECK_EQ_INT(sc_session_add_gateway(s, gw), SC_OK);
+    CHECK_EQ_INT(sc_session_add_gateway(s, gw), SC_EEXISTS);
+    CHECK_EQ_INT(sc_session_gateway_count(s), 1);
+    CHECK_EQ_INT(sc_session_start(s), SC_OK);
+    ev = wait_state(s, SC_REG_TRYING, 5000);
+    CHECK(ev != NULL);
+    if (ev) CHECK_EQ_INT(sc_event_prev_state(ev), SC_REG_UNREGED);
+    sc_event_free(ev);
+    ev = wait_state(s, SC_REG_FAILED, 5000);
+    CHECK(ev != NULL);
+    if (ev) {
+        CHECK_EQ_INT(sc_event_reason(ev), SC_REASON_NETWORK);
+        CHECK_EQ_INT(sc_event_status(ev), SC_GW_DOWN);
+        CHECK_EQ_INT(sc_event_failures(ev), 1);
+    }
+    sc_event_free(ev);
+    ev = wait_state(s, SC_REG_FAIL_WAIT, 5000);
+    CHECK(ev != NULL);
+    if (ev) CHECK(sc_event_next_retry(ev) >= 5 && sc_event_next_retry(ev) <= 6);
+    json = ev ? sc_event_to_json(ev) : NULL;
+    CHECK_CONTAINS(json, "\"state\":\"FAIL_WAIT\"");
+    CHECK_CONTAINS(json, "\"reason\":\"network\"");
+    CHECK(json && !strstr(json, "Pw-never-shown-42"));
+    sc_free(json);
+    sc_event_free(ev);
+    json = sc_session_gateway_json(s, "trunk");
+    CHECK_CONTAINS(json, "\"gateway\":\"trunk\"");
+    CHECK(json && !strstr(json, "Pw-never-shown-42"));
+    sc_free(json);
+    CHECK_EQ_INT(sc_session_gateway_state(s, "trunk"), SC_REG_FAIL_WAIT);
+    CHECK_EQ_INT(sc_session_gateway_state(s, "nope"), SC_ENOTFOUND);
+    /* the retry comes by itself after retry-seconds */
+    ev = wait_state(s, SC_REG_TRYING, 8000);
+    CHECK(ev != NULL);
+    sc_event_free(ev);
+    CHECK_EQ_INT(sc_session_stop(s, 1000), SC_OK);
+    ev = wait_state(s, SC_REG_DOWN, 2000);
+    CHECK(ev != NULL);
+    if (ev) CHECK_EQ_INT(sc_event_reason(ev), SC_REASON_REQUEST);
+    sc_event_free(ev);
+    sc_gateway_free(gw);
+    sc_session_free(s);
+}
+
+static void invalid_gateway_is_refused(void)
+{
+    sc_session *s = sc_session_new();
+    sc_gateway *gw = sc_gateway_new("nopass");
+    sc_gateway_set(gw, "username", "bob");
+    CHECK_EQ_INT(sc_session_add_gateway(s, gw), SC_ECONFIG);
+    CHECK_CONTAINS(sc_last_error(), "password");
+    CHECK_EQ_INT(sc_session_gateway_count(s), 0);
+    sc_gateway_free(gw);
+    sc_session_free(s);
+}
+
+static void noreg_gateway_is_up(void)
+{
+    sc_session *s = sc_session_new();
+    sc_gateway *gw = sc_gateway_new("ipauth");
+    sc_event *ev;
+    sc_gateway_set(gw, "register", "false");
+    sc_gateway_set(gw, "proxy", "127.0.0.1:5999");
+    sc_session_set_dispatch(s, SC_DISPATCH_QUEUE);
+    CHECK_EQ_INT(sc_session_start(s), SC_OK);
+    CHECK_EQ_INT(sc_session_add_gateway(s, gw), SC_OK);
+    ev = wait_state(s, SC_REG_NOREG, 2000);
+    CHECK(ev != NULL);
+    if (ev) CHECK_EQ_INT(sc_event_status(ev), SC_GW_UP);
+    sc_event_free(ev);
+    CHECK_EQ_INT(sc_session_gateway_status(s, "ipauth"), SC_GW_UP);
+    CHECK_EQ_INT(sc_session_gateway_register(s, "ipauth"), SC_ESTATE);
+    CHECK_EQ_INT(sc_session_remove_gateway(s, "ipauth"), SC_OK);
+    CHECK_EQ_INT(sc_session_gateway_count(s), 0);
+    CHECK_EQ_INT(sc_session_remove_gateway(s, "ipauth"), SC_ENOTFOUND);
+    sc_gateway_free(gw);
+    sc_session_free(s);
+}
+
+/* THREAD mode: the callback stops its own session. */
+typedef struct stop_ctx {
+    int events, destroyed, stopped_seen, stop_rc;
+    bool stop_called;
+} stop_ctx;
+
+static void stop_from_callback(sc_session *s, const sc_event *ev, void *user)
+{
+    stop_ctx *c = user;
+    c->events++;
+    if (sc_event_type_of(ev) == SC_EVENT_SESSION_STOPPED) c->stopped_seen++;
+    if (sc_event_type_of(ev) == SC_EVENT_GATEWAY_STATE && sc_event_state(ev) == SC_REG_FAILED &&
+        !c->stop_called) {
+        c->stop_called = true;
+        c->stop_rc = sc_session_stop(s, 1000);
+    }
+}
+
+static void count_destroy(void *user)
+{
+    ((stop_ctx *)user)->destroyed++;
+}
+
+static void callback_may_stop_its_session(void)
+{
+    stop_ctx c = { 0 };
+    sc_session *s = sc_session_new();
+    sc_gateway *gw = unreachable_gateway("self");
+    gint64 end;
+    CHECK_EQ_INT(sc_session_set_event_cb(s, stop_from_callback, &c, count_destroy), SC_OK);
+    sc_session_add_gateway(s, gw);
+    CHECK_EQ_INT(sc_session_start(s), SC_OK);
+    end = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+    while (sc_session_is_running(s) && g_get_monotonic_time() < end) g_usleep(10000);
+    g_usleep(100000);
+    CHECK(c.stop_called);
+    CHECK_EQ_INT(c.stop_rc, SC_OK);
+    CHECK_EQ_INT(c.stopped_seen, 1);
+    CHECK_EQ_INT(sc_session_dispatch(s, 0), SC_ESTATE);
+    CHECK_EQ_INT(c.destroyed, 0);
+    sc_session_free(s);
+    CHECK_EQ_INT(c.destroyed, 1);
+    sc_gateway_free(gw);
+}
+
+static void replacing_callback_destroys_old_user_data(void)
+{
+    stop_ctx a = { 0 }, b = { 0 };
+    sc_session *s = sc_session_new();
+    sc_session_set_event_cb(s, stop_from_callback, &a, count_destroy);
+    sc_session_set_event_cb(s, stop_from_callback, &b, count_destroy);
+    CHECK_EQ_INT(a.destroyed, 1);
+    sc_session_set_event_cb(s, NULL, NULL, NULL);
+    CHECK_EQ_INT(b.destroyed, 1);
+    sc_session_free(s);
+    CHECK_EQ_INT(a.destroyed, 1);
+    CHECK_EQ_INT(b.destroyed, 1);
+}
+
+static void queue_fd_and_interrupt(void)
+{
+    sc_session *s = sc_session_new();
+    sc_gateway *gw = unreachable_gateway("fd");
+    struct pollfd p;
+    sc_event *ev;
+    sc_session_set_dispatch(s, SC_DISPATCH_QUEUE);
+    sc_session_add_gateway(s, gw);
+    p.fd = sc_session_event_fd(s);
+    p.events = POLLIN;
+    CHECK(p.fd >= 0);
+    CHECK_EQ_INT(poll(&p, 1, 0), 0);
+    sc_session_start(s);
+    CHECK_EQ_INT(poll(&p, 1, 3000), 1);
+    while ((ev = sc_session_next_event(s, 200))) sc_event_free(ev);
+    CHECK_EQ_INT(poll(&p, 1, 0), 0);
+    sc_session_interrupt(s);
+    CHECK(sc_session_next_event(s, 5000) == NULL);
+    CHECK_EQ_INT(sc_last_status(), SC_OK);
+    sc_session_stop(s, 500);
+    CHECK(sc_session_dispatch(s, 1000) >= 1);  /* DOWN and stopped, no callback set */
+    sc_gateway_free(gw);
+    sc_session_free(s);
+}
+
+/* The application's GMainContext carries the stack. */
+static void count_event(sc_session *s, const sc_event *ev, void *user)
+{
+    (void)s;
+    if (sc_event_type_of(ev) == SC_EVENT_GATEWAY_STATE) (*(int *)user)++;
+}
+
+static void runs_on_application_context(void)
+{
+    GMainContext *ctx = g_main_context_new();
+    sc_session *s = sc_session_new();
+    sc_gateway *gw = unreachable_gateway("appctx");
+    int events = 0;
+    gint64 end = g_get_monotonic_time() + 5 * G_USEC_PER_SEC;
+    CHECK_EQ_INT(sc_session_set_main_context(s, ctx), SC_OK);
+    sc_session_set_event_cb(s, count_event, &events, NULL);
+    sc_session_add_gateway(s, gw);
+    CHECK_EQ_INT(sc_session_start(s), SC_OK);
+    while (events < 3 && g_get_monotonic_time() < end) g_main_context_iteration(ctx, FALSE), g_usleep(1000);
+    CHECK(events >= 3);  /* TRYING, FAILED, FAIL_WAIT */
+    CHECK_EQ_INT(sc_session_gateway_state(s, "appctx"), SC_REG_FAIL_WAIT);
+    CHECK_EQ_INT(sc_session_stop(s, 500), SC_OK);
+    sc_session_free(s);
+    sc_gateway_free(gw);
+    g_main_context_unref(ctx);
+}
+
+static void calls_from_many_threads(void)
+{
+    sc_session *s = sc_session_new();
+    sc_gateway *gw = unreachable_gateway("mt");
+    GThread *t[4];
+    sc_session_add_gateway(s, gw);
+    sc_session_start(s);
+    for (int i = 0; i < 4; i++)
+        t[i] = g_thread_new("q", (GThreadFunc)(void *)sc_session_gateway_count, s);
+    for (int i = 0; i < 4; i++) CHECK(GPOINTER_TO_INT(g_thread_join(t[i])) == 1);
+    sc_session_free(s);
+    sc_gateway_free(gw);
+}
+
+SC_TEST_MAIN(TEST(null_arguments_are_errors), TEST(bad_bind_addresses), TEST(start_stop_free),
+             TEST(port_in_use_is_a_clear_error), TEST(network_failure_reported_and_retried),
+             TEST(invalid_gateway_is_refused), TEST(noreg_gateway_is_up),
+             TEST(callback_may_stop_its_session), TEST(replacing_callback_destroys_old_user_data),
+             TEST(queue_fd_and_interrupt), TEST(runs_on_application_context),
+             TEST(calls_from_many_threads))
