@@ -3,9 +3,10 @@
  * sofia.conf <configuration>) and turns every problem into a diagnostic with
  * its line and column, without stopping at the first one.
  *
- * GMarkup does the XML. Its position during a start-element callback is just
- * past the tag, so each element's own position is found by looking back to
- * its '<' (attribute values cannot hold a raw '<', so that '<' is the tag's). */
+ * GMarkup does the XML. Its position during a start-element callback is at
+ * the end of the tag, so each element's own position is found by looking
+ * back to its '<'. */
+#include <stdint.h>
 #include <string.h>
 #include <glib.h>
 
@@ -49,6 +50,7 @@ typedef struct loader {
     GPtrArray *done;          /* pending_gateway* closed so far, in order */
     guint first_diag;         /* index of this load's first diagnostic */
     size_t errors, dropped;   /* errors of this load; diagnostics not kept */
+    size_t nul_offset;        /* where a NUL byte is, SIZE_MAX if none */
     bool saw_element, saw_gateway;
 } loader;
 
@@ -69,30 +71,66 @@ static void index_lines(loader *ld)
     }
 }
 
-/* Byte offset of GMarkup's (line, char) position; chars are UTF-8 characters. */
-static size_t offset_of(const loader *ld, int line, int column)
+/* Byte offset of a GMarkup (line, char) position. GMarkup counts bytes, and
+ * a newline is char 1 of the line after it (its advance_char() bumps the line
+ * when it steps onto a '\n'); the byte at offset 0 is always line 1, char 1. */
+static size_t offset_of(const loader *ld, int line, int chr)
 {
-    if (line < 1 || (guint)line > ld->line_starts->len) return ld->len;
-    size_t off = g_array_index(ld->line_starts, size_t, line - 1);
-    for (int c = 1; c < column && off < ld->len && ld->text[off] != '\n'; c++)
-        off += (size_t)g_utf8_skip[(unsigned char)ld->text[off]];
+    size_t base = 0;
+    if (line > 1) {
+        /* line_starts[k] - 1 is the k-th newline; one at offset 0 does not count */
+        guint skip = ld->len > 0 && ld->text[0] == '\n' ? 1 : 0;
+        guint k = (guint)line - 1 + skip;
+        if (k >= ld->line_starts->len) return ld->len;
+        base = g_array_index(ld->line_starts, size_t, k) - 1;
+    }
+    size_t off = base + (size_t)(chr > 1 ? chr - 1 : 0);
     return MIN(off, ld->len);
 }
 
-/* The 1-based line and column (in characters) of the '<' that opened the
- * element GMarkup just reported. */
+/* The real 1-based line and column (in UTF-8 characters) of byte @p off. */
+static void line_and_column(const loader *ld, size_t off, int *line, int *column)
+{
+    guint lo = 0, hi = ld->line_starts->len; /* the last start <= off is in [lo, hi) */
+    while (hi - lo > 1) {
+        guint mid = lo + (hi - lo) / 2;
+        if (g_array_index(ld->line_starts, size_t, mid) <= off) lo = mid;
+        else hi = mid;
+    }
+    size_t start = g_array_index(ld->line_starts, size_t, lo);
+    *line = (int)lo + 1;
+    *column = (int)g_utf8_strlen(ld->text + start, (gssize)(off - start)) + 1;
+}
+
+/* True when a start tag of @p element begins at byte @p off. */
+static bool start_tag_at(const loader *ld, size_t off, const char *element)
+{
+    size_t n = strlen(element);
+    if (ld->text[off] != '<' || off + 1 + n >= ld->len) return false;
+    if (strncmp(ld->text + off + 1, element, n)) return false;
+    return strchr(" \t\r\n/>", ld->text[off + 1 + n]) != NULL;
+}
+
+/* The line and column of the '<' that opened the element GMarkup just
+ * reported. GMarkup stands on the tag's last '>' or just past it; looking
+ * back for "<NAME" skips a '<' that GMarkup tolerates inside an attribute
+ * value. */
 static void element_position(const loader *ld, int *line, int *column)
 {
     int gl, gc;
     g_markup_parse_context_get_position(ld->ctx, &gl, &gc);
-    size_t off = offset_of(ld, gl, gc);
-    while (off > 0 && ld->text[off - 1] != '<') off--;
-    if (off > 0) off--; /* onto the '<' */
-    int l = gl;
-    while (l > 1 && g_array_index(ld->line_starts, size_t, l - 1) > off) l--;
-    size_t start = g_array_index(ld->line_starts, size_t, l - 1);
-    *line = l;
-    *column = (int)g_utf8_strlen(ld->text + start, (gssize)(off - start)) + 1;
+    const char *element = g_markup_parse_context_get_element(ld->ctx);
+    size_t end = offset_of(ld, gl, gc);
+    size_t first_lt = SIZE_MAX;
+    for (size_t off = end; off-- > 0;) {
+        if (ld->text[off] != '<') continue;
+        if (first_lt == SIZE_MAX) first_lt = off;
+        if (!element || start_tag_at(ld, off, element)) {
+            line_and_column(ld, off, line, column);
+            return;
+        }
+    }
+    line_and_column(ld, first_lt == SIZE_MAX ? 0 : first_lt, line, column);
 }
 
 /* ---------------------------------------------------------------------------
@@ -385,6 +423,22 @@ static void open_in_gateway(loader *ld, const char *element, const char **names,
     }
 }
 
+/* GMarkup accepts <param name="a" name="b"/>; XML does not, and which name
+ * was meant is anyone's guess. */
+static bool has_duplicate_attribute(loader *ld, const char *element, const char **names)
+{
+    for (size_t i = 0; names[i]; i++) {
+        for (size_t j = 0; j < i; j++) {
+            if (strcmp(names[i], names[j])) continue;
+            char *msg = g_strdup_printf("<%s> has the attribute '%s' twice", element, names[i]);
+            diag_here(ld, SC_DIAG_ERROR, NULL, msg);
+            g_free(msg);
+            return true;
+        }
+    }
+    return false;
+}
+
 static void on_start(GMarkupParseContext *ctx, const char *element, const char **names,
                      const char **values, gpointer user, GError **error)
 {
@@ -397,7 +451,9 @@ static void on_start(GMarkupParseContext *ctx, const char *element, const char *
         return;
     }
     frame_kind top = top_frame(ld);
-    if (top == FRAME_SKIP) {
+    if (top != FRAME_SKIP && has_duplicate_attribute(ld, element, names)) {
+        push_frame(ld, FRAME_SKIP);
+    } else if (top == FRAME_SKIP) {
         push_frame(ld, FRAME_SKIP);
     } else if (!strcmp(element, "X-PRE-PROCESS")) {
         diag_here(ld, SC_DIAG_WARNING, NULL, "<X-PRE-PROCESS> not expanded: libskypeconnect "
@@ -452,23 +508,110 @@ static bool is_empty_document(const loader *ld, const GError *err)
     return !ld->saw_element && g_error_matches(err, G_MARKUP_ERROR, G_MARKUP_ERROR_EMPTY);
 }
 
+static bool is_xml_name(const char *s, size_t n)
+{
+    if (n == 0 || n > 64) return false;
+    for (size_t i = 0; i < n; i++)
+        if (!g_ascii_isalnum(s[i]) && !strchr("_.:-", s[i])) return false;
+    return true;
+}
+
+/* True when "<NAME" or "</NAME" occurs in the text. */
+static bool is_element_of_text(const loader *ld, const char *name, size_t n)
+{
+    for (const char *p = ld->text; (p = memchr(p, '<', ld->len - (size_t)(p - ld->text))); p++) {
+        const char *q = p + 1 < ld->text + ld->len && p[1] == '/' ? p + 2 : p + 1;
+        if ((size_t)(ld->text + ld->len - q) >= n && !strncmp(q, name, n)) return true;
+    }
+    return false;
+}
+
+/* GMarkup quotes pieces of the input in its messages, sometimes a whole
+ * line of it, and that line may hold a password. Only quoted element names
+ * that appear as tags in the text are kept; any other quoted piece becomes
+ * "...". */
+static char *sanitize_markup_message(const loader *ld, const char *message)
+{
+    static const struct { const char *open, *close; } quotes[] = {
+        { "\u201c", "\u201d" }, { "'", "'" }, { "\"", "\"" },
+    };
+    GString *out = g_string_new(NULL);
+    const char *p = message;
+    while (*p) {
+        size_t q = 0;
+        while (q < G_N_ELEMENTS(quotes) && !g_str_has_prefix(p, quotes[q].open)) q++;
+        if (q == G_N_ELEMENTS(quotes)) {
+            g_string_append_c(out, *p++);
+            continue;
+        }
+        const char *inner = p + strlen(quotes[q].open);
+        const char *end = strstr(inner, quotes[q].close);
+        if (!end) end = inner + strlen(inner);
+        size_t n = (size_t)(end - inner);
+        g_string_append(out, quotes[q].open);
+        if (is_xml_name(inner, n) && is_element_of_text(ld, inner, n))
+            g_string_append_len(out, inner, (gssize)n);
+        else
+            g_string_append(out, "...");
+        g_string_append(out, quotes[q].close);
+        p = *end ? end + strlen(quotes[q].close) : end;
+    }
+    char *valid = g_utf8_make_valid(out->str, -1);
+    g_string_free(out, TRUE);
+    return valid;
+}
+
+/* True when the tag around byte @p off mentions a password: GMarkup's
+ * message may quote part of a malformed value ("Entity name 'x' is not
+ * known"), and that value may be the password. */
+static bool error_is_in_password_tag(const loader *ld, size_t off)
+{
+    if (ld->len == 0) return false;
+    size_t start = MIN(off, ld->len - 1);
+    while (start > 0 && ld->text[start] != '<') start--;
+    size_t end = start;
+    while (end < ld->len && ld->text[end] != '>' && end - start < 4096) end++;
+    char *tag = g_ascii_strdown(ld->text + start, (gssize)(end - start));
+    bool found = strstr(tag, "password") != NULL;
+    g_free(tag);
+    return found;
+}
+
 /* Malformed XML: one diagnostic at the place GMarkup stopped. The diagnostics
  * of the part read before it are dropped: fix the XML first. */
 static void report_malformed(loader *ld, const GError *err)
 {
+    int gl, gc;
+    size_t off = ld->nul_offset;
+    if (off == SIZE_MAX) {
+        g_markup_parse_context_get_position(ld->ctx, &gl, &gc);
+        off = offset_of(ld, gl, gc);
+    }
     int line, column;
-    g_markup_parse_context_get_position(ld->ctx, &line, &column);
+    line_and_column(ld, off, &line, &column);
     g_ptr_array_remove_range(ld->cfg->diags, ld->first_diag, ld->cfg->diags->len - ld->first_diag);
     ld->errors = 0;
     ld->dropped = 0;
-    diag_at(ld, SC_DIAG_ERROR, line, column, NULL, NULL, false, bare_markup_message(err->message));
+    char *message = error_is_in_password_tag(ld, off)
+        ? g_strdup("malformed XML in a tag that holds a password (details withheld so that "
+                   "the password does not show)")
+        : sanitize_markup_message(ld, bare_markup_message(err->message));
+    diag_at(ld, SC_DIAG_ERROR, line, column, NULL, NULL, false, message);
+    g_free(message);
 }
 
 static bool parse_markup(loader *ld, GError **err)
 {
-    /* Parse in one go; the text is already in memory. A NUL byte ends a C
-     * string, so load_string never gets one; load_file hands the length and
-     * GMarkup reports an embedded NUL as invalid. */
+    /* XML has no NUL character, but GMarkup takes one as text: refuse it
+     * here (only load_file can pass one; load_string stops at it). */
+    const char *nul = memchr(ld->text, '\0', ld->len);
+    if (nul) {
+        g_set_error(err, G_MARKUP_ERROR, G_MARKUP_ERROR_BAD_UTF8,
+                    "the text contains a NUL byte, which XML does not allow");
+        ld->nul_offset = (size_t)(nul - ld->text);
+        return false;
+    }
+    /* Parse in one go; the text is already in memory. */
     return g_markup_parse_context_parse(ld->ctx, ld->text, (gssize)ld->len, err)
         && g_markup_parse_context_end_parse(ld->ctx, err);
 }
@@ -514,6 +657,7 @@ int sc_config_parse_xml(sc_config *cfg, const char *xml, size_t len, const char 
         .frames = g_array_new(FALSE, FALSE, sizeof(frame_kind)),
         .done = g_ptr_array_new_with_free_func(free_pending),
         .first_diag = cfg->diags->len,
+        .nul_offset = SIZE_MAX,
     };
     index_lines(&ld);
     ld.ctx = g_markup_parse_context_new(&parser, 0, &ld, NULL);

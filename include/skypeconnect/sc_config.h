@@ -37,9 +37,12 @@ SC_API void sc_config_free(sc_config *cfg);
 
 /**
  * Loads the gateways of one XML file and appends them.
- * @return ::SC_OK (warnings may have been added); ::SC_EIO if the file cannot
- *         be read; ::SC_EPARSE for malformed XML; ::SC_ECONFIG for invalid
- *         gateways (duplicate names across files included).
+ * @return ::SC_OK (warnings may have been added; a file without any
+ *         `<gateway>`, even an empty one, gives the warning "no <gateway>
+ *         found"); ::SC_EIO if the file cannot be read; ::SC_EPARSE for
+ *         malformed XML (one diagnostic, where the XML parser stopped);
+ *         ::SC_ECONFIG for invalid gateways (duplicate names across files
+ *         included).
  */
 SC_API int sc_config_load_file(sc_config *cfg, const char *path);
 

@@ -73,7 +73,13 @@ SC_API int sc_gateway_validate(const sc_gateway *gw);
  */
 SC_API char *sc_gateway_warnings(const sc_gateway *gw);
 
-/** Number of parameter names this library knows (for listings and bindings). */
+/**
+ * Number of parameter names this library implements (for listings and
+ * bindings). Not listed, but accepted by sc_gateway_set(): FreeSWITCH's
+ * spelling `retry_seconds`, and the params FreeSWITCH knows that we do not
+ * implement (`rfc-5626`, `reg-id`, `gw-auth-acl`, `cid-type`, ...), which
+ * only leave an "ignored" warning.
+ */
 SC_API size_t sc_gateway_param_count(void);
 
 /** The i-th known parameter name, or NULL past the end. */

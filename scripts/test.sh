@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Builds libskypeconnect and runs every test: the README's test command.
+#
+# 1. installs the Debian packages the build and tests need (scripts/install-deps.sh);
+# 2. builds with -Werror into build/ and runs the whole ctest suite
+#    (unit, packaging, and integration tests against Kamailio and SIPp);
+# 3. builds again with AddressSanitizer and UndefinedBehaviorSanitizer into
+#    build-asan/ and runs the whole suite once more under them.
+#
+# SC_SKIP_ASAN=1 skips step 3; SC_JOBS sets parallelism (default: cores).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/install-deps.sh
+
+jobs=${SC_JOBS:-$(nproc)}
+
+run_suite() {
+  local dir=$1; shift
+  cmake -S . -B "$dir" -DSC_WERROR=ON "$@" >/dev/null
+  cmake --build "$dir" -j"$jobs"
+  (cd "$dir" && ctest --output-on-failure -j"$jobs" --timeout 900)
+}
+
+echo "== build and test (build/)"
+run_suite build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+if [ "${SC_SKIP_ASAN:-0}" != 1 ]; then
+  echo "== build and test under ASan+UBSan (build-asan/)"
+  export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:halt_on_error=1}
+  export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+  run_suite build-asan -DCMAKE_BUILD_TYPE=Debug -DSC_SANITIZE=ON
+fi
+echo "== all tests passed"
