@@ -10,13 +10,17 @@ static void usage(FILE *out)
             "usage: skypeconnect check FILE...\n"
             "       skypeconnect run --gateway FILE [--gateway FILE...] [--bind ADDR]\n"
             "                        [--tls-dir DIR [--tls-verify]] [--json] [--log LEVEL]\n"
+            "                        [--on-incoming ring|answer|reject:CODE] [--answer-timeout S]\n"
+            "                        [--inbound-acl LIST] [--sdp FILE]\n"
             "       skypeconnect --version\n"
             "\n"
             "check  validates FreeSWITCH gateway XML and prints every error and warning\n"
             "       with file and line; exits 1 when there are errors.\n"
             "run    registers every gateway and prints each state change (one JSON object\n"
-            "       per line with --json). Commands on standard input: status, register GW,\n"
-            "       unregister GW, quit. SIGINT and SIGTERM unregister, then exit.\n");
+            "       per line with --json). Commands on standard input: status, calls,\n"
+            "       register GW, unregister GW, dial GW NUMBER [CALLER], ring CALL,\n"
+            "       answer CALL, reject CALL CODE, hangup CALL, dtmf CALL DIGITS, quit.\n"
+            "       SIGINT and SIGTERM hang up, unregister, then exit.\n");
 }
 
 int main(int argc, char **argv)

@@ -12,9 +12,13 @@
 #include <unistd.h>
 #include <fcntl.h>
 
+#include <glib.h>
+
 #include "cli.h"
 
 #define STOP_TIMEOUT_MS 5000
+
+typedef enum incoming_policy { INCOMING_RING, INCOMING_ANSWER, INCOMING_REJECT } incoming_policy;
 
 typedef struct run_opts {
     char **gateway_files;
@@ -23,6 +27,11 @@ typedef struct run_opts {
     const char *tls_dir;
     bool tls_verify;
     bool json;
+    incoming_policy on_incoming;
+    int reject_code;
+    int answer_timeout;
+    const char *inbound_acl;
+    char *sdp;              /* what we offer and answer with */
 } run_opts;
 
 static int signal_pipe[2] = { -1, -1 };
@@ -44,6 +53,28 @@ static int parse_log_level(const char *v)
     return -1;
 }
 
+static int parse_on_incoming(const char *v, run_opts *o)
+{
+    if (!strcmp(v, "ring")) {
+        o->on_incoming = INCOMING_RING;
+    } else if (!strcmp(v, "answer")) {
+        o->on_incoming = INCOMING_ANSWER;
+    } else if (!strncmp(v, "reject:", 7)) {
+        char *end;
+        long code = strtol(v + 7, &end, 10);
+        if (*end || code < 400 || code > 699) {
+            fprintf(stderr, "skypeconnect run: --on-incoming %s: the code must be 400..699\n", v);
+            return -1;
+        }
+        o->on_incoming = INCOMING_REJECT;
+        o->reject_code = (int)code;
+    } else {
+        fprintf(stderr, "skypeconnect run: --on-incoming: '%s' is not ring, answer or reject:CODE\n", v);
+        return -1;
+    }
+    return 0;
+}
+
 static int parse_args(int argc, char **argv, run_opts *o)
 {
     o->gateway_files = calloc((size_t)argc + 1, sizeof(char *));
@@ -60,6 +91,25 @@ static int parse_args(int argc, char **argv, run_opts *o)
             o->bind = argv[++i];
         } else if (!strcmp(a, "--tls-dir") && has_value) {
             o->tls_dir = argv[++i];
+        } else if (!strcmp(a, "--on-incoming") && has_value) {
+            if (parse_on_incoming(argv[++i], o) < 0) return -1;
+        } else if (!strcmp(a, "--answer-timeout") && has_value) {
+            char *end;
+            long v = strtol(argv[++i], &end, 10);
+            if (*end || v < 1 || v > 3600) {
+                fprintf(stderr, "skypeconnect run: --answer-timeout: '%s' is not 1..3600 seconds\n", argv[i]);
+                return -1;
+            }
+            o->answer_timeout = (int)v;
+        } else if (!strcmp(a, "--inbound-acl") && has_value) {
+            o->inbound_acl = argv[++i];
+        } else if (!strcmp(a, "--sdp") && has_value) {
+            g_free(o->sdp);
+            o->sdp = NULL;
+            if (!g_file_get_contents(argv[++i], &o->sdp, NULL, NULL)) {
+                fprintf(stderr, "skypeconnect run: --sdp: cannot read '%s'\n", argv[i]);
+                return -1;
+            }
         } else if (!strcmp(a, "--log") && has_value) {
             int level = parse_log_level(argv[++i]);
             if (level < 0) {
@@ -88,12 +138,27 @@ static void print_event(const run_opts *o, const sc_event *ev)
 }
 
 /* Prints every waiting event; returns true once the session said it stopped. */
+static void command_error(const run_opts *o, const char *command, int rc);
+
+/* What --on-incoming says to do with a new inbound call. */
+static void handle_incoming(const run_opts *o, sc_call *call)
+{
+    int rc = SC_OK;
+    switch (o->on_incoming) {
+    case INCOMING_RING: rc = sc_call_ring(call); break;
+    case INCOMING_ANSWER: rc = sc_call_answer(call, o->sdp); break;
+    case INCOMING_REJECT: rc = sc_call_reject(call, o->reject_code, NULL); break;
+    }
+    if (rc) command_error(o, "on-incoming", rc);
+}
+
 static bool drain_events(sc_session *s, const run_opts *o, int wait_ms)
 {
     sc_event *ev;
     bool stopped = false;
     while ((ev = sc_session_next_event(s, wait_ms))) {
         print_event(o, ev);
+        if (sc_event_type_of(ev) == SC_EVENT_INCOMING_CALL) handle_incoming(o, sc_event_call(ev));
         if (sc_event_type_of(ev) == SC_EVENT_SESSION_STOPPED) stopped = true;
         sc_event_free(ev);
         wait_ms = 0;
@@ -162,6 +227,51 @@ static void command_error(const run_opts *o, const char *command, int rc)
     }
 }
 
+static bool is_call_command(const char *cmd)
+{
+    return !strcmp(cmd, "answer") || !strcmp(cmd, "reject") || !strcmp(cmd, "hangup") ||
+           !strcmp(cmd, "ring") || !strcmp(cmd, "dtmf");
+}
+
+static int call_command(sc_session *s, const run_opts *o, const char *cmd, const char *id_text)
+{
+    char *end, *extra = strtok(NULL, " \t\r\n");
+    long id = strtol(id_text, &end, 10);
+    sc_call *call;
+    int rc;
+    if (*end || id <= 0) {
+        fprintf(stderr, "%s: '%s' is not a call number\n", cmd, id_text);
+        return SC_OK;
+    }
+    call = sc_session_find_call(s, (int)id);
+    if (!call) return sc_last_status();
+    if (!strcmp(cmd, "answer")) rc = sc_call_answer(call, o->sdp);
+    else if (!strcmp(cmd, "ring")) rc = sc_call_ring(call);
+    else if (!strcmp(cmd, "hangup")) rc = sc_call_hangup(call);
+    else if (!strcmp(cmd, "dtmf")) rc = sc_call_send_dtmf(call, extra ? extra : "");
+    else {
+        long code = extra ? strtol(extra, &end, 10) : 0;
+        rc = sc_call_reject(call, extra && !*end ? (int)code : 0, NULL);
+    }
+    sc_call_unref(call);
+    return rc;
+}
+
+static void print_calls(sc_session *s)
+{
+    /* ids are small and dense: ask for each one up to the newest */
+    int live = sc_session_call_count(s);
+    for (int id = 1, found = 0; found < live && id < 1000000; id++) {
+        sc_call *call = sc_session_find_call(s, id);
+        if (!call) continue;
+        char *json = sc_call_to_json(call);
+        cli_print_line(json);
+        sc_free(json);
+        sc_call_unref(call);
+        found++;
+    }
+}
+
 /* Runs one command line; returns true when it asks to quit. */
 static bool run_command(sc_session *s, const run_opts *o, char *line)
 {
@@ -176,8 +286,22 @@ static bool run_command(sc_session *s, const run_opts *o, char *line)
         rc = sc_session_gateway_register(s, arg);
     } else if (!strcmp(cmd, "unregister") && arg) {
         rc = sc_session_gateway_unregister(s, arg);
+    } else if (!strcmp(cmd, "dial") && arg) {
+        char *number = strtok(NULL, " \t\r\n");
+        char *caller = strtok(NULL, " \t\r\n");
+        sc_call *call = NULL;
+        rc = number ? sc_session_dial(s, arg, number, caller, NULL, o->sdp, &call)
+                    : (fprintf(stderr, "usage: dial GATEWAY NUMBER [CALLER]\n"), SC_OK);
+        sc_call_unref(call);
+        /* a refusal is reported by its dial_refused event already */
+        if (rc == SC_EREFUSED || rc == SC_ECHANNELS) rc = SC_OK;
+    } else if (is_call_command(cmd) && arg) {
+        rc = call_command(s, o, cmd, arg);
+    } else if (!strcmp(cmd, "calls")) {
+        print_calls(s);
     } else {
-        fprintf(stderr, "unknown command '%s' (status, register GW, unregister GW, quit)\n", cmd);
+        fprintf(stderr, "unknown command '%s' (status, calls, register GW, unregister GW, dial GW NUMBER, "
+                        "ring|answer|hangup CALL, reject CALL CODE, dtmf CALL DIGITS, quit)\n", cmd);
         return false;
     }
     if (rc) command_error(o, cmd, rc);
@@ -187,6 +311,8 @@ static bool run_command(sc_session *s, const run_opts *o, char *line)
 static int start_session(sc_session *s, const run_opts *o, const sc_config *cfg)
 {
     int rc = sc_session_set_dispatch(s, SC_DISPATCH_QUEUE);
+    if (!rc && o->answer_timeout) rc = sc_session_set_answer_timeout(s, o->answer_timeout);
+    if (!rc && o->inbound_acl) rc = sc_session_set_inbound_acl(s, o->inbound_acl);
     if (!rc && o->bind) rc = sc_session_set_bind(s, o->bind);
     if (!rc && o->tls_dir) rc = sc_session_set_tls(s, o->tls_dir, o->tls_verify);
     if (!rc) rc = sc_session_add_config(s, cfg);
@@ -231,6 +357,18 @@ static void serve(sc_session *s, const run_opts *o)
     }
 }
 
+/* A plain audio offer/answer for calls placed or taken from the command
+ * line: PCMU, PCMA and DTMF events on a nominal port (media is not ours). */
+static char *default_sdp(const char *bind)
+{
+    char host[64] = "127.0.0.1";
+    if (bind && bind[0] != '[') snprintf(host, sizeof host, "%.*s", (int)strcspn(bind, ":"), bind);
+    return g_strdup_printf("v=0\r\no=skypeconnect 1 1 IN IP4 %s\r\ns=skypeconnect\r\nc=IN IP4 %s\r\n"
+                           "t=0 0\r\nm=audio 40000 RTP/AVP 0 8 101\r\na=rtpmap:0 PCMU/8000\r\n"
+                           "a=rtpmap:8 PCMA/8000\r\na=rtpmap:101 telephone-event/8000\r\n"
+                           "a=fmtp:101 0-15\r\na=sendrecv\r\n", host, host);
+}
+
 int cli_run(int argc, char **argv)
 {
     run_opts o = { 0 };
@@ -241,8 +379,10 @@ int cli_run(int argc, char **argv)
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (parse_args(argc, argv, &o) < 0) {
         free(o.gateway_files);
+        g_free(o.sdp);
         return CLI_EXIT_CONFIG;
     }
+    if (!o.sdp) o.sdp = default_sdp(o.bind);
     cfg = sc_config_new();
     if (cli_load_gateways(cfg, o.gateway_files, o.ngateway_files, stderr) > 0) {
         fprintf(stderr, "skypeconnect run: configuration has errors; nothing started\n");
@@ -279,5 +419,6 @@ out:
     sc_session_free(s);
     sc_config_free(cfg);
     free(o.gateway_files);
+    g_free(o.sdp);
     return status;
 }

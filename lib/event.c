@@ -4,6 +4,7 @@
 
 #include "event_priv.h"
 #include "error_priv.h"
+#include "skypeconnect/sc_call.h"
 
 static const char *const state_names[] = {
     "UNREGED", "TRYING", "REGISTER", "REGED", "UNREGISTER", "FAILED",
@@ -37,6 +38,10 @@ SC_API const char *sc_event_type_name(int type)
     case SC_EVENT_GATEWAY_STATE: return "gateway_state";
     case SC_EVENT_GATEWAY_REMOVED: return "gateway_removed";
     case SC_EVENT_SESSION_STOPPED: return "stopped";
+    case SC_EVENT_INCOMING_CALL: return "incoming_call";
+    case SC_EVENT_CALL_STATE: return "call_state";
+    case SC_EVENT_DIAL_REFUSED: return "dial_refused";
+    case SC_EVENT_INBOUND_REFUSED: return "inbound_refused";
     }
     return "unknown";
 }
@@ -49,8 +54,20 @@ sc_event *sc_event_new(int type, const char *gateway)
     ev->phrase = g_strdup("");
     ev->state = ev->prev_state = -1;
     ev->next_retry = -1;
+    ev->call_state = -1;
     ev->time_us = g_get_real_time();
+    ev->cause = g_strdup("");
+    ev->number = g_strdup("");
+    ev->refusal = g_strdup("");
+    ev->message = g_strdup("");
+    ev->source = g_strdup("");
     return ev;
+}
+
+void sc_event_set_text(char **field, const char *value)
+{
+    g_free(*field);
+    *field = g_strdup(value ? value : "");
 }
 
 void sc_event_set_phrase(sc_event *ev, const char *phrase)
@@ -71,6 +88,14 @@ SC_API int sc_event_expires(const sc_event *ev) { return ev ? ev->expires : 0; }
 SC_API int sc_event_next_retry(const sc_event *ev) { return ev ? ev->next_retry : -1; }
 SC_API int sc_event_failures(const sc_event *ev) { return ev ? ev->failures : 0; }
 SC_API long long sc_event_time_us(const sc_event *ev) { return ev ? ev->time_us : 0; }
+SC_API sc_call *sc_event_call(const sc_event *ev) { return ev ? ev->call : NULL; }
+SC_API int sc_event_call_id(const sc_event *ev) { return ev && ev->call ? sc_call_id(ev->call) : 0; }
+SC_API int sc_event_call_state(const sc_event *ev) { return ev ? ev->call_state : -1; }
+SC_API const char *sc_event_cause(const sc_event *ev) { return ev ? ev->cause : ""; }
+SC_API const char *sc_event_number(const sc_event *ev) { return ev ? ev->number : ""; }
+SC_API const char *sc_event_refusal(const sc_event *ev) { return ev ? ev->refusal : ""; }
+SC_API const char *sc_event_message(const sc_event *ev) { return ev ? ev->message : ""; }
+SC_API const char *sc_event_source(const sc_event *ev) { return ev ? ev->source : ""; }
 
 SC_API sc_event *sc_event_copy(const sc_event *ev)
 {
@@ -83,6 +108,12 @@ SC_API sc_event *sc_event_copy(const sc_event *ev)
     *c = *ev;
     c->gateway = g_strdup(ev->gateway);
     c->phrase = g_strdup(ev->phrase);
+    c->call = sc_call_ref(ev->call);
+    c->cause = g_strdup(ev->cause);
+    c->number = g_strdup(ev->number);
+    c->refusal = g_strdup(ev->refusal);
+    c->message = g_strdup(ev->message);
+    c->source = g_strdup(ev->source);
     return c;
 }
 
@@ -91,6 +122,12 @@ SC_API void sc_event_free(sc_event *ev)
     if (!ev) return;
     g_free(ev->gateway);
     g_free(ev->phrase);
+    sc_call_unref(ev->call);
+    g_free(ev->cause);
+    g_free(ev->number);
+    g_free(ev->refusal);
+    g_free(ev->message);
+    g_free(ev->source);
     g_free(ev);
 }
 
@@ -112,6 +149,50 @@ void sc_json_append_string(GString *buf, const char *s)
     g_string_append_c(buf, '"');
 }
 
+static void append_field(GString *b, const char *name, const char *value)
+{
+    g_string_append_printf(b, ",\"%s\":", name);
+    sc_json_append_string(b, value);
+}
+
+static void append_call_fields(GString *b, const sc_event *ev)
+{
+    const sc_call *c = ev->call;
+    switch (ev->type) {
+    case SC_EVENT_INCOMING_CALL:
+        append_field(b, "destination_number", sc_call_destination(c));
+        append_field(b, "caller_id_number", sc_call_caller_number(c));
+        append_field(b, "caller_id_name", sc_call_caller_name(c));
+        append_field(b, "matched_by", sc_call_matched_by(c));
+        append_field(b, "source", sc_call_source(c));
+        append_field(b, "sip_call_id", sc_call_sip_call_id(c));
+        break;
+    case SC_EVENT_CALL_STATE:
+        append_field(b, "direction", sc_call_direction_of(c) == SC_CALL_INBOUND ? "inbound" : "outbound");
+        append_field(b, "state", sc_call_state_name(ev->call_state));
+        g_string_append_printf(b, ",\"sip_code\":%d", ev->sip_code);
+        append_field(b, "cause", ev->cause);
+        if (ev->call_state == SC_CALL_ENDED)
+            append_field(b, "hangup", sc_call_hangup_side(c) == SC_HANGUP_REMOTE ? "remote" : "local");
+        append_field(b, "destination_number", sc_call_destination(c));
+        break;
+    case SC_EVENT_DIAL_REFUSED:
+        append_field(b, "number", ev->number);
+        append_field(b, "reason", ev->refusal);
+        append_field(b, "message", ev->message);
+        break;
+    case SC_EVENT_INBOUND_REFUSED:
+        append_field(b, "destination_number", ev->number);
+        append_field(b, "source", ev->source);
+        g_string_append_printf(b, ",\"sip_code\":%d", ev->sip_code);
+        append_field(b, "reason", ev->refusal);
+        append_field(b, "message", ev->message);
+        break;
+    default:
+        break;
+    }
+}
+
 SC_API char *sc_event_to_json(const sc_event *ev)
 {
     GString *b;
@@ -125,8 +206,10 @@ SC_API char *sc_event_to_json(const sc_event *ev)
         g_string_append_printf(b, ",\"time\":%.3f}", ev->time_us / 1e6);
         return g_string_free(b, FALSE);
     }
+    if (ev->call) g_string_append_printf(b, ",\"call\":%d", sc_call_id(ev->call));
     g_string_append(b, ",\"gateway\":");
     sc_json_append_string(b, ev->gateway);
+    append_call_fields(b, ev);
     if (ev->type == SC_EVENT_GATEWAY_STATE) {
         g_string_append(b, ",\"state\":");
         sc_json_append_string(b, sc_reg_state_name(ev->state));
@@ -173,6 +256,24 @@ SC_API char *sc_event_to_text(const sc_event *ev)
         break;
     case SC_EVENT_SESSION_STOPPED:
         g_string_append(b, "session stopped");
+        break;
+    case SC_EVENT_INCOMING_CALL:
+        g_string_append_printf(b, "call %d: incoming on gateway %s to %s from %s (matched by %s, source %s)",
+                               sc_call_id(ev->call), ev->gateway, sc_call_destination(ev->call),
+                               sc_call_caller_number(ev->call), sc_call_matched_by(ev->call),
+                               sc_call_source(ev->call));
+        break;
+    case SC_EVENT_CALL_STATE:
+        g_string_append_printf(b, "call %d: %s", sc_call_id(ev->call), sc_call_state_name(ev->call_state));
+        if (ev->call_state == SC_CALL_ENDED)
+            g_string_append_printf(b, " (SIP %d, %s, hung up by %s)", ev->sip_code, ev->cause,
+                                   sc_call_hangup_side(ev->call) == SC_HANGUP_REMOTE ? "remote" : "local");
+        break;
+    case SC_EVENT_DIAL_REFUSED:
+        g_string_append_printf(b, "dial-out refused (%s): %s", ev->refusal, ev->message);
+        break;
+    case SC_EVENT_INBOUND_REFUSED:
+        g_string_append_printf(b, "inbound call refused with %d (%s): %s", ev->sip_code, ev->refusal, ev->message);
         break;
     default:
         g_string_append(b, "unknown event");

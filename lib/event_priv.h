@@ -15,7 +15,18 @@ struct sc_event {
     int next_retry;
     int failures;
     long long time_us;
+    /* calls */
+    struct sc_call *call;   /* a reference, or NULL */
+    int call_state;
+    char *cause;
+    char *number;
+    char *refusal;
+    char *message;
+    char *source;
 };
+
+/* Sets one of the event's optional strings (NULL stays ""). */
+void sc_event_set_text(char **field, const char *value);
 
 sc_event *sc_event_new(int type, const char *gateway);
 void sc_event_set_phrase(sc_event *ev, const char *phrase);

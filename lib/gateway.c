@@ -21,6 +21,7 @@
 
 #include "error_priv.h"
 #include "gateway_priv.h"
+#include "skypeconnect/sc_dialrule.h"
 
 /* ---------------------------------------------------------------------------
  * The parameter table
@@ -117,7 +118,11 @@ static const param_def known_params[] = {
     P_STR_DEF("context", context, TEXT_HOST, "public"),
     P_STR("dial-prefix", dial_prefix, TEXT_DIAL_PREFIX, NULL),
     P_STR("dial-pattern", dial_pattern, TEXT_REGEX, NULL),
+    P_STR("dial-format", dial_format, TEXT_USER, NULL),
+    P_STR("emergency-country", emergency_country, TEXT_USER, NULL),
+    P_STR("emergency-numbers", emergency_numbers, TEXT_USER, NULL),
     P_INT("max-channels", max_channels, 0, INT_MAX),
+    P_INT("channels-busy-code", channels_busy_code, 400, 699),
 };
 #define N_KNOWN_PARAMS (sizeof known_params / sizeof known_params[0])
 
@@ -599,6 +604,7 @@ sc_gateway *sc_gw_new_unchecked(const char *name)
     gw->ping_min = 1;
     gw->ping_max = 1;
     gw->context = g_strdup("public");
+    gw->channels_busy_code = 486;
     gw->get_buf = g_malloc0(N_KNOWN_PARAMS * SLOT_SIZE);
     refresh_derived(gw);
     return gw;
@@ -778,6 +784,27 @@ void sc_gw_add_variable(sc_gateway *gw, const char *name, const char *value,
  * Cross-parameter checks
  * ------------------------------------------------------------------------- */
 
+/* The emergency settings must be ones the dial-rule module knows. */
+static int check_dial_policy(const sc_gateway *gw, sc_gw_problem_fn problem, void *user)
+{
+    int found = 0;
+    sc_dialrule *probe;
+    if (!is_set(gw->emergency_country) && !is_set(gw->emergency_numbers)) return 0;
+    probe = sc_dialrule_new_prefix("0");
+    if (is_set(gw->emergency_country) &&
+        sc_dialrule_set_emergency_country(probe, gw->emergency_country) != SC_OK) {
+        problem("emergency-country", sc_last_error(), user);
+        found++;
+    }
+    if (is_set(gw->emergency_numbers) &&
+        sc_dialrule_add_emergency(probe, gw->emergency_numbers) != SC_OK) {
+        problem("emergency-numbers", sc_last_error(), user);
+        found++;
+    }
+    sc_dialrule_free(probe);
+    return found;
+}
+
 int sc_gw_check(const sc_gateway *gw, sc_gw_problem_fn problem, void *user)
 {
     int found = 0;
@@ -801,6 +828,11 @@ int sc_gw_check(const sc_gateway *gw, sc_gw_problem_fn problem, void *user)
             found++;
         }
     }
+    if (is_set(gw->dial_format) && !is_set(gw->dial_pattern)) {
+        problem("dial-format", "needs dial-pattern (dial-prefix always dials the whole number)", user);
+        found++;
+    }
+    found += check_dial_policy(gw, problem, user);
     if (gw->ping_min > gw->ping_max) {
         char msg[96];
         snprintf(msg, sizeof msg, "ping-min (%d) is greater than ping-max (%d)",

@@ -51,7 +51,11 @@ struct sc_gateway {
     /* additions of ours */
     char *dial_prefix;         /* dial-prefix: rule ^(PREFIX\d+)$ */
     char *dial_pattern;        /* dial-pattern: full regular expression */
+    char *dial_format;         /* dial-format: what dial-pattern dials ($1...) */
+    char *emergency_country;   /* emergency-country: ISO code adding its numbers */
+    char *emergency_numbers;   /* emergency-numbers: extra numbers, comma-separated */
     int max_channels;          /* max-channels (0 = unlimited) */
+    int channels_busy_code;    /* channels-busy-code: inbound answer when full (486) */
 
     /* <variables>: NULL-terminated arrays of "name=value", direction split */
     char **inbound_vars;

@@ -22,6 +22,7 @@
 #include "registration_priv.h"
 #include "backoff.h"
 #include "error_priv.h"
+#include "skypeconnect/sc_dialrule.h"
 
 /* Challenges answered per request: one, plus one more when the server says
  * the nonce was stale. A wrong password must never become a REGISTER loop. */
@@ -161,6 +162,8 @@ void sc_reg_free(sc_reg *r)
     if (!r) return;
     sc_reg_abandon(r);
     sc_sip_texts_clear(&r->sip);
+    if (r->trunk_ips) g_ptr_array_free(r->trunk_ips, TRUE);
+    sc_dialrule_free(r->dialrule);
     sc_gateway_free(r->gw);
     g_free(r->phrase);
     g_free(r);

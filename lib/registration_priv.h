@@ -22,6 +22,9 @@ struct sc_reg {
 
     /* SIP texts built once from the configuration */
     sc_sip_texts sip;           /* Request-URI, From, To, Contact, next hop */
+    struct sc_dialrule *dialrule; /* built from dial-prefix/dial-pattern, or NULL (call_dial.c) */
+    bool dialrule_built;
+    GPtrArray *trunk_ips;       /* addresses of proxy, register-proxy, outbound-proxy (inbound.c) */
 
     nua_handle_t *nh;           /* REGISTER handle */
     bool in_flight;             /* a REGISTER is waiting for its answer */

@@ -23,8 +23,10 @@
 #include <sofia-sip/nta_tag.h>
 #include <sofia-sip/tport_tag.h>
 #include <sofia-sip/sip_status.h>
+#include <sofia-sip/sip_extra.h>
 
 #include "error_priv.h"
+#include "call_priv.h"
 #include "skypeconnect/sc_version.h"
 
 #define SC_USER_AGENT "libskypeconnect/" SC_VERSION_STRING
@@ -53,6 +55,10 @@ static void redirect_sofia_logs(void)
 {
     static gsize once;
     if (g_once_init_enter(&once)) {
+        /* P-Asserted-Identity and Remote-Party-ID are "extra" headers: the
+         * parser knows them only once the default message class is extended
+         * (as FreeSWITCH does at start-up). */
+        sip_update_default_mclass(sip_extend_mclass(NULL));
         su_log_t *logs[] = { su_log_default, tport_log, nta_log, nua_log, soa_log,
                              sresolv_log, iptsec_log };
         for (size_t i = 0; i < G_N_ELEMENTS(logs); i++)
@@ -83,6 +89,8 @@ SC_API sc_session *sc_session_new(void)
     s->bind_host = g_strdup("127.0.0.1");
     s->regs = g_ptr_array_new();
     s->removed = g_ptr_array_new();
+    s->calls = g_hash_table_new_full(NULL, NULL, NULL, (GDestroyNotify)sc_call_unref);
+    s->answer_timeout_s = 60;
     s->pending = g_ptr_array_new_with_free_func((GDestroyNotify)sc_gateway_free);
     g_queue_init(&s->queue);
     s->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -509,8 +517,16 @@ static void nua_cb(nua_event_t event, int status, char const *phrase, nua_t *nua
                    tagi_t tags[])
 {
     sc_reg *r;
-    (void)nua; (void)hmagic; (void)tags;
+    (void)nua;
 
+    if (hmagic && ((sc_call *)hmagic)->kind == SC_HANDLE_CALL) {
+        sc_call *c = sc_call_ref(hmagic);  /* the call may end inside */
+        sc_calls_on_event(s, c, event, status, phrase, sip, tags);
+        sc_call_unref(c);
+        if (s->phase == SC_PHASE_STOPPING) stop_progress(s);
+        sc_session_changed(s);
+        return;
+    }
     switch (event) {
     case nua_r_shutdown:
         if (status >= 200) {
@@ -520,9 +536,8 @@ static void nua_cb(nua_event_t event, int status, char const *phrase, nua_t *nua
         }
         break;
     case nua_i_invite:
-        /* Calls arrive with the calls feature; until then, say so. */
-        nua_respond(nh, SIP_480_TEMPORARILY_UNAVAILABLE, TAG_END());
-        nua_handle_destroy(nh);
+        if (sip && sip->sip_request) sc_calls_on_incoming(s, nh, sip);
+        else nua_handle_destroy(nh);
         break;
     case nua_i_options:
         /* nua has answered 200 itself. */
@@ -644,6 +659,8 @@ static int stack_up(sc_session *s)
                         NUTAG_KEEPALIVE(0),
                         NUTAG_USER_AGENT(SC_USER_AGENT),
                         NUTAG_AUTOANSWER(0),
+                        /* SDP is the application's: Sofia's offer/answer engine stays out. */
+                        NUTAG_MEDIA_ENABLE(0),
                         NUTAG_ENABLEMESSAGE(0),
                         TAG_END());
     g_free(url);
@@ -814,7 +831,24 @@ static bool regs_idle(sc_session *s)
 {
     for (guint i = 0; i < s->regs->len; i++)
         if (sc_reg_busy(s->regs->pdata[i])) return false;
-    return true;
+    for (guint i = 0; i < s->removed->len; i++)
+        if (sc_reg_busy(s->removed->pdata[i])) return false;
+    return g_hash_table_size(s->calls) == 0;
+}
+
+/* Calls still not over at the stop's deadline end here, by our word. */
+static void end_remaining_calls(sc_session *s)
+{
+    GList *calls = g_hash_table_get_values(s->calls);
+    for (GList *l = calls; l; l = l->next) {
+        sc_call *c = l->data;
+        c->ending = true;
+        c->end_side = SC_HANGUP_LOCAL;
+        if (!c->end_code) c->end_code = 503;
+        c->end_cause = "SYSTEM_SHUTDOWN";
+        sc_call_finish(c);
+    }
+    g_list_free(calls);
 }
 
 /* Called after every stack event while stopping: once every un-REGISTER is
@@ -823,6 +857,7 @@ static void stop_progress(sc_session *s)
 {
     if (s->shutdown_sent) return;
     if (!regs_idle(s) && g_get_monotonic_time() < s->stop_deadline) return;
+    end_remaining_calls(s);
     for (guint i = 0; i < s->regs->len; i++) sc_reg_abandon(s->regs->pdata[i]);
     for (guint i = 0; i < s->removed->len; i++) sc_reg_abandon(s->removed->pdata[i]);
     s->shutdown_sent = true;
@@ -846,6 +881,7 @@ static void begin_stop(void *p)
     g_mutex_lock(&s->lock);
     s->phase = SC_PHASE_STOPPING;
     g_mutex_unlock(&s->lock);
+    sc_calls_hangup_all(s);
     for (guint i = 0; i < s->regs->len; i++) sc_reg_unregister(s->regs->pdata[i], SC_REASON_REQUEST);
     t = g_timeout_source_new((guint)MAX((s->stop_deadline - g_get_monotonic_time()) / 1000, 0));
     g_source_set_callback(t, stop_deadline_cb, s, NULL);
@@ -923,6 +959,8 @@ SC_API void sc_session_free(sc_session *s)
     g_ptr_array_free(s->regs, TRUE);
     g_ptr_array_free(s->removed, TRUE);
     g_ptr_array_free(s->pending, TRUE);
+    g_hash_table_destroy(s->calls);
+    sc_acl_free(s->inbound_acl);
     if (s->loop) g_main_loop_unref(s->loop);
     if (s->ctx) g_main_context_unref(s->ctx);
     if (s->app_ctx) g_main_context_unref(s->app_ctx);

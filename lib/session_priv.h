@@ -67,6 +67,12 @@ struct sc_session {
     GPtrArray *removed;        /* sc_reg* removed, un-REGISTER in flight */
     GPtrArray *pending;        /* sc_gateway* added before start (under lock) */
 
+    /* calls: stack thread only, except the counters */
+    GHashTable *calls;         /* id -> sc_call* (a reference) */
+    int next_call_id;          /* under lock */
+    int answer_timeout_s;      /* under lock */
+    struct sc_acl *inbound_acl;/* under lock (replaced whole) */
+
     /* events */
     sc_cb_slot *slot;          /* under lock */
     GQueue queue;              /* sc_event*: waiting for delivery (under lock) */

@@ -20,7 +20,11 @@ typedef struct sc_event sc_event;
 typedef enum sc_event_type {
     SC_EVENT_GATEWAY_STATE = 1,   /**< A gateway changed registration state or UP/DOWN status. */
     SC_EVENT_GATEWAY_REMOVED = 2, /**< A gateway was removed from the session. */
-    SC_EVENT_SESSION_STOPPED = 3  /**< The session finished stopping; the last event it sends. */
+    SC_EVENT_SESSION_STOPPED = 3, /**< The session finished stopping; the last event it sends. */
+    SC_EVENT_INCOMING_CALL = 4,   /**< A call came in from the trunk (sc_event_call()). */
+    SC_EVENT_CALL_STATE = 5,      /**< A call changed state (sc_event_call(), sc_event_call_state()). */
+    SC_EVENT_DIAL_REFUSED = 6,    /**< A dial-out was refused before any SIP was sent. */
+    SC_EVENT_INBOUND_REFUSED = 7  /**< An INVITE was refused: not from the trunk, no gateway, no channel. */
 } sc_event_type;
 
 /** Registration states, with FreeSWITCH's names and meanings. */
@@ -88,6 +92,27 @@ SC_API int sc_event_expires(const sc_event *ev);
 SC_API int sc_event_next_retry(const sc_event *ev);
 /** Consecutive failures so far (0 after a success). */
 SC_API int sc_event_failures(const sc_event *ev);
+/**
+ * The call an ::SC_EVENT_INCOMING_CALL or ::SC_EVENT_CALL_STATE event is
+ * about, borrowed for the event's lifetime (sc_call_ref() to keep it); NULL
+ * for other events. The type is declared in sc_call.h.
+ */
+SC_API struct sc_call *sc_event_call(const sc_event *ev);
+/** The call's id, or 0. */
+SC_API int sc_event_call_id(const sc_event *ev);
+/** The call's new ::sc_call_state (::SC_EVENT_CALL_STATE), or -1. */
+SC_API int sc_event_call_state(const sc_event *ev);
+/** Q.850 cause name of an ended call, or "". */
+SC_API const char *sc_event_cause(const sc_event *ev);
+/** The number of a refused dial-out or inbound call, or "". */
+SC_API const char *sc_event_number(const sc_event *ev);
+/** Why it was refused: ::sc_dial_refusal name for dial_refused ("emergency", ...), or for inbound_refused "not_trunk", "no_gateway", "channels", "stopping". */
+SC_API const char *sc_event_refusal(const sc_event *ev);
+/** A sentence explaining a refusal, or "". */
+SC_API const char *sc_event_message(const sc_event *ev);
+/** Source address of a refused inbound INVITE, or "". */
+SC_API const char *sc_event_source(const sc_event *ev);
+
 /** Wall-clock time of the event, microseconds since the Unix epoch. */
 SC_API long long sc_event_time_us(const sc_event *ev);
 

@@ -11,6 +11,8 @@
 #include "sc_gateway.h"
 #include "sc_config.h"
 #include "sc_event.h"
+#include "sc_dialrule.h"
 #include "sc_session.h"
+#include "sc_call.h"
 
 #endif

@@ -393,6 +393,32 @@ static void test_copy_and_variables(void)
     CHECK_EQ_INT(sc_last_status(), SC_EINVAL);
 }
 
+static void test_call_params(void)
+{
+    sc_gateway *gw = skype();
+    sc_gateway_set(gw, "username", "skypeuser");
+    sc_gateway_set(gw, "password", "skypepass");
+    CHECK_STR(sc_gateway_get(gw, "channels-busy-code"), "486");
+    CHECK_EQ_INT(sc_gateway_set(gw, "channels-busy-code", "503"), SC_OK);
+    CHECK_EQ_INT(sc_gateway_set(gw, "channels-busy-code", "200"), SC_EINVAL);
+    CHECK_EQ_INT(sc_gateway_set(gw, "dial-format", "$1"), SC_OK);
+    CHECK_EQ_INT(sc_gateway_validate(gw), SC_ECONFIG);  /* dial-format without dial-pattern */
+    CHECK_CONTAINS(sc_last_error(), "dial-format");
+    CHECK_EQ_INT(sc_gateway_set(gw, "dial-prefix", ""), SC_OK);
+    CHECK_EQ_INT(sc_gateway_set(gw, "dial-pattern", "^9(\\d+)$"), SC_OK);
+    CHECK_EQ_INT(sc_gateway_validate(gw), SC_OK);
+    CHECK_EQ_INT(sc_gateway_set(gw, "emergency-country", "XX"), SC_OK);
+    CHECK_EQ_INT(sc_gateway_validate(gw), SC_ECONFIG);
+    CHECK_CONTAINS(sc_last_error(), "emergency-country");
+    CHECK_EQ_INT(sc_gateway_set(gw, "emergency-country", "FR"), SC_OK);
+    CHECK_EQ_INT(sc_gateway_set(gw, "emergency-numbers", "15,1x"), SC_OK);
+    CHECK_EQ_INT(sc_gateway_validate(gw), SC_ECONFIG);
+    CHECK_CONTAINS(sc_last_error(), "emergency-numbers");
+    CHECK_EQ_INT(sc_gateway_set(gw, "emergency-numbers", "15,17"), SC_OK);
+    CHECK_EQ_INT(sc_gateway_validate(gw), SC_OK);
+    sc_gateway_free(gw);
+}
+
 static void test_param_list(void)
 {
     const char *expected[] = {
@@ -402,7 +428,8 @@ static void test_param_list(void)
         "expire-seconds", "retry-seconds", "908-retry-seconds", "timeout-seconds",
         "caller-id-in-from", "ping", "ping-min", "ping-max", "ping-user-agent", "ping-monitoring",
         "contact-in-ping", "distinct-to", "destination-prefix", "context", "dial-prefix",
-        "dial-pattern", "max-channels",
+        "dial-pattern", "dial-format", "emergency-country", "emergency-numbers", "max-channels",
+        "channels-busy-code",
     };
     size_t n = sizeof expected / sizeof *expected;
     CHECK_EQ_INT(sc_gateway_param_count(), n);
@@ -486,7 +513,7 @@ static void test_password_never_leaks(void)
     g_string_free(log_lines, TRUE);
 }
 
-SC_TEST_MAIN(TEST(test_names), TEST(test_defaults), TEST(test_fallbacks), TEST(test_booleans),
+SC_TEST_MAIN(TEST(test_call_params), TEST(test_names), TEST(test_defaults), TEST(test_fallbacks), TEST(test_booleans),
              TEST(test_integers), TEST(test_corrections_warn), TEST(test_transport),
              TEST(test_unknown_and_ignored), TEST(test_hosts_and_users), TEST(test_dial_rules),
              TEST(test_validate), TEST(test_copy_and_variables), TEST(test_param_list),

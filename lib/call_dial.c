@@ -1,0 +1,329 @@
+/* Dialling out through a gateway, and the session's call settings.
+ *
+ * Nothing leaves the machine before the number has passed the gateway's dial
+ * rule, the emergency-number refusal and the channel count. */
+#include <string.h>
+#include <sofia-sip/nua_tag.h>
+#include <sofia-sip/sip_header.h>
+#include <sofia-sip/sip_extra.h>
+
+#include "call_priv.h"
+#include "registration_priv.h"
+#include "error_priv.h"
+#include "skypeconnect/sc_dialrule.h"
+#include "sip_text.h"
+
+typedef struct dial_op {
+    sc_session *s;
+    const char *gateway, *number, *caller_number, *caller_name, *sdp;
+    bool checked;          /* the caller's rule passed already (dialplan) */
+    sc_call *call;         /* out: a reference for the caller */
+    int rc;
+    char err[512];
+} dial_op;
+
+static sc_reg *find_reg(sc_session *s, const char *name)
+{
+    for (guint i = 0; i < s->regs->len; i++)
+        if (!strcmp(sc_reg_name(s->regs->pdata[i]), name)) return s->regs->pdata[i];
+    return NULL;
+}
+
+static int apply_emergency_settings(sc_dialrule *rule, const sc_gateway *gw)
+{
+    int rc = SC_OK;
+    if (gw->emergency_country && *gw->emergency_country)
+        rc = sc_dialrule_set_emergency_country(rule, gw->emergency_country);
+    if (!rc && gw->emergency_numbers && *gw->emergency_numbers)
+        rc = sc_dialrule_add_emergency(rule, gw->emergency_numbers);
+    return rc;
+}
+
+/* The gateway's own rule (NULL when it has none: dial-out is then refused). */
+static const sc_dialrule *gateway_rule(sc_reg *r)
+{
+    if (!r->dialrule_built) {
+        const sc_gateway *gw = r->gw;
+        r->dialrule_built = true;
+        if (gw->dial_prefix && *gw->dial_prefix) r->dialrule = sc_dialrule_new_prefix(gw->dial_prefix);
+        else if (gw->dial_pattern && *gw->dial_pattern)
+            r->dialrule = sc_dialrule_new_pattern(gw->dial_pattern, gw->dial_format);
+        if (r->dialrule && apply_emergency_settings(r->dialrule, gw) != SC_OK) {
+            sc_dialrule_free(r->dialrule);
+            r->dialrule = NULL;
+        }
+    }
+    return r->dialrule;
+}
+
+/* For numbers a dialplan condition already allowed: any number, but still
+ * never an emergency number or anything but digits. */
+static sc_dialrule *policy_rule(sc_reg *r)
+{
+    sc_dialrule *rule = sc_dialrule_new_pattern("^\\+?[0-9]+$", "$0");
+    if (rule && apply_emergency_settings(rule, r->gw) != SC_OK) {
+        sc_dialrule_free(rule);
+        return NULL;
+    }
+    return rule;
+}
+
+static void refuse(dial_op *op, int rc, int refusal, const char *message)
+{
+    sc_event *ev = sc_event_new(SC_EVENT_DIAL_REFUSED, op->gateway);
+    op->rc = rc;
+    g_strlcpy(op->err, message, sizeof op->err);
+    sc_event_set_text(&ev->number, op->number);
+    sc_event_set_text(&ev->refusal, sc_dial_refusal_name(refusal));
+    sc_event_set_text(&ev->message, message);
+    sc_session_emit(op->s, ev);
+    sc_log(SC_LOG_WARNING, "dial-out refused: %s", message);
+}
+
+static bool caller_number_ok(const char *n)
+{
+    if (!n || !*n) return true;
+    if (*n == '+') n++;
+    if (!*n || strlen(n) > SC_DIAL_MAX_DIGITS) return false;
+    for (; *n; n++)
+        if (*n < '0' || *n > '9') return false;
+    return true;
+}
+
+static bool display_name_ok(const char *n)
+{
+    if (!n) return true;
+    for (const unsigned char *p = (const unsigned char *)n; *p; p++)
+        if (*p < 0x20 || *p == '"' || *p == '\\' || *p == 0x7f) return false;
+    return strlen(n) <= 64;
+}
+
+static void send_invite(dial_op *op, sc_reg *r, const char *dial)
+{
+    const sc_gateway *gw = r->gw;
+    const char *caller = op->caller_number && *op->caller_number ? op->caller_number : sc_gw_from_user(gw);
+    char *from_domain = sc_sip_hostport(sc_gw_from_domain(gw), NULL);
+    char *ruri, *to, *from, *pai = NULL, *rpid = NULL, *outbound = NULL;
+    const char *tp = gw->register_transport == SC_TRANSPORT_UDP ? "" : sc_transport_name(gw->register_transport);
+    char *name_part = op->caller_name && *op->caller_name ? g_strdup_printf("\"%s\" ", op->caller_name)
+                                                          : g_strdup("");
+    sc_call *c = sc_call_new(op->s, SC_CALL_OUTBOUND, sc_reg_name(r));
+
+    ruri = g_strdup_printf("sip:%s%s@%s%s%s", gw->destination_prefix ? gw->destination_prefix : "", dial,
+                           r->sip.proxy_host, *tp ? ";transport=" : "", tp);
+    to = g_strdup_printf("<sip:%s%s@%s>", gw->destination_prefix ? gw->destination_prefix : "", dial,
+                         r->sip.proxy_host);
+    if (gw->caller_id_in_from) {
+        from = g_strdup_printf("%s<sip:%s@%s>", name_part, caller, from_domain);
+    } else {
+        /* Skype Connect: the SIP username in From; the caller in PAI/RPID. */
+        from = g_strdup_printf("%s<sip:%s@%s>", name_part, sc_gw_from_user(gw), from_domain);
+        pai = g_strdup_printf("%s<sip:%s@%s>", name_part, caller, from_domain);
+        rpid = g_strdup_printf("%s<sip:%s@%s>;party=calling;screen=yes;privacy=off", name_part, caller,
+                               from_domain);
+    }
+    if (gw->outbound_proxy && *gw->outbound_proxy) {
+        char *params = NULL, *hp = sc_sip_hostport(gw->outbound_proxy, &params);
+        bool add_tp = *tp && !(params && strstr(params, "transport="));
+        outbound = g_strdup_printf("sip:%s%s%s%s%s", hp, params ? ";" : "", params ? params : "",
+                                   add_tp ? ";transport=" : "", add_tp ? tp : "");
+        g_free(hp);
+        g_free(params);
+    }
+    c->destination = g_strdup(op->number);
+    c->caller_number = g_strdup(caller);
+    c->caller_name = g_strdup(op->caller_name ? op->caller_name : "");
+    c->to = g_strdup(to);
+    c->local_sdp = op->sdp && *op->sdp ? g_strdup(op->sdp) : NULL;
+    c->nh = nua_handle(op->s->nua, c, SIPTAG_TO_STR(to), SIPTAG_FROM_STR(from),
+                       TAG_IF(outbound, NUTAG_PROXY(outbound)), TAG_END());
+    g_hash_table_insert(op->s->calls, GINT_TO_POINTER(c->id), c);  /* the session's reference */
+    nua_invite(c->nh,
+               NUTAG_URL(ruri),
+               SIPTAG_CONTACT_STR(r->sip.contact),
+               TAG_IF(pai, SIPTAG_P_ASSERTED_IDENTITY_STR(pai)),
+               TAG_IF(rpid, SIPTAG_REMOTE_PARTY_ID_STR(rpid)),
+               TAG_IF(c->local_sdp, SIPTAG_CONTENT_TYPE_STR("application/sdp")),
+               TAG_IF(c->local_sdp, SIPTAG_PAYLOAD_STR(c->local_sdp)),
+               TAG_END());
+    {
+        sc_event *ev = sc_event_new(SC_EVENT_CALL_STATE, c->gateway);
+        ev->call = sc_call_ref(c);
+        ev->call_state = SC_CALL_CALLING;
+        sc_event_set_text(&ev->number, c->destination);
+        sc_session_emit(op->s, ev);
+    }
+    op->call = sc_call_ref(c);
+    g_free(ruri);
+    g_free(to);
+    g_free(from);
+    g_free(pai);
+    g_free(rpid);
+    g_free(outbound);
+    g_free(name_part);
+    g_free(from_domain);
+}
+
+static void dial_on_stack(void *p)
+{
+    dial_op *op = p;
+    sc_reg *r;
+    char *dial = NULL, msg[512];
+    sc_dialrule *policy = NULL;
+    int rc;
+
+    if (op->s->phase != SC_PHASE_RUNNING) {
+        op->rc = SC_ECLOSED;
+        g_strlcpy(op->err, "the session is not running", sizeof op->err);
+        return;
+    }
+    r = find_reg(op->s, op->gateway);
+    if (!r) {
+        op->rc = SC_ENOTFOUND;
+        g_snprintf(op->err, sizeof op->err, "no gateway '%s' in this session", op->gateway);
+        return;
+    }
+    if (op->checked) {
+        policy = policy_rule(r);
+        rc = sc_dialrule_check(policy, op->number, &dial);
+    } else {
+        rc = sc_dialrule_check(gateway_rule(r), op->number, &dial);
+    }
+    if (rc != SC_OK) {
+        int refusal = sc_dialrule_last_refusal();
+        g_snprintf(msg, sizeof msg, "gateway '%s': %s", op->gateway, sc_last_error());
+        refuse(op, SC_EREFUSED, refusal, msg);
+        sc_dialrule_free(policy);
+        return;
+    }
+    sc_dialrule_free(policy);
+    if (r->status != SC_GW_UP) {
+        g_snprintf(msg, sizeof msg, "gateway '%s' is DOWN (%s): not dialling %s", op->gateway,
+                   sc_reg_state_name(r->state), op->number);
+        refuse(op, SC_EREFUSED, SC_DIAL_GATEWAY_DOWN, msg);
+    } else if (r->gw->max_channels > 0 && sc_calls_active_on(op->s, op->gateway) >= r->gw->max_channels) {
+        g_snprintf(msg, sizeof msg, "gateway '%s': all %d channels are busy", op->gateway, r->gw->max_channels);
+        refuse(op, SC_ECHANNELS, SC_DIAL_CHANNELS, msg);
+    } else {
+        send_invite(op, r, dial);
+    }
+    g_free(dial);
+}
+
+static int dial(sc_session *s, const char *gateway, const char *number, const char *caller_number,
+                const char *caller_name, const char *sdp, sc_call **out, bool checked)
+{
+    dial_op op = { s, gateway, number, caller_number, caller_name, sdp, checked, NULL, SC_OK, "" };
+    bool running;
+    if (out) *out = NULL;
+    if (!s || !gateway || !number)
+        return sc_fail(SC_EINVAL, "sc_session_dial: %s is NULL", !s ? "session" : !gateway ? "gateway" : "number");
+    if (!caller_number_ok(caller_number))
+        return sc_fail(SC_EINVAL, "sc_session_dial: caller number '%.40s' must be digits with an optional leading '+'",
+                       caller_number);
+    if (!display_name_ok(caller_name))
+        return sc_fail(SC_EINVAL, "sc_session_dial: the caller name must be at most 64 printable characters without '\"' or '\\'");
+    if (sdp && *sdp && strncmp(sdp, "v=", 2))
+        return sc_fail(SC_EINVAL, "sc_session_dial: the SDP must start with \"v=\"");
+    g_mutex_lock(&s->lock);
+    running = s->phase == SC_PHASE_RUNNING;
+    g_mutex_unlock(&s->lock);
+    if (!running) return sc_fail(SC_ECLOSED, "sc_session_dial: the session is not running");
+    sc_session_run_sync(s, dial_on_stack, &op);
+    if (op.rc) return sc_fail(op.rc, "%s", op.err);
+    if (out) *out = op.call;
+    else sc_call_unref(op.call);
+    sc_clear_error();
+    return SC_OK;
+}
+
+SC_API int sc_session_dial(sc_session *s, const char *gateway, const char *number,
+                           const char *caller_number, const char *caller_name, const char *sdp, sc_call **out)
+{
+    return dial(s, gateway, number, caller_number, caller_name, sdp, out, false);
+}
+
+SC_API int sc_session_dial_checked(sc_session *s, const char *gateway, const char *number,
+                                   const char *caller_number, const char *caller_name, const char *sdp,
+                                   sc_call **out)
+{
+    return dial(s, gateway, number, caller_number, caller_name, sdp, out, true);
+}
+
+typedef struct find_op {
+    sc_session *s;
+    int id;
+    sc_call *call;
+    int count;
+} find_op;
+
+static void find_on_stack(void *p)
+{
+    find_op *op = p;
+    op->call = sc_call_ref(g_hash_table_lookup(op->s->calls, GINT_TO_POINTER(op->id)));
+    op->count = (int)g_hash_table_size(op->s->calls);
+}
+
+static bool stack_exists(sc_session *s)
+{
+    bool up;
+    g_mutex_lock(&s->lock);
+    up = s->phase == SC_PHASE_RUNNING || s->phase == SC_PHASE_STOPPING;
+    g_mutex_unlock(&s->lock);
+    return up;
+}
+
+SC_API sc_call *sc_session_find_call(sc_session *s, int id)
+{
+    find_op op = { s, id, NULL, 0 };
+    if (!s) {
+        sc_fail(SC_EINVAL, "sc_session_find_call: session is NULL");
+        return NULL;
+    }
+    if (stack_exists(s)) sc_session_run_sync(s, find_on_stack, &op);
+    if (!op.call) sc_fail(SC_ENOTFOUND, "no live call %d", id);
+    else sc_clear_error();
+    return op.call;
+}
+
+SC_API int sc_session_call_count(sc_session *s)
+{
+    find_op op = { s, 0, NULL, 0 };
+    if (!s) return sc_fail(SC_EINVAL, "sc_session_call_count: session is NULL");
+    if (stack_exists(s)) sc_session_run_sync(s, find_on_stack, &op);
+    return op.count;
+}
+
+SC_API int sc_session_set_answer_timeout(sc_session *s, int seconds)
+{
+    if (!s) return sc_fail(SC_EINVAL, "sc_session_set_answer_timeout: session is NULL");
+    if (seconds < 1 || seconds > 3600)
+        return sc_fail(SC_EINVAL, "answer timeout %d s: use 1 to 3600 seconds", seconds);
+    g_mutex_lock(&s->lock);
+    s->answer_timeout_s = seconds;
+    g_mutex_unlock(&s->lock);
+    sc_clear_error();
+    return SC_OK;
+}
+
+SC_API int sc_session_set_inbound_acl(sc_session *s, const char *acl_text)
+{
+    sc_acl *acl = NULL, *old;
+    char *error = NULL;
+    if (!s) return sc_fail(SC_EINVAL, "sc_session_set_inbound_acl: session is NULL");
+    if (acl_text && *acl_text) {
+        acl = sc_acl_parse(acl_text, &error);
+        if (!acl) {
+            int rc = sc_fail(SC_EINVAL, "inbound ACL: %s", error);
+            g_free(error);
+            return rc;
+        }
+    }
+    g_mutex_lock(&s->lock);
+    old = s->inbound_acl;
+    s->inbound_acl = acl;
+    g_mutex_unlock(&s->lock);
+    sc_acl_free(old);
+    sc_clear_error();
+    return SC_OK;
+}

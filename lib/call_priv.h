@@ -1,0 +1,81 @@
+/* Calls inside the library. Immutable fields are set before the call is
+ * published; mutable ones are guarded by the call's lock; the Sofia handle
+ * and timers belong to the stack thread. */
+#ifndef SC_CALL_PRIV_H
+#define SC_CALL_PRIV_H
+
+#include "session_priv.h"
+#include "skypeconnect/sc_call.h"
+
+/* The first field of anything bound to a nua handle, so that the session's
+ * callback can tell what a handle serves. */
+typedef enum sc_handle_kind { SC_HANDLE_CALL = 0x43414c4c } sc_handle_kind;
+
+struct sc_call {
+    sc_handle_kind kind;        /* SC_HANDLE_CALL */
+    gint refs;
+    GMutex lock;
+    sc_session *s;              /* NULL once the session is freed (under lock) */
+
+    /* immutable once published */
+    int id;
+    int direction;
+    char *gateway, *matched_by, *destination, *caller_number, *caller_name;
+    char *sip_call_id, *to, *source;
+    char *invite_text;          /* the initial INVITE, for sc_call_header() */
+
+    /* mutable: under lock */
+    int state;
+    int sip_code;
+    char *cause;
+    int hangup_side;
+    char *remote_sdp;
+
+    /* stack thread only */
+    nua_handle_t *nh;
+    GSource *answer_timer;
+    char *local_sdp;
+    int auth_rounds;
+    bool final_sent;            /* inbound: a final answer went out */
+    bool ending;                /* hangup or reject requested; terminated state pending */
+    int end_code;               /* what ended it, recorded before Sofia's terminated state */
+    const char *end_cause;
+    int end_side;
+};
+
+/* call.c */
+sc_call *sc_call_new(sc_session *s, int direction, const char *gateway);
+void sc_call_set_state(sc_call *c, int state);             /* emits call_state */
+void sc_call_set_remote_sdp(sc_call *c, const char *sdp, size_t len);
+void sc_call_finish(sc_call *c);                           /* ENDED + event + forget */
+void sc_call_detach_session(sc_call *c);
+void sc_call_reject_now(sc_call *c, int code, const char *phrase, const char *cause);
+void sc_call_hangup_now(sc_call *c, const char *cause);
+
+/* call_stack.c: stack thread */
+void sc_calls_on_incoming(sc_session *s, nua_handle_t *nh, const sip_t *sip);
+void sc_calls_on_event(sc_session *s, sc_call *c, nua_event_t event, int status,
+                       const char *phrase, const sip_t *sip, tagi_t tags[]);
+void sc_calls_hangup_all(sc_session *s);                   /* at stop */
+int sc_calls_active_on(sc_session *s, const char *gateway);
+
+/* inbound.c: which gateway an inbound INVITE belongs to, and may it call */
+typedef struct sc_inbound_match {
+    sc_reg *reg;
+    const char *matched_by;     /* static string */
+    char *destination;          /* FreeSWITCH's destination_number */
+    const char *refusal;        /* NULL when allowed: "not_trunk", "no_gateway" */
+    char *message;
+} sc_inbound_match;
+void sc_inbound_match_request(sc_session *s, const sip_t *sip, const char *source_ip,
+                              sc_inbound_match *m);
+void sc_inbound_match_clear(sc_inbound_match *m);
+
+/* acl.c */
+typedef struct sc_acl sc_acl;
+sc_acl *sc_acl_parse(const char *text, char **error);      /* NULL + *error on failure */
+void sc_acl_free(sc_acl *acl);
+bool sc_acl_allows(const sc_acl *acl, const char *ip);
+bool sc_ip_equal(const char *a, const char *b);
+
+#endif

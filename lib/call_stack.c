@@ -1,0 +1,347 @@
+/* Calls on the stack thread: inbound INVITEs, Sofia's call events, and the
+ * end of every call.
+ *
+ * Sofia runs with media off (NUTAG_MEDIA_ENABLE(0)): SDP travels as the
+ * message body, untouched, between the application and the peer. */
+#include <string.h>
+#include <sofia-sip/nua_tag.h>
+#include <sofia-sip/sip_header.h>
+#include <sofia-sip/sip_extra.h>
+#include <sofia-sip/sip_status.h>
+#include <sofia-sip/su_tag_io.h>
+#include <sofia-sip/msg_addr.h>
+
+#include "call_priv.h"
+#include "registration_priv.h"
+#include "error_priv.h"
+
+/* Challenges answered per outbound INVITE (see registration.c). */
+#define SC_CALL_MAX_AUTH_ROUNDS 2
+
+int sc_calls_active_on(sc_session *s, const char *gateway)
+{
+    GHashTableIter it;
+    gpointer value;
+    int n = 0;
+    g_hash_table_iter_init(&it, s->calls);
+    while (g_hash_table_iter_next(&it, NULL, &value))
+        if (!strcmp(((sc_call *)value)->gateway, gateway)) n++;
+    return n;
+}
+
+static char *source_of_request(sc_session *s, char *ip, size_t ip_size)
+{
+    msg_t *msg = nua_current_request(s->nua);
+    su_addrinfo_t *ai = msg ? msg_addrinfo(msg) : NULL;
+    char buf[INET6_ADDRSTRLEN] = "";
+    int port = 0;
+    if (ai && ai->ai_addr) {
+        su_sockaddr_t *su = (su_sockaddr_t *)ai->ai_addr;
+        su_inet_ntop(su->su_family, SU_ADDR(su), buf, sizeof buf);
+        port = ntohs(su->su_port);
+    }
+    g_strlcpy(ip, buf, ip_size);
+    return strchr(buf, ':') ? g_strdup_printf("[%s]:%d", buf, port) : g_strdup_printf("%s:%d", buf, port);
+}
+
+static void emit_inbound_refused(sc_session *s, const char *gateway, const char *number,
+                                 const char *source, int code, const char *refusal, const char *message)
+{
+    sc_event *ev = sc_event_new(SC_EVENT_INBOUND_REFUSED, gateway);
+    ev->sip_code = code;
+    sc_event_set_text(&ev->number, number);
+    sc_event_set_text(&ev->source, source);
+    sc_event_set_text(&ev->refusal, refusal);
+    sc_event_set_text(&ev->message, message);
+    sc_session_emit(s, ev);
+    sc_log(SC_LOG_WARNING, "inbound call refused (%d): %s", code, message);
+}
+
+/* Caller ID: P-Asserted-Identity, else Remote-Party-ID, else From. */
+static void take_caller(sc_call *c, const sip_t *sip)
+{
+    const sip_p_asserted_identity_t *pai = sip_p_asserted_identity(sip);
+    const sip_remote_party_id_t *rpid = sip_remote_party_id(sip);
+    const url_t *url = NULL;
+    const char *display = NULL;
+    if (pai) {
+        url = pai->paid_url;
+        display = pai->paid_display;
+    } else if (rpid) {
+        url = rpid->rpid_url;
+        display = rpid->rpid_display;
+    } else if (sip->sip_from) {
+        url = sip->sip_from->a_url;
+        display = sip->sip_from->a_display;
+    }
+    c->caller_number = g_strdup(url && url->url_user ? url->url_user : "");
+    if (display) {
+        char *d = g_strdup(display);
+        size_t n = strlen(d);
+        if (n >= 2 && d[0] == '"' && d[n - 1] == '"') {
+            memmove(d, d + 1, n - 2);
+            d[n - 2] = '\0';
+        }
+        c->caller_name = d;
+    } else {
+        c->caller_name = g_strdup("");
+    }
+}
+
+static gboolean on_answer_timeout(gpointer p)
+{
+    sc_call *c = p;
+    g_source_unref(c->answer_timer);
+    c->answer_timer = NULL;
+    if (!c->final_sent && sc_call_state_of(c) != SC_CALL_ENDED) {
+        sc_log(SC_LOG_INFO, "call %d: not answered in time; rejecting with 480", c->id);
+        sc_call_reject_now(c, 480, "No Answer", "NO_ANSWER");
+    }
+    return G_SOURCE_REMOVE;
+}
+
+void sc_calls_on_incoming(sc_session *s, nua_handle_t *nh, const sip_t *sip)
+{
+    char ip[INET6_ADDRSTRLEN], *source = source_of_request(s, ip, sizeof ip);
+    const char *ruri_user = sip->sip_request->rq_url->url_user ? sip->sip_request->rq_url->url_user : "";
+    sc_inbound_match m;
+    sc_call *c;
+    msg_t *msg;
+    int timeout_s;
+
+    if (s->phase != SC_PHASE_RUNNING) {
+        nua_respond(nh, SIP_503_SERVICE_UNAVAILABLE, TAG_END());
+        nua_handle_destroy(nh);
+        emit_inbound_refused(s, "", ruri_user, source, 503, "stopping", "the session is stopping");
+        g_free(source);
+        return;
+    }
+    g_mutex_lock(&s->lock);
+    sc_inbound_match_request(s, sip, ip, &m);
+    timeout_s = s->answer_timeout_s;
+    g_mutex_unlock(&s->lock);
+    if (m.refusal) {
+        nua_respond(nh, SIP_403_FORBIDDEN, TAG_END());
+        nua_handle_destroy(nh);
+        emit_inbound_refused(s, m.reg ? sc_reg_name(m.reg) : "", ruri_user, source, 403, m.refusal, m.message);
+        sc_inbound_match_clear(&m);
+        g_free(source);
+        return;
+    }
+    if (m.reg->gw->max_channels > 0 && sc_calls_active_on(s, sc_reg_name(m.reg)) >= m.reg->gw->max_channels) {
+        int code = m.reg->gw->channels_busy_code;
+        char *message = g_strdup_printf("gateway '%s': all %d channels are busy", sc_reg_name(m.reg),
+                                        m.reg->gw->max_channels);
+        nua_respond(nh, code, sip_status_phrase(code), TAG_END());
+        nua_handle_destroy(nh);
+        emit_inbound_refused(s, sc_reg_name(m.reg), m.destination, source, code, "channels", message);
+        g_free(message);
+        sc_inbound_match_clear(&m);
+        g_free(source);
+        return;
+    }
+
+    c = sc_call_new(s, SC_CALL_INBOUND, sc_reg_name(m.reg));
+    g_free(c->matched_by);
+    c->matched_by = g_strdup(m.matched_by);
+    c->destination = m.destination;
+    m.destination = NULL;
+    c->source = source;
+    take_caller(c, sip);
+    c->sip_call_id = g_strdup(sip->sip_call_id ? sip->sip_call_id->i_id : "");
+    c->to = sip->sip_to ? sip_header_as_string(NULL, (const sip_header_t *)sip->sip_to) : NULL;
+    if (c->to) {
+        char *copy = g_strdup(c->to);
+        su_free(NULL, c->to);
+        c->to = copy;
+    }
+    msg = nua_current_request(s->nua);
+    if (msg) {
+        size_t len = 0;
+        char *text = msg_as_string(NULL, msg, NULL, 0, &len);
+        c->invite_text = g_strdup(text);
+        su_free(NULL, text);
+    }
+    if (sip->sip_payload && sip->sip_payload->pl_len)
+        sc_call_set_remote_sdp(c, sip->sip_payload->pl_data, sip->sip_payload->pl_len);
+    c->nh = nh;
+    nua_handle_bind(nh, c);
+    g_hash_table_insert(s->calls, GINT_TO_POINTER(c->id), c);  /* the session's reference */
+    c->answer_timer = g_timeout_source_new_seconds((guint)timeout_s);
+    g_source_set_callback(c->answer_timer, on_answer_timeout, c, NULL);
+    g_source_attach(c->answer_timer, s->ctx);
+    sc_inbound_match_clear(&m);
+
+    {
+        sc_event *ev = sc_event_new(SC_EVENT_INCOMING_CALL, c->gateway);
+        ev->call = sc_call_ref(c);
+        ev->call_state = SC_CALL_INCOMING;
+        sc_event_set_text(&ev->number, c->destination);
+        sc_event_set_text(&ev->source, c->source);
+        sc_session_emit(s, ev);
+    }
+}
+
+/* The SDP direction of an offer, as hold detection needs it. */
+static bool sdp_is_hold(const char *sdp)
+{
+    return strstr(sdp, "a=sendonly") || strstr(sdp, "a=inactive") || strstr(sdp, "c=IN IP4 0.0.0.0");
+}
+
+/* Our answer to a re-INVITE: the application's SDP with the direction that
+ * mirrors the offer's (sendonly -> recvonly, inactive -> inactive). */
+static char *answer_for_reinvite(const char *local, bool offer_sendonly, bool offer_inactive)
+{
+    GString *out = g_string_new(NULL);
+    char **lines = g_strsplit(local ? local : "", "\r\n", -1);
+    const char *dir = offer_inactive ? "a=inactive" : offer_sendonly ? "a=recvonly" : "a=sendrecv";
+    bool wrote = false;
+    for (char **l = lines; *l && **l; l++) {
+        if (!strcmp(*l, "a=sendrecv") || !strcmp(*l, "a=sendonly") || !strcmp(*l, "a=recvonly") ||
+            !strcmp(*l, "a=inactive")) {
+            g_string_append_printf(out, "%s\r\n", dir);
+            wrote = true;
+        } else {
+            g_string_append_printf(out, "%s\r\n", *l);
+        }
+    }
+    if (!wrote && (offer_sendonly || offer_inactive)) g_string_append_printf(out, "%s\r\n", dir);
+    g_strfreev(lines);
+    return g_string_free(out, FALSE);
+}
+
+static void on_reinvite(sc_call *c, nua_handle_t *nh, const sip_t *sip)
+{
+    char *answer;
+    if (sip->sip_payload && sip->sip_payload->pl_len) {
+        char *offer = g_strndup(sip->sip_payload->pl_data, sip->sip_payload->pl_len);
+        bool hold = sdp_is_hold(offer);
+        sc_call_set_remote_sdp(c, offer, strlen(offer));
+        answer = answer_for_reinvite(c->local_sdp, strstr(offer, "a=sendonly") != NULL,
+                                     strstr(offer, "a=inactive") != NULL);
+        nua_respond(nh, SIP_200_OK, SIPTAG_CONTENT_TYPE_STR("application/sdp"), SIPTAG_PAYLOAD_STR(answer),
+                    TAG_END());
+        g_free(answer);
+        g_free(offer);
+        if (hold) sc_call_set_state(c, SC_CALL_HELD);
+        else if (sc_call_state_of(c) == SC_CALL_HELD) sc_call_set_state(c, SC_CALL_ANSWERED);
+        else {
+            /* new SDP without a hold change: tell the application all the same */
+            sc_event *ev = sc_event_new(SC_EVENT_CALL_STATE, c->gateway);
+            ev->call = sc_call_ref(c);
+            ev->call_state = sc_call_state_of(c);
+            sc_session_emit(c->s, ev);
+        }
+    } else {
+        /* An offerless re-INVITE: offer our SDP again. */
+        nua_respond(nh, SIP_200_OK,
+                    TAG_IF(c->local_sdp, SIPTAG_CONTENT_TYPE_STR("application/sdp")),
+                    TAG_IF(c->local_sdp, SIPTAG_PAYLOAD_STR(c->local_sdp)), TAG_END());
+    }
+}
+
+static bool answer_call_challenge(sc_call *c, int status, const sip_t *sip)
+{
+    sc_reg *r = NULL;
+    const msg_auth_t *au = sip ? (status == 407 ? sip->sip_proxy_authenticate : sip->sip_www_authenticate) : NULL;
+    const char *realm;
+    char *cred;
+    for (guint i = 0; i < c->s->regs->len; i++)
+        if (!strcmp(sc_reg_name(c->s->regs->pdata[i]), c->gateway)) r = c->s->regs->pdata[i];
+    if (!r || !au || !au->au_scheme || !r->gw->password || c->auth_rounds >= SC_CALL_MAX_AUTH_ROUNDS)
+        return false;
+    realm = msg_params_find(au->au_params, "realm=");
+    if (!realm) return false;
+    c->auth_rounds++;
+    /* The credentials of this call's own gateway only (signalwire/freeswitch#2171). */
+    cred = g_strdup_printf("%s:%s%s%s:%s:%s", au->au_scheme, realm[0] == '"' ? "" : "\"", realm,
+                           realm[0] == '"' ? "" : "\"", sc_gw_auth_username(r->gw), r->gw->password);
+    nua_authenticate(c->nh, NUTAG_AUTH(cred), TAG_END());
+    memset(cred, 0, strlen(cred));
+    g_free(cred);
+    return true;
+}
+
+static void on_invite_response(sc_call *c, int status, const char *phrase, const sip_t *sip)
+{
+    bool has_sdp = sip && sip->sip_payload && sip->sip_payload->pl_len;
+    sc_log(SC_LOG_DEBUG, "call %d: INVITE answered %d %s", c->id, status, phrase ? phrase : "");
+    if (!c->sip_call_id && sip && sip->sip_call_id) {
+        g_mutex_lock(&c->lock);
+        c->sip_call_id = g_strdup(sip->sip_call_id->i_id);
+        g_mutex_unlock(&c->lock);
+    }
+    if (has_sdp) sc_call_set_remote_sdp(c, sip->sip_payload->pl_data, sip->sip_payload->pl_len);
+    if (status == 100) {
+        sc_call_set_state(c, SC_CALL_PROCEEDING);
+    } else if (status >= 180 && status < 200) {
+        sc_call_set_state(c, has_sdp ? SC_CALL_EARLY : status == 183 ? SC_CALL_PROCEEDING : SC_CALL_RINGING);
+    } else if (status >= 200 && status < 300) {
+        g_mutex_lock(&c->lock);
+        c->sip_code = status;
+        g_mutex_unlock(&c->lock);
+        sc_call_set_state(c, SC_CALL_ANSWERED);
+    } else if (status >= 300) {
+        if ((status == 401 || status == 407) && !c->ending && answer_call_challenge(c, status, sip)) return;
+        if (!c->ending) {
+            c->ending = true;
+            c->end_side = SC_HANGUP_REMOTE;
+            c->end_code = status;
+            c->end_cause = NULL;
+        } else if (c->end_code == 487 && status != 487) {
+            c->end_code = status;
+        }
+    }
+}
+
+void sc_calls_on_event(sc_session *s, sc_call *c, nua_event_t event, int status,
+                       const char *phrase, const sip_t *sip, tagi_t tags[])
+{
+    int callstate = -1;
+    (void)s;
+    switch (event) {
+    case nua_i_invite:  /* a re-INVITE within the call */
+        on_reinvite(c, c->nh, sip);
+        break;
+    case nua_r_invite:
+        on_invite_response(c, status, phrase, sip);
+        break;
+    case nua_i_cancel:
+        c->ending = true;
+        c->end_side = SC_HANGUP_REMOTE;
+        c->end_code = 487;
+        c->end_cause = "ORIGINATOR_CANCEL";
+        break;
+    case nua_i_bye:
+        if (!c->ending) {
+            c->ending = true;
+            c->end_side = SC_HANGUP_REMOTE;
+            c->end_code = 200;
+            c->end_cause = "NORMAL_CLEARING";
+        }
+        break;
+    case nua_i_state:
+        tl_gets(tags, NUTAG_CALLSTATE_REF(callstate), TAG_END());
+        if (callstate == nua_callstate_ready) {
+            sc_call_set_state(c, SC_CALL_ANSWERED);
+        } else if (callstate == nua_callstate_terminated) {
+            if (!c->ending) {
+                /* Sofia ended it without a message we saw (timeout, error). */
+                c->end_side = SC_HANGUP_REMOTE;
+                c->end_code = status >= 300 ? status : 408;
+            }
+            sc_call_finish(c);
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+/* At stop: every live call is hung up properly before Sofia shuts down. */
+void sc_calls_hangup_all(sc_session *s)
+{
+    GList *calls = g_hash_table_get_values(s->calls);
+    for (GList *l = calls; l; l = l->next) sc_call_hangup_now(l->data, "SYSTEM_SHUTDOWN");
+    g_list_free(calls);
+}
