@@ -357,6 +357,24 @@ static void serve(sc_session *s, const run_opts *o)
     }
 }
 
+static gpointer stop_thread(gpointer p)
+{
+    if (sc_session_stop(p, STOP_TIMEOUT_MS) != SC_OK)
+        fprintf(stderr, "skypeconnect run: %s\n", sc_last_error());
+    return NULL;
+}
+
+/* Stops on another thread so that every event of the stop (UNREGISTER,
+ * DOWN, calls ending) is printed as it happens, not when the stop is over. */
+static void stop_and_report(sc_session *s, const run_opts *o)
+{
+    GThread *t = g_thread_new("stop", stop_thread, s);
+    gint64 end = g_get_monotonic_time() + (STOP_TIMEOUT_MS + 40000) * (gint64)1000;
+    while (!drain_events(s, o, 200) && g_get_monotonic_time() < end) {}
+    g_thread_join(t);
+    drain_events(s, o, 0);
+}
+
 /* A plain audio offer/answer for calls placed or taken from the command
  * line: PCMU, PCMA and DTMF events on a nominal port (media is not ours). */
 static char *default_sdp(const char *bind)
@@ -410,11 +428,7 @@ int cli_run(int argc, char **argv)
     }
     print_started(s, &o);
     serve(s, &o);
-    if (sc_session_stop(s, STOP_TIMEOUT_MS) != SC_OK)
-        fprintf(stderr, "skypeconnect run: %s\n", sc_last_error());
-    while (!drain_events(s, &o, 200)) {
-        if (!sc_session_is_running(s) && !drain_events(s, &o, 200)) break;
-    }
+    stop_and_report(s, &o);
 out:
     sc_session_free(s);
     sc_config_free(cfg);

@@ -12,15 +12,8 @@
 #include "error_priv.h"
 #include "skypeconnect/sc_dialrule.h"
 #include "sip_text.h"
+#include "dialrule_priv.h"
 
-typedef struct dial_op {
-    sc_session *s;
-    const char *gateway, *number, *caller_number, *caller_name, *sdp;
-    bool checked;          /* the caller's rule passed already (dialplan) */
-    sc_call *call;         /* out: a reference for the caller */
-    int rc;
-    char err[512];
-} dial_op;
 
 static sc_reg *find_reg(sc_session *s, const char *name)
 {
@@ -135,6 +128,7 @@ static void send_invite(dial_op *op, sc_reg *r, const char *dial)
     c->caller_name = g_strdup(op->caller_name ? op->caller_name : "");
     c->to = g_strdup(to);
     c->local_sdp = op->sdp && *op->sdp ? g_strdup(op->sdp) : NULL;
+    c->nua = op->s->nua;
     c->nh = nua_handle(op->s->nua, c, SIPTAG_TO_STR(to), SIPTAG_FROM_STR(from),
                        TAG_IF(outbound, NUTAG_PROXY(outbound)), TAG_END());
     g_hash_table_insert(op->s->calls, GINT_TO_POINTER(c->id), c);  /* the session's reference */
@@ -164,7 +158,7 @@ static void send_invite(dial_op *op, sc_reg *r, const char *dial)
     g_free(from_domain);
 }
 
-static void dial_on_stack(void *p)
+void sc_dial_on_stack(void *p)
 {
     dial_op *op = p;
     sc_reg *r;
@@ -183,7 +177,9 @@ static void dial_on_stack(void *p)
         g_snprintf(op->err, sizeof op->err, "no gateway '%s' in this session", op->gateway);
         return;
     }
-    if (op->checked) {
+    if (op->checked && !gateway_rule(r)) {
+        /* The dialplan's condition is the rule; the gateway's own rule, if
+         * it has one, still applies on top of it. */
         policy = policy_rule(r);
         rc = sc_dialrule_check(policy, op->number, &dial);
     } else {
@@ -192,6 +188,7 @@ static void dial_on_stack(void *p)
     if (rc != SC_OK) {
         int refusal = sc_dialrule_last_refusal();
         g_snprintf(msg, sizeof msg, "gateway '%s': %s", op->gateway, sc_last_error());
+        op->refusal = refusal;
         refuse(op, SC_EREFUSED, refusal, msg);
         sc_dialrule_free(policy);
         return;
@@ -200,9 +197,11 @@ static void dial_on_stack(void *p)
     if (r->status != SC_GW_UP) {
         g_snprintf(msg, sizeof msg, "gateway '%s' is DOWN (%s): not dialling %s", op->gateway,
                    sc_reg_state_name(r->state), op->number);
+        op->refusal = SC_DIAL_GATEWAY_DOWN;
         refuse(op, SC_EREFUSED, SC_DIAL_GATEWAY_DOWN, msg);
     } else if (r->gw->max_channels > 0 && sc_calls_active_on(op->s, op->gateway) >= r->gw->max_channels) {
         g_snprintf(msg, sizeof msg, "gateway '%s': all %d channels are busy", op->gateway, r->gw->max_channels);
+        op->refusal = SC_DIAL_CHANNELS;
         refuse(op, SC_ECHANNELS, SC_DIAL_CHANNELS, msg);
     } else {
         send_invite(op, r, dial);
@@ -213,7 +212,7 @@ static void dial_on_stack(void *p)
 static int dial(sc_session *s, const char *gateway, const char *number, const char *caller_number,
                 const char *caller_name, const char *sdp, sc_call **out, bool checked)
 {
-    dial_op op = { s, gateway, number, caller_number, caller_name, sdp, checked, NULL, SC_OK, "" };
+    dial_op op = { s, gateway, number, caller_number, caller_name, sdp, checked, NULL, SC_OK, 0, "" };
     bool running;
     if (out) *out = NULL;
     if (!s || !gateway || !number)
@@ -229,8 +228,12 @@ static int dial(sc_session *s, const char *gateway, const char *number, const ch
     running = s->phase == SC_PHASE_RUNNING;
     g_mutex_unlock(&s->lock);
     if (!running) return sc_fail(SC_ECLOSED, "sc_session_dial: the session is not running");
-    sc_session_run_sync(s, dial_on_stack, &op);
-    if (op.rc) return sc_fail(op.rc, "%s", op.err);
+    sc_session_run_sync(s, sc_dial_on_stack, &op);
+    if (op.rc) {
+        /* The refusal was decided on the stack thread; this thread asks. */
+        sc_dial_set_last_refusal(op.refusal);
+        return sc_fail(op.rc, "%s", op.err);
+    }
     if (out) *out = op.call;
     else sc_call_unref(op.call);
     sc_clear_error();

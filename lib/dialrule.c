@@ -81,6 +81,11 @@ SC_API int sc_dialrule_last_refusal(void)
     return last_refusal;
 }
 
+void sc_dial_set_last_refusal(int refusal)
+{
+    last_refusal = refusal;
+}
+
 static char *escape(char *buf, size_t cap, const char *s, size_t len, int keep_backslash)
 {
     static const char hex[] = "0123456789ABCDEF";

@@ -50,6 +50,12 @@ int sc_emerg_lookup(const sc_emerg_set *set, const char *digits, size_t len);
  * prefix 0044"), or -1. */
 int sc_emerg_match(const sc_emerg_set *set, const char *number, size_t len);
 
+/* Sets the calling thread's sc_dialrule_last_refusal(). For code that runs
+ * sc_dialrule_check() on one thread (the SIP stack's) on behalf of a caller
+ * on another: the refusal is thread-local, so the caller's thread must be
+ * told, as it is told sc_last_error() through sc_fail(). */
+void sc_dial_set_last_refusal(int refusal);
+
 /* Writes @p s (@p len bytes) into @p buf for a message: printable ASCII as
  * is, anything else (control bytes, UTF-8, '\\') as \xNN, so that no input
  * can put raw bytes into a message or a log line. Writes at most @p cap

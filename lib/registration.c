@@ -157,6 +157,16 @@ void sc_reg_abandon(sc_reg *r)
     r->next_at = 0;
 }
 
+void sc_reg_give_up(sc_reg *r)
+{
+    bool was_unregistering = r->unregistering && r->in_flight;
+    sc_reg_abandon(r);
+    /* Every gateway ends a stop DOWN, answered or not. */
+    if (was_unregistering) sc_reg_set_state(r, SC_REG_DOWN, 408, "Request Timeout (un-REGISTER unanswered)",
+                                            r->down_reason);
+    else if (r->state != SC_REG_DOWN) sc_reg_set_state(r, SC_REG_DOWN, 0, "", SC_REASON_REQUEST);
+}
+
 void sc_reg_free(sc_reg *r)
 {
     if (!r) return;

@@ -27,6 +27,7 @@
 
 #include "error_priv.h"
 #include "call_priv.h"
+#include "skypeconnect/sc_dialplan.h"
 #include "skypeconnect/sc_version.h"
 
 #define SC_USER_AGENT "libskypeconnect/" SC_VERSION_STRING
@@ -517,7 +518,6 @@ static void nua_cb(nua_event_t event, int status, char const *phrase, nua_t *nua
                    tagi_t tags[])
 {
     sc_reg *r;
-    (void)nua;
 
     if (hmagic && ((sc_call *)hmagic)->kind == SC_HANDLE_CALL) {
         sc_call *c = sc_call_ref(hmagic);  /* the call may end inside */
@@ -529,14 +529,14 @@ static void nua_cb(nua_event_t event, int status, char const *phrase, nua_t *nua
     }
     switch (event) {
     case nua_r_shutdown:
-        if (status >= 200) {
+        if (status >= 200 && --s->shutdowns_pending == 0) {
             s->shutdown_done = true;
             /* nua_destroy() must not run inside this callback. */
             schedule_teardown(s);
         }
         break;
     case nua_i_invite:
-        if (sip && sip->sip_request) sc_calls_on_incoming(s, nh, sip);
+        if (sip && sip->sip_request) sc_calls_on_incoming(s, nua, nh, sip);
         else nua_handle_destroy(nh);
         break;
     case nua_i_options:
@@ -609,6 +609,36 @@ static char *sip_host(const char *host)
     return strchr(host, ':') ? g_strdup_printf("[%s]", host) : g_strdup(host);
 }
 
+/* The internal side: a second SIP listener on the same thread, where local
+ * phones and PBXes send their calls (FreeSWITCH's "internal" profile). */
+static int internal_up(sc_session *s)
+{
+    char *host = NULL, *url, *shost;
+    int port = 0, rc = parse_bind(s->internal_bind, &host, &port);
+    if (rc) return rc;
+    port = find_free_port(host, strchr(host, ':') != NULL, true, port);
+    if (port <= 0) {
+        rc = sc_fail(SC_EIO, "internal side: cannot bind %s: %s", s->internal_bind,
+                     errno ? strerror(errno) : "in use");
+        g_free(host);
+        return rc;
+    }
+    shost = sip_host(host);
+    url = g_strdup_printf("sip:%s:%d", shost, port);
+    s->nua_internal = nua_create(s->root, nua_cb, s, NUTAG_URL(url),
+                                 NUTAG_OUTBOUND("no-options-keepalive no-validate no-natify no-use-rport"),
+                                 NUTAG_KEEPALIVE(0), NUTAG_USER_AGENT(SC_USER_AGENT),
+                                 NUTAG_AUTOANSWER(0), NUTAG_ENABLEMESSAGE(0), NUTAG_MEDIA_ENABLE(0),
+                                 TAG_END());
+    s->internal_port = port;
+    g_free(g_steal_pointer(&s->internal_host));
+    s->internal_host = host;
+    g_free(url);
+    g_free(shost);
+    if (!s->nua_internal) return sc_fail(SC_EIO, "internal side: cannot bind SIP to %s", s->internal_bind);
+    return SC_OK;
+}
+
 /* Brings the stack up on the stack thread. Returns a status. */
 static int stack_up(sc_session *s)
 {
@@ -657,6 +687,15 @@ static int stack_up(sc_session *s)
                          * its own (SOFIA.md). */
                         NUTAG_OUTBOUND("no-options-keepalive no-validate no-natify no-use-rport"),
                         NUTAG_KEEPALIVE(0),
+                        /* A 503 with Retry-After is ours to handle (FAILED,
+                         * FAIL_WAIT, back-off): Sofia must not quietly resend. */
+                        NUTAG_MAX_RETRY_AFTER(0),
+                        /* A transaction nobody answers ends after 8 s, not
+                         * 32 (64 x T1): our own timeout-seconds governs
+                         * registrations, a trunk answers INVITEs with 100 at
+                         * once, and shutdown and failed TLS handshakes
+                         * (SOFIA.md) no longer hang for half a minute. */
+                        NTATAG_SIP_T1X64(8000),
                         NUTAG_USER_AGENT(SC_USER_AGENT),
                         NUTAG_AUTOANSWER(0),
                         /* SDP is the application's: Sofia's offer/answer engine stays out. */
@@ -669,7 +708,7 @@ static int stack_up(sc_session *s)
     if (!s->nua)
         return sc_fail(SC_EIO, "cannot bind SIP to %s port %d (in use, or not a local address?)",
                        s->bind_host, port);
-    return SC_OK;
+    return s->internal_bind ? internal_up(s) : SC_OK;
 }
 
 static void start_pending_gateways(sc_session *s)
@@ -694,6 +733,10 @@ static void stack_down(sc_session *s)
     g_ptr_array_set_size(s->regs, 0);
     for (guint i = 0; i < s->removed->len; i++) sc_reg_free(s->removed->pdata[i]);
     g_ptr_array_set_size(s->removed, 0);
+    if (s->nua_internal) {
+        nua_destroy(s->nua_internal);
+        s->nua_internal = NULL;
+    }
     if (s->nua) {
         nua_destroy(s->nua);
         s->nua = NULL;
@@ -858,10 +901,12 @@ static void stop_progress(sc_session *s)
     if (s->shutdown_sent) return;
     if (!regs_idle(s) && g_get_monotonic_time() < s->stop_deadline) return;
     end_remaining_calls(s);
-    for (guint i = 0; i < s->regs->len; i++) sc_reg_abandon(s->regs->pdata[i]);
+    for (guint i = 0; i < s->regs->len; i++) sc_reg_give_up(s->regs->pdata[i]);
     for (guint i = 0; i < s->removed->len; i++) sc_reg_abandon(s->removed->pdata[i]);
     s->shutdown_sent = true;
+    s->shutdowns_pending = s->nua_internal ? 2 : 1;
     nua_shutdown(s->nua);
+    if (s->nua_internal) nua_shutdown(s->nua_internal);
 }
 
 static gboolean stop_deadline_cb(gpointer p)
@@ -961,6 +1006,12 @@ SC_API void sc_session_free(sc_session *s)
     g_ptr_array_free(s->pending, TRUE);
     g_hash_table_destroy(s->calls);
     sc_acl_free(s->inbound_acl);
+    sc_acl_free(s->internal_acl);
+#ifndef SC_NO_DIALPLAN
+    sc_dialplan_free(s->dialplan);
+#endif
+    g_free(s->internal_bind);
+    g_free(s->internal_host);
     if (s->loop) g_main_loop_unref(s->loop);
     if (s->ctx) g_main_context_unref(s->ctx);
     if (s->app_ctx) g_main_context_unref(s->app_ctx);
@@ -995,6 +1046,14 @@ SC_API int sc_session_local_port(sc_session *s, const char *transport)
     int port;
     if (!s) return sc_fail(SC_EINVAL, "sc_session_local_port: session is NULL");
     if (!transport) transport = "udp";
+    if (!strcmp(transport, "internal")) {
+        g_mutex_lock(&s->lock);
+        port = (s->phase == SC_PHASE_RUNNING || s->phase == SC_PHASE_STOPPING) ? s->internal_port : -1;
+        g_mutex_unlock(&s->lock);
+        if (port < 0) return sc_fail(SC_ESTATE, "sc_session_local_port: the session is not running");
+        if (port == 0) return sc_fail(SC_ENOTFOUND, "the internal side is not enabled");
+        return port;
+    }
     g_mutex_lock(&s->lock);
     if (s->phase != SC_PHASE_RUNNING && s->phase != SC_PHASE_STOPPING) {
         g_mutex_unlock(&s->lock);
@@ -1010,3 +1069,72 @@ SC_API int sc_session_local_port(sc_session *s, const char *transport)
     sc_clear_error();
     return port;
 }
+
+/* ------------------------------------------------------------------ */
+/* The internal side and the dialplan */
+
+SC_API int sc_session_set_internal(sc_session *s, const char *addr, const char *acl_text)
+{
+    char *host = NULL, *error = NULL;
+    int port, rc = lock_before_start(s, "sc_session_set_internal");
+    sc_acl *acl;
+    if (rc) return rc;
+    if (!addr || !*addr) {
+        g_free(s->internal_bind);
+        s->internal_bind = NULL;
+        g_mutex_unlock(&s->lock);
+        sc_clear_error();
+        return SC_OK;
+    }
+    rc = parse_bind(addr, &host, &port);
+    if (rc) {
+        g_mutex_unlock(&s->lock);
+        return rc;
+    }
+    g_free(host);
+    acl = sc_acl_parse(acl_text && *acl_text ? acl_text : "127.0.0.0/8, ::1", &error);
+    if (!acl) {
+        g_mutex_unlock(&s->lock);
+        rc = sc_fail(SC_EINVAL, "internal ACL: %s", error);
+        g_free(error);
+        return rc;
+    }
+    g_free(s->internal_bind);
+    s->internal_bind = g_strdup(addr);
+    sc_acl_free(s->internal_acl);
+    s->internal_acl = acl;
+    g_mutex_unlock(&s->lock);
+    sc_clear_error();
+    return SC_OK;
+}
+
+#ifndef SC_NO_DIALPLAN
+SC_API int sc_session_load_dialplan(sc_session *s, const char *path)
+{
+    sc_dialplan *dp;
+    int rc = lock_before_start(s, "sc_session_load_dialplan");
+    if (rc) return rc;
+    g_mutex_unlock(&s->lock);
+    if (!path || !*path) return sc_fail(SC_EINVAL, "sc_session_load_dialplan: path is empty");
+    dp = sc_dialplan_new();
+    rc = g_file_test(path, G_FILE_TEST_IS_DIR) ? sc_dialplan_load_dir(dp, path)
+                                               : sc_dialplan_load_file(dp, path, NULL);
+    if (rc == SC_OK && sc_dialplan_error_count(dp) == 0) {
+        g_mutex_lock(&s->lock);
+        sc_dialplan_free(s->dialplan);
+        s->dialplan = dp;
+        g_mutex_unlock(&s->lock);
+        sc_clear_error();
+        return SC_OK;
+    }
+    {
+        GString *all = g_string_new(NULL);
+        for (size_t i = 0; i < sc_dialplan_diag_count(dp); i++)
+            g_string_append_printf(all, "%s%s", i ? "\n" : "", sc_dialplan_diag_text(dp, i));
+        rc = sc_fail(rc ? rc : SC_ECONFIG, "dialplan %s: %s", path, all->len ? all->str : sc_last_error());
+        g_string_free(all, TRUE);
+    }
+    sc_dialplan_free(dp);
+    return rc;
+}
+#endif /* SC_NO_DIALPLAN */

@@ -56,6 +56,7 @@ struct sc_session {
     nua_t *nua;
     int udp_port, tcp_port, tls_port;
     bool shutdown_sent, shutdown_done, torn_down;
+    int shutdowns_pending;     /* nua_r_shutdown answers still awaited */
     int start_status;          /* result of the stack start, for start() */
     bool start_done;
     char start_err[512];       /* its detail text */
@@ -72,6 +73,12 @@ struct sc_session {
     int next_call_id;          /* under lock */
     int answer_timeout_s;      /* under lock */
     struct sc_acl *inbound_acl;/* under lock (replaced whole) */
+    struct sc_dialplan *dialplan; /* owned; set before start */
+    nua_t *nua_internal;       /* the internal side (local phones), or NULL */
+    char *internal_bind;       /* its address, "HOST:PORT" */
+    char *internal_host;       /* its numeric host */
+    int internal_port;
+    struct sc_acl *internal_acl; /* who may call from the internal side (loopback by default) */
 
     /* events */
     sc_cb_slot *slot;          /* under lock */
@@ -100,6 +107,7 @@ void sc_reg_register_now(sc_reg *r);
 void sc_reg_unregister(sc_reg *r, int reason);
 bool sc_reg_busy(const sc_reg *r);          /* an un-REGISTER still in flight */
 void sc_reg_abandon(sc_reg *r);              /* drop timers and handles, no SIP */
+void sc_reg_give_up(sc_reg *r);              /* at stop: unanswered un-REGISTER ends DOWN */
 int sc_reg_get_state(const sc_reg *r);
 int sc_reg_get_status(const sc_reg *r);
 char *sc_reg_json(const sc_reg *r);

@@ -28,6 +28,7 @@ run_suite build -DCMAKE_BUILD_TYPE=RelWithDebInfo
 if [ "${SC_SKIP_ASAN:-0}" != 1 ]; then
   echo "== build and test under ASan+UBSan (build-asan/)"
   export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:halt_on_error=1}
+  export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/tests/lsan.supp:print_suppressions=0}
   export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
   run_suite build-asan -DCMAKE_BUILD_TYPE=Debug -DSC_SANITIZE=ON
 fi

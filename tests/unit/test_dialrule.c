@@ -85,6 +85,9 @@ static void refusal_names(void)
     CHECK_STR(sc_dial_refusal_name(SC_DIAL_GATEWAY_DOWN), "gateway_down");
     CHECK_STR(sc_dial_refusal_name(99), "unknown");
     CHECK_STR(sc_dial_refusal_name(-1), "unknown");
+    /* the private setter, for checks run on another thread */
+    sc_dial_set_last_refusal(SC_DIAL_CHANNELS);
+    CHECK_EQ_INT(sc_dialrule_last_refusal(), SC_DIAL_CHANNELS);
 }
 
 static void no_rule_refuses_everything(void)

@@ -28,9 +28,9 @@ def cli_path():
     return os.environ.get("SC_CLI") or DEFAULT_CLI
 
 
-def cli_available():
+def cli_available(path=None):
     """(True, path) when the command exists and is executable, else (False, reason)."""
-    p = cli_path()
+    p = path or cli_path()
     if not os.path.isfile(p):
         return False, "skypeconnect command not found at %s (set SC_CLI or build it)" % p
     if not os.access(p, os.X_OK):
@@ -147,7 +147,8 @@ class CliTimeout(AssertionError):
 # ---------------------------------------------------------------- the running command
 class ScCli:
     def __init__(self, gateways, bind="127.0.0.1:0", tls_dir=None, json_output=True,
-                 extra_args=(), workdir=None, env=None):
+                 extra_args=(), workdir=None, env=None, cli=None):
+        self.cli = cli or cli_path()
         self.gateways = list(gateways)
         self.bind = bind
         self.tls_dir = tls_dir
@@ -163,7 +164,7 @@ class ScCli:
         self._cond = threading.Condition()
 
     def argv(self):
-        a = [cli_path(), "run"]
+        a = [self.cli, "run"]
         for g in self.gateways:
             a += ["--gateway", g]
         if self.bind:
@@ -175,7 +176,7 @@ class ScCli:
         return a + self.extra_args
 
     def start(self):
-        ok, why = cli_available()
+        ok, why = cli_available(self.cli)
         if not ok:
             raise RuntimeError(why)
         log = os.path.join(self.workdir, "skypeconnect.log") if self.workdir else None
@@ -210,6 +211,7 @@ class ScCli:
             ev["_idx"] = len(self.events)
             ev["_t"] = line.t
             ev["_rel"] = line.t - self.t0
+            ev["_wall"] = time.time()
             self.events.append(ev)
             self._cond.notify_all()
 
@@ -235,6 +237,13 @@ class ScCli:
 
     def states(self, gateway=None, after=0):
         return [e.get("state") for e in self.gateway_events(gateway, after)]
+
+    def late_events(self, max_lag=2.0):
+        """Events read more than max_lag seconds after their own "time": the command
+        did not flush its JSON line when it happened (consumers would see it late)."""
+        with self._cond:
+            return [e for e in self.events if isinstance(e.get("time"), (int, float))
+                    and e["_wall"] - e["time"] > max_lag]
 
     # ---- waiting ----
     def find(self, predicate, after=0):
@@ -306,8 +315,8 @@ class ScCli:
         return None
 
 
-def run_command(args, timeout=30, input_text=None):
-    """Run `SC_CLI args...` to completion; returns CompletedProcess (text)."""
-    return subprocess.run([cli_path()] + list(args), input=input_text, stdout=subprocess.PIPE,
+def run_command(args, timeout=30, input_text=None, cli=None):
+    """Run `SC_CLI args...` to completion (bounded); returns CompletedProcess (text)."""
+    return subprocess.run([cli or cli_path()] + list(args), input=input_text, stdout=subprocess.PIPE,
                           stderr=subprocess.PIPE, text=True, timeout=timeout,
                           stdin=None if input_text is not None else subprocess.DEVNULL)

@@ -120,6 +120,8 @@ class Kamailio:
     def _on_line(self, line):
         rec = parse_sclog(line.text)
         if rec is not None:
+            # the harness's own readiness probes (sipclient OPTIONS) are kept apart
+            rec["_probe"] = rec.get("method") == "OPTIONS" and rec.get("callid", "").endswith("@sctest")
             rec["_t"] = line.t
             rec["_run"] = self.runs
             with self._lock:
@@ -190,12 +192,15 @@ class Kamailio:
         return bool(self.proc and self.proc.alive())
 
     # ---- inspection ----
-    def records_where(self, method=None, since=None, until=None, **fields):
-        """SCLOG records (dicts) filtered by method, monotonic time window and exact field values."""
+    def records_where(self, method=None, since=None, until=None, probes=False, **fields):
+        """SCLOG records (dicts) filtered by method, monotonic time window and exact field
+        values; the harness's own OPTIONS probes are left out unless probes=True."""
         with self._lock:
             recs = list(self.records)
         out = []
         for r in recs:
+            if r["_probe"] and not probes:
+                continue
             if method and r.get("method") != method:
                 continue
             if since is not None and r["_t"] < since:
@@ -222,12 +227,26 @@ class Kamailio:
                 while idx < len(self.records):
                     r = self.records[idx]
                     idx += 1
-                    if (since is None or r["_t"] >= since) and predicate(r):
+                    if (since is None or r["_t"] >= since) and not r["_probe"] and predicate(r):
                         return r
                 left = deadline - time.monotonic()
                 if left <= 0:
                     return None
                 self._lock.wait(min(left, 0.2))
+
+    def wait_count(self, n, timeout, method="REGISTER", since=None, **fields):
+        """Wait (bounded) until at least n matching records exist; returns them.
+
+        Kamailio answers before it logs (save() replies first), so after an answer
+        or an event of the command the log line may still be on its way: wait
+        instead of counting at once."""
+        deadline = time.monotonic() + timeout
+        while True:
+            recs = self.records_where(method, since, None, **fields)
+            if len(recs) >= n or time.monotonic() >= deadline:
+                return recs
+            with self._lock:
+                self._lock.wait(0.1)
 
     def log_text(self):
         return self.proc.text() if self.proc else ""

@@ -58,6 +58,17 @@ def parse_sipplog(text):
     return rec
 
 
+def _free_media_port(exclude=()):
+    """An even UDP port p with p..p+3 free (SIPp binds the RTP echo on p and p+2)."""
+    for _ in range(100):
+        p = free_port(udp=True, tcp=False, exclude=exclude)
+        p -= p % 2
+        if p + 3 < 65536 and all(q not in exclude and port_is_free(q, udp=True, tcp=False)
+                                 for q in range(p, p + 4)):
+            return p
+    raise SippError("no free UDP port range for SIPp's media sockets")
+
+
 class Sipp:
     def __init__(self, scenario, workdir, port=None, keys=None, timeout=180, max_calls=None,
                  transport="u1", extra_args=(), remote=None, users=None):
@@ -81,10 +92,16 @@ class Sipp:
         self.message_file = base + "-messages.log"
         self.error_file = base + "-errors.log"
         self.output_file = base + "-output.log"
+        self.control_port = free_port(udp=True, tcp=False, exclude=(self.port,))
+        self.media_port = _free_media_port(exclude=(self.port, self.control_port))
         self.proc = None
 
     def argv(self):
+        # everything on loopback: SIP (-i), the remote-control socket (-ci/-cp; SIPp
+        # would bind 0.0.0.0:8888 otherwise) and the RTP echo sockets (-mi/-mp)
         a = [sipp_binary(), "-sf", self.scenario, "-i", LOOPBACK, "-p", str(self.port),
+             "-ci", LOOPBACK, "-cp", str(self.control_port),
+             "-mi", LOOPBACK, "-mp", str(self.media_port),
              "-t", self.transport, "-nd",
              "-trace_logs", "-log_file", self.log_file,
              "-trace_msg", "-message_file", self.message_file,

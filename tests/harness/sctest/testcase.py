@@ -13,7 +13,8 @@ from .sipp import Sipp
 class ScTestCase(unittest.TestCase):
     """setUp makes self.tmp; helpers start Kamailio/SIPp/the command and register
     their cleanup (kill by PID) so they are stopped even when the test fails.
-    Set SC_KEEP_TMP=1 to keep the temp dirs (logs of every process are there)."""
+    Set SC_KEEP_TMP=1 to keep the temp dirs (logs of every process are there),
+    SC_TRACE=1 to print every event the command printed after each test."""
 
     needs_cli = True
     maxDiff = None
@@ -55,6 +56,8 @@ class ScTestCase(unittest.TestCase):
     def start_cli(self, gateway_files, wait_started=True, **kw):
         cli = ScCli(gateway_files, workdir=self.tmp, **kw)
         self.addCleanup(cli.stop)
+        if os.environ.get("SC_TRACE"):
+            self.addCleanup(lambda: print("\n[sctest] %s\n%s" % (self.id(), cli.describe())))
         cli.start()
         if wait_started:
             ev = cli.wait_started(15)
@@ -77,7 +80,25 @@ class ScTestCase(unittest.TestCase):
         stopped = cli.wait_for(match(event="stopped"), 1, after=mark)
         self.assertEqual(rc, 0, "exit code after quit\n" + cli.describe())
         self.assertIsNotNone(stopped)
+        self.assert_timely(cli)
         return rc
+
+    def assert_timely(self, cli, max_lag=2.0):
+        """Every JSON line reached us within max_lag s of its "time" (flushed at once)."""
+        late = cli.late_events(max_lag)
+        self.assertFalse(late, "events printed late (stdout not flushed?): %s\n%s"
+                         % (["#%d %.1fs late" % (e["_idx"], e["_wall"] - e["time"]) for e in late],
+                            cli.describe()))
+
+    def assert_last_state_down(self, cli, gateways=("skype",)):
+        """After quit, each gateway's last gateway_state event is DOWN: sc_event.h defines
+        DOWN as "unregistered on request; nothing more is sent", whatever state the
+        gateway was in (TRYING, FAIL_WAIT, NOREG...) when asked to stop."""
+        for gw in gateways:
+            evs = cli.gateway_events(gw)
+            self.assertTrue(evs, cli.describe())
+            self.assertEqual(evs[-1]["state"], "DOWN",
+                             "last state of %s after quit\n%s" % (gw, cli.describe()))
 
     def assert_event_fields(self, ev, cli):
         """The documented JSON fields of a gateway_state event are present and typed."""
