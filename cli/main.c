@@ -10,8 +10,11 @@ static void usage(FILE *out)
             "usage: skypeconnect check FILE...\n"
             "       skypeconnect run --gateway FILE [--gateway FILE...] [--bind ADDR]\n"
             "                        [--tls-dir DIR [--tls-verify]] [--json] [--log LEVEL]\n"
-            "                        [--on-incoming ring|answer|reject:CODE] [--answer-timeout S]\n"
-            "                        [--inbound-acl LIST] [--sdp FILE]\n"
+            "                        [--on-incoming ring|answer|reject:CODE|dialplan] [--answer-timeout S]\n"
+            "                        [--inbound-acl LIST] [--sdp FILE] [--dialplan DIR]\n"
+            "                        [--internal ADDR [--internal-acl LIST]]\n"
+            "       skypeconnect demo [--json]\n"
+            "       skypeconnect trunk [--listen ADDR] [--user U --password P] [--json]\n"
             "       skypeconnect --version\n"
             "\n"
             "check  validates FreeSWITCH gateway XML and prints every error and warning\n"
@@ -20,7 +23,9 @@ static void usage(FILE *out)
             "       per line with --json). Commands on standard input: status, calls,\n"
             "       register GW, unregister GW, dial GW NUMBER [CALLER], ring CALL,\n"
             "       answer CALL, reject CALL CODE, hangup CALL, dtmf CALL DIGITS, quit.\n"
-            "       SIGINT and SIGTERM hang up, unregister, then exit.\n");
+            "       SIGINT and SIGTERM hang up, unregister, then exit.\n"
+            "demo   the Skype Connect setup end to end on the built-in loopback trunk.\n"
+            "trunk  runs the loopback trunk alone, for a phone, a PBX or FreeSWITCH.\n");
 }
 
 int main(int argc, char **argv)
@@ -31,6 +36,8 @@ int main(int argc, char **argv)
     }
     if (!strcmp(argv[1], "check")) return cli_check(argc - 2, argv + 2);
     if (!strcmp(argv[1], "run")) return cli_run(argc - 2, argv + 2);
+    if (!strcmp(argv[1], "demo")) return cli_demo(argc - 2, argv + 2);
+    if (!strcmp(argv[1], "trunk")) return cli_trunk(argc - 2, argv + 2);
     if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
         printf("skypeconnect %s\n", sc_version());
         return CLI_EXIT_OK;

@@ -31,6 +31,9 @@ typedef struct run_opts {
     int reject_code;
     int answer_timeout;
     const char *inbound_acl;
+    const char *dialplan;
+    const char *internal;
+    const char *internal_acl;
     char *sdp;              /* what we offer and answer with */
 } run_opts;
 
@@ -55,7 +58,8 @@ static int parse_log_level(const char *v)
 
 static int parse_on_incoming(const char *v, run_opts *o)
 {
-    if (!strcmp(v, "ring")) {
+    if (!strcmp(v, "ring") || !strcmp(v, "dialplan")) {
+        /* "dialplan": calls the dialplan leaves to the application just ring. */
         o->on_incoming = INCOMING_RING;
     } else if (!strcmp(v, "answer")) {
         o->on_incoming = INCOMING_ANSWER;
@@ -103,6 +107,12 @@ static int parse_args(int argc, char **argv, run_opts *o)
             o->answer_timeout = (int)v;
         } else if (!strcmp(a, "--inbound-acl") && has_value) {
             o->inbound_acl = argv[++i];
+        } else if (!strcmp(a, "--dialplan") && has_value) {
+            o->dialplan = argv[++i];
+        } else if (!strcmp(a, "--internal") && has_value) {
+            o->internal = argv[++i];
+        } else if (!strcmp(a, "--internal-acl") && has_value) {
+            o->internal_acl = argv[++i];
         } else if (!strcmp(a, "--sdp") && has_value) {
             g_free(o->sdp);
             o->sdp = NULL;
@@ -184,9 +194,12 @@ static void print_started(sc_session *s, const run_opts *o)
     if (o->json) {
         char tls_text[16] = "null";
         if (tls > 0) snprintf(tls_text, sizeof tls_text, "%d", tls);
+        char internal_text[16] = "null";
+        if (o->internal) snprintf(internal_text, sizeof internal_text, "%d", sc_session_local_port(s, "internal"));
         snprintf(line, sizeof line,
-                 "{\"event\":\"started\",\"bind\":\"%s\",\"udp_port\":%d,\"tcp_port\":%d,\"tls_port\":%s}",
-                 host, udp, tcp, tls_text);
+                 "{\"event\":\"started\",\"bind\":\"%s\",\"udp_port\":%d,\"tcp_port\":%d,\"tls_port\":%s,"
+                 "\"internal_port\":%s}",
+                 host, udp, tcp, tls_text, internal_text);
     } else if (tls > 0) {
         snprintf(line, sizeof line, "started on %s: udp and tcp port %d, tls port %d", host, udp, tls);
     } else {
@@ -313,6 +326,8 @@ static int start_session(sc_session *s, const run_opts *o, const sc_config *cfg)
     int rc = sc_session_set_dispatch(s, SC_DISPATCH_QUEUE);
     if (!rc && o->answer_timeout) rc = sc_session_set_answer_timeout(s, o->answer_timeout);
     if (!rc && o->inbound_acl) rc = sc_session_set_inbound_acl(s, o->inbound_acl);
+    if (!rc && o->internal) rc = sc_session_set_internal(s, o->internal, o->internal_acl);
+    if (!rc && o->dialplan) rc = sc_session_load_dialplan(s, o->dialplan);
     if (!rc && o->bind) rc = sc_session_set_bind(s, o->bind);
     if (!rc && o->tls_dir) rc = sc_session_set_tls(s, o->tls_dir, o->tls_verify);
     if (!rc) rc = sc_session_add_config(s, cfg);

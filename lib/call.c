@@ -284,6 +284,9 @@ void sc_call_finish(sc_call *c)
         c->nh = NULL;
     }
     sc_session_emit(s, call_event(c, SC_EVENT_CALL_STATE));
+    if (c->peer) sc_bridge_leg_ended(c);
+    g_strfreev(c->bridge_targets);
+    c->bridge_targets = NULL;
     /* An ended call outlives its session in the application's hands. */
     sc_call_detach_session(c);
     g_hash_table_remove(s->calls, GINT_TO_POINTER(c->id));  /* drops the session's reference */
@@ -332,6 +335,7 @@ static bool inbound_open(call_op *op)
 {
     sc_call *c = op->c;
     if (c->direction != SC_CALL_INBOUND) return op_fail(op, SC_ESTATE, "not an inbound call");
+    if (c->routed) return op_fail(op, SC_ESTATE, "the dialplan is handling this call");
     if (c->state == SC_CALL_ENDED || c->ending || !c->nh) return op_fail(op, SC_ESTATE, "the call has ended");
     if (c->final_sent) return op_fail(op, SC_ESTATE, "the call was answered or rejected already");
     return true;

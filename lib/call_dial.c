@@ -70,7 +70,7 @@ static void refuse(dial_op *op, int rc, int refusal, const char *message)
     sc_event_set_text(&ev->refusal, sc_dial_refusal_name(refusal));
     sc_event_set_text(&ev->message, message);
     sc_session_emit(op->s, ev);
-    sc_log(SC_LOG_WARNING, "dial-out refused: %s", message);
+    sc_log(SC_LOG_INFO, "dial-out refused: %s", message);
 }
 
 static bool caller_number_ok(const char *n)

@@ -32,7 +32,13 @@ struct sc_call {
     char *remote_sdp;
 
     /* stack thread only */
+    nua_t *nua;                 /* the stack it lives on: the trunk side or the internal one */
     nua_handle_t *nh;
+    struct sc_call *peer;       /* the other leg of a bridge (a reference), or NULL */
+    bool routed;                /* the dialplan handles it: the application may only watch */
+    char **bridge_targets;      /* A-leg: endpoints left to try (failover), NULL-terminated */
+    int bridge_next;
+    int transfers;              /* transfer depth, to stop loops */
     GSource *answer_timer;
     char *local_sdp;
     int auth_rounds;
@@ -52,8 +58,26 @@ void sc_call_detach_session(sc_call *c);
 void sc_call_reject_now(sc_call *c, int code, const char *phrase, const char *cause);
 void sc_call_hangup_now(sc_call *c, const char *cause);
 
+/* call_dial.c: a dial-out, run on the stack thread (sc_dial_on_stack). */
+typedef struct dial_op {
+    sc_session *s;
+    const char *gateway, *number, *caller_number, *caller_name, *sdp;
+    bool checked;          /* a dialplan condition allowed it (the gateway's own rule still applies) */
+    sc_call *call;         /* out: a reference for the caller */
+    int rc;
+    int refusal;           /* out: sc_dial_refusal when refused */
+    char err[512];
+} dial_op;
+void sc_dial_on_stack(void *op);
+
+/* route.c: the dialplan at work (stack thread) */
+void sc_route_incoming(sc_session *s, sc_call *c, const char *context);
+void sc_bridge_b_response(sc_call *b, int status, const char *phrase, const sip_t *sip);
+void sc_bridge_leg_ended(sc_call *c);
+void sc_call_emit_incoming(sc_call *c);
+
 /* call_stack.c: stack thread */
-void sc_calls_on_incoming(sc_session *s, nua_handle_t *nh, const sip_t *sip);
+void sc_calls_on_incoming(sc_session *s, nua_t *nua, nua_handle_t *nh, const sip_t *sip);
 void sc_calls_on_event(sc_session *s, sc_call *c, nua_event_t event, int status,
                        const char *phrase, const sip_t *sip, tagi_t tags[]);
 void sc_calls_hangup_all(sc_session *s);                   /* at stop */

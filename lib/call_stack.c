@@ -29,9 +29,10 @@ int sc_calls_active_on(sc_session *s, const char *gateway)
     return n;
 }
 
-static char *source_of_request(sc_session *s, char *ip, size_t ip_size)
+static char *source_of_request(sc_session *s, nua_t *nua, char *ip, size_t ip_size)
 {
-    msg_t *msg = nua_current_request(s->nua);
+    msg_t *msg = nua_current_request(nua);
+    (void)s;
     su_addrinfo_t *ai = msg ? msg_addrinfo(msg) : NULL;
     char buf[INET6_ADDRSTRLEN] = "";
     int port = 0;
@@ -100,62 +101,113 @@ static gboolean on_answer_timeout(gpointer p)
     return G_SOURCE_REMOVE;
 }
 
-void sc_calls_on_incoming(sc_session *s, nua_handle_t *nh, const sip_t *sip)
+/* Refuses an INVITE before any call object exists. */
+static void refuse_invite(sc_session *s, nua_handle_t *nh, int code, const char *gateway, const char *number,
+                          const char *source, const char *refusal, const char *message)
 {
-    char ip[INET6_ADDRSTRLEN], *source = source_of_request(s, ip, sizeof ip);
-    const char *ruri_user = sip->sip_request->rq_url->url_user ? sip->sip_request->rq_url->url_user : "";
+    nua_respond(nh, code, sip_status_phrase(code), TAG_END());
+    nua_handle_destroy(nh);
+    emit_inbound_refused(s, gateway, number, source, code, refusal, message);
+}
+
+/* Who an INVITE is from and for, decided before the call exists. */
+typedef struct admission {
+    const char *gateway;      /* "" for the internal side */
+    const char *matched_by;
+    char *destination;
+    const char *context;
+} admission;
+
+static bool admit_from_trunk(sc_session *s, nua_handle_t *nh, const sip_t *sip, const char *ip,
+                             const char *source, const char *ruri_user, admission *a)
+{
     sc_inbound_match m;
+    g_mutex_lock(&s->lock);
+    sc_inbound_match_request(s, sip, ip, &m);
+    g_mutex_unlock(&s->lock);
+    if (m.refusal) {
+        refuse_invite(s, nh, 403, m.reg ? sc_reg_name(m.reg) : "", ruri_user, source, m.refusal, m.message);
+        sc_inbound_match_clear(&m);
+        return false;
+    }
+    if (m.reg->gw->max_channels > 0 && sc_calls_active_on(s, sc_reg_name(m.reg)) >= m.reg->gw->max_channels) {
+        char *message = g_strdup_printf("gateway '%s': all %d channels are busy", sc_reg_name(m.reg),
+                                        m.reg->gw->max_channels);
+        refuse_invite(s, nh, m.reg->gw->channels_busy_code, sc_reg_name(m.reg), m.destination, source,
+                      "channels", message);
+        g_free(message);
+        sc_inbound_match_clear(&m);
+        return false;
+    }
+    a->gateway = sc_reg_name(m.reg);
+    a->matched_by = m.matched_by;
+    a->destination = m.destination;
+    a->context = m.reg->gw->context ? m.reg->gw->context : "public";
+    m.destination = NULL;
+    sc_inbound_match_clear(&m);
+    return true;
+}
+
+/* The internal side: local phones and PBXes, allowed by address only. */
+static bool admit_from_internal(sc_session *s, nua_handle_t *nh, const char *ip, const char *source,
+                                const char *ruri_user, admission *a)
+{
+    bool allowed;
+    g_mutex_lock(&s->lock);
+    allowed = sc_acl_allows(s->internal_acl, ip);
+    g_mutex_unlock(&s->lock);
+    if (!allowed) {
+        char *message = g_strdup_printf("internal call for '%s' from %s: address not on the internal ACL",
+                                        ruri_user, source);
+        refuse_invite(s, nh, 403, "", ruri_user, source, "not_internal", message);
+        g_free(message);
+        return false;
+    }
+    a->gateway = "";
+    a->matched_by = "internal";
+    a->destination = g_strdup(ruri_user);
+    a->context = "default";
+    return true;
+}
+
+void sc_calls_on_incoming(sc_session *s, nua_t *nua, nua_handle_t *nh, const sip_t *sip)
+{
+    char ip[INET6_ADDRSTRLEN], *source = source_of_request(s, nua, ip, sizeof ip);
+    const char *ruri_user = sip->sip_request->rq_url->url_user ? sip->sip_request->rq_url->url_user : "";
+    bool internal = nua == s->nua_internal;
+    admission a = { 0 };
     sc_call *c;
     msg_t *msg;
     int timeout_s;
 
     if (s->phase != SC_PHASE_RUNNING) {
-        nua_respond(nh, SIP_503_SERVICE_UNAVAILABLE, TAG_END());
-        nua_handle_destroy(nh);
-        emit_inbound_refused(s, "", ruri_user, source, 503, "stopping", "the session is stopping");
+        refuse_invite(s, nh, 503, "", ruri_user, source, "stopping", "the session is stopping");
+        g_free(source);
+        return;
+    }
+    if (!(internal ? admit_from_internal(s, nh, ip, source, ruri_user, &a)
+                   : admit_from_trunk(s, nh, sip, ip, source, ruri_user, &a))) {
         g_free(source);
         return;
     }
     g_mutex_lock(&s->lock);
-    sc_inbound_match_request(s, sip, ip, &m);
     timeout_s = s->answer_timeout_s;
     g_mutex_unlock(&s->lock);
-    if (m.refusal) {
-        nua_respond(nh, SIP_403_FORBIDDEN, TAG_END());
-        nua_handle_destroy(nh);
-        emit_inbound_refused(s, m.reg ? sc_reg_name(m.reg) : "", ruri_user, source, 403, m.refusal, m.message);
-        sc_inbound_match_clear(&m);
-        g_free(source);
-        return;
-    }
-    if (m.reg->gw->max_channels > 0 && sc_calls_active_on(s, sc_reg_name(m.reg)) >= m.reg->gw->max_channels) {
-        int code = m.reg->gw->channels_busy_code;
-        char *message = g_strdup_printf("gateway '%s': all %d channels are busy", sc_reg_name(m.reg),
-                                        m.reg->gw->max_channels);
-        nua_respond(nh, code, sip_status_phrase(code), TAG_END());
-        nua_handle_destroy(nh);
-        emit_inbound_refused(s, sc_reg_name(m.reg), m.destination, source, code, "channels", message);
-        g_free(message);
-        sc_inbound_match_clear(&m);
-        g_free(source);
-        return;
-    }
 
-    c = sc_call_new(s, SC_CALL_INBOUND, sc_reg_name(m.reg));
+    c = sc_call_new(s, SC_CALL_INBOUND, a.gateway);
+    c->nua = nua;
     g_free(c->matched_by);
-    c->matched_by = g_strdup(m.matched_by);
-    c->destination = m.destination;
-    m.destination = NULL;
+    c->matched_by = g_strdup(a.matched_by);
+    c->destination = a.destination;
     c->source = source;
     take_caller(c, sip);
     c->sip_call_id = g_strdup(sip->sip_call_id ? sip->sip_call_id->i_id : "");
-    c->to = sip->sip_to ? sip_header_as_string(NULL, (const sip_header_t *)sip->sip_to) : NULL;
-    if (c->to) {
-        char *copy = g_strdup(c->to);
-        su_free(NULL, c->to);
-        c->to = copy;
+    if (sip->sip_to) {
+        char *to = sip_header_as_string(NULL, (const sip_header_t *)sip->sip_to);
+        c->to = g_strdup(to);
+        su_free(NULL, to);
     }
-    msg = nua_current_request(s->nua);
+    msg = nua_current_request(nua);
     if (msg) {
         size_t len = 0;
         char *text = msg_as_string(NULL, msg, NULL, 0, &len);
@@ -170,16 +222,19 @@ void sc_calls_on_incoming(sc_session *s, nua_handle_t *nh, const sip_t *sip)
     c->answer_timer = g_timeout_source_new_seconds((guint)timeout_s);
     g_source_set_callback(c->answer_timer, on_answer_timeout, c, NULL);
     g_source_attach(c->answer_timer, s->ctx);
-    sc_inbound_match_clear(&m);
 
-    {
-        sc_event *ev = sc_event_new(SC_EVENT_INCOMING_CALL, c->gateway);
-        ev->call = sc_call_ref(c);
-        ev->call_state = SC_CALL_INCOMING;
-        sc_event_set_text(&ev->number, c->destination);
-        sc_event_set_text(&ev->source, c->source);
-        sc_session_emit(s, ev);
-    }
+    if (s->dialplan) sc_route_incoming(s, c, a.context);
+    else sc_call_emit_incoming(c);
+}
+
+void sc_call_emit_incoming(sc_call *c)
+{
+    sc_event *ev = sc_event_new(SC_EVENT_INCOMING_CALL, c->gateway);
+    ev->call = sc_call_ref(c);
+    ev->call_state = SC_CALL_INCOMING;
+    sc_event_set_text(&ev->number, c->destination);
+    sc_event_set_text(&ev->source, c->source);
+    sc_session_emit(c->s, ev);
 }
 
 /* The SDP direction of an offer, as hold detection needs it. */
@@ -292,6 +347,7 @@ static void on_invite_response(sc_call *c, int status, const char *phrase, const
             c->end_code = status;
         }
     }
+    if (c->peer) sc_bridge_b_response(c, status, phrase, sip);
 }
 
 void sc_calls_on_event(sc_session *s, sc_call *c, nua_event_t event, int status,

@@ -42,6 +42,7 @@ SC_API const char *sc_event_type_name(int type)
     case SC_EVENT_CALL_STATE: return "call_state";
     case SC_EVENT_DIAL_REFUSED: return "dial_refused";
     case SC_EVENT_INBOUND_REFUSED: return "inbound_refused";
+    case SC_EVENT_CALL_ROUTED: return "call_routed";
     }
     return "unknown";
 }
@@ -61,6 +62,8 @@ sc_event *sc_event_new(int type, const char *gateway)
     ev->refusal = g_strdup("");
     ev->message = g_strdup("");
     ev->source = g_strdup("");
+    ev->context = g_strdup("");
+    ev->route_json = g_strdup("");
     return ev;
 }
 
@@ -96,6 +99,8 @@ SC_API const char *sc_event_number(const sc_event *ev) { return ev ? ev->number 
 SC_API const char *sc_event_refusal(const sc_event *ev) { return ev ? ev->refusal : ""; }
 SC_API const char *sc_event_message(const sc_event *ev) { return ev ? ev->message : ""; }
 SC_API const char *sc_event_source(const sc_event *ev) { return ev ? ev->source : ""; }
+SC_API const char *sc_event_context(const sc_event *ev) { return ev ? ev->context : ""; }
+SC_API const char *sc_event_route_json(const sc_event *ev) { return ev ? ev->route_json : ""; }
 
 SC_API sc_event *sc_event_copy(const sc_event *ev)
 {
@@ -114,6 +119,8 @@ SC_API sc_event *sc_event_copy(const sc_event *ev)
     c->refusal = g_strdup(ev->refusal);
     c->message = g_strdup(ev->message);
     c->source = g_strdup(ev->source);
+    c->context = g_strdup(ev->context);
+    c->route_json = g_strdup(ev->route_json);
     return c;
 }
 
@@ -128,6 +135,8 @@ SC_API void sc_event_free(sc_event *ev)
     g_free(ev->refusal);
     g_free(ev->message);
     g_free(ev->source);
+    g_free(ev->context);
+    g_free(ev->route_json);
     g_free(ev);
 }
 
@@ -180,6 +189,11 @@ static void append_call_fields(GString *b, const sc_event *ev)
         append_field(b, "number", ev->number);
         append_field(b, "reason", ev->refusal);
         append_field(b, "message", ev->message);
+        break;
+    case SC_EVENT_CALL_ROUTED:
+        append_field(b, "context", ev->context);
+        append_field(b, "destination_number", ev->number);
+        g_string_append_printf(b, ",\"route\":%s", ev->route_json[0] ? ev->route_json : "null");
         break;
     case SC_EVENT_INBOUND_REFUSED:
         append_field(b, "destination_number", ev->number);
@@ -271,6 +285,9 @@ SC_API char *sc_event_to_text(const sc_event *ev)
         break;
     case SC_EVENT_DIAL_REFUSED:
         g_string_append_printf(b, "dial-out refused (%s): %s", ev->refusal, ev->message);
+        break;
+    case SC_EVENT_CALL_ROUTED:
+        g_string_append_printf(b, "call %d: dialplan context %s for %s", sc_call_id(ev->call), ev->context, ev->number);
         break;
     case SC_EVENT_INBOUND_REFUSED:
         g_string_append_printf(b, "inbound call refused with %d (%s): %s", ev->sip_code, ev->refusal, ev->message);

@@ -23,6 +23,8 @@ struct sc_event {
     char *refusal;
     char *message;
     char *source;
+    char *context;
+    char *route_json;
 };
 
 /* Sets one of the event's optional strings (NULL stays ""). */

@@ -172,6 +172,7 @@ void sc_reg_free(sc_reg *r)
     if (!r) return;
     sc_reg_abandon(r);
     sc_sip_texts_clear(&r->sip);
+    g_free(r->call_id);
     if (r->trunk_ips) g_ptr_array_free(r->trunk_ips, TRUE);
     sc_dialrule_free(r->dialrule);
     sc_gateway_free(r->gw);
@@ -223,10 +224,22 @@ static gboolean on_attempt_timeout(gpointer p)
     return G_SOURCE_REMOVE;
 }
 
+/* Every REGISTER request gets a fresh handle with the gateway's one
+ * Call-ID. A handle that saw an answer would put the registrar's To tag on
+ * the next request, and Sofia-based registrars (FreeSWITCH's included)
+ * refuse a REGISTER with a To tag as 481; a new Call-ID per request would
+ * break RFC 3261 10.2.4. CSeq keeps rising: Sofia numbers non-dialog
+ * requests from one counter for all handles. */
 static void ensure_handle(sc_reg *r)
 {
     if (r->nh) return;
+    if (!r->call_id) {
+        char *uuid = g_uuid_string_random();
+        r->call_id = g_strdup_printf("%s@%s", uuid, sc_session_contact_host(r->s));
+        g_free(uuid);
+    }
     r->nh = nua_handle(r->s->nua, NULL,
+                       SIPTAG_CALL_ID_STR(r->call_id),
                        SIPTAG_FROM_STR(r->sip.from),
                        SIPTAG_TO_STR(r->sip.to),
                        TAG_IF(r->sip.next_hop, NUTAG_PROXY(r->sip.next_hop)),
@@ -238,7 +251,7 @@ static void send_register(sc_reg *r, bool unregister)
     char expires[16];
     sc_reg_timer_cancel(&r->timer);
     r->next_at = 0;
-    if (r->in_flight) drop_handle(r);  /* a new request replaces the one in flight */
+    drop_handle(r);  /* a fresh handle per request (see ensure_handle); replaces one in flight */
     ensure_handle(r);
     r->auth_rounds = 0;
     r->unregistering = unregister;
@@ -261,6 +274,14 @@ static void send_register(sc_reg *r, bool unregister)
 static void resend(sc_reg *r)
 {
     char expires[16];
+    GSource *timeout = r->timeout;
+    /* A fresh handle (see ensure_handle); the attempt's timeout carries on. */
+    r->timeout = NULL;
+    drop_handle(r);
+    r->timeout = timeout;
+    ensure_handle(r);
+    r->in_flight = true;
+    r->auth_rounds = 0;  /* the new handle has no credentials yet */
     g_snprintf(expires, sizeof expires, "%d", r->unregistering ? 0 : r->requested);
     nua_method(r->nh,
                NUTAG_METHOD("REGISTER"),

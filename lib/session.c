@@ -1007,9 +1007,7 @@ SC_API void sc_session_free(sc_session *s)
     g_hash_table_destroy(s->calls);
     sc_acl_free(s->inbound_acl);
     sc_acl_free(s->internal_acl);
-#ifndef SC_NO_DIALPLAN
     sc_dialplan_free(s->dialplan);
-#endif
     g_free(s->internal_bind);
     g_free(s->internal_host);
     if (s->loop) g_main_loop_unref(s->loop);
@@ -1108,7 +1106,6 @@ SC_API int sc_session_set_internal(sc_session *s, const char *addr, const char *
     return SC_OK;
 }
 
-#ifndef SC_NO_DIALPLAN
 SC_API int sc_session_load_dialplan(sc_session *s, const char *path)
 {
     sc_dialplan *dp;
@@ -1137,4 +1134,3 @@ SC_API int sc_session_load_dialplan(sc_session *s, const char *path)
     sc_dialplan_free(dp);
     return rc;
 }
-#endif /* SC_NO_DIALPLAN */

@@ -24,7 +24,8 @@ typedef enum sc_event_type {
     SC_EVENT_INCOMING_CALL = 4,   /**< A call came in from the trunk (sc_event_call()). */
     SC_EVENT_CALL_STATE = 5,      /**< A call changed state (sc_event_call(), sc_event_call_state()). */
     SC_EVENT_DIAL_REFUSED = 6,    /**< A dial-out was refused before any SIP was sent. */
-    SC_EVENT_INBOUND_REFUSED = 7  /**< An INVITE was refused: not from the trunk, no gateway, no channel. */
+    SC_EVENT_INBOUND_REFUSED = 7, /**< An INVITE was refused: not from the trunk, no gateway, no channel. */
+    SC_EVENT_CALL_ROUTED = 8      /**< The dialplan decided what to do with a call (sc_event_route_json()). */
 } sc_event_type;
 
 /** Registration states, with FreeSWITCH's names and meanings. */
@@ -112,6 +113,10 @@ SC_API const char *sc_event_refusal(const sc_event *ev);
 SC_API const char *sc_event_message(const sc_event *ev);
 /** Source address of a refused inbound INVITE, or "". */
 SC_API const char *sc_event_source(const sc_event *ev);
+/** The dialplan context of an ::SC_EVENT_CALL_ROUTED event, or "". */
+SC_API const char *sc_event_context(const sc_event *ev);
+/** The routing decision of an ::SC_EVENT_CALL_ROUTED event as JSON (see sc_route_to_json()), or "". */
+SC_API const char *sc_event_route_json(const sc_event *ev);
 
 /** Wall-clock time of the event, microseconds since the Unix epoch. */
 SC_API long long sc_event_time_us(const sc_event *ev);

@@ -80,6 +80,33 @@ SC_API int sc_session_set_dispatch(sc_session *s, int mode);
 SC_API int sc_session_set_main_context(sc_session *s, void *gmain_context);
 
 /**
+ * Opens the internal side: a second SIP listener on @p addr ("HOST:PORT",
+ * port 0 for a free one; sc_session_local_port(s, "internal") tells) where
+ * local phones and PBXes send calls, as to FreeSWITCH's internal profile.
+ * Their calls run through the dialplan's "default" context (so 00... goes
+ * out through the trunk when the dialplan says so). Only addresses on
+ * @p acl may call ("CIDR, CIDR"; NULL: loopback only). NULL @p addr turns
+ * it off. Before start only.
+ */
+SC_API int sc_session_set_internal(sc_session *s, const char *addr, const char *acl);
+
+/**
+ * Loads FreeSWITCH dialplan XML (a folder laid out as conf/dialplan, or one
+ * file) that routes the session's calls: trunk calls through their gateway's
+ * `context` (FreeSWITCH's default "public"), internal calls through
+ * "default". `transfer` re-routes, `bridge sofia/gateway/NAME/NUMBER` dials
+ * out through that gateway with all its dial-out checks, `bridge
+ * sofia/internal/USER@HOST:PORT` (or a sip: URI) calls a local endpoint; the
+ * library then relays signalling between the two legs (SDP passes through
+ * untouched). A call the dialplan leaves without a bridge, respond or hangup
+ * reaches the application as an ::SC_EVENT_INCOMING_CALL; a call it does not
+ * match at all gets 404. Before start only.
+ * @return ::SC_OK, or ::SC_ECONFIG / ::SC_EPARSE / ::SC_EIO with every
+ *         diagnostic (file:line) in sc_last_error().
+ */
+SC_API int sc_session_load_dialplan(sc_session *s, const char *path);
+
+/**
  * Sets the event callback. cb = NULL clears it. The previous user data's
  * destroy runs once no delivery uses it. On failure destroy(user) runs at once.
  */

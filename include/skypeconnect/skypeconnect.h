@@ -12,7 +12,10 @@
 #include "sc_config.h"
 #include "sc_event.h"
 #include "sc_dialrule.h"
+#include "sc_dialplan.h"
 #include "sc_session.h"
 #include "sc_call.h"
+#include "sc_trunk.h"
+#include "sc_policy.h"
 
 #endif

@@ -3,6 +3,7 @@
     k = Kamailio(workdir, users={"skype": "secret"})
     k.start()                 # bounded wait until it answers OPTIONS on UDP and TCP
     k.registers()             # parsed SCLOG records of REGISTERs received
+    k.invites()               # ... of INVITEs (dial-outs go to 127.0.0.1:k.pstn_port)
     k.stop(); k.start()       # restart on the same port(s)
 
 Runs in the foreground (-DD -E) as a child of the test, stopped by PID.
@@ -52,7 +53,7 @@ def parse_sclog(text):
 class Kamailio:
     def __init__(self, workdir, users=None, port=None, tls=False, tls_port=None,
                  min_expires=10, max_expires=3600, bad_auth_reply=401, options_reply=200,
-                 realm="127.0.0.1", auth_checks=1):
+                 realm="127.0.0.1", auth_checks=1, pstn_port=None):
         self.workdir = os.path.abspath(workdir)
         os.makedirs(self.workdir, exist_ok=True)
         self.users = dict(users or {"skype": "secret"})
@@ -69,6 +70,10 @@ class Kamailio:
         self.options_reply = options_reply
         self.realm = realm
         self.auth_checks = auth_checks
+        # where dial-outs are relayed: a SIPp "PSTN" UAS the test starts on this port
+        # (any time; Kamailio only needs it when an INVITE comes)
+        self.pstn_port = pstn_port or free_port(udp=True, tcp=False,
+                                                exclude=(self.port, self.tls_port or 0))
         self.rundir = os.path.join(self.workdir, "run")
         os.makedirs(self.rundir, exist_ok=True)
         self.pidfile = os.path.join(self.rundir, "kamailio.pid")
@@ -110,7 +115,8 @@ class Kamailio:
              "-A", "SC_MAX_EXPIRES=%d" % self.max_expires,
              "-A", "SC_AUTH_CHECKS=%d" % self.auth_checks,
              "-A", "SC_BAD_AUTH_REPLY=%d" % self.bad_auth_reply,
-             "-A", "SC_OPTIONS_REPLY=%d" % self.options_reply]
+             "-A", "SC_OPTIONS_REPLY=%d" % self.options_reply,
+             "-A", 'SC_PSTN_ADDR="sip:%s:%d"' % (LOOPBACK, self.pstn_port)]
         if self.tls:
             a += ["-A", "WITH_TLS", "-A", "SC_TLS_PORT=%d" % self.tls_port,
                   "-A", 'SC_TLS_CFG="%s"' % self.tls_cfg]
@@ -217,6 +223,37 @@ class Kamailio:
 
     def options(self, since=None, until=None, **fields):
         return self.records_where("OPTIONS", since, until, **fields)
+
+    def invites(self, since=None, until=None, **fields):
+        """Initial INVITEs (fields: direction=in|out, result=challenge|relayed|
+        auth_failed(rc)|notfound|relay_failed, ruri, rusr, from, fu, to, pai, rpid,
+        callid, auth, user, dst, src)."""
+        return [r for r in self.records_where("INVITE", since, until, **fields)
+                if r.get("indialog") != "yes"]
+
+    def relayed_invites(self, direction=None, since=None):
+        """INVITEs the trunk relayed (direction "out": dial-outs sent to the PSTN UAS;
+        "in": calls from the PSTN side sent to a registered Contact)."""
+        kw = {"result": "relayed"}
+        if direction:
+            kw["direction"] = direction
+        return self.invites(since=since, **kw)
+
+    def replies(self, callid=None, since=None):
+        """Final replies to relayed INVITEs (code, cseq, rm, callid, src)."""
+        kw = {"callid": callid} if callid else {}
+        return self.records_where("REPLY", since, None, **kw)
+
+    def in_dialog(self, method=None, callid=None, since=None):
+        """Logged in-dialog requests (BYE, re-INVITE, INFO...; not ACK) and CANCELs."""
+        out = []
+        for r in self.records_where(method, since, None):
+            if r.get("indialog") is None or r.get("method") in ("REGISTER", "OPTIONS"):
+                continue
+            if callid and r.get("callid") != callid:
+                continue
+            out.append(r)
+        return out
 
     def wait_record(self, predicate, timeout, since=None):
         """First record r (at or after monotonic time `since`) with predicate(r), or None."""

@@ -58,12 +58,12 @@ def parse_sipplog(text):
     return rec
 
 
-def _free_media_port(exclude=()):
+def _free_media_port(exclude=(), host=LOOPBACK):
     """An even UDP port p with p..p+3 free (SIPp binds the RTP echo on p and p+2)."""
     for _ in range(100):
-        p = free_port(udp=True, tcp=False, exclude=exclude)
+        p = free_port(host=host, udp=True, tcp=False, exclude=exclude)
         p -= p % 2
-        if p + 3 < 65536 and all(q not in exclude and port_is_free(q, udp=True, tcp=False)
+        if p + 3 < 65536 and all(q not in exclude and port_is_free(q, host=host, udp=True, tcp=False)
                                  for q in range(p, p + 4)):
             return p
     raise SippError("no free UDP port range for SIPp's media sockets")
@@ -71,44 +71,70 @@ def _free_media_port(exclude=()):
 
 class Sipp:
     def __init__(self, scenario, workdir, port=None, keys=None, timeout=180, max_calls=None,
-                 transport="u1", extra_args=(), remote=None, users=None):
+                 transport="u1", extra_args=(), remote=None, users=None, local_ip=LOOPBACK,
+                 service=None, duration_ms=None, rate=None, rate_period_ms=None, limit=None,
+                 trace_msg=True):
         """scenario: a name in tests/sipp/ (without .xml) or a path.
         keys: -key NAME VALUE pairs ([NAME] in the scenario).
         remote: "host:port" for client (UAC) scenarios; None for server scenarios.
+        local_ip: the loopback address SIPp binds for SIP, control and media
+        (e.g. "127.0.0.2" for a caller that must not look like the trunk).
+        service: -s (the [service] user of UAC scenarios); duration_ms: -d (the
+        length of a <pause/> without attributes); rate: -r calls per rate_period_ms
+        (-rp, default 1000); limit: -l (simultaneous calls); trace_msg: keep every
+        message in the -trace_msg file (turn off for soaks).
         """
         self.scenario = scenario_path(scenario)
         self.name = os.path.splitext(os.path.basename(self.scenario))[0]
         self.workdir = os.path.abspath(workdir)
         os.makedirs(self.workdir, exist_ok=True)
-        self.port = port or free_port()
+        self.local_ip = local_ip
+        self.port = port or free_port(host=local_ip)
         self.keys = dict(keys or {})
         self.timeout = int(timeout)
         self.max_calls = max_calls
         self.transport = transport
         self.extra_args = list(extra_args)
         self.remote = remote
+        self.service = service
+        self.duration_ms = duration_ms
+        self.rate = rate
+        self.rate_period_ms = rate_period_ms
+        self.limit = limit
+        self.trace_msg = trace_msg
         base = os.path.join(self.workdir, "sipp-%s-%d" % (self.name, self.port))
         self.log_file = base + "-logs.log"
         self.message_file = base + "-messages.log"
         self.error_file = base + "-errors.log"
         self.output_file = base + "-output.log"
-        self.control_port = free_port(udp=True, tcp=False, exclude=(self.port,))
-        self.media_port = _free_media_port(exclude=(self.port, self.control_port))
+        self.control_port = free_port(host=local_ip, udp=True, tcp=False, exclude=(self.port,))
+        self.media_port = _free_media_port(exclude=(self.port, self.control_port), host=local_ip)
         self.proc = None
 
     def argv(self):
         # everything on loopback: SIP (-i), the remote-control socket (-ci/-cp; SIPp
         # would bind 0.0.0.0:8888 otherwise) and the RTP echo sockets (-mi/-mp)
-        a = [sipp_binary(), "-sf", self.scenario, "-i", LOOPBACK, "-p", str(self.port),
-             "-ci", LOOPBACK, "-cp", str(self.control_port),
-             "-mi", LOOPBACK, "-mp", str(self.media_port),
+        a = [sipp_binary(), "-sf", self.scenario, "-i", self.local_ip, "-p", str(self.port),
+             "-ci", self.local_ip, "-cp", str(self.control_port),
+             "-mi", self.local_ip, "-mp", str(self.media_port),
              "-t", self.transport, "-nd",
              "-trace_logs", "-log_file", self.log_file,
-             "-trace_msg", "-message_file", self.message_file,
              "-trace_err", "-error_file", self.error_file,
              "-timeout", "%ds" % self.timeout, "-timeout_error"]
+        if self.trace_msg:
+            a += ["-trace_msg", "-message_file", self.message_file]
         if self.max_calls is not None:
             a += ["-m", str(self.max_calls)]
+        if self.service is not None:
+            a += ["-s", str(self.service)]
+        if self.duration_ms is not None:
+            a += ["-d", str(int(self.duration_ms))]
+        if self.rate is not None:
+            a += ["-r", str(self.rate)]
+            if self.rate_period_ms is not None:
+                a += ["-rp", str(int(self.rate_period_ms))]
+        if self.limit is not None:
+            a += ["-l", str(int(self.limit))]
         for k, v in self.keys.items():
             a += ["-key", str(k), str(v)]
         a += self.extra_args
@@ -132,12 +158,12 @@ class Sipp:
             if not self.proc.alive():
                 rc = self.proc.wait(2)
                 raise SippError("sipp exited with %s at startup:\n%s" % (rc, self.proc.tail(40)))
-            if self.remote or not port_is_free(self.port, udp=True, tcp=False):
+            if self.remote or not port_is_free(self.port, host=self.local_ip, udp=True, tcp=False):
                 return self
             time.sleep(0.05)
         self.proc.stop()
-        raise SippError("sipp did not bind 127.0.0.1:%d within %.0f s:\n%s"
-                        % (self.port, ready_timeout, self.proc.tail(40)))
+        raise SippError("sipp did not bind %s:%d within %.0f s:\n%s"
+                        % (self.local_ip, self.port, ready_timeout, self.proc.tail(40)))
 
     def stop(self):
         if getattr(self, "_watchdog", None):
@@ -180,6 +206,27 @@ class Sipp:
         except FileNotFoundError:
             return ""
 
+    def sip_messages(self, direction=None):
+        """The SIP messages of the -trace_msg file as SipMessage objects, in order;
+        direction "received" or "sent" selects one side."""
+        out = []
+        for block in re.split(r"^-{20,} [^\n]*\n", self.messages(), flags=re.M):
+            m = re.match(r"(\w+) message (received|sent) [\[(]\s*(\d+)[\])]? ?bytes ?\)?\s*:?\s*\n\n?",
+                         block)
+            if not m:
+                continue
+            if direction and m.group(2) != direction:
+                continue
+            msg = SipMessage.parse(block[m.end():], m.group(2), m.group(1))
+            if msg:
+                out.append(msg)
+        return out
+
+    def received_requests(self, method=None):
+        """Requests SIPp received (e.g. method="INVITE"), as SipMessage objects."""
+        return [m for m in self.sip_messages("received")
+                if m.is_request and (method is None or m.method == method)]
+
     def errors(self):
         try:
             with open(self.error_file, encoding="utf-8", errors="replace") as f:
@@ -192,3 +239,55 @@ class Sipp:
         return ("sipp %s on port %d, log records:\n  %s\nerrors:\n%s\noutput tail:\n%s"
                 % (self.name, self.port, "\n  ".join(map(str, recs)) or "(none)",
                    self.errors()[-2000:], self.proc.tail(15) if self.proc else ""))
+
+
+class SipMessage:
+    """One SIP message from SIPp's -trace_msg file."""
+
+    def __init__(self, direction, transport, first_line, headers, body):
+        self.direction = direction       # "received" or "sent"
+        self.transport = transport       # "UDP", "TCP"
+        self.first_line = first_line
+        self.headers = headers           # [(name, value)] in order
+        self.body = body
+        parts = first_line.split(" ", 2)
+        self.is_request = not first_line.startswith("SIP/2.0")
+        self.method = parts[0] if self.is_request else None
+        self.ruri = parts[1] if self.is_request and len(parts) > 1 else None
+        self.code = int(parts[1]) if not self.is_request and len(parts) > 1 and parts[1].isdigit() else None
+
+    _COMPACT = {"i": "call-id", "m": "contact", "f": "from", "t": "to", "v": "via",
+                "c": "content-type", "l": "content-length", "k": "supported"}
+
+    @classmethod
+    def parse(cls, text, direction, transport):
+        text = text.replace("\r\n", "\n")
+        head, _, body = text.partition("\n\n")
+        lines = [l for l in head.split("\n")]
+        while lines and not lines[0].strip():
+            lines.pop(0)
+        if not lines:
+            return None
+        headers = []
+        for l in lines[1:]:
+            if l[:1] in (" ", "\t") and headers:
+                headers[-1] = (headers[-1][0], headers[-1][1] + " " + l.strip())
+            elif ":" in l:
+                name, _, value = l.partition(":")
+                headers.append((name.strip(), value.strip()))
+        return cls(direction, transport, lines[0].strip(), headers, body.strip("\n"))
+
+    def header(self, name):
+        """The first value of a header (compact forms understood), or None."""
+        vals = self.header_values(name)
+        return vals[0] if vals else None
+
+    def header_values(self, name):
+        want = self._COMPACT.get(name.lower(), name.lower())
+        return [v for n, v in self.headers if self._COMPACT.get(n.lower(), n.lower()) == want]
+
+    def __repr__(self):
+        return "<%s %s: %s>" % (self.direction, self.transport, self.first_line)
+
+    def text(self):
+        return "\n".join([self.first_line] + ["%s: %s" % h for h in self.headers]) + "\n\n" + self.body

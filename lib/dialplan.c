@@ -1,0 +1,514 @@
+/* Dialplan objects: storage, diagnostics, loading files and folders, call
+ * fields, and the accessors of a route. The XML itself is read in
+ * dialplan_xml.c, the routing walk is in dialplan_route.c. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <glib.h>
+
+#include "dialplan_priv.h"
+#include "error_priv.h"
+
+/* ---------------------------------------------------------------------------
+ * Storage
+ * ------------------------------------------------------------------------- */
+
+void dp_match_clear(dp_match *m)
+{
+    g_free(m->field);
+    g_free(m->expression);
+    g_free(m->pattern);
+    if (m->re) g_regex_unref(m->re);
+    memset(m, 0, sizeof *m);
+}
+
+static void free_match(gpointer p)
+{
+    dp_match_clear(p);
+    g_free(p);
+}
+
+static void free_action(gpointer p)
+{
+    dp_action *a = p;
+    g_free(a->data);
+    g_free(a->origin);
+    g_free(a);
+}
+
+void dp_condition_free(gpointer p)
+{
+    dp_condition *c = p;
+    if (!c) return;
+    dp_match_clear(&c->match);
+    if (c->regexes) g_ptr_array_free(c->regexes, TRUE);
+    g_ptr_array_free(c->actions, TRUE);
+    g_ptr_array_free(c->anti_actions, TRUE);
+    g_ptr_array_free(c->children, TRUE);
+    g_free(c);
+}
+
+dp_condition *dp_condition_new(void)
+{
+    dp_condition *c = g_new0(dp_condition, 1);
+    c->require_nested = true;
+    c->regexes = g_ptr_array_new_with_free_func(free_match);
+    c->actions = g_ptr_array_new_with_free_func(free_action);
+    c->anti_actions = g_ptr_array_new_with_free_func(free_action);
+    c->children = g_ptr_array_new_with_free_func(dp_condition_free);
+    return c;
+}
+
+void dp_extension_free(gpointer p)
+{
+    dp_extension *x = p;
+    if (!x) return;
+    g_free(x->name);
+    g_free(x->origin);
+    g_ptr_array_free(x->conditions, TRUE);
+    g_free(x);
+}
+
+static void free_context(gpointer p)
+{
+    dp_context *c = p;
+    g_free(c->name);
+    g_ptr_array_free(c->extensions, TRUE);
+    g_free(c);
+}
+
+static void free_diag(gpointer p)
+{
+    dp_diag *d = p;
+    g_free(d->text);
+    g_free(d);
+}
+
+SC_API sc_dialplan *sc_dialplan_new(void)
+{
+    sc_dialplan *dp = g_new0(sc_dialplan, 1);
+    dp->contexts = g_ptr_array_new_with_free_func(free_context);
+    dp->diags = g_ptr_array_new_with_free_func(free_diag);
+    sc_clear_error();
+    return dp;
+}
+
+SC_API void sc_dialplan_free(sc_dialplan *dp)
+{
+    if (!dp) return;
+    g_ptr_array_free(dp->contexts, TRUE);
+    g_ptr_array_free(dp->diags, TRUE);
+    g_free(dp);
+}
+
+dp_context *dp_find_context(const sc_dialplan *dp, const char *name)
+{
+    for (guint i = 0; i < dp->contexts->len; i++) {
+        dp_context *c = g_ptr_array_index(dp->contexts, i);
+        if (!strcmp(c->name, name)) return c;
+    }
+    return NULL;
+}
+
+dp_context *dp_get_context(sc_dialplan *dp, const char *name)
+{
+    dp_context *c = dp_find_context(dp, name);
+    if (c) return c;
+    c = g_new0(dp_context, 1);
+    c->name = g_strdup(name);
+    c->extensions = g_ptr_array_new_with_free_func(dp_extension_free);
+    g_ptr_array_add(dp->contexts, c);
+    return c;
+}
+
+void dp_add_diag(sc_dialplan *dp, bool error, const char *file, int line, int column,
+                 const char *message)
+{
+    GString *s = g_string_new(file);
+    if (line > 0) g_string_append_printf(s, ":%d", line);
+    if (line > 0 && column > 0) g_string_append_printf(s, ":%d", column);
+    g_string_append(s, error ? ": error: " : ": warning: ");
+    g_string_append(s, message);
+    dp_diag *d = g_new0(dp_diag, 1);
+    d->error = error;
+    d->text = g_string_free(s, FALSE);
+    g_ptr_array_add(dp->diags, d);
+    if (error) dp->errors++;
+}
+
+/* ---------------------------------------------------------------------------
+ * Loading
+ * ------------------------------------------------------------------------- */
+
+static int io_failure(sc_dialplan *dp, const char *path, int err)
+{
+    char *msg = g_strdup_printf("cannot read '%s': %s", path, g_strerror(err));
+    dp_add_diag(dp, true, path, 0, 0, msg);
+    int status = sc_fail(SC_EIO, "%s", msg);
+    g_free(msg);
+    return status;
+}
+
+/* The whole file, or NULL with *err an errno. Bounded: a wrong path (a disk
+ * image, /dev/zero) must not eat the memory. */
+static GString *read_file(const char *path, int *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        *err = errno;
+        return NULL;
+    }
+    GString *text = g_string_new(NULL);
+    char chunk[8192];
+    size_t n;
+    *err = 0;
+    while (!*err && (n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (text->len + n > DP_MAX_FILE) *err = EFBIG;
+        else g_string_append_len(text, chunk, (gssize)n);
+    }
+    if (!*err && ferror(f)) *err = errno ? errno : EIO; /* EISDIR for a folder */
+    fclose(f);
+    if (*err) {
+        g_string_free(text, TRUE);
+        return NULL;
+    }
+    return text;
+}
+
+SC_API int sc_dialplan_load_file(sc_dialplan *dp, const char *path, const char *default_context)
+{
+    if (!dp || !path)
+        return sc_fail(SC_EINVAL, "sc_dialplan_load_file: %s is NULL", !dp ? "dialplan" : "path");
+    int err = 0;
+    errno = 0;
+    GString *text = read_file(path, &err);
+    if (!text) return io_failure(dp, path, err);
+    int status = dp_parse_xml(dp, text->str, text->len, path,
+                              default_context ? default_context : "default");
+    g_string_free(text, TRUE);
+    return status;
+}
+
+SC_API int sc_dialplan_load_string(sc_dialplan *dp, const char *xml, const char *source_name,
+                                   const char *default_context)
+{
+    if (!dp || !xml)
+        return sc_fail(SC_EINVAL, "sc_dialplan_load_string: %s is NULL", !dp ? "dialplan" : "xml");
+    return dp_parse_xml(dp, xml, strlen(xml), source_name ? source_name : "<string>",
+                        default_context ? default_context : "default");
+}
+
+static gint compare_names(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The entries of a folder in name order (strcmp: the order of FreeSWITCH's
+ * glob), hidden ones left out; NULL with *err on failure. */
+static GPtrArray *sorted_entries(const char *dir, GError **err)
+{
+    GDir *d = g_dir_open(dir, 0, err);
+    if (!d) return NULL;
+    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+    const char *name;
+    while ((name = g_dir_read_name(d)))
+        if (name[0] != '.') g_ptr_array_add(names, g_strdup(name));
+    g_dir_close(d);
+    g_ptr_array_sort(names, compare_names);
+    return names;
+}
+
+/* Remembers the first failure of a folder load: later files that load fine
+ * clear the thread's last error. */
+typedef struct dir_load {
+    sc_dialplan *dp;
+    int status;
+    char *first_error;
+} dir_load;
+
+static void note_status(dir_load *dl, int status)
+{
+    if (status == SC_OK || dl->status != SC_OK) return;
+    dl->status = status;
+    dl->first_error = g_strdup(sc_last_error());
+}
+
+static bool is_xml_name(const char *name)
+{
+    return g_str_has_suffix(name, ".xml");
+}
+
+/* A sub-folder: its *.xml files go into the context named like it. */
+static void load_subdir(dir_load *dl, const char *path, const char *context)
+{
+    GError *gerr = NULL;
+    GPtrArray *names = sorted_entries(path, &gerr);
+    if (!names) {
+        dp_add_diag(dl->dp, true, path, 0, 0, gerr->message);
+        note_status(dl, sc_fail(SC_EIO, "%s", gerr->message));
+        g_error_free(gerr);
+        return;
+    }
+    for (guint i = 0; i < names->len; i++) {
+        const char *name = g_ptr_array_index(names, i);
+        char *file = g_build_filename(path, name, NULL);
+        if (g_file_test(file, G_FILE_TEST_IS_DIR))
+            dp_add_diag(dl->dp, false, file, 0, 0,
+                        "folder not loaded: only one level of sub-folders is read "
+                        "(FreeSWITCH reads what an X-PRE-PROCESS include names)");
+        else if (is_xml_name(name))
+            note_status(dl, sc_dialplan_load_file(dl->dp, file, context));
+        g_free(file);
+    }
+    g_ptr_array_free(names, TRUE);
+}
+
+SC_API int sc_dialplan_load_dir(sc_dialplan *dp, const char *dir)
+{
+    if (!dp || !dir)
+        return sc_fail(SC_EINVAL, "sc_dialplan_load_dir: %s is NULL", !dp ? "dialplan" : "dir");
+    GError *gerr = NULL;
+    GPtrArray *names = sorted_entries(dir, &gerr);
+    if (!names) {
+        char *msg = g_strdup_printf("cannot read folder '%s': %s", dir, gerr->message);
+        g_error_free(gerr);
+        dp_add_diag(dp, true, dir, 0, 0, msg);
+        int status = sc_fail(SC_EIO, "%s", msg);
+        g_free(msg);
+        return status;
+    }
+    dir_load dl = { .dp = dp, .status = SC_OK };
+    for (guint i = 0; i < names->len; i++) {
+        const char *name = g_ptr_array_index(names, i);
+        char *path = g_build_filename(dir, name, NULL);
+        if (g_file_test(path, G_FILE_TEST_IS_DIR)) load_subdir(&dl, path, name);
+        else if (is_xml_name(name)) note_status(&dl, sc_dialplan_load_file(dp, path, "default"));
+        g_free(path);
+    }
+    g_ptr_array_free(names, TRUE);
+    if (dl.status == SC_OK) {
+        sc_clear_error();
+        return SC_OK;
+    }
+    int status = sc_fail(dl.status, "%s", dl.first_error);
+    g_free(dl.first_error);
+    return status;
+}
+
+/* ---------------------------------------------------------------------------
+ * Diagnostics and contexts
+ * ------------------------------------------------------------------------- */
+
+SC_API size_t sc_dialplan_diag_count(const sc_dialplan *dp)
+{
+    return dp ? dp->diags->len : 0;
+}
+
+SC_API const char *sc_dialplan_diag_text(const sc_dialplan *dp, size_t i)
+{
+    return dp && i < dp->diags->len ? ((const dp_diag *)g_ptr_array_index(dp->diags, i))->text
+                                    : NULL;
+}
+
+SC_API size_t sc_dialplan_error_count(const sc_dialplan *dp)
+{
+    return dp ? dp->errors : 0;
+}
+
+SC_API int sc_dialplan_has_context(const sc_dialplan *dp, const char *context)
+{
+    return dp && context && dp_find_context(dp, context) ? 1 : 0;
+}
+
+/* ---------------------------------------------------------------------------
+ * Call fields
+ * ------------------------------------------------------------------------- */
+
+SC_API sc_call_fields *sc_call_fields_new(void)
+{
+    sc_call_fields *f = g_new0(sc_call_fields, 1);
+    f->values = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    sc_clear_error();
+    return f;
+}
+
+SC_API void sc_call_fields_free(sc_call_fields *f)
+{
+    if (!f) return;
+    g_hash_table_destroy(f->values);
+    g_free(f);
+}
+
+SC_API int sc_call_fields_set(sc_call_fields *f, const char *name, const char *value)
+{
+    if (!f || !name || !*name)
+        return sc_fail(SC_EINVAL, "sc_call_fields_set: %s", !f ? "fields is NULL"
+                                                             : "the name is NULL or empty");
+    if (!value) {
+        g_hash_table_remove(f->values, name);
+    } else {
+        if (strlen(value) > DP_MAX_FIELD_VALUE)
+            return sc_fail(SC_EINVAL, "sc_call_fields_set: value of '%s' is longer than %u bytes",
+                           name, DP_MAX_FIELD_VALUE);
+        g_hash_table_insert(f->values, g_strdup(name), g_strdup(value));
+    }
+    sc_clear_error();
+    return SC_OK;
+}
+
+SC_API const char *sc_call_fields_get(const sc_call_fields *f, const char *name)
+{
+    return f && name ? g_hash_table_lookup(f->values, name) : NULL;
+}
+
+/* ---------------------------------------------------------------------------
+ * Routes
+ * ------------------------------------------------------------------------- */
+
+SC_API int sc_dialplan_route(const sc_dialplan *dp, const char *context,
+                             const sc_call_fields *fields, sc_route **out)
+{
+    if (out) *out = NULL;
+    if (!dp || !context || !fields || !out)
+        return sc_fail(SC_EINVAL, "sc_dialplan_route: %s is NULL",
+                       !dp ? "dialplan" : !context ? "context" : !fields ? "fields" : "out");
+    return dp_route(dp, context, fields, out);
+}
+
+static void free_route_action(gpointer p)
+{
+    dp_route_action *a = p;
+    g_free(a->app);
+    g_free(a->data);
+    g_free(a->extension);
+    g_free(a->origin);
+    g_free(a);
+}
+
+sc_route *dp_route_new(const char *context)
+{
+    sc_route *r = g_new0(sc_route, 1);
+    r->context = g_strdup(context);
+    r->actions = g_ptr_array_new_with_free_func(free_route_action);
+    r->explain = g_string_new(NULL);
+    return r;
+}
+
+SC_API void sc_route_free(sc_route *r)
+{
+    if (!r) return;
+    g_free(r->context);
+    g_ptr_array_free(r->actions, TRUE);
+    g_string_free(r->explain, TRUE);
+    g_free(r);
+}
+
+static const dp_route_action *route_action(const sc_route *r, size_t i)
+{
+    return r && i < r->actions->len ? g_ptr_array_index(r->actions, i) : NULL;
+}
+
+SC_API size_t sc_route_action_count(const sc_route *r)
+{
+    return r ? r->actions->len : 0;
+}
+
+SC_API const char *sc_route_action_app(const sc_route *r, size_t i)
+{
+    const dp_route_action *a = route_action(r, i);
+    return a ? a->app : NULL;
+}
+
+SC_API const char *sc_route_action_data(const sc_route *r, size_t i)
+{
+    const dp_route_action *a = route_action(r, i);
+    return a ? a->data : NULL;
+}
+
+SC_API const char *sc_route_action_extension(const sc_route *r, size_t i)
+{
+    const dp_route_action *a = route_action(r, i);
+    return a ? a->extension : NULL;
+}
+
+SC_API const char *sc_route_action_origin(const sc_route *r, size_t i)
+{
+    const dp_route_action *a = route_action(r, i);
+    return a ? a->origin : NULL;
+}
+
+SC_API const char *sc_route_explain(const sc_route *r)
+{
+    return r ? r->explain->str : NULL;
+}
+
+/* A JSON string. Field values come from the network and may be any bytes:
+ * invalid UTF-8 becomes U+FFFD so that the document stays valid JSON. */
+static void json_string(GString *b, const char *s)
+{
+    char *valid = g_utf8_make_valid(s ? s : "", -1);
+    g_string_append_c(b, '"');
+    for (const unsigned char *p = (const unsigned char *)valid; *p; p++) {
+        switch (*p) {
+        case '"': g_string_append(b, "\\\""); break;
+        case '\\': g_string_append(b, "\\\\"); break;
+        case '\n': g_string_append(b, "\\n"); break;
+        case '\r': g_string_append(b, "\\r"); break;
+        case '\t': g_string_append(b, "\\t"); break;
+        default:
+            if (*p < 0x20 || *p == 0x7f) g_string_append_printf(b, "\\u%04x", *p);
+            else g_string_append_c(b, (char)*p);
+        }
+    }
+    g_string_append_c(b, '"');
+    g_free(valid);
+}
+
+static void json_actions(GString *b, const sc_route *r)
+{
+    g_string_append(b, ",\"actions\":[");
+    for (guint i = 0; i < r->actions->len; i++) {
+        const dp_route_action *a = g_ptr_array_index(r->actions, i);
+        g_string_append(b, i ? ",{\"app\":" : "{\"app\":");
+        json_string(b, a->app);
+        g_string_append(b, ",\"data\":");
+        json_string(b, a->data);
+        g_string_append(b, ",\"extension\":");
+        json_string(b, a->extension);
+        g_string_append(b, ",\"origin\":");
+        json_string(b, a->origin);
+        g_string_append_c(b, '}');
+    }
+    g_string_append_c(b, ']');
+}
+
+static void json_explain(GString *b, const sc_route *r)
+{
+    g_string_append(b, ",\"explain\":[");
+    char **lines = g_strsplit(r->explain->str, "\n", -1);
+    bool first = true;
+    for (size_t i = 0; lines[i]; i++) {
+        if (!*lines[i]) continue;
+        if (!first) g_string_append_c(b, ',');
+        json_string(b, lines[i]);
+        first = false;
+    }
+    g_strfreev(lines);
+    g_string_append_c(b, ']');
+}
+
+SC_API char *sc_route_to_json(const sc_route *r)
+{
+    if (!r) {
+        sc_fail(SC_EINVAL, "sc_route_to_json: route is NULL");
+        return NULL;
+    }
+    GString *b = g_string_new("{\"context\":");
+    json_string(b, r->context);
+    json_actions(b, r);
+    json_explain(b, r);
+    g_string_append_c(b, '}');
+    sc_clear_error();
+    /* sc_free() is g_free(): this library allocates with GLib. */
+    return g_string_free(b, FALSE);
+}

@@ -1,0 +1,299 @@
+/* Trunk policies: a gateway's dial rule, emergency refusal and channel count,
+ * without a SIP stack, in one process-wide registry keyed by gateway name.
+ *
+ * The registry lock guards the table and every reference count (so a lookup
+ * can never revive a policy whose last reference is being dropped). A policy
+ * is immutable after construction except for its channel counter, which is
+ * atomic: checking and taking channels never takes the lock. */
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <glib.h>
+
+#include "skypeconnect/sc_policy.h"
+#include "skypeconnect/sc_config.h"
+#include "skypeconnect/sc_dialrule.h"
+#include "dialrule_priv.h"
+#include "error_priv.h"
+
+struct sc_policy {
+    char *name;
+    char *source;          /* XML path or "<gateway>" */
+    sc_dialrule *rule;     /* NULL: no dial rule, every number refused */
+    int max_channels;      /* 0: unlimited */
+    int refs;              /* under registry_lock */
+    atomic_int in_use;
+};
+
+static GMutex registry_lock;
+static GPtrArray *registry;   /* sc_policy*, not owning */
+
+static sc_policy *find_locked(const char *name)
+{
+    if (!registry) return NULL;
+    for (guint i = 0; i < registry->len; i++) {
+        sc_policy *p = registry->pdata[i];
+        if (!strcmp(p->name, name)) return p;
+    }
+    return NULL;
+}
+
+static void policy_free(sc_policy *p)
+{
+    if (!p) return;
+    sc_dialrule_free(p->rule);
+    g_free(p->name);
+    g_free(p->source);
+    g_free(p);
+}
+
+static int apply_emergency(sc_dialrule *rule, const sc_gateway *gw)
+{
+    const char *country = sc_gateway_get(gw, "emergency-country");
+    const char *numbers = sc_gateway_get(gw, "emergency-numbers");
+    int rc = SC_OK;
+    if (country && *country) rc = sc_dialrule_set_emergency_country(rule, country);
+    if (!rc && numbers && *numbers) rc = sc_dialrule_add_emergency(rule, numbers);
+    return rc;
+}
+
+/* Builds (does not register) the policy of a gateway, as lib/call_dial.c
+ * builds a session gateway's rule: dial-prefix, else dial-pattern with
+ * dial-format, then the emergency settings. */
+static sc_policy *policy_build(const sc_gateway *gw, const char *source)
+{
+    const char *prefix, *pattern, *format, *maxch;
+    sc_policy *p;
+    if (sc_gateway_validate(gw) != SC_OK) {
+        sc_fail(SC_ECONFIG, "%s", sc_last_error());
+        return NULL;
+    }
+    p = g_new0(sc_policy, 1);
+    p->name = g_strdup(sc_gateway_name(gw));
+    p->source = g_strdup(source);
+    p->refs = 1;
+    atomic_init(&p->in_use, 0);
+    prefix = sc_gateway_get(gw, "dial-prefix");
+    pattern = sc_gateway_get(gw, "dial-pattern");
+    format = sc_gateway_get(gw, "dial-format");
+    maxch = sc_gateway_get(gw, "max-channels");
+    p->max_channels = maxch && *maxch ? atoi(maxch) : 0;
+    if (prefix && *prefix) p->rule = sc_dialrule_new_prefix(prefix);
+    else if (pattern && *pattern) p->rule = sc_dialrule_new_pattern(pattern, format && *format ? format : NULL);
+    if (((prefix && *prefix) || (pattern && *pattern)) && !p->rule) {
+        sc_fail(SC_ECONFIG, "gateway '%s': %s", p->name, sc_last_error());
+        policy_free(p);
+        return NULL;
+    }
+    if (p->rule && apply_emergency(p->rule, gw) != SC_OK) {
+        sc_fail(SC_ECONFIG, "gateway '%s': %s", p->name, sc_last_error());
+        policy_free(p);
+        return NULL;
+    }
+    return p;
+}
+
+static void register_locked(sc_policy *p)
+{
+    if (!registry) registry = g_ptr_array_new();
+    g_ptr_array_add(registry, p);
+}
+
+static const char *first_error(const sc_config *cfg)
+{
+    for (size_t i = 0; i < sc_config_diag_count(cfg); i++)
+        if (sc_config_diag_severity(cfg, i) == SC_DIAG_ERROR) return sc_config_diag_text(cfg, i);
+    return NULL;
+}
+
+SC_API sc_policy *sc_policy_load(const char *gateway_xml_path, const char *gateway_name)
+{
+    sc_policy *p;
+    sc_config *cfg;
+    const sc_gateway *gw;
+    int rc;
+    if (!gateway_name) {
+        sc_fail(SC_EINVAL, "sc_policy_load: gateway name is NULL");
+        return NULL;
+    }
+    g_mutex_lock(&registry_lock);
+    p = find_locked(gateway_name);
+    if (p) {
+        if (gateway_xml_path && strcmp(p->source, gateway_xml_path)) {
+            sc_fail(SC_EEXISTS, "policy '%s' is registered from %s, not %s", gateway_name, p->source,
+                    gateway_xml_path);
+            g_mutex_unlock(&registry_lock);
+            return NULL;
+        }
+        p->refs++;
+        g_mutex_unlock(&registry_lock);
+        sc_clear_error();
+        return p;
+    }
+    if (!gateway_xml_path) {
+        g_mutex_unlock(&registry_lock);
+        sc_fail(SC_ENOTFOUND, "no policy '%s' is registered", gateway_name);
+        return NULL;
+    }
+    /* Loaded under the lock: concurrent first loads of a name read the file once. */
+    cfg = sc_config_new();
+    if (!cfg) {
+        g_mutex_unlock(&registry_lock);
+        sc_fail(SC_ENOMEM, "out of memory");
+        return NULL;
+    }
+    rc = sc_config_load_file(cfg, gateway_xml_path);
+    if (rc != SC_OK) {
+        const char *err = first_error(cfg);
+        sc_fail(rc, "%s", err ? err : sc_last_error());
+        p = NULL;
+    } else if (!(gw = sc_config_find_gateway(cfg, gateway_name))) {
+        sc_fail(SC_ENOTFOUND, "%s: no gateway '%s'", gateway_xml_path, gateway_name);
+        p = NULL;
+    } else if ((p = policy_build(gw, gateway_xml_path))) {
+        register_locked(p);
+    }
+    g_mutex_unlock(&registry_lock);
+    sc_config_free(cfg);
+    if (p) sc_clear_error();
+    return p;
+}
+
+SC_API sc_policy *sc_policy_from_gateway(const sc_gateway *gw)
+{
+    sc_policy *p;
+    if (!gw) {
+        sc_fail(SC_EINVAL, "sc_policy_from_gateway: gateway is NULL");
+        return NULL;
+    }
+    g_mutex_lock(&registry_lock);
+    if (find_locked(sc_gateway_name(gw))) {
+        g_mutex_unlock(&registry_lock);
+        sc_fail(SC_EEXISTS, "a policy '%s' is registered already", sc_gateway_name(gw));
+        return NULL;
+    }
+    p = policy_build(gw, "<gateway>");
+    if (p) register_locked(p);
+    g_mutex_unlock(&registry_lock);
+    if (p) sc_clear_error();
+    return p;
+}
+
+SC_API sc_policy *sc_policy_get(const char *gateway_name)
+{
+    return sc_policy_load(NULL, gateway_name);
+}
+
+SC_API sc_policy *sc_policy_ref(sc_policy *p)
+{
+    if (!p) return NULL;
+    g_mutex_lock(&registry_lock);
+    p->refs++;
+    g_mutex_unlock(&registry_lock);
+    return p;
+}
+
+SC_API void sc_policy_unref(sc_policy *p)
+{
+    bool last;
+    if (!p) return;
+    g_mutex_lock(&registry_lock);
+    last = --p->refs == 0;
+    if (last) {
+        g_ptr_array_remove_fast(registry, p);
+        if (registry->len == 0) {
+            g_ptr_array_free(registry, TRUE);
+            registry = NULL;
+        }
+    }
+    g_mutex_unlock(&registry_lock);
+    if (last) policy_free(p);
+}
+
+SC_API const char *sc_policy_name(const sc_policy *p)
+{
+    return p ? p->name : "";
+}
+
+SC_API const char *sc_policy_source(const sc_policy *p)
+{
+    return p ? p->source : "";
+}
+
+SC_API int sc_policy_refcount(const sc_policy *p)
+{
+    int n;
+    if (!p) return SC_EINVAL;
+    g_mutex_lock(&registry_lock);
+    n = p->refs;
+    g_mutex_unlock(&registry_lock);
+    return n;
+}
+
+SC_API const char *sc_policy_describe(const sc_policy *p)
+{
+    return p && p->rule ? sc_dialrule_describe(p->rule) : "";
+}
+
+SC_API int sc_policy_check(const sc_policy *p, const char *number, char **dial_out)
+{
+    int rc;
+    if (dial_out) *dial_out = NULL;
+    if (!p || !number) return sc_fail(SC_EINVAL, "sc_policy_check: %s is NULL", !p ? "policy" : "number");
+    rc = sc_dialrule_check(p->rule, number, dial_out);
+    if (rc != SC_OK) {
+        char msg[512];
+        g_strlcpy(msg, sc_last_error(), sizeof msg);
+        return sc_fail(rc, "gateway '%s': %s", p->name, msg);
+    }
+    return SC_OK;
+}
+
+SC_API int sc_policy_acquire_channel(sc_policy *p)
+{
+    int cur;
+    if (!p) return sc_fail(SC_EINVAL, "sc_policy_acquire_channel: policy is NULL");
+    cur = atomic_load(&p->in_use);
+    do {
+        if (p->max_channels > 0 && cur >= p->max_channels) {
+            sc_dial_set_last_refusal(SC_DIAL_CHANNELS);
+            return sc_fail(SC_ECHANNELS, "gateway '%s': all %d channels are busy", p->name, p->max_channels);
+        }
+    } while (!atomic_compare_exchange_weak(&p->in_use, &cur, cur + 1));
+    sc_clear_error();
+    return SC_OK;
+}
+
+SC_API int sc_policy_release_channel(sc_policy *p)
+{
+    int cur;
+    if (!p) return sc_fail(SC_EINVAL, "sc_policy_release_channel: policy is NULL");
+    cur = atomic_load(&p->in_use);
+    do {
+        if (cur <= 0)
+            return sc_fail(SC_ESTATE, "gateway '%s': no channel is taken", p->name);
+    } while (!atomic_compare_exchange_weak(&p->in_use, &cur, cur - 1));
+    return SC_OK;
+}
+
+SC_API int sc_policy_channels_in_use(const sc_policy *p)
+{
+    if (!p) return SC_EINVAL;
+    return atomic_load(&((sc_policy *)p)->in_use);
+}
+
+SC_API int sc_policy_max_channels(const sc_policy *p)
+{
+    if (!p) return SC_EINVAL;
+    return p->max_channels;
+}
+
+SC_API int sc_policy_registered_count(void)
+{
+    int n;
+    g_mutex_lock(&registry_lock);
+    n = registry ? (int)registry->len : 0;
+    g_mutex_unlock(&registry_lock);
+    return n;
+}

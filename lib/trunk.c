@@ -1,0 +1,658 @@
+/* The loopback trunk: life cycle, its own thread, the public API and the log.
+ *
+ * The trunk owns a GMainContext run by its own thread; Sofia's root is a
+ * GSource on it and nua runs in that thread too (su_root_threading off), so
+ * every nua call and callback happens there. Public functions post work with
+ * g_main_context_invoke() and wait for it (sc_trunk_run_sync), as the
+ * session does in its own-thread mode. The SIP side is in trunk_sip.c. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include "trunk_priv.h"   /* first: it sets Sofia's magic types */
+#include <sofia-sip/su_glib.h>
+#include <sofia-sip/su_log.h>
+#include <sofia-sip/nua_tag.h>
+
+#include "error_priv.h"
+#include "event_priv.h"
+#include "skypeconnect/sc_version.h"
+
+/* sc_trunk_free(): calls get this long to end properly (BYE answered),
+ * and the whole stop this long, before we stop waiting for the network. */
+#define SC_TRUNK_HANGUP_WAIT_US (2 * G_USEC_PER_SEC)
+#define SC_TRUNK_STOP_BOUND_US (5 * G_USEC_PER_SEC)
+/* nua_shutdown() answers within 30 s in any case (SOFIA.md); nua_destroy()
+ * before that answer would abort the process, so past the bound we still
+ * wait for it, only longer. */
+#define SC_TRUNK_SHUTDOWN_LAST_US (35 * G_USEC_PER_SEC)
+
+extern su_log_t tport_log[], nta_log[], nua_log[], soa_log[], sresolv_log[], iptsec_log[];
+
+/* ------------------------------------------------------------------ */
+/* Sofia's own log lines go to ours at debug level, as the session's do:
+ * a trunk used without any session must not print Sofia's chatter. */
+
+static void trunk_sofia_logger(void *stream, char const *fmt, va_list ap)
+{
+    char line[1024];
+    size_t n;
+    (void)stream;
+    if (!sc_log_enabled(SC_LOG_DEBUG)) return;
+    vsnprintf(line, sizeof line, fmt, ap);
+    n = strlen(line);
+    while (n && (line[n - 1] == '\n' || line[n - 1] == '\r')) line[--n] = '\0';
+    if (n) sc_log(SC_LOG_DEBUG, "sofia: %s", line);
+}
+
+static void redirect_sofia_logs_once(void)
+{
+    static gsize once;
+    if (g_once_init_enter(&once)) {
+        su_log_t *logs[] = { su_log_default, tport_log, nta_log, nua_log, soa_log, sresolv_log, iptsec_log };
+        for (size_t i = 0; i < G_N_ELEMENTS(logs); i++) su_log_redirect(logs[i], trunk_sofia_logger, NULL);
+        g_once_init_leave(&once, 1);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Addresses */
+
+/* Parses "HOST", "HOST:PORT", "[V6]", "[V6]:PORT" (numeric hosts only:
+ * the trunk's address goes into URIs and gateways, and Sofia's resolver
+ * ignores /etc/hosts anyway). A missing port means "any free port". */
+static int parse_listen(const char *addr, char **host_out, int *port_out)
+{
+    char host[INET6_ADDRSTRLEN + 1];
+    const char *port_str = NULL;
+    unsigned char probe[sizeof(struct in6_addr)];
+    bool v6 = false;
+    size_t len;
+
+    if (!addr || !*addr) return sc_fail(SC_EPARSE, "trunk address is empty");
+    if (addr[0] == '[') {
+        const char *end = strchr(addr, ']');
+        if (!end) return sc_fail(SC_EPARSE, "trunk address '%s': missing ']'", addr);
+        len = (size_t)(end - addr - 1);
+        if (end[1] == ':') port_str = end + 2;
+        else if (end[1]) return sc_fail(SC_EPARSE, "trunk address '%s': junk after ']'", addr);
+        v6 = true;
+    } else {
+        const char *colon = strchr(addr, ':');
+        if (colon && strchr(colon + 1, ':'))
+            return sc_fail(SC_EPARSE, "trunk address '%s': write IPv6 addresses as [ADDR]:PORT", addr);
+        len = colon ? (size_t)(colon - addr) : strlen(addr);
+        if (colon) port_str = colon + 1;
+    }
+    if (len >= sizeof host) return sc_fail(SC_EPARSE, "trunk address '%s' is too long", addr);
+    memcpy(host, addr + (v6 ? 1 : 0), len);
+    host[len] = '\0';
+    if (inet_pton(v6 ? AF_INET6 : AF_INET, host, probe) != 1)
+        return sc_fail(SC_EPARSE, "trunk address '%s': '%s' is not a numeric IPv%d address", addr, host,
+                       v6 ? 6 : 4);
+    /* Gateways must be able to point at it: 0.0.0.0 / :: are not addresses. */
+    if (!strcmp(host, "0.0.0.0") || (v6 && !memcmp(probe, &in6addr_any, sizeof in6addr_any)))
+        return sc_fail(SC_EPARSE, "trunk address '%s': give a concrete address, not the wildcard", addr);
+    *port_out = 0;
+    if (port_str) {
+        char *end;
+        long port;
+        errno = 0;
+        port = strtol(port_str, &end, 10);
+        if (!*port_str || *end || errno || port < 0 || port > 65535)
+            return sc_fail(SC_EPARSE, "trunk address '%s': port '%s' is not a number from 0 to 65535", addr,
+                           port_str);
+        *port_out = (int)port;
+    }
+    *host_out = g_strdup(host);
+    return SC_OK;
+}
+
+/* A port free for both UDP and TCP on host (or checks the wanted one).
+ * Checked before nua_create(), whose failure leaks, and because Sofia with
+ * port "*" may give UDP and TCP different ports. */
+static int find_free_port(const char *host, bool v6, int wanted)
+{
+    for (int attempt = 0; attempt < (wanted > 0 ? 1 : 50); attempt++) {
+        struct sockaddr_storage ss;
+        socklen_t len;
+        int port, fd_tcp, fd_udp;
+        memset(&ss, 0, sizeof ss);
+        if (v6) {
+            struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
+            a->sin6_family = AF_INET6;
+            a->sin6_port = htons((uint16_t)wanted);
+            inet_pton(AF_INET6, host, &a->sin6_addr);
+            len = sizeof *a;
+        } else {
+            struct sockaddr_in *a = (struct sockaddr_in *)&ss;
+            a->sin_family = AF_INET;
+            a->sin_port = htons((uint16_t)wanted);
+            inet_pton(AF_INET, host, &a->sin_addr);
+            len = sizeof *a;
+        }
+        fd_tcp = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd_tcp < 0) return -1;
+        if (bind(fd_tcp, (struct sockaddr *)&ss, len) < 0 ||
+            getsockname(fd_tcp, (struct sockaddr *)&ss, &len) < 0) {
+            close(fd_tcp);
+            return -1;
+        }
+        port = v6 ? ntohs(((struct sockaddr_in6 *)&ss)->sin6_port) : ntohs(((struct sockaddr_in *)&ss)->sin_port);
+        fd_udp = socket(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (fd_udp < 0 || bind(fd_udp, (struct sockaddr *)&ss, len) < 0) {
+            int saved = errno;
+            if (fd_udp >= 0) close(fd_udp);
+            close(fd_tcp);
+            errno = saved;
+            if (wanted > 0) return -1;
+            continue;
+        }
+        close(fd_udp);
+        close(fd_tcp);
+        return port;
+    }
+    return -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Running work on the trunk thread */
+
+typedef struct sync_call {
+    sc_trunk *t;
+    void (*fn)(void *);
+    void *data;
+    bool done;
+} sync_call;
+
+static gboolean sync_call_run(gpointer p)
+{
+    sync_call *c = p;
+    c->fn(c->data);
+    g_mutex_lock(&c->t->lock);
+    c->done = true;
+    g_cond_broadcast(&c->t->cond);
+    g_mutex_unlock(&c->t->lock);
+    return G_SOURCE_REMOVE;
+}
+
+void sc_trunk_run_sync(sc_trunk *t, void (*fn)(void *), void *data)
+{
+    sync_call c = { t, fn, data, false };
+    /* Already on the trunk thread (or its loop is gone): run here. */
+    if (g_main_context_acquire(t->ctx)) {
+        fn(data);
+        g_main_context_release(t->ctx);
+        return;
+    }
+    g_main_context_invoke(t->ctx, sync_call_run, &c);
+    g_mutex_lock(&t->lock);
+    while (!c.done) g_cond_wait(&t->cond, &t->lock);
+    g_mutex_unlock(&t->lock);
+}
+
+void sc_trunk_changed(sc_trunk *t)
+{
+    g_mutex_lock(&t->lock);
+    g_cond_broadcast(&t->cond);
+    g_mutex_unlock(&t->lock);
+}
+
+/* ------------------------------------------------------------------ */
+/* The log */
+
+void sc_trunk_log_push(sc_trunk *t, GString *body)
+{
+    char *line;
+    g_mutex_lock(&t->lock);
+    /* seq first: a reader that polls the log (the trunk command) prints
+     * only lines newer than the last it saw, even after old ones drop. */
+    line = g_strdup_printf("{\"seq\":%" G_GUINT64_FORMAT ",\"ms\":%lld,%s}", ++t->log_seq,
+                           (long long)((g_get_monotonic_time() - t->started_us) / 1000), body->str);
+    g_queue_push_tail(&t->log, line);
+    while (t->log.length > SC_TRUNK_LOG_MAX) g_free(g_queue_pop_head(&t->log));
+    g_cond_broadcast(&t->cond);
+    g_mutex_unlock(&t->lock);
+    sc_log(SC_LOG_DEBUG, "trunk %s: %s", t->address, line);
+    g_string_free(body, TRUE);
+}
+
+SC_API char *sc_trunk_log(sc_trunk *t)
+{
+    GString *b;
+    if (!t) {
+        sc_fail(SC_EINVAL, "sc_trunk_log: trunk is NULL");
+        return NULL;
+    }
+    b = g_string_new(NULL);
+    g_mutex_lock(&t->lock);
+    for (GList *l = t->log.head; l; l = l->next) {
+        g_string_append(b, l->data);
+        g_string_append_c(b, '\n');
+    }
+    g_mutex_unlock(&t->lock);
+    sc_clear_error();
+    return g_string_free(b, FALSE);
+}
+
+/* ------------------------------------------------------------------ */
+/* The stack */
+
+static void stack_down(sc_trunk *t)
+{
+    if (t->nua) {
+        nua_destroy(t->nua);
+        t->nua = NULL;
+    }
+    if (t->su_source) {
+        g_source_destroy(t->su_source);
+        t->su_source = NULL;
+    }
+    if (t->root) {
+        su_root_destroy(t->root);
+        t->root = NULL;
+        su_deinit();
+    }
+}
+
+static int stack_up(sc_trunk *t, int wanted_port)
+{
+    bool v6 = strchr(t->host, ':') != NULL;
+    char *url;
+    int port;
+
+    su_init();
+    t->root = su_glib_root_create(t);
+    if (!t->root) {
+        su_deinit();
+        return sc_fail(SC_ESIP, "trunk: Sofia-SIP cannot create its event root");
+    }
+    su_root_threading(t->root, 0);
+    t->su_source = su_glib_root_gsource(t->root);
+    g_source_attach(t->su_source, t->ctx);
+
+    port = find_free_port(t->host, v6, wanted_port);
+    if (port <= 0) {
+        if (wanted_port)
+            return sc_fail(SC_EIO, "trunk: cannot bind %s port %d: %s", t->host, wanted_port,
+                           errno ? strerror(errno) : "in use");
+        return sc_fail(SC_EIO, "trunk: no free port on %s: %s", t->host, strerror(errno));
+    }
+    url = g_strdup_printf("sip:%s:%d", t->uri_host, port);
+    t->nua = nua_create(t->root, sc_trunk_nua_cb, t,
+                        NUTAG_URL(url),
+                        /* REGISTER is ours to answer: nua would refuse it (405). */
+                        NUTAG_APPL_METHOD("REGISTER"),
+                        NUTAG_ALLOW("REGISTER"),
+                        /* SDP is plain body text, no offer/answer engine. */
+                        NUTAG_MEDIA_ENABLE(0),
+                        /* 180 and 200 are ours, sent when the PSTN rule says. */
+                        NUTAG_AUTOANSWER(0),
+                        NUTAG_AUTOALERT(0),
+                        NUTAG_ENABLEMESSAGE(0),
+                        NUTAG_USER_AGENT("libskypeconnect-trunk/" SC_VERSION_STRING),
+                        TAG_END());
+    g_free(url);
+    if (!t->nua) return sc_fail(SC_EIO, "trunk: cannot bind SIP to %s port %d", t->host, port);
+    t->port = port;
+    return SC_OK;
+}
+
+typedef struct thread_start {
+    sc_trunk *t;
+    int wanted_port;
+} thread_start;
+
+static gpointer trunk_thread_main(gpointer p)
+{
+    thread_start *ts = p;
+    sc_trunk *t = ts->t;
+    int rc;
+    g_main_context_push_thread_default(t->ctx);
+    rc = stack_up(t, ts->wanted_port);
+    g_mutex_lock(&t->lock);
+    t->start_status = rc;
+    /* sc_last_error() is per thread: hand the text to the creating thread. */
+    if (rc) g_strlcpy(t->start_err, sc_last_error(), sizeof t->start_err);
+    t->start_done = true;
+    g_cond_broadcast(&t->cond);
+    g_mutex_unlock(&t->lock);
+    if (rc == SC_OK) g_main_loop_run(t->loop);   /* until sc_trunk_free() */
+    /* Outside every Sofia callback, as nua_destroy() requires. */
+    sc_trunk_drop_all(t);
+    if (t->nua && !t->shutdown_done) {
+        /* nua_destroy() before the shutdown answer aborts the process
+         * (Debian's Sofia asserts): leaking the stack is the lesser evil. */
+        sc_log(SC_LOG_ERROR, "trunk: the SIP stack never finished shutting down; leaking it");
+    } else {
+        stack_down(t);
+    }
+    g_main_context_pop_thread_default(t->ctx);
+    return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Creation and destruction */
+
+static void binding_free(gpointer p)
+{
+    trunk_binding *b = p;
+    g_free(b->contact);
+    g_free(b);
+}
+
+static void release(sc_trunk *t)
+{
+    g_hash_table_destroy(t->bindings);
+    g_hash_table_destroy(t->interval_done);
+    g_hash_table_destroy(t->reg_handles);
+    g_queue_clear_full(&t->log, g_free);
+    if (t->loop) g_main_loop_unref(t->loop);
+    if (t->ctx) g_main_context_unref(t->ctx);
+    g_free(t->host);
+    g_free(t->uri_host);
+    g_free(t->address);
+    g_free(t->realm);
+    g_free(t->user);
+    if (t->password) memset(t->password, 0, strlen(t->password));
+    g_free(t->password);
+    g_free(t->sdp);
+    g_mutex_clear(&t->lock);
+    g_cond_clear(&t->cond);
+    g_free(t);
+}
+
+static bool user_ok(const char *u)
+{
+    /* A SIP URI user and a digest username: no separators or quotes. */
+    for (; *u; u++)
+        if ((unsigned char)*u <= 0x20 || strchr("@:;<>\"\\,/?", *u) || (unsigned char)*u >= 0x7f) return false;
+    return true;
+}
+
+SC_API sc_trunk *sc_trunk_new(const char *listen, const char *user, const char *password)
+{
+    sc_trunk *t;
+    char *host = NULL;
+    int port = 0, rc;
+    bool v6;
+    thread_start ts;
+
+    if (!user || !*user || !password || !*password) {
+        sc_fail(SC_EINVAL, "sc_trunk_new: the %s is empty", !user || !*user ? "user" : "password");
+        return NULL;
+    }
+    if (!user_ok(user) || strlen(user) > 64) {
+        sc_fail(SC_EINVAL, "sc_trunk_new: user '%.64s' must be up to 64 characters without spaces, "
+                           "quotes or URI separators", user);
+        return NULL;
+    }
+    if (strlen(password) > 256 || strchr(password, '\n') || strchr(password, '\r')) {
+        sc_fail(SC_EINVAL, "sc_trunk_new: the password must be one line of at most 256 characters");
+        return NULL;
+    }
+    if (parse_listen(listen, &host, &port)) return NULL;
+    redirect_sofia_logs_once();
+
+    t = g_new0(sc_trunk, 1);
+    g_mutex_init(&t->lock);
+    g_cond_init(&t->cond);
+    v6 = strchr(host, ':') != NULL;
+    t->host = host;
+    t->uri_host = v6 ? g_strdup_printf("[%s]", host) : g_strdup(host);
+    t->realm = g_strdup(host);
+    t->user = g_strdup(user);
+    t->password = g_strdup(password);
+    g_snprintf(t->secret, sizeof t->secret, "%08x%08x%08x%08x", g_random_int(), g_random_int(), g_random_int(),
+               g_random_int());
+    t->sdp = g_strdup_printf("v=0\r\no=trunk %u 1 IN %s %s\r\ns=skypeconnect loopback trunk\r\n"
+                             "c=IN %s %s\r\nt=0 0\r\nm=audio 40002 RTP/AVP 0 8 101\r\n"
+                             "a=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\n"
+                             "a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-15\r\na=sendrecv\r\n",
+                             g_random_int_range(1, 1000000), v6 ? "IP6" : "IP4", host, v6 ? "IP6" : "IP4", host);
+    t->started_us = g_get_monotonic_time();
+    t->expires = 3600;
+    t->ring_seconds = 1;
+    t->nonce_ttl_s = SC_TRUNK_NONCE_TTL_S;
+    t->bindings = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, binding_free);
+    t->interval_done = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    g_queue_init(&t->log);
+    g_queue_init(&t->parked);
+    t->reg_handles = g_hash_table_new(g_str_hash, g_str_equal);   /* values freed on the trunk thread */
+
+    t->ctx = g_main_context_new();
+    t->loop = g_main_loop_new(t->ctx, FALSE);
+    ts.t = t;
+    ts.wanted_port = port;
+    t->thread = g_thread_new("sc-trunk", trunk_thread_main, &ts);
+    g_mutex_lock(&t->lock);
+    while (!t->start_done) g_cond_wait(&t->cond, &t->lock);
+    rc = t->start_status;
+    g_mutex_unlock(&t->lock);
+    if (rc) {
+        g_thread_join(t->thread);
+        sc_fail(rc, "%s", t->start_err);
+        release(t);
+        return NULL;
+    }
+    t->address = v6 ? g_strdup_printf("[%s]:%d", host, t->port) : g_strdup_printf("%s:%d", host, t->port);
+    sc_log(SC_LOG_INFO, "trunk listening on %s (user %s)", t->address, t->user);
+    sc_clear_error();
+    return t;
+}
+
+static void begin_stop(void *p)
+{
+    sc_trunk *t = p;
+    t->stopping = true;
+    sc_trunk_hangup_now(t, 503, "Service Unavailable");
+}
+
+static void shutdown_stack(void *p)
+{
+    sc_trunk *t = p;
+    /* Calls that did not end in time go without more SIP: nua_shutdown()
+     * would otherwise wait up to 30 s for their transactions. */
+    sc_trunk_drop_all(t);
+    if (!t->shutdown_sent) {
+        t->shutdown_sent = true;
+        nua_shutdown(t->nua);
+    }
+}
+
+static bool wait_for(sc_trunk *t, bool (*pred)(sc_trunk *), gint64 deadline)
+{
+    bool ok;
+    g_mutex_lock(&t->lock);
+    while (!(ok = pred(t)))
+        if (!g_cond_wait_until(&t->cond, &t->lock, deadline)) {
+            ok = pred(t);
+            break;
+        }
+    g_mutex_unlock(&t->lock);
+    return ok;
+}
+
+static bool no_calls(sc_trunk *t) { return t->n_calls == 0; }
+static bool shut_down(sc_trunk *t) { return t->shutdown_done; }
+
+SC_API void sc_trunk_free(sc_trunk *t)
+{
+    gint64 start;
+    if (!t) return;
+    if (g_thread_self() == t->thread) {
+        sc_log(SC_LOG_ERROR, "sc_trunk_free() called on the trunk's own thread: ignored (leaks the trunk)");
+        return;
+    }
+    start = g_get_monotonic_time();
+    sc_trunk_run_sync(t, begin_stop, t);
+    wait_for(t, no_calls, start + SC_TRUNK_HANGUP_WAIT_US);
+    sc_trunk_run_sync(t, shutdown_stack, t);
+    if (!wait_for(t, shut_down, start + SC_TRUNK_STOP_BOUND_US)) {
+        sc_log(SC_LOG_WARNING, "trunk %s: the SIP stack is slow to shut down", t->address);
+        wait_for(t, shut_down, start + SC_TRUNK_SHUTDOWN_LAST_US);
+    }
+    g_main_loop_quit(t->loop);
+    g_thread_join(t->thread);
+    release(t);
+}
+
+/* ------------------------------------------------------------------ */
+/* Settings and queries */
+
+SC_API int sc_trunk_port(const sc_trunk *t)
+{
+    if (!t) return sc_fail(SC_EINVAL, "sc_trunk_port: trunk is NULL");
+    return t->port;
+}
+
+SC_API const char *sc_trunk_address(const sc_trunk *t)
+{
+    if (!t) {
+        sc_fail(SC_EINVAL, "sc_trunk_address: trunk is NULL");
+        return NULL;
+    }
+    return t->address;
+}
+
+SC_API int sc_trunk_set_fault(sc_trunk *t, int fault, int param)
+{
+    if (!t) return sc_fail(SC_EINVAL, "sc_trunk_set_fault: trunk is NULL");
+    if (fault < SC_TRUNK_FAULT_NONE || fault > SC_TRUNK_FAULT_INTERVAL)
+        return sc_fail(SC_EINVAL, "sc_trunk_set_fault: no fault %d (0..4)", fault);
+    if (param < 0 || param > 86400)
+        return sc_fail(SC_EINVAL, "sc_trunk_set_fault: parameter %d s is not 0..86400", param);
+    if (fault == SC_TRUNK_FAULT_INTERVAL && param < 1)
+        return sc_fail(SC_EINVAL, "sc_trunk_set_fault: 423 needs a Min-Expires of at least 1 s");
+    g_mutex_lock(&t->lock);
+    t->fault = fault;
+    t->fault_param = param;
+    /* A new fault starts every registration attempt afresh. */
+    g_hash_table_remove_all(t->interval_done);
+    g_mutex_unlock(&t->lock);
+    sc_clear_error();
+    return SC_OK;
+}
+
+SC_API int sc_trunk_set_expires(sc_trunk *t, int seconds)
+{
+    if (!t) return sc_fail(SC_EINVAL, "sc_trunk_set_expires: trunk is NULL");
+    if (seconds < 10 || seconds > 86400)
+        return sc_fail(SC_EINVAL, "sc_trunk_set_expires: %d s is not 10..86400", seconds);
+    g_mutex_lock(&t->lock);
+    t->expires = seconds;
+    g_mutex_unlock(&t->lock);
+    sc_clear_error();
+    return SC_OK;
+}
+
+SC_API int sc_trunk_set_ring_seconds(sc_trunk *t, int seconds)
+{
+    if (!t) return sc_fail(SC_EINVAL, "sc_trunk_set_ring_seconds: trunk is NULL");
+    if (seconds < 0 || seconds > 60)
+        return sc_fail(SC_EINVAL, "sc_trunk_set_ring_seconds: %d s is not 0..60", seconds);
+    g_mutex_lock(&t->lock);
+    t->ring_seconds = seconds;
+    g_mutex_unlock(&t->lock);
+    sc_clear_error();
+    return SC_OK;
+}
+
+int sc_trunk_set_nonce_ttl(sc_trunk *t, int seconds)
+{
+    if (!t || seconds < 0) return sc_fail(SC_EINVAL, "sc_trunk_set_nonce_ttl: bad argument");
+    g_mutex_lock(&t->lock);
+    t->nonce_ttl_s = seconds;
+    g_mutex_unlock(&t->lock);
+    return SC_OK;
+}
+
+SC_API int sc_trunk_is_registered(sc_trunk *t, const char *user)
+{
+    trunk_binding *b;
+    int yes;
+    if (!t || !user) {
+        sc_fail(SC_EINVAL, "sc_trunk_is_registered: %s is NULL", !t ? "trunk" : "user");
+        return 0;
+    }
+    g_mutex_lock(&t->lock);
+    b = g_hash_table_lookup(t->bindings, user);
+    yes = b && b->expires_at > g_get_monotonic_time();
+    g_mutex_unlock(&t->lock);
+    sc_clear_error();
+    return yes;
+}
+
+typedef struct place_op {
+    sc_trunk *t;
+    const char *user, *caller;
+    int rc;
+    char err[256];
+} place_op;
+
+static void place_on_thread(void *p)
+{
+    place_op *op = p;
+    op->rc = sc_trunk_place_now(op->t, op->user, op->caller);
+    if (op->rc) g_strlcpy(op->err, sc_last_error(), sizeof op->err);
+}
+
+static bool caller_ok(const char *n)
+{
+    if (*n == '+') n++;
+    if (!*n || strlen(n) > 32) return false;
+    for (; *n; n++)
+        if (!g_ascii_isdigit(*n)) return false;
+    return true;
+}
+
+SC_API int sc_trunk_place_call(sc_trunk *t, const char *user, const char *caller_number)
+{
+    place_op op = { t, user, caller_number, SC_OK, "" };
+    if (!t || !user || !*user)
+        return sc_fail(SC_EINVAL, "sc_trunk_place_call: %s", !t ? "trunk is NULL" : "user is empty");
+    if (!caller_number || !*caller_number) op.caller = "anonymous";
+    else if (!caller_ok(caller_number))
+        return sc_fail(SC_EINVAL, "sc_trunk_place_call: caller number '%.40s' must be digits with an "
+                                  "optional leading '+'", caller_number);
+    sc_trunk_run_sync(t, place_on_thread, &op);
+    if (op.rc) return sc_fail(op.rc, "%s", op.err);
+    sc_clear_error();
+    return SC_OK;
+}
+
+static void hangup_on_thread(void *p)
+{
+    sc_trunk_hangup_now(p, 480, "Temporarily Unavailable");
+}
+
+SC_API int sc_trunk_hangup_all(sc_trunk *t)
+{
+    if (!t) return sc_fail(SC_EINVAL, "sc_trunk_hangup_all: trunk is NULL");
+    sc_trunk_run_sync(t, hangup_on_thread, t);
+    sc_clear_error();
+    return SC_OK;
+}
+
+SC_API int sc_trunk_count(sc_trunk *t, const char *what)
+{
+    int n;
+    if (!t || !what) return sc_fail(SC_EINVAL, "sc_trunk_count: %s is NULL", !t ? "trunk" : "counter name");
+    g_mutex_lock(&t->lock);
+    if (!strcmp(what, "register")) n = t->n_register;
+    else if (!strcmp(what, "invite")) n = t->n_invite;
+    else if (!strcmp(what, "answered")) n = t->n_answered;
+    else if (!strcmp(what, "active")) n = t->n_active;
+    else n = -1;
+    g_mutex_unlock(&t->lock);
+    if (n < 0)
+        return sc_fail(SC_EINVAL, "sc_trunk_count: no counter '%.32s' (register, invite, answered, active)", what);
+    sc_clear_error();
+    return n;
+}

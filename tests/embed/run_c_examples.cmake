@@ -1,0 +1,12 @@
+# Runs the C examples and checks what they print.
+function(run_ex exe expect)
+  execute_process(COMMAND ${exe} ${ARGN} OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE rc TIMEOUT 20)
+  if(NOT rc EQUAL 0 OR NOT out MATCHES "${expect}")
+    message(FATAL_ERROR "${exe} ${ARGN}: rc=${rc}\n${out}\n${err}\nexpected: ${expect}")
+  endif()
+  message(STATUS "${exe} ${ARGN}: ok")
+endfunction()
+run_ex(${REGISTER} "REGED.*registered")
+run_ex(${ANSWER} "incoming call.*answered 1 call")
+run_ex(${DIAL} "call 1: answered" 0044201234561)
+run_ex(${DIAL} "refused \\(SC_EREFUSED, emergency\\)" 00999)

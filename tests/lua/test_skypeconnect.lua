@@ -1,0 +1,365 @@
+-- Lua binding tests (Lua 5.2, 5.3, 5.4, LuaJIT): the whole API over loopback.
+-- Run by ctest with LUA_CPATH pointing at the build tree's module and
+-- SC_LIBRARY at libskypeconnect.so. Prints "N passed, N failed".
+local sc = require "skypeconnect"
+
+local passed, failed = 0, 0
+local unpack = table.unpack or unpack
+
+local function test(name, fn)
+  local ok, err = xpcall(fn, debug.traceback)
+  if ok then
+    passed = passed + 1
+    print("ok   " .. name)
+  else
+    failed = failed + 1
+    print("FAIL " .. name .. "\n  " .. tostring(err))
+  end
+end
+
+local function eq(a, b, what)
+  if a ~= b then error(string.format("%s: got %s, expected %s", what or "value", tostring(a), tostring(b)), 2) end
+end
+
+local function is_int(v, what)
+  if math.type then
+    if math.type(v) ~= "integer" then error((what or "value") .. " is not an integer: " .. tostring(v), 2) end
+  elseif type(v) ~= "number" or v % 1 ~= 0 then
+    error((what or "value") .. " is not a whole number", 2)
+  end
+end
+
+local function now() return os.clock() end
+
+local function closed_port()
+  -- bind a session, read its port, close it: nobody listens there afterwards
+  local s = sc.Session("127.0.0.1:0")
+  assert(s:start())
+  local port = s:local_port()
+  s:close()
+  return port
+end
+
+local function noreg_gateway(name, extra)
+  local gw = sc.Gateway(name)
+  assert(gw:set("register", "false"))
+  assert(gw:set("proxy", "127.0.0.1:" .. closed_port()))
+  for k, v in pairs(extra or {}) do assert(gw:set(k, v)) end
+  return gw
+end
+
+-- waits (dispatching) until pred(ev) for an event seen by the session's callback
+local function wait_until(s, seen, pred, timeout_ms)
+  local deadline = os.time() + math.ceil(timeout_ms / 1000) + 1
+  local i = 1
+  while os.time() <= deadline do
+    s:dispatch(100)
+    while seen[i] do
+      if pred(seen[i]) then return seen[i] end
+      i = i + 1
+    end
+  end
+  return nil
+end
+
+local SDP = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 40000 RTP/AVP 0\r\n"
+
+test("every exported sc_* function is bound", function()
+  local lib = os.getenv("SC_LIBRARY")
+  if not lib then print("  (skipped: SC_LIBRARY not set)") return end
+  local p = assert(io.popen("nm -D --defined-only " .. lib))
+  local missing, n = {}, 0
+  for line in p:lines() do
+    local name = line:match("%s[TW]%s+sc_([%w_]+)")
+    if name then
+      n = n + 1
+      if type(sc[name]) ~= "function" then missing[#missing + 1] = "sc_" .. name end
+    end
+  end
+  p:close()
+  assert(n > 100, "too few symbols read from " .. lib)
+  if #missing > 0 then error("C functions without a Lua binding: " .. table.concat(missing, ", ")) end
+end)
+
+test("constants, integers, version", function()
+  eq(sc.version(), sc.VERSION_STRING, "version")
+  is_int(sc.REG_REGED, "REG_REGED")
+  eq(sc.REG_REGED, 3)
+  eq(sc.EREFUSED, -12)
+  eq(sc.reg_state_name(sc.REG_FAIL_WAIT), "FAIL_WAIT")
+  eq(sc.status_name(sc.EINVAL), "SC_EINVAL")
+  is_int(sc.gateway_param_count(), "param count")
+  eq(sc.sip_cause(404), "UNALLOCATED_NUMBER")
+end)
+
+test("gateway and errors as nil, message, code", function()
+  local gw = sc.Gateway("skype")
+  eq(gw:name(), "skype")
+  assert(gw:set("dial-prefix", "00"))
+  eq(gw:get("dial-prefix"), "00")
+  local ok, msg, code = gw:set("no-such", "1")
+  eq(ok, nil, "ok")
+  assert(msg:find("no-such", 1, true), msg)
+  eq(code, sc.ENOTFOUND, "code")
+  is_int(code, "code")
+  ok, msg, code = gw:set("retry-seconds", "abc")
+  eq(code, sc.EINVAL)
+  local ok2, err = pcall(sc.Gateway, "bad name!")
+  assert(not ok2 and tostring(err):find("bad name"), tostring(err))
+  local cp = gw:copy()
+  eq(cp:get("dial-prefix"), "00")
+  ok, msg, code = sc.Gateway("nopass"):validate()
+  eq(code, sc.ECONFIG)   -- register=true needs username and password
+end)
+
+test("config from XML with diagnostics", function()
+  local cfg = sc.Config()
+  assert(cfg:load_string('<gateway name="a"><param name="register" value="false"/>' ..
+                         '<param name="proxy" value="127.0.0.1"/></gateway>'))
+  eq(cfg:gateway_count(), 1)
+  eq(cfg:gateway("a"):get("proxy"), "127.0.0.1")
+  eq(cfg:gateway("zz"), nil)
+  local bad = sc.Config()
+  local ok, msg, code = bad:load_string('<gateway name="x">\n<param name="retry-seconds" value="abc"/></gateway>', "gw.xml")
+  eq(ok, nil)
+  eq(code, sc.ECONFIG)
+  local d = bad:diagnostics()
+  assert(#d >= 1 and d[1]:find("gw.xml:2"), d[1])
+end)
+
+test("dial rules: check returns dial or nil, msg, code, refusal", function()
+  local r = sc.DialRule("00")
+  assert(r:set_emergency_country("GB"))
+  eq(r:check("0044201234567"), "0044201234567")
+  local dial, msg, code, refusal = r:check("00999")
+  eq(dial, nil)
+  eq(code, sc.EREFUSED)
+  eq(refusal, "emergency")
+  dial, msg, code, refusal = r:check("4412")
+  eq(refusal, "no_match")
+  assert(msg:find("00"), msg)
+  eq(sc.dialrule_last_refusal(), sc.DIAL_NO_MATCH)
+  local p = sc.DialRule("^9(\\d+)$", "+$1")
+  eq(p:check("9441234"), "+441234")
+  eq(p:is_emergency("112"), 1)
+  assert(not pcall(sc.DialRule, ""))
+end)
+
+test("policy: shared by name, refcounted, channels", function()
+  local path = os.tmpname()
+  local f = assert(io.open(path, "w"))
+  f:write([[<gateway name="luapol"><param name="register" value="false"/>
+<param name="proxy" value="127.0.0.1:5999"/><param name="dial-prefix" value="00"/>
+<param name="max-channels" value="1"/></gateway>]])
+  f:close()
+  local a = assert(sc.policy(path, "luapol"))
+  local b = sc.Policy(path, "luapol")
+  eq(a:refcount(), 2)
+  eq(a:name(), "luapol")
+  eq(a:check("0044123"), "0044123")
+  local dial, msg, code, refusal = a:check("00112")
+  eq(code, sc.EREFUSED); eq(refusal, "emergency")
+  assert(msg:find("gateway 'luapol'"), msg)
+  assert(a:acquire_channel())
+  local ok, m2, c2 = b:acquire_channel()
+  eq(ok, nil); eq(c2, sc.ECHANNELS)
+  eq(a:channels_in_use(), 1)
+  assert(a:release_channel())
+  local none, err, ecode = sc.policy(path, "nosuch")
+  eq(none, nil); eq(ecode, sc.ENOTFOUND)
+  a, b = nil, nil
+  collectgarbage(); collectgarbage()
+  eq(sc.policy_registered_count(), 0, "registered after gc")
+  os.remove(path)
+end)
+
+test("dialplan routes through the same engine", function()
+  local dp = sc.Dialplan()
+  assert(dp:load_string([[<include><extension name="skype_out">
+  <condition field="destination_number" expression="^(00\d+)$">
+    <action application="bridge" data="sofia/gateway/skype/$1"/>
+  </condition></extension></include>]], "01_skype.xml", "public"))
+  eq(dp:has_context("public"), 1)
+  local r = assert(dp:route("public", { destination_number = "0044123" }))
+  local acts = r:actions()
+  eq(#acts, 1)
+  eq(acts[1].app, "bridge")
+  eq(acts[1].data, "sofia/gateway/skype/0044123")
+  local f = sc.CallFields()
+  assert(f:set("destination_number", "123"))
+  eq(assert(dp:route("public", f)):action_count(), 0)
+  local none, msg, code = dp:route("nope", {})
+  eq(code, sc.ENOTFOUND)
+end)
+
+test("session events from the queue: unreachable gateway", function()
+  local s = sc.Session("127.0.0.1:0")
+  local gw = sc.Gateway("trunk")
+  assert(gw:set("proxy", "127.0.0.1:" .. closed_port()))
+  assert(gw:set("username", "alice")); assert(gw:set("password", "Pw-never-shown-42"))
+  assert(s:add_gateway(gw))
+  local seen = {}
+  s:on_event(function(ev) seen[#seen + 1] = ev end)
+  assert(s:start())
+  eq(s:is_running(), 1)
+  local ev = wait_until(s, seen, function(e) return e.state == sc.REG_FAIL_WAIT end, 10000)
+  assert(ev, "no FAIL_WAIT")
+  is_int(ev.state, "state"); is_int(ev.next_retry, "next_retry")
+  eq(ev.state_name, "FAIL_WAIT")
+  eq(ev.reason_name, "network")
+  assert(not ev.json:find("Pw%-never"))
+  local states = {}
+  for _, e in ipairs(seen) do states[e.state_name or "?"] = true end
+  assert(states.TRYING and states.FAILED, "TRYING/FAILED missing")
+  eq(s:gateway_state("trunk"), sc.REG_FAIL_WAIT)
+  local none, msg, code = s:gateway_state("nope")
+  eq(code, sc.ENOTFOUND)
+  eq(s:gateway_names()[1], "trunk")
+  assert(s:stop(1000))
+  s:close()
+end)
+
+test("an error in a callback is re-raised by dispatch; later events stay queued", function()
+  local s = sc.Session()
+  for i = 1, 3 do assert(s:add_gateway(noreg_gateway("e" .. i))) end
+  local n = 0
+  s:on_event(function(ev) n = n + 1; error("boom in callback") end)
+  assert(s:start())
+  local ok, err
+  for _ = 1, 30 do
+    ok, err = pcall(s.dispatch, s, 100)
+    if not ok then break end
+  end
+  assert(not ok, "dispatch did not raise")
+  assert(tostring(err):find("boom in callback"), tostring(err))
+  eq(n, 1, "callbacks run")
+  s:on_event(nil)
+  local ev = s:wait_event(1000)
+  assert(ev and ev.type == sc.EVENT_GATEWAY_STATE, "the next event is still queued")
+  s:close()
+end)
+
+test("callback references are released (weak table), and on gc", function()
+  local weak = setmetatable({}, { __mode = "v" })
+  do
+    local s = sc.Session()
+    local fn = function() end
+    weak.fn = fn
+    s:on_event(fn)
+    s:on_event(nil)
+    fn = nil
+  end
+  collectgarbage(); collectgarbage()
+  eq(weak.fn, nil, "callback still referenced")
+  do
+    local s = sc.Session()
+    s:on_event(function() return s end)   -- captures its own session: ephemeron on 5.2+
+    weak.s = s
+  end
+  collectgarbage(); collectgarbage()
+  if _VERSION ~= "Lua 5.1" then eq(weak.s, nil, "session kept alive by its callback") end
+end)
+
+test("garbage collection with events still queued", function()
+  for round = 1, 3 do
+    local s = sc.Session()
+    for i = 1, 5 do s:add_gateway(noreg_gateway("g" .. round .. i)) end
+    s:on_event(function() end)
+    assert(s:start())
+    local t = now(); while now() - t < 0.05 do end
+    s = nil
+    collectgarbage(); collectgarbage()
+  end
+end)
+
+test("closing a session from inside its own callback", function()
+  local s = sc.Session()
+  for i = 1, 3 do s:add_gateway(noreg_gateway("c" .. i)) end
+  local calls = 0
+  s:on_event(function(ev) calls = calls + 1; s:close() end)
+  assert(s:start())
+  local n = 0
+  for _ = 1, 20 do
+    local r = s:dispatch(100)
+    if type(r) ~= "number" then break end
+    n = n + r
+    if calls > 0 then break end
+  end
+  eq(calls, 1)
+  local ok, msg, code = s:start()
+  eq(ok, nil); eq(code, sc.EINVAL)
+end)
+
+test("flat API with its own callback and dispatch", function()
+  local s = sc.session_new()
+  assert(sc.session_set_dispatch(s, sc.DISPATCH_QUEUE))
+  local types = {}
+  assert(sc.session_set_event_cb(s, function(ev) types[#types + 1] = ev.type_name end))
+  assert(sc.session_start(s))
+  assert(sc.session_add_gateway(s, noreg_gateway("flat")))
+  for _ = 1, 20 do sc.session_dispatch(s, 100); if #types > 0 then break end end
+  eq(types[1], "gateway_state")
+  assert(sc.session_set_event_cb(s, nil))
+  local ev = sc.session_next_event(s, 0)
+  eq(ev, nil)
+  sc.session_free(s)
+end)
+
+test("dispatch from inside a coroutine", function()
+  local s = sc.Session()
+  s:add_gateway(noreg_gateway("co"))
+  local got
+  s:on_event(function(ev) got = ev.state_name end)
+  assert(s:start())
+  local co = coroutine.create(function()
+    for _ = 1, 20 do s:dispatch(100); if got then return end; coroutine.yield() end
+  end)
+  while coroutine.status(co) ~= "dead" do assert(coroutine.resume(co)) end
+  eq(got, "NOREG")
+  s:close()
+end)
+
+test("two sessions: inbound call, answer, hangup, call states", function()
+  local a, b = sc.Session(), sc.Session()
+  assert(a:start()); assert(b:start())
+  local ga = sc.Gateway("trunk")
+  assert(ga:set("register", "false")); assert(ga:set("proxy", "127.0.0.1:" .. b:local_port()))
+  local gb = sc.Gateway("out")
+  assert(gb:set("register", "false")); assert(gb:set("proxy", "127.0.0.1:" .. a:local_port()))
+  assert(gb:set("dial-prefix", "00"))
+  assert(a:add_gateway(ga)); assert(b:add_gateway(gb))
+  local sa, sb = {}, {}
+  a:on_event(function(ev)
+    sa[#sa + 1] = ev
+    if ev.type == sc.EVENT_INCOMING_CALL then assert(ev.call:answer(SDP)) end
+  end)
+  b:on_event(function(ev) sb[#sb + 1] = ev end)
+  assert(wait_until(b, sb, function(e) return e.state == sc.REG_NOREG end, 5000))
+  local refused, msg, code = b:dial("out", "00112")
+  eq(refused, nil); eq(code, sc.EREFUSED)
+  assert(msg:find("emergency"), msg)
+  local call = assert(b:dial("out", "0044201234567", "+441234", "Bob", SDP))
+  eq(call:direction(), sc.CALL_OUTBOUND)
+  local answered
+  for _ = 1, 100 do
+    a:dispatch(20); b:dispatch(20)
+    if call:state() == sc.CALL_ANSWERED then answered = true break end
+  end
+  assert(answered, "not answered")
+  local inc
+  for _, e in ipairs(sa) do if e.type == sc.EVENT_INCOMING_CALL then inc = e end end
+  assert(inc, "no incoming_call event")
+  eq(inc.call:destination(), "0044201234567")
+  eq(inc.call:caller_number(), "+441234")
+  eq(inc.call:gateway(), "trunk")
+  is_int(inc.call_id, "call_id")
+  assert(call:hangup())
+  local ended = wait_until(a, sa, function(e) return e.call_state == sc.CALL_ENDED end, 5000)
+  assert(ended, "no ended event")
+  eq(ended.call_state_name, "ended")
+  eq(inc.call:cause(), "NORMAL_CLEARING")
+  a:close(); b:close()
+end)
+
+print(string.format("%d passed, %d failed", passed, failed))
+os.exit(failed == 0 and 0 or 1, true)

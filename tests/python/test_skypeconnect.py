@@ -1,0 +1,539 @@
+"""Python binding tests: the whole API over loopback only (no SIP peer).
+
+Run by ctest with PYTHONPATH set to the build tree's python/ directory and
+SC_LIBRARY to libskypeconnect.so (for the completeness check).
+"""
+import asyncio
+import gc
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+import weakref
+
+import skypeconnect as sc
+from skypeconnect import core
+
+SDP = ("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+       "m=audio 40000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n")
+
+
+def closed_port():
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def unreachable_gateway(name="trunk"):
+    return sc.Gateway(name, proxy="127.0.0.1:%d" % closed_port(), username="alice",
+                      password="Pw-never-shown-42", retry_seconds=5)
+
+
+def noreg_gateway(name="ipauth", **kw):
+    return sc.Gateway(name, register=False, proxy="127.0.0.1:%d" % closed_port(), **kw)
+
+
+GATEWAY_XML = """<include>
+  <gateway name="{name}">
+    <param name="register" value="false"/>
+    <param name="proxy" value="127.0.0.1:5999"/>
+    <param name="dial-prefix" value="00"/>
+    <param name="emergency-country" value="FR"/>
+    <param name="max-channels" value="2"/>
+  </gateway>
+</include>
+"""
+
+
+class TestCompleteness(unittest.TestCase):
+    def test_every_exported_function_is_bound(self):
+        lib = os.environ.get("SC_LIBRARY")
+        if not lib:
+            self.skipTest("SC_LIBRARY not set")
+        out = subprocess.run(["nm", "-D", "--defined-only", lib], check=True, capture_output=True,
+                             text=True).stdout
+        names = sorted({m.group(1) for m in re.finditer(r"\s[TW]\s+(sc_\w+?)(@@\S+)?$", out, re.M)})
+        self.assertGreater(len(names), 100)
+        missing = [n for n in names if not callable(getattr(core, n[3:], None))]
+        self.assertEqual(missing, [], "C functions without a Python binding: %s" % ", ".join(missing))
+
+
+class TestBasics(unittest.TestCase):
+    def test_version_and_errors(self):
+        self.assertRegex(sc.__version__, r"^\d+\.\d+\.\d+$")
+        self.assertEqual(sc.status_name(sc.Status.EINVAL), "SC_EINVAL")
+        self.assertTrue(sc.strerror(-1))
+        self.assertIsInstance(sc.RegState.REGED, int)
+        self.assertEqual(sc.reg_state_name(sc.RegState.FAIL_WAIT), "FAIL_WAIT")
+        self.assertEqual(sc.sip_cause(404), "UNALLOCATED_NUMBER")
+        self.assertTrue(issubclass(sc.DialRefused, sc.Refused))
+        self.assertTrue(issubclass(sc.InvalidArgument, ValueError))
+
+    def test_gateway_properties_and_errors(self):
+        gw = sc.Gateway("skype", proxy="127.0.0.1", username="u", password="secret", dial_prefix="00")
+        self.assertEqual(gw.name, "skype")
+        self.assertEqual(gw["dial-prefix"], "00")
+        self.assertEqual(gw["password"], "<hidden>")
+        self.assertEqual(gw["from-user"], "u")
+        with self.assertRaises(sc.NotFound) as cm:
+            gw.set("no-such-param", "1")
+        self.assertIn("no-such-param", str(cm.exception))
+        self.assertEqual(cm.exception.code, sc.Status.ENOTFOUND)
+        with self.assertRaises(sc.InvalidArgument):
+            gw["retry-seconds"] = "abc"
+        with self.assertRaises(sc.InvalidArgument):
+            sc.Gateway("bad name!")
+        gw2 = gw.copy()
+        self.assertEqual(gw2["dial-prefix"], "00")
+        self.assertIn("proxy", sc.Gateway.param_names())
+        bad = sc.Gateway("nopass", username="bob")
+        with self.assertRaises(sc.ConfigError):
+            bad.validate()
+        gw["retry-seconds"] = 1
+        self.assertTrue(gw.warnings)
+
+    def test_config(self):
+        cfg = sc.Config.from_string(GATEWAY_XML.format(name="cfg1"))
+        self.assertEqual(len(cfg), 1)
+        self.assertEqual(cfg["cfg1"]["dial-prefix"], "00")
+        self.assertEqual([g.name for g in cfg.gateways], ["cfg1"])
+        with self.assertRaises(sc.NotFound):
+            cfg.find_gateway("nope")
+        bad = sc.Config()
+        with self.assertRaises(sc.ConfigError) as cm:
+            bad.load_string('<gateway name="x">\n<param name="retry-seconds" value="abc"/></gateway>', "gw.xml")
+        d = cm.exception.diagnostics
+        self.assertTrue(d)
+        self.assertEqual(d[0].severity, sc.DiagSeverity.ERROR)
+        self.assertEqual(d[0].file, "gw.xml")
+        self.assertEqual(d[0].line, 2)
+        self.assertEqual(d[0].param, "retry-seconds")
+        with self.assertRaises(sc.IOFailure):
+            sc.Config("/nonexistent/file.xml")
+
+    def test_dialrule(self):
+        r = sc.DialRule.prefix("00", emergency_country="GB")
+        self.assertEqual(r.check("0044201234567"), "0044201234567")
+        self.assertTrue(r.allows("00441"))
+        with self.assertRaises(sc.DialRefused) as cm:
+            r.check("00999")
+        e = cm.exception
+        self.assertEqual(e.refusal, "emergency")
+        self.assertEqual(e.refusal_code, sc.DialRefusal.EMERGENCY)
+        self.assertEqual(e.code, sc.Status.EREFUSED)
+        self.assertEqual(e.rule, r.description)
+        with self.assertRaises(sc.DialRefused) as cm:
+            r.check("44123")
+        self.assertEqual(cm.exception.refusal, "no_match")
+        self.assertIn("^(00", str(cm.exception))
+        self.assertEqual(sc.last_refusal(), sc.DialRefusal.NO_MATCH)
+        p = sc.DialRule.pattern(r"^9(\d+)$", "+$1")
+        self.assertEqual(p.check("9441234"), "+441234")
+        self.assertTrue(p.is_emergency("112"))
+        with self.assertRaises(sc.InvalidArgument):
+            sc.DialRule.pattern("^(")
+        with self.assertRaises(sc.InvalidArgument):
+            sc.DialRule.prefix("")
+
+    def test_log_handler(self):
+        lines = []
+        sc.set_log_handler(lambda lvl, msg: lines.append((lvl, msg)), sc.LogLevel.WARNING)
+        try:
+            r = sc.DialRule.prefix("00")
+            s = sc.Session()
+            s.add_gateway(noreg_gateway("logme", dial_prefix="00"))
+            s.start()
+            with self.assertRaises(sc.DialRefused):
+                s.dial("logme", "00112")
+            s.close()
+            del r
+        finally:
+            sc.set_log_handler(None)
+        self.assertTrue(any("refused" in m for _, m in lines), lines)
+        self.assertIsInstance(lines[0][0], sc.LogLevel)
+
+
+class TestPolicy(unittest.TestCase):
+    def setUp(self):
+        fd, self.path = tempfile.mkstemp(suffix=".xml")
+        os.write(fd, GATEWAY_XML.format(name="pypol").encode())
+        os.close(fd)
+
+    def tearDown(self):
+        os.unlink(self.path)
+
+    def test_shared_refcounted(self):
+        a = sc.Policy.load(self.path, "pypol")
+        b = sc.Policy.load(self.path, "pypol")
+        self.assertEqual(a.refcount, 2)
+        self.assertEqual(int(a._ptr), int(b._ptr))
+        self.assertEqual(a.max_channels, 2)
+        self.assertEqual(a.source, self.path)
+        b.close()
+        self.assertEqual(a.refcount, 1)
+        c = sc.Policy.get("pypol")
+        self.assertEqual(a.refcount, 2)
+        del c
+        gc.collect()
+        self.assertEqual(a.refcount, 1)
+        a.close()
+        self.assertEqual(sc.Policy.registered_count(), 0)
+        with self.assertRaises(sc.NotFound):
+            sc.Policy.get("pypol")
+        with self.assertRaises(sc.Closed):
+            a.check("001")
+
+    def test_check_and_channels(self):
+        with sc.Policy.load(self.path, "pypol") as p:
+            self.assertEqual(p.check("0044201234567"), "0044201234567")
+            with self.assertRaises(sc.DialRefused) as cm:
+                p.check("0017")   # FR emergency
+            self.assertEqual(cm.exception.refusal, "emergency")
+            self.assertEqual(cm.exception.gateway, "pypol")
+            self.assertIn("gateway 'pypol'", str(cm.exception))
+            self.assertFalse(p.allows("12345"))
+            with p.channel():
+                with p.channel():
+                    self.assertEqual(p.channels_in_use, 2)
+                    with self.assertRaises(sc.ChannelsBusy) as cm:
+                        p.acquire_channel()
+                    self.assertEqual(cm.exception.code, sc.Status.ECHANNELS)
+            self.assertEqual(p.channels_in_use, 0)
+            with self.assertRaises(sc.StateError):
+                p.release_channel()
+
+    def test_from_gateway(self):
+        gw = sc.Gateway("pycode", register=False, proxy="127.0.0.1:5999", dial_pattern=r"^0(\d+)$",
+                        dial_format="+44$1")
+        p = sc.Policy.from_gateway(gw)
+        self.assertEqual(p.check("201234567"[0:0] + "0201234567"), "+44201234567")
+        with self.assertRaises(sc.AlreadyExists):
+            sc.Policy.from_gateway(gw)
+        p.close()
+
+    def test_threads(self):
+        errors = []
+
+        def work():
+            for _ in range(200):
+                with sc.Policy.load(self.path, "pypol") as p:
+                    if not p.allows("0044201234567") or p.allows("00112"):
+                        errors.append("check")
+        ts = [threading.Thread(target=work) for _ in range(6)]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
+        self.assertEqual(errors, [])
+        self.assertEqual(sc.Policy.registered_count(), 0)
+
+
+class TestDialplan(unittest.TestCase):
+    XML = """<include>
+  <extension name="skype_out">
+    <condition field="destination_number" expression="^(00\\d+)$">
+      <action application="bridge" data="sofia/gateway/skype/$1"/>
+    </condition>
+  </extension>
+</include>"""
+
+    def test_route(self):
+        dp = sc.Dialplan()
+        dp.load_string(self.XML, "01_skype.xml", "public")
+        self.assertIn("public", dp)
+        self.assertEqual(dp.error_count, 0)
+        r = dp.route("public", destination_number="0044123")
+        self.assertEqual(len(r), 1)
+        a = r.actions[0]
+        self.assertEqual((a.app, a.data, a.extension), ("bridge", "sofia/gateway/skype/0044123", "skype_out"))
+        self.assertTrue(r.explain)
+        self.assertEqual(r.to_dict()["actions"][0]["app"], "bridge")
+        self.assertEqual(len(dp.route("public", sc.CallFields(destination_number="123"))), 0)
+        with self.assertRaises(sc.NotFound):
+            dp.route("nope", destination_number="1")
+        bad = sc.Dialplan()
+        with self.assertRaises(sc.Error):
+            bad.load_string('<extension name="x"><condition field="destination_number" expression="^1$">'
+                            '<action application="no_such_app"/></condition></extension>', "bad.xml")
+        self.assertTrue(bad.diagnostics)
+
+
+class TestSessionThread(unittest.TestCase):
+    def test_events_from_library_thread(self):
+        seen = []
+        main = threading.get_ident()
+        with sc.Session(on_event=lambda e: seen.append((threading.get_ident(), e))) as s:
+            s.add_gateway(unreachable_gateway())
+            s.start()
+            self.assertTrue(s.running)
+            self.assertGreater(s.port, 0)
+            self.assertEqual(s.gateways, ["trunk"])
+            ev = s.wait_state("trunk", sc.RegState.FAIL_WAIT, timeout=10)
+            self.assertIsNotNone(ev)
+            self.assertEqual(ev.reason, sc.Reason.NETWORK)
+            self.assertEqual(ev.status, sc.GatewayStatus.DOWN)
+            self.assertIsInstance(ev.state, sc.RegState)
+            self.assertIn(ev.next_retry, (5, 6))
+            self.assertNotIn("Pw-never-shown-42", ev.json)
+            self.assertEqual(s.gateway_state("trunk"), sc.RegState.FAIL_WAIT)
+            self.assertEqual(s.gateway_info("trunk")["gateway"], "trunk")
+            with self.assertRaises(sc.NotFound):
+                s.gateway_state("nope")
+            with self.assertRaises(sc.StateError):
+                s.dispatch()
+        states = [e.state for _, e in seen if e.type == sc.EventType.GATEWAY_STATE]
+        self.assertIn(sc.RegState.TRYING, states)
+        self.assertIn(sc.RegState.FAILED, states)
+        self.assertTrue(all(t != main for t, _ in seen))
+        self.assertEqual(seen[-1][1].type, sc.EventType.SESSION_STOPPED)
+        with self.assertRaises(sc.Closed):
+            s.start()
+
+    def test_exception_in_callback_goes_to_unraisablehook(self):
+        caught = []
+        old = sys.unraisablehook
+        sys.unraisablehook = lambda u: caught.append(u.exc_value)
+        try:
+            def boom(ev):
+                raise RuntimeError("boom in callback")
+            with sc.Session(on_event=boom) as s:
+                s.add_gateway(noreg_gateway())
+                s.start()
+                self.assertIsNotNone(s.wait_state("ipauth", sc.RegState.NOREG, timeout=5))
+        finally:
+            sys.unraisablehook = old
+        self.assertTrue(any(isinstance(e, RuntimeError) and "boom" in str(e) for e in caught), caught)
+
+    def test_close_from_own_callback(self):
+        done = threading.Event()
+        holder = {}
+
+        def cb(ev):
+            if ev.type == sc.EventType.GATEWAY_STATE and ev.state == sc.RegState.NOREG:
+                holder["s"].close()
+                done.set()
+        s = sc.Session(on_event=cb)
+        holder["s"] = s
+        s.add_gateway(noreg_gateway())
+        s.start()
+        self.assertTrue(done.wait(5))
+        self.assertTrue(s.closed)
+        del holder["s"], s
+        gc.collect()
+
+    def test_collected_without_close(self):
+        s = sc.Session(on_event=lambda e: None)
+        s.add_gateway(unreachable_gateway())
+        s.start()
+        time.sleep(0.3)
+        r = weakref.ref(s)
+        del s
+        gc.collect()
+        self.assertIsNone(r())
+
+    def test_blocking_wait_releases_gil(self):
+        s = sc.Session()
+        counter = [0]
+        stop = threading.Event()
+
+        def spin():
+            while not stop.is_set():
+                counter[0] += 1
+        t = threading.Thread(target=spin)
+        t.start()
+        t0 = time.monotonic()
+        self.assertIsNone(s.next_event(0.5))
+        stop.set()
+        t.join()
+        self.assertGreaterEqual(time.monotonic() - t0, 0.45)
+        self.assertGreater(counter[0], 1000)
+        s.close()
+
+
+class TestSessionQueue(unittest.TestCase):
+    def test_dispatch_and_callback_exception(self):
+        got = []
+
+        def cb(ev):
+            got.append(ev)
+            if ev.state == sc.RegState.FAILED:
+                raise ValueError("raised in callback")
+        s = sc.Session(dispatch=sc.Dispatch.QUEUE, on_event=cb)
+        s.add_gateway(unreachable_gateway())
+        s.start()
+        deadline = time.monotonic() + 10
+        raised = False
+        while time.monotonic() < deadline and not raised:
+            try:
+                s.dispatch(0.5)
+            except ValueError as e:
+                raised = "raised in callback" in str(e)
+        self.assertTrue(raised)
+        main = threading.get_ident()
+        self.assertEqual(got[-1].state, sc.RegState.FAILED)
+        # the events after the failing one are still queued
+        ev = s.wait_for(lambda e: e.state == sc.RegState.FAIL_WAIT, timeout=5)
+        self.assertIsNotNone(ev)
+        self.assertEqual(threading.get_ident(), main)
+        s.close()
+
+    def test_interrupt(self):
+        s = sc.Session(dispatch=sc.Dispatch.QUEUE)
+        threading.Timer(0.2, s.interrupt).start()
+        t0 = time.monotonic()
+        self.assertEqual(s.dispatch(None), 0)
+        self.assertLess(time.monotonic() - t0, 5)
+        s.close()
+
+    def test_gc_with_events_queued(self):
+        s = sc.Session(dispatch=sc.Dispatch.QUEUE, on_event=lambda e: None)
+        for i in range(5):
+            s.add_gateway(noreg_gateway("q%d" % i))
+        s.start()
+        time.sleep(0.3)   # NOREG events wait in the queue, never dispatched
+        r = weakref.ref(s)
+        del s
+        gc.collect()
+        self.assertIsNone(r())
+
+    def test_close_from_own_callback(self):
+        closed = []
+        s = sc.Session(dispatch=sc.Dispatch.QUEUE)
+
+        def cb(ev):
+            s.close()
+            closed.append(ev)
+        s.on_event = cb
+        for i in range(3):
+            s.add_gateway(noreg_gateway("c%d" % i))
+        s.start()
+        s.dispatch(2.0)
+        self.assertEqual(len(closed), 1)
+        self.assertTrue(s.closed)
+        self.assertEqual(s.dispatch(0), 0)
+
+    def test_raw_core_dispatch_reraises(self):
+        p = core.session_new()
+        core.session_set_dispatch(p, core.DISPATCH_QUEUE)
+        seen = []
+
+        def cb(evptr):
+            seen.append(core.event_type_of(evptr))
+            raise KeyError("from raw callback")
+        core.session_set_event_cb(p, cb)
+        gw = noreg_gateway("raw")
+        core.session_start(p)
+        core.session_add_gateway(p, gw._ptr)
+        with self.assertRaises(KeyError):
+            for _ in range(20):
+                core.session_dispatch(p, 200)
+        self.assertIn(core.EVENT_GATEWAY_STATE, seen)
+        core.session_set_event_cb(p, None)
+        core.session_free(p)
+
+
+class TestAsyncio(unittest.TestCase):
+    def _run(self, mode):
+        async def main():
+            s = sc.Session(dispatch=mode)
+            s.add_gateway(unreachable_gateway())
+            states = []
+            async with s.events() as events:   # subscribed before start: no event missed
+                s.start()
+                async for ev in events:
+                    if ev.type == sc.EventType.GATEWAY_STATE:
+                        states.append(ev.state)
+                    if ev.state == sc.RegState.FAIL_WAIT:
+                        break
+            ev = await s.wait_for_async(lambda e: False, timeout=0.2)
+            s.close()
+            return states, ev
+        states, ev = asyncio.run(asyncio.wait_for(main(), 20))
+        self.assertIn(sc.RegState.FAILED, states)
+        self.assertIsNone(ev)
+
+    def test_thread_mode(self):
+        self._run(sc.Dispatch.THREAD)
+
+    def test_queue_mode(self):
+        self._run(sc.Dispatch.QUEUE)
+
+
+class TestCalls(unittest.TestCase):
+    """Two sessions call each other over loopback: B dials out through its
+    gateway to A; A takes B as its trunk (register=false, proxy = B)."""
+
+    def test_inbound_answer_hangup(self):
+        incoming = []
+        a = sc.Session(on_event=lambda e: incoming.append(e) if e.type == sc.EventType.INCOMING_CALL else None)
+        b = sc.Session()
+        with a, b:
+            a.start()
+            b.start()
+            a.add_gateway(sc.Gateway("trunk", register=False, proxy="127.0.0.1:%d" % b.port))
+            b.add_gateway(sc.Gateway("out", register=False, proxy="127.0.0.1:%d" % a.port, dial_prefix="00",
+                                     max_channels=1))
+            self.assertIsNotNone(b.wait_state("out", sc.RegState.NOREG, timeout=5))
+            call_b = b.dial("out", "0044201234567", caller_number="+441234", caller_name="Bob", sdp=SDP)
+            self.assertEqual(call_b.direction, sc.CallDirection.OUTBOUND)
+            with self.assertRaises(sc.ChannelsBusy):
+                b.dial("out", "0044201234568")
+            ev = a.wait_for(lambda e: e.type == sc.EventType.INCOMING_CALL, timeout=10)
+            self.assertIsNotNone(ev)
+            call_a = ev.call
+            self.assertEqual(call_a.direction, sc.CallDirection.INBOUND)
+            self.assertEqual(call_a.state, sc.CallState.INCOMING)
+            self.assertEqual(call_a.destination, "0044201234567")
+            self.assertEqual(call_a.caller_number, "+441234")
+            self.assertEqual(call_a.gateway, "trunk")
+            self.assertIn("v=0", call_a.remote_sdp)
+            self.assertIsNotNone(call_a.header("Call-ID"))
+            self.assertIsNone(call_a.header("X-No-Such-Header"))
+            self.assertEqual(a.find_call(call_a.id), call_a)
+            self.assertEqual(len(incoming), 1)
+            call_a.ring()
+            self.assertIsNotNone(b.wait_for(lambda e: e.call_state == sc.CallState.RINGING, timeout=10))
+            call_a.answer(SDP)
+            self.assertIsNotNone(b.wait_for(lambda e: e.call_state == sc.CallState.ANSWERED, timeout=10))
+            self.assertEqual(call_b.state, sc.CallState.ANSWERED)
+            # A's side is answered once the ACK arrived
+            self.assertIsNotNone(a.wait_for(lambda e: e.call_state == sc.CallState.ANSWERED, timeout=10))
+            call_a.send_dtmf("12#")
+            call_b.hangup()
+            ev = a.wait_for(lambda e: e.call_state == sc.CallState.ENDED, timeout=10)
+            self.assertIsNotNone(ev)
+            self.assertEqual(call_a.hangup_side, sc.HangupSide.REMOTE)
+            self.assertEqual(call_a.cause, "NORMAL_CLEARING")
+            self.assertEqual(a.call_count, 0)
+            self.assertEqual(call_a.to_dict()["direction"], "inbound")
+
+    def test_reject(self):
+        with sc.Session(dispatch=sc.Dispatch.QUEUE) as a, sc.Session() as b:
+            a.start()
+            b.start()
+            a.add_gateway(sc.Gateway("trunk", register=False, proxy="127.0.0.1:%d" % b.port))
+            b.add_gateway(sc.Gateway("out", register=False, proxy="127.0.0.1:%d" % a.port, dial_prefix="00"))
+            b.wait_state("out", sc.RegState.NOREG, timeout=5)
+
+            def on_a(ev):
+                if ev.type == sc.EventType.INCOMING_CALL:
+                    ev.call.reject(486)
+            a.on_event = on_a
+            call_b = b.dial("out", "00331234")
+            deadline = time.monotonic() + 10
+            while call_b.state != sc.CallState.ENDED and time.monotonic() < deadline:
+                a.dispatch(0.1)
+            self.assertEqual(call_b.state, sc.CallState.ENDED)
+            self.assertEqual(call_b.sip_code, 486)
+            self.assertEqual(call_b.cause, "USER_BUSY")
+
+
+if __name__ == "__main__":
+    unittest.main()
