@@ -379,7 +379,8 @@ void sc_calls_on_event(sc_session *s, sc_call *c, nua_event_t event, int status,
     case nua_i_state:
         tl_gets(tags, NUTAG_CALLSTATE_REF(callstate), TAG_END());
         if (callstate == nua_callstate_ready) {
-            sc_call_set_state(c, SC_CALL_ANSWERED);
+            /* "ready" comes again after every re-INVITE: hold is ours to say. */
+            if (sc_call_state_of(c) != SC_CALL_HELD) sc_call_set_state(c, SC_CALL_ANSWERED);
         } else if (callstate == nua_callstate_terminated) {
             if (!c->ending) {
                 /* Sofia ended it without a message we saw (timeout, error). */

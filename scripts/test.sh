@@ -32,4 +32,10 @@ if [ "${SC_SKIP_ASAN:-0}" != 1 ]; then
   export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
   run_suite build-asan -DCMAKE_BUILD_TYPE=Debug -DSC_SANITIZE=ON
 fi
+echo "== fuzz smoke runs (libFuzzer, clang: gateway XML, dial rules, dialplan)"
+CC=clang cmake -S . -B build-fuzz -DSC_FUZZ=ON -DSC_BUILD_PYTHON=OFF -DSC_BUILD_LUA=OFF \
+  -DSC_BUILD_BENCH=OFF -DSC_FUZZ_SECONDS="${SC_FUZZ_SECONDS:-20}" >/dev/null
+cmake --build build-fuzz -j"$jobs" --target fuzz_gateway fuzz_dialrule fuzz_dialplan
+(cd build-fuzz && ctest -L fuzz --output-on-failure)
+
 echo "== all tests passed"

@@ -15,7 +15,7 @@ from sctest.cli import match
 
 class InboundCallTest(CallTestCase):
 
-    def assert_incoming(self, cli, k, uac, caller="4930111", caller_name="Alice"):
+    def assert_incoming(self, cli, k, uac, caller="4930111", caller_name="Alice", tcp=False):
         """The incoming_call event describes the call the UAC placed, as the trunk relayed it."""
         inc = self.wait_incoming(cli)
         relayed = k.wait_count(1, 5, method="INVITE", direction="in", result="relayed")
@@ -27,7 +27,10 @@ class InboundCallTest(CallTestCase):
         self.assertEqual(inc["destination_number"], ACCOUNT, cli.describe())
         self.assertEqual(inc["caller_id_number"], caller, cli.describe())
         self.assertEqual(inc["caller_id_name"], caller_name, cli.describe())
-        self.assertEqual(inc["source"], "127.0.0.1:%d" % k.port, "the trunk relayed it\n" + cli.describe())
+        if tcp:  # the trunk's TCP connection comes from an ephemeral port
+            self.assertRegex(inc["source"], r"^127\.0\.0\.1:\d+$", cli.describe())
+        else:
+            self.assertEqual(inc["source"], "127.0.0.1:%d" % k.port, "the trunk relayed it\n" + cli.describe())
         self.assertEqual(inc["sip_call_id"], r["callid"], cli.describe())
         self.assertIn(";gw=skype", r["dst"], "relayed to the registered Contact\n" + k.describe())
         self.assertEqual(r["src"].split(":")[0], "127.0.0.1")
@@ -158,6 +161,35 @@ class InboundCallTest(CallTestCase):
         self.assert_no_live_calls(cli)
         self.assert_quit_clean(cli)
 
+    def test_direct_invite_from_trunk_address_accepted(self):
+        """The counterpart of the 403 test: the same direct INVITE, but from the trunk's
+        address (127.0.0.1, any port: an IP-authenticated trunk delivering a DID) is taken,
+        matched by source_address, destination = the Request-URI user, answered."""
+        k, cli = self.trunk(cli_args=["--on-incoming", "answer"])
+        uac = self.caller("call_uac_bye", cli.started["udp_port"], service="+4930555",
+                          duration_ms=300)
+        inc = self.wait_incoming(cli)
+        self.assertEqual((inc["matched_by"], inc["destination_number"]), ("source_address", "+4930555"),
+                         cli.describe())
+        self.assertEqual(inc["source"], "127.0.0.1:%d" % uac.port, cli.describe())
+        self.assert_ended(cli, inc["call"], "NORMAL_CLEARING", "remote")
+        self.assert_sipp_ok(uac)
+        self.assert_quit_clean(cli)
+
+    def test_inbound_acl_admits_other_address(self):
+        """--inbound-acl 127.0.0.2/32: the direct INVITE from 127.0.0.2 that was refused
+        403 without the ACL is now taken (matched by gw_param) and answered."""
+        k, cli = self.trunk(cli_args=["--on-incoming", "answer", "--inbound-acl", "127.0.0.2/32"])
+        uac = self.caller("call_uac_bye", cli.started["udp_port"], local_ip="127.0.0.2",
+                          duration_ms=300)
+        inc = self.wait_incoming(cli)
+        self.assertEqual(inc["source"], "127.0.0.2:%d" % uac.port, cli.describe())
+        self.assertIn(inc["matched_by"], ("contact_user", "acl", "gw_param"), cli.describe())
+        self.assert_ended(cli, inc["call"], "NORMAL_CLEARING", "remote")
+        self.assert_sipp_ok(uac)
+        self.assertIsNone(cli.find(match(event="inbound_refused")), cli.describe())
+        self.assert_quit_clean(cli)
+
     def test_answer_timeout(self):
         """--on-incoming ring --answer-timeout 3: nobody answers, the caller gets 480 about
         3 s after the INVITE; ended NO_ANSWER, sip_code 480, hangup local."""
@@ -233,6 +265,54 @@ class InboundCallTest(CallTestCase):
         self.wait_sipp_event(second, "final", code=500)
         cli.send("hangup %d" % call)
         self.assert_ended(cli, call, "NORMAL_CLEARING", "local")
+        self.assert_quit_clean(cli)
+
+    def test_reject_command(self):
+        """`reject CALL 603` on a ringing call: the caller gets 603; ended CALL_REJECTED,
+        sip_code 603, hangup local. A reject with a code outside 400..699 is an error."""
+        k, cli = self.trunk(cli_args=["--on-incoming", "ring"])
+        uac = self.caller("call_uac_rejected", k.port)
+        call = self.assert_incoming(cli, k, uac)["call"]
+        self.wait_call(cli, call, "ringing")
+        mark = len(cli.events)
+        cli.send("reject %d 200" % call)
+        err = cli.wait_for(match(event="error", command="reject"), 5, after=mark)
+        self.assertEqual(err["code"], "SC_EINVAL", cli.describe())
+        cli.send("reject %d 603" % call)
+        self.assert_ended(cli, call, "CALL_REJECTED", "local", 603, direction="inbound")
+        self.assert_sipp_ok(uac)
+        self.wait_sipp_event(uac, "final", code=603)
+        self.assert_no_live_calls(cli)
+        self.assert_quit_clean(cli)
+
+    def test_quit_while_inbound_call_rings(self):
+        """`quit` while an inbound call is still ringing: the caller gets a final error
+        (480), the call ends (hangup local) before `stopped`; exit 0."""
+        k, cli = self.trunk(cli_args=["--on-incoming", "ring"])
+        uac = self.caller("call_uac_rejected", k.port)
+        call = self.assert_incoming(cli, k, uac)["call"]
+        self.wait_call(cli, call, "ringing")
+        mark = len(cli.events)
+        self.assertEqual(cli.quit(45), 0, cli.describe())
+        ended = cli.wait_for(match(event="call_state", call=call, state="ended"), 1, after=mark)
+        stopped = cli.wait_for(match(event="stopped"), 1, after=mark)
+        self.assertLess(ended["_idx"], stopped["_idx"], cli.describe())
+        self.assertEqual(ended["hangup"], "local", cli.describe())
+        self.assertIn(ended["cause"], ("SYSTEM_SHUTDOWN", "NORMAL_CLEARING"), cli.describe())
+        self.assert_sipp_ok(uac)
+        self.wait_sipp_event(uac, "final", code=480)
+
+    def test_inbound_over_tcp(self):
+        """register-transport tcp: the Contact asks for TCP, so the trunk delivers the
+        inbound call over TCP; answered, the caller's BYE (relayed over TCP) ends it."""
+        k, cli = self.trunk(cli_args=["--on-incoming", "answer"], register_transport="tcp")
+        uac = self.caller("call_uac_bye", k.port, duration_ms=500)
+        call = self.assert_incoming(cli, k, uac, tcp=True)["call"]
+        self.assertIn("transport=tcp", k.relayed_invites("in")[0]["dst"], k.describe())
+        self.wait_call(cli, call, "answered")
+        self.assert_ended(cli, call, "NORMAL_CLEARING", "remote", 200)
+        self.assert_sipp_ok(uac)
+        self.assert_no_live_calls(cli)
         self.assert_quit_clean(cli)
 
     def test_quit_with_inbound_call_up(self):

@@ -57,6 +57,13 @@ class DialOutTest(CallTestCase):
         self.assertIn("m=audio", inv[0].body, "the offer reached the PSTN side")
         self.assertEqual(inv[0].header("Content-Type"), "application/sdp")
         self.wait_sipp_event(uas, "answered")
+        live = self.live_calls(cli)
+        self.assertEqual(len(live), 1, cli.describe())
+        self.assertEqual({k_: live[0].get(k_) for k_ in ("call", "direction", "state", "gateway",
+                                                         "destination_number", "caller_id_number")},
+                         {"call": call, "direction": "outbound", "state": "answered", "gateway": "skype",
+                          "destination_number": NUMBER, "caller_id_number": "4930999"}, cli.describe())
+        self.assertEqual(live[0]["sip_call_id"], inv[0].header("Call-ID"), cli.describe())
 
         t_hang = time.monotonic()
         cli.send("hangup %d" % call)
@@ -232,6 +239,75 @@ class DialOutTest(CallTestCase):
         self.wait_sipp_event(uas, "bye", timeout=5)
         self.assertEqual(len(k.in_dialog("BYE")), 1, k.describe())
         self.assert_last_state_down(cli)
+
+    def test_quit_while_dial_out_rings(self):
+        """`quit` while a dial-out rings: CANCEL reaches the PSTN (200 + 487), the call ends
+        (hangup local) before `stopped`; exit 0."""
+        k, cli = self.trunk(dial_prefix="00")
+        uas = self.pstn("call_uas_noanswer", k)
+        call = self.dial(cli, NUMBER)
+        self.wait_call(cli, call, "ringing")
+        mark = len(cli.events)
+        self.assertEqual(cli.quit(45), 0, cli.describe())
+        ended = cli.wait_for(match(event="call_state", call=call, state="ended"), 1, after=mark)
+        stopped = cli.wait_for(match(event="stopped"), 1, after=mark)
+        self.assertLess(ended["_idx"], stopped["_idx"], cli.describe())
+        self.assertEqual(ended["hangup"], "local", cli.describe())
+        self.assertIn(ended["cause"], ("SYSTEM_SHUTDOWN", "ORIGINATOR_CANCEL", "NORMAL_CLEARING"),
+                      cli.describe())
+        self.wait_sipp_event(uas, "cancel", timeout=5)
+        self.wait_sipp_event(uas, "acked", timeout=5)
+        # the 487 came back before the session stopped: it did not wait out a timer
+        self.assertLess(stopped["_t"] - ended["_t"], 3, cli.describe())
+
+    def test_dial_out_over_tcp(self):
+        """register-transport tcp: the dial-out (and its BYE) goes to the trunk over TCP."""
+        k, cli = self.trunk(dial_prefix="00", register_transport="tcp")
+        uas = self.pstn("call_uas_answer", k)
+        call = self.dial(cli, NUMBER)
+        self.wait_call(cli, call, "answered")
+        cli.send("hangup %d" % call)
+        self.assert_ended(cli, call, "NORMAL_CLEARING", "local", 200)
+        self.wait_sipp_event(uas, "bye")
+        relayed = self.assert_challenged_then_relayed(k, NUMBER)
+        self.assertEqual(relayed[0]["proto"], "tcp", k.describe())
+        self.assertEqual([r["proto"] for r in k.in_dialog("BYE")], ["tcp"], k.describe())
+        self.assert_quit_clean(cli)
+
+    def test_destination_prefix(self):
+        """destination-prefix 1010: the Request-URI and To the PSTN side received carry
+        1010 + the number; the event's destination_number is the dialled number."""
+        k, cli = self.trunk(dial_prefix="00", destination_prefix="1010")
+        uas = self.pstn("call_uas_answer", k)
+        call = self.dial(cli, NUMBER)
+        self.wait_call(cli, call, "answered")
+        cli.send("hangup %d" % call)
+        self.assert_ended(cli, call, "NORMAL_CLEARING", "local")
+        inv = uas.received_requests("INVITE")[0]
+        self.assertEqual(uri_user(inv.ruri), "1010" + NUMBER, inv.text())
+        self.assertEqual(uri_user(inv.header("To")), "1010" + NUMBER, inv.text())
+        self.assert_quit_clean(cli)
+
+    def test_wrong_call_credentials_do_not_loop(self):
+        """register=false (an IP-authenticated gateway) with a wrong password: the trunk
+        challenges the dial-out, the retry fails and is challenged again; the call ends
+        (407, CALL_REJECTED, hangup remote) after at most 2 authenticated tries, and the
+        PSTN side never sees it."""
+        k, cli = self.trunk(dial_prefix="00", register=False, password="wrong", wait_reged=False)
+        uas = self.pstn("call_uas_answer", k)
+        cli.wait_for(match(gateway="skype", status="UP"), 10, after=0)
+        call = self.dial(cli, NUMBER)
+        end = self.assert_ended(cli, call, "CALL_REJECTED", "remote", 407)
+        invs = k.wait_count(2, 5, method="INVITE")
+        time.sleep(1.0)
+        invs = k.invites()
+        self.assertTrue(2 <= len(invs) <= 3, "INVITEs the trunk got\n" + k.describe())
+        self.assertTrue(all(r["result"] in ("challenge",) or r["result"].startswith("auth_failed")
+                            for r in invs), k.describe())
+        self.assertEqual(uas.received_requests("INVITE"), [], uas.describe())
+        self.assertIsNotNone(end)
+        self.assert_no_live_calls(cli)
+        self.assertEqual(cli.quit(30), 0, cli.describe())
 
     def test_max_channels_refuses_second_dial(self):
         """max-channels 1: with one dial-out up, a second `dial` is refused (dial_refused

@@ -144,7 +144,7 @@ class TestBasics(unittest.TestCase):
 
     def test_log_handler(self):
         lines = []
-        sc.set_log_handler(lambda lvl, msg: lines.append((lvl, msg)), sc.LogLevel.WARNING)
+        sc.set_log_handler(lambda lvl, msg: lines.append((lvl, msg)), sc.LogLevel.INFO)
         try:
             r = sc.DialRule.prefix("00")
             s = sc.Session()
