@@ -336,20 +336,53 @@ static int start_session(sc_session *s, const run_opts *o, const sc_config *cfg)
     return rc;
 }
 
+/* Text mode: after a quiet spell, say what we are waiting for, so that
+ * nothing hangs silently (a registration retrying, a call ringing). */
+static void say_what_we_wait_for(sc_session *s)
+{
+    int n = sc_session_gateway_count(s), calls = sc_session_call_count(s);
+    for (int i = 0; i < n; i++) {
+        char *name = sc_session_gateway_name_at(s, i);
+        int state = name ? sc_session_gateway_state(s, name) : -1;
+        if (name && state != SC_REG_REGED && state != SC_REG_NOREG) {
+            char *json = sc_session_gateway_json(s, name);
+            const char *retry = json ? strstr(json, "\"next_retry\":") : NULL;
+            int seconds = retry ? atoi(retry + 13) : -1;
+            if (seconds >= 0)
+                printf("waiting: gateway %s is %s; next attempt in %d s\n", name, sc_reg_state_name(state), seconds);
+            else
+                printf("waiting: gateway %s is %s\n", name, sc_reg_state_name(state));
+            sc_free(json);
+        }
+        sc_free(name);
+    }
+    if (calls > 0) printf("waiting: %d call%s in progress\n", calls, calls == 1 ? "" : "s");
+    fflush(stdout);
+}
+
+#define QUIET_NOTE_US (10 * G_USEC_PER_SEC)
+
 /* The poll loop: events, commands, signals. Returns when asked to quit. */
 static void serve(sc_session *s, const run_opts *o)
 {
     char buf[4096];
     size_t used = 0;
     bool stdin_open = true;
+    gint64 last_note = g_get_monotonic_time();
     for (;;) {
         struct pollfd fds[3] = {
             { sc_session_event_fd(s), POLLIN, 0 },
             { signal_pipe[0], POLLIN, 0 },
             { stdin_open ? STDIN_FILENO : -1, POLLIN, 0 },
         };
-        if (poll(fds, 3, 1000) < 0 && errno != EINTR) break;
+        int ready = poll(fds, 3, 1000);
+        if (ready < 0 && errno != EINTR) break;
+        if (fds[0].revents & POLLIN) last_note = g_get_monotonic_time();
         drain_events(s, o, 0);
+        if (!o->json && g_get_monotonic_time() - last_note > QUIET_NOTE_US) {
+            say_what_we_wait_for(s);
+            last_note = g_get_monotonic_time();
+        }
         if (fds[1].revents & POLLIN) return;
         if (fds[2].revents & (POLLIN | POLLHUP)) {
             ssize_t n = read(STDIN_FILENO, buf + used, sizeof buf - 1 - used);
