@@ -28,7 +28,8 @@
                   "m=audio 40000 RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\n"                       \
                   "a=rtpmap:101 telephone-event/8000\r\na=sendrecv\r\n"
 
-/* Dial-outs are paced in ticks: every BENCH_TICK_MS, the calls that are due. */
+/* Dial-outs are paced: each driver sleeps until the next call is due, at least
+ * BENCH_TICK_MS, then dials every call that is due. */
 #define BENCH_TICK_MS 5
 
 /* Number dialled: passes the gateway's prefix rule "49"; never an emergency number. */

@@ -104,15 +104,20 @@ static void dial_one(app *a)
     a->dialed++;
 }
 
+/* Call i is due at t_go + i/rate: dial what is due, then sleep until the
+ * next one (at least BENCH_TICK_MS), as sc_bench's dialing thread does. */
 static void on_dial_tick(app *a, su_timer_t *t, su_timer_arg_t *arg)
 {
     long due = (long)((double)(bench_now_us() - a->t_go_us) * a->rate / 1e6) + 1;
+    long long next;
     (void)t;
     (void)arg;
     if (due > a->calls) due = a->calls;
     while (a->dialed < due) dial_one(a);
     if (a->dialed >= a->calls && !a->t_dial_done_us) a->t_dial_done_us = bench_now_us();
-    if (a->dialed < a->calls && !a->shutting_down) su_timer_set_interval(a->dial_timer, on_dial_tick, NULL, BENCH_TICK_MS);
+    if (a->dialed >= a->calls || a->shutting_down) return;
+    next = (a->t_go_us + (long long)((double)a->dialed * 1e6 / a->rate) - bench_now_us() + 999) / 1000;
+    su_timer_set_interval(a->dial_timer, on_dial_tick, NULL, next > BENCH_TICK_MS ? (su_duration_t)next : BENCH_TICK_MS);
 }
 
 static void call_event(app *a, nua_event_t event, int status, const char *phrase, nua_handle_t *nh,

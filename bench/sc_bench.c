@@ -107,14 +107,16 @@ typedef struct dial_plan {
     long calls;
 } dial_plan;
 
-/* Dials at the given rate: every tick, the calls that are due. */
+/* Dials at the given rate: call i is due at t0 + i/rate; the thread sleeps
+ * until the next one is due (at least BENCH_TICK_MS), then dials all that are. */
 static gpointer dial_thread(gpointer p)
 {
     dial_plan *d = p;
     long long t0 = bench_now_us();
     long i = 0;
     while (i < d->calls && !g_atomic_int_get(&stopping)) {
-        long due = (long)((double)(bench_now_us() - t0) * d->rate / 1e6) + 1;
+        long long now = bench_now_us(), next;
+        long due = (long)((double)(now - t0) * d->rate / 1e6) + 1;
         if (due > d->calls) due = d->calls;
         for (; i < due; i++) {
             if (sc_session_dial(S, "bench", BENCH_NUMBER, NULL, NULL, BENCH_SDP, NULL) == SC_OK) {
@@ -125,7 +127,8 @@ static gpointer dial_thread(gpointer p)
             }
         }
         if (i >= d->calls) break;
-        g_usleep(BENCH_TICK_MS * 1000);
+        next = t0 + (long long)((double)i * 1e6 / d->rate) - bench_now_us();
+        g_usleep((gulong)(next > BENCH_TICK_MS * 1000 ? next : BENCH_TICK_MS * 1000));
     }
     C.t_dial_done_us = bench_now_us();
     return NULL;

@@ -386,6 +386,9 @@ static void answer_op(void *p)
     g_free(op->c->local_sdp);
     op->c->local_sdp = g_strdup(op->text);
     op->c->final_sent = true;
+    g_mutex_lock(&op->c->lock);
+    op->c->sip_code = 200;
+    g_mutex_unlock(&op->c->lock);
     if (op->c->answer_timer) {
         g_source_destroy(op->c->answer_timer);
         g_source_unref(op->c->answer_timer);

@@ -39,6 +39,8 @@ struct sc_call {
     char **bridge_targets;      /* A-leg: endpoints left to try (failover), NULL-terminated */
     int bridge_next;
     int transfers;              /* transfer depth, to stop loops */
+    bool relaying_reinvite;     /* we sent a re-INVITE on this leg for its peer */
+    bool awaiting_reinvite_answer; /* this leg's re-INVITE waits for the peer's answer */
     GSource *answer_timer;
     char *local_sdp;
     int auth_rounds;

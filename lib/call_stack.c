@@ -265,34 +265,113 @@ static char *answer_for_reinvite(const char *local, bool offer_sendonly, bool of
     return g_string_free(out, FALSE);
 }
 
+/* RFC 3264 8: an SDP that changes must carry a higher o= version. */
+static char *with_next_version(const char *sdp)
+{
+    char **lines = g_strsplit(sdp, "\r\n", -1);
+    GString *out = g_string_new(NULL);
+    for (char **l = lines; *l && **l; l++) {
+        char **f = g_str_has_prefix(*l, "o=") ? g_strsplit(*l, " ", 6) : NULL;
+        if (f && g_strv_length(f) == 6) {
+            guint64 version = g_ascii_strtoull(f[2], NULL, 10) + 1;
+            g_string_append_printf(out, "%s %s %" G_GUINT64_FORMAT " %s %s %s\r\n", f[0], f[1], version, f[3],
+                                   f[4], f[5]);
+        } else {
+            g_string_append_printf(out, "%s\r\n", *l);
+        }
+        g_strfreev(f);
+    }
+    g_strfreev(lines);
+    return g_string_free(out, FALSE);
+}
+
+static void emit_call_update(sc_call *c)
+{
+    sc_event *ev = sc_event_new(SC_EVENT_CALL_STATE, c->gateway);
+    ev->call = sc_call_ref(c);
+    ev->call_state = sc_call_state_of(c);
+    sc_session_emit(c->s, ev);
+}
+
+/* Hold or resume as the offer says; else tell the application of the new SDP. */
+static void note_offer(sc_call *c, const char *offer)
+{
+    bool hold = sdp_is_hold(offer);
+    sc_call_set_remote_sdp(c, offer, strlen(offer));
+    if (hold && sc_call_state_of(c) != SC_CALL_HELD) sc_call_set_state(c, SC_CALL_HELD);
+    else if (!hold && sc_call_state_of(c) == SC_CALL_HELD) sc_call_set_state(c, SC_CALL_ANSWERED);
+    else emit_call_update(c);
+}
+
+static bool answered(const sc_call *c)
+{
+    int st = sc_call_state_of(c);
+    return st == SC_CALL_ANSWERED || st == SC_CALL_HELD;
+}
+
+/* A re-INVITE on a bridged call goes to the other leg, so that a move or a
+ * hold reaches the endpoint whose media it is; its answer comes back. */
+static bool relay_reinvite(sc_call *c, const char *offer)
+{
+    sc_call *peer = c->peer;
+    if (!peer || !peer->nh || peer->ending || !answered(peer) || peer->relaying_reinvite) return false;
+    peer->relaying_reinvite = true;
+    c->awaiting_reinvite_answer = true;
+    nua_invite(peer->nh, TAG_IF(offer, SIPTAG_CONTENT_TYPE_STR("application/sdp")),
+               TAG_IF(offer, SIPTAG_PAYLOAD_STR(offer)), TAG_END());
+    return true;
+}
+
 static void on_reinvite(sc_call *c, nua_handle_t *nh, const sip_t *sip)
 {
-    char *answer;
-    if (sip->sip_payload && sip->sip_payload->pl_len) {
-        char *offer = g_strndup(sip->sip_payload->pl_data, sip->sip_payload->pl_len);
-        bool hold = sdp_is_hold(offer);
-        sc_call_set_remote_sdp(c, offer, strlen(offer));
-        answer = answer_for_reinvite(c->local_sdp, strstr(offer, "a=sendonly") != NULL,
-                                     strstr(offer, "a=inactive") != NULL);
+    char *offer = sip->sip_payload && sip->sip_payload->pl_len
+                      ? g_strndup(sip->sip_payload->pl_data, sip->sip_payload->pl_len) : NULL;
+    if (offer) note_offer(c, offer);
+    if (relay_reinvite(c, offer)) {
+        g_free(offer);
+        return;
+    }
+    if (offer) {
+        char *answer = answer_for_reinvite(c->local_sdp, strstr(offer, "a=sendonly") != NULL,
+                                           strstr(offer, "a=inactive") != NULL);
+        if (c->local_sdp && strcmp(answer, c->local_sdp)) {
+            char *versioned = with_next_version(answer);
+            g_free(answer);
+            answer = versioned;
+        }
+        g_free(c->local_sdp);
+        c->local_sdp = g_strdup(answer);
         nua_respond(nh, SIP_200_OK, SIPTAG_CONTENT_TYPE_STR("application/sdp"), SIPTAG_PAYLOAD_STR(answer),
                     TAG_END());
         g_free(answer);
         g_free(offer);
-        if (hold) sc_call_set_state(c, SC_CALL_HELD);
-        else if (sc_call_state_of(c) == SC_CALL_HELD) sc_call_set_state(c, SC_CALL_ANSWERED);
-        else {
-            /* new SDP without a hold change: tell the application all the same */
-            sc_event *ev = sc_event_new(SC_EVENT_CALL_STATE, c->gateway);
-            ev->call = sc_call_ref(c);
-            ev->call_state = sc_call_state_of(c);
-            sc_session_emit(c->s, ev);
-        }
     } else {
         /* An offerless re-INVITE: offer our SDP again. */
         nua_respond(nh, SIP_200_OK,
                     TAG_IF(c->local_sdp, SIPTAG_CONTENT_TYPE_STR("application/sdp")),
                     TAG_IF(c->local_sdp, SIPTAG_PAYLOAD_STR(c->local_sdp)), TAG_END());
     }
+}
+
+/* The answer to a re-INVITE we relayed: back to the leg that asked. */
+static void relayed_reinvite_answered(sc_call *c, int status, const char *phrase, const sip_t *sip)
+{
+    sc_call *asker = c->peer;
+    char *sdp = sip && sip->sip_payload && sip->sip_payload->pl_len
+                    ? g_strndup(sip->sip_payload->pl_data, sip->sip_payload->pl_len) : NULL;
+    c->relaying_reinvite = false;
+    if (sdp && status < 300) note_offer(c, sdp);
+    if (asker && asker->awaiting_reinvite_answer && asker->nh) {
+        asker->awaiting_reinvite_answer = false;
+        if (sdp && status < 300) {
+            g_free(asker->local_sdp);
+            asker->local_sdp = g_strdup(sdp);
+        }
+        nua_respond(asker->nh, status, phrase && *phrase ? phrase : sip_status_phrase(status),
+                    TAG_IF(sdp && status < 300, SIPTAG_CONTENT_TYPE_STR("application/sdp")),
+                    TAG_IF(sdp && status < 300, SIPTAG_PAYLOAD_STR(sdp)), TAG_END());
+    }
+    g_free(sdp);
 }
 
 static bool answer_call_challenge(sc_call *c, int status, const sip_t *sip)
@@ -320,6 +399,12 @@ static bool answer_call_challenge(sc_call *c, int status, const sip_t *sip)
 static void on_invite_response(sc_call *c, int status, const char *phrase, const sip_t *sip)
 {
     bool has_sdp = sip && sip->sip_payload && sip->sip_payload->pl_len;
+    if (c->relaying_reinvite) {
+        /* Not the call's own INVITE: a re-INVITE relayed for the other leg.
+         * Its failure does not end the call (RFC 3261 14.1). */
+        if (status >= 200) relayed_reinvite_answered(c, status, phrase, sip);
+        return;
+    }
     sc_log(SC_LOG_DEBUG, "call %d: INVITE answered %d %s", c->id, status, phrase ? phrase : "");
     if (!c->sip_call_id && sip && sip->sip_call_id) {
         g_mutex_lock(&c->lock);

@@ -7,7 +7,9 @@ SC_API const char *sc_sip_cause(int code)
 {
     switch (code) {
     case 200: return "NORMAL_CLEARING";
-    case 401: case 402: case 403: case 407: case 603: case 608: return "CALL_REJECTED";
+    case 401: case 402: case 403: case 407: case 603: case 608:
+    case 904: /* Sofia: the credentials did not answer the challenge */
+        return "CALL_REJECTED";
     case 404: return "UNALLOCATED_NUMBER";
     case 485: case 604: return "NO_ROUTE_DESTINATION";
     case 408: case 504: return "RECOVERY_ON_TIMER_EXPIRE";

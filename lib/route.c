@@ -318,6 +318,9 @@ void sc_bridge_b_response(sc_call *b, int status, const char *phrase, const sip_
     } else if (status >= 200 && status < 300 && !a->final_sent) {
         char *sdp = has_sdp ? g_strndup(sip->sip_payload->pl_data, sip->sip_payload->pl_len) : NULL;
         a->final_sent = true;
+        g_mutex_lock(&a->lock);
+        a->sip_code = status;
+        g_mutex_unlock(&a->lock);
         g_free(a->local_sdp);
         a->local_sdp = g_strdup(sdp);
         if (a->answer_timer) {
@@ -345,8 +348,10 @@ void sc_bridge_leg_ended(sc_call *c)
     if (sc_call_state_of(peer) != SC_CALL_ENDED && !peer->ending) {
         if (peer->direction == SC_CALL_INBOUND && !peer->final_sent)
             end_a(peer, c->end_code >= 300 ? c->end_code : 480, NULL, NULL);
-        else
+        else if (sc_call_state_of(peer) == SC_CALL_ANSWERED || sc_call_state_of(peer) == SC_CALL_HELD)
             sc_call_hangup_now(peer, c->end_side == SC_HANGUP_REMOTE ? "NORMAL_CLEARING" : c->end_cause);
+        else
+            sc_call_hangup_now(peer, NULL);  /* a CANCEL: ORIGINATOR_CANCEL */
     }
     sc_call_unref(peer);
 }

@@ -109,11 +109,11 @@ class InboundCallTest(CallTestCase):
         a=recvonly; a re-INVITE with a=sendrecv brings it back to "answered" (a=sendrecv);
         then the caller's BYE ends it (hangup remote)."""
         k, cli = self.trunk(cli_args=["--on-incoming", "answer"])
-        uac = self.caller("call_uac_reinvite", k.port, duration_ms=700)
+        uac = self.caller("call_uac_reinvite", k.port, duration_ms=1500)
         call = self.assert_incoming(cli, k, uac)["call"]
         a1 = self.wait_call(cli, call, "answered")
         held = self.wait_call(cli, call, "held")
-        # while the caller holds (0.7 s until its sendrecv re-INVITE), the call is held
+        # while the caller holds (1.5 s until its sendrecv re-INVITE), the call is held
         self.wait_sipp_event(uac, "reinvite_ok", cseq=2)
         live = self.live_calls(cli)
         self.assertEqual([(c["call"], c["state"]) for c in live], [(call, "held")],

@@ -4,10 +4,11 @@ Pieces:
   ports      free loopback ports (UDP+TCP pairs)
   procs      subprocesses with reader threads, stopped by PID (SIGTERM, SIGKILL after 3 s)
   kamailio   Kamailio as the SIP trunk (tests/kamailio/trunk.cfg)
-  sipp       SIPp as a fault-injecting registrar (tests/sipp/*.xml)
+  sipp       SIPp as a fault-injecting registrar, PSTN UAS or caller (tests/sipp/*.xml)
   certs      throw-away CA / server / client certificates made with openssl
   sipclient  a minimal SIP client (UDP/TCP/TLS, digest) used by the self-tests and probes
   cli        the `skypeconnect` command under test (SC_CLI), gateway XML writer
+  calls      CallTestCase: calls through the Kamailio trunk (tests/integration/test_calls*.py)
 """
 import os
 
