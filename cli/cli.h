@@ -23,4 +23,27 @@ int cli_load_gateways(sc_config *cfg, char **files, int nfiles, FILE *out);
 /* Prints a line to stdout and flushes it (output is read by programs). */
 void cli_print_line(const char *line);
 
+/* loop.c: signals and standard input for a poll() loop (run, trunk). */
+
+/* Makes SIGINT and SIGTERM write to a pipe (cli_signal_fd() becomes
+ * readable) and ignores SIGPIPE. -1 with errno set if the pipe fails. */
+int cli_signal_pipe_open(void);
+int cli_signal_fd(void);
+void cli_signal_pipe_close(void);
+
+/* Command lines read from standard input as poll() says they come. */
+typedef struct cli_lines {
+    char buf[4096];
+    size_t used;
+    bool open;          /* false after end of input or a read error */
+} cli_lines;
+
+void cli_lines_init(cli_lines *in);
+/* What to poll: standard input, or -1 once it is closed. */
+int cli_lines_fd(const cli_lines *in);
+/* Reads what is there and calls on_line for each whole line (without its
+ * '\n'; the callback may modify it); true when on_line returned true (quit),
+ * the rest unread. A line longer than the buffer is dropped. */
+bool cli_lines_read(cli_lines *in, bool (*on_line)(char *line, void *user), void *user);
+
 #endif

@@ -5,12 +5,9 @@
  * pipe, so output lines, commands and signals never race. */
 #include <errno.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <fcntl.h>
 
 #include <glib.h>
 
@@ -36,16 +33,6 @@ typedef struct run_opts {
     const char *internal_acl;
     char *sdp;              /* what we offer and answer with */
 } run_opts;
-
-static int signal_pipe[2] = { -1, -1 };
-
-static void on_signal(int sig)
-{
-    char c = (char)sig;
-    int saved = errno;
-    if (write(signal_pipe[1], &c, 1) < 0) { /* pipe full: a stop is pending anyway */ }
-    errno = saved;
-}
 
 static int parse_log_level(const char *v)
 {
@@ -362,18 +349,29 @@ static void say_what_we_wait_for(sc_session *s)
 
 #define QUIET_NOTE_US (10 * G_USEC_PER_SEC)
 
+typedef struct run_loop {
+    sc_session *s;
+    const run_opts *o;
+} run_loop;
+
+static bool run_line(char *line, void *p)
+{
+    run_loop *l = p;
+    return run_command(l->s, l->o, line);
+}
+
 /* The poll loop: events, commands, signals. Returns when asked to quit. */
 static void serve(sc_session *s, const run_opts *o)
 {
-    char buf[4096];
-    size_t used = 0;
-    bool stdin_open = true;
+    run_loop loop = { s, o };
+    cli_lines in;
     gint64 last_note = g_get_monotonic_time();
+    cli_lines_init(&in);
     for (;;) {
         struct pollfd fds[3] = {
             { sc_session_event_fd(s), POLLIN, 0 },
-            { signal_pipe[0], POLLIN, 0 },
-            { stdin_open ? STDIN_FILENO : -1, POLLIN, 0 },
+            { cli_signal_fd(), POLLIN, 0 },
+            { cli_lines_fd(&in), POLLIN, 0 },
         };
         int ready = poll(fds, 3, 1000);
         if (ready < 0 && errno != EINTR) break;
@@ -384,24 +382,7 @@ static void serve(sc_session *s, const run_opts *o)
             last_note = g_get_monotonic_time();
         }
         if (fds[1].revents & POLLIN) return;
-        if (fds[2].revents & (POLLIN | POLLHUP)) {
-            ssize_t n = read(STDIN_FILENO, buf + used, sizeof buf - 1 - used);
-            char *nl;
-            if (n <= 0) {
-                /* End of input is not a quit: a daemonised run has no stdin. */
-                stdin_open = false;
-                continue;
-            }
-            used += (size_t)n;
-            buf[used] = '\0';
-            while ((nl = strchr(buf, '\n'))) {
-                *nl = '\0';
-                if (run_command(s, o, buf)) return;
-                used -= (size_t)(nl + 1 - buf);
-                memmove(buf, nl + 1, used + 1);
-            }
-            if (used == sizeof buf - 1) used = 0;  /* an absurd line: drop it */
-        }
+        if ((fds[2].revents & (POLLIN | POLLHUP)) && cli_lines_read(&in, run_line, &loop)) return;
     }
 }
 
@@ -460,14 +441,11 @@ int cli_run(int argc, char **argv)
         status = CLI_EXIT_CONFIG;
         goto out;
     }
-    if (pipe2(signal_pipe, O_CLOEXEC | O_NONBLOCK) < 0) {
+    if (cli_signal_pipe_open() < 0) {
         perror("skypeconnect run: pipe");
         status = CLI_EXIT_FAILED;
         goto out;
     }
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
-    signal(SIGPIPE, SIG_IGN);
 
     s = sc_session_new();
     if (!s || start_session(s, &o, cfg)) {

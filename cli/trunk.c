@@ -6,13 +6,10 @@
  * carry a sequence number, so nothing is printed twice even when the trunk
  * drops its oldest entries. */
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <glib.h>
 
@@ -30,16 +27,6 @@ typedef struct trunk_opts {
     bool json;
     int ring, expires;
 } trunk_opts;
-
-static int trunk_signal_pipe[2] = { -1, -1 };
-
-static void on_trunk_signal(int sig)
-{
-    char c = (char)sig;
-    int saved = errno;
-    if (write(trunk_signal_pipe[1], &c, 1) < 0) { /* full: a stop is pending anyway */ }
-    errno = saved;
-}
 
 static void trunk_usage(FILE *out)
 {
@@ -231,44 +218,33 @@ static bool trunk_command(sc_trunk *t, const trunk_opts *o, char *line)
     return false;
 }
 
+typedef struct trunk_loop {
+    sc_trunk *t;
+    const trunk_opts *o;
+} trunk_loop;
+
+static bool trunk_line(char *line, void *p)
+{
+    trunk_loop *l = p;
+    return trunk_command(l->t, l->o, line);
+}
+
 /* Waits for signals and commands, printing the log as it grows. */
 static void trunk_serve(sc_trunk *t, const trunk_opts *o)
 {
+    trunk_loop loop = { t, o };
     unsigned long long last_seq = 0;
-    char buf[4096];
-    size_t used = 0;
-    bool stdin_open = true;
+    cli_lines in;
+    cli_lines_init(&in);
     for (;;) {
         struct pollfd fds[2] = {
-            { trunk_signal_pipe[0], POLLIN, 0 },
-            { stdin_open ? STDIN_FILENO : -1, POLLIN, 0 },
+            { cli_signal_fd(), POLLIN, 0 },
+            { cli_lines_fd(&in), POLLIN, 0 },
         };
         if (poll(fds, 2, 200) < 0 && errno != EINTR) break;
         print_new_entries(t, o, &last_seq);
         if (fds[0].revents & POLLIN) break;
-        if (fds[1].revents & (POLLIN | POLLHUP)) {
-            ssize_t n = read(STDIN_FILENO, buf + used, sizeof buf - 1 - used);
-            char *nl;
-            if (n <= 0) {
-                /* End of input is not a quit: a daemonised trunk has no stdin. */
-                stdin_open = false;
-                continue;
-            }
-            used += (size_t)n;
-            buf[used] = '\0';
-            while ((nl = strchr(buf, '\n'))) {
-                bool quit;
-                *nl = '\0';
-                quit = trunk_command(t, o, buf);
-                used -= (size_t)(nl + 1 - buf);
-                memmove(buf, nl + 1, used + 1);
-                if (quit) {
-                    print_new_entries(t, o, &last_seq);
-                    return;
-                }
-            }
-            if (used == sizeof buf - 1) used = 0;  /* an absurd line: drop it */
-        }
+        if ((fds[1].revents & (POLLIN | POLLHUP)) && cli_lines_read(&in, trunk_line, &loop)) break;
     }
     print_new_entries(t, o, &last_seq);
 }
@@ -283,13 +259,10 @@ int cli_trunk(int argc, char **argv)
     setvbuf(stdout, NULL, _IOLBF, 0);
     rc = parse_trunk_args(argc, argv, &o);
     if (rc) return rc > 0 ? CLI_EXIT_OK : CLI_EXIT_CONFIG;
-    if (pipe2(trunk_signal_pipe, O_CLOEXEC | O_NONBLOCK) < 0) {
+    if (cli_signal_pipe_open() < 0) {
         perror("skypeconnect trunk: pipe");
         return CLI_EXIT_FAILED;
     }
-    signal(SIGINT, on_trunk_signal);
-    signal(SIGTERM, on_trunk_signal);
-    signal(SIGPIPE, SIG_IGN);
 
     t = sc_trunk_new(o.listen, o.user, o.password);
     if (!t) {
@@ -315,7 +288,6 @@ int cli_trunk(int argc, char **argv)
     rc = CLI_EXIT_OK;
 out:
     sc_trunk_free(t);
-    close(trunk_signal_pipe[0]);
-    close(trunk_signal_pipe[1]);
+    cli_signal_pipe_close();
     return rc;
 }

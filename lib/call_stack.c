@@ -14,9 +14,8 @@
 #include "call_priv.h"
 #include "registration_priv.h"
 #include "error_priv.h"
+#include "digest_client.h"
 
-/* Challenges answered per outbound INVITE (see registration.c). */
-#define SC_CALL_MAX_AUTH_ROUNDS 2
 
 int sc_calls_active_on(sc_session *s, const char *gateway)
 {
@@ -377,22 +376,19 @@ static void relayed_reinvite_answered(sc_call *c, int status, const char *phrase
 static bool answer_call_challenge(sc_call *c, int status, const sip_t *sip)
 {
     sc_reg *r = NULL;
-    const msg_auth_t *au = sip ? (status == 407 ? sip->sip_proxy_authenticate : sip->sip_www_authenticate) : NULL;
-    const char *realm;
+    const char *why = NULL;
     char *cred;
     for (guint i = 0; i < c->s->regs->len; i++)
         if (!strcmp(sc_reg_name(c->s->regs->pdata[i]), c->gateway)) r = c->s->regs->pdata[i];
-    if (!r || !au || !au->au_scheme || !r->gw->password || c->auth_rounds >= SC_CALL_MAX_AUTH_ROUNDS)
-        return false;
-    realm = msg_params_find(au->au_params, "realm=");
-    if (!realm) return false;
-    c->auth_rounds++;
+    if (!r) return false;
     /* The credentials of this call's own gateway only (signalwire/freeswitch#2171). */
-    cred = g_strdup_printf("%s:%s%s%s:%s:%s", au->au_scheme, realm[0] == '"' ? "" : "\"", realm,
-                           realm[0] == '"' ? "" : "\"", sc_gw_auth_username(r->gw), r->gw->password);
+    cred = sc_digest_answer(sip, status, sc_gw_auth_username(r->gw), r->gw->password, &c->auth_rounds, &why);
+    if (!cred) {
+        sc_log(SC_LOG_INFO, "call %d: not answering the %d: %s", c->id, status, why);
+        return false;
+    }
     nua_authenticate(c->nh, NUTAG_AUTH(cred), TAG_END());
-    memset(cred, 0, strlen(cred));
-    g_free(cred);
+    sc_digest_free(cred);
     return true;
 }
 
@@ -431,6 +427,13 @@ static void on_invite_response(sc_call *c, int status, const char *phrase, const
         } else if (c->end_code == 487 && status != 487) {
             c->end_code = status;
         }
+        if (status == 401 || status == 407) {
+            /* A challenge we will not answer: Sofia would hold the request,
+             * waiting for credentials, for ever. The call is over. */
+            if (c->peer) sc_bridge_b_response(c, status, phrase, sip);
+            sc_call_finish(c);
+            return;
+        }
     }
     if (c->peer) sc_bridge_b_response(c, status, phrase, sip);
 }
@@ -446,6 +449,17 @@ void sc_calls_on_event(sc_session *s, sc_call *c, nua_event_t event, int status,
         break;
     case nua_r_invite:
         on_invite_response(c, status, phrase, sip);
+        break;
+    case nua_r_authenticate:
+        /* Sofia could not use our credentials on the challenge (904): end it. */
+        if (status >= 300 && !c->ending) {
+            c->ending = true;
+            c->end_side = SC_HANGUP_REMOTE;
+            c->end_code = status;
+            c->end_cause = "CALL_REJECTED";
+            /* the INVITE already had its final 401/407: nothing to cancel */
+            sc_call_finish(c);
+        }
         break;
     case nua_i_cancel:
         c->ending = true;

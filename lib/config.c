@@ -1,13 +1,12 @@
 /* A set of gateways and the diagnostics of loading them. The XML parsing
  * itself is in config_xml.c. */
-#include <errno.h>
-#include <stdio.h>
 #include <string.h>
 #include <glib.h>
 
 #include "config_priv.h"
 #include "error_priv.h"
 #include "gateway_priv.h"
+#include "read_file.h"
 
 /* Bigger than any gateway file anyone writes; stops a wrong path (a disk
  * image, /dev/zero) from eating the memory. */
@@ -16,17 +15,6 @@
 /* ---------------------------------------------------------------------------
  * Storage
  * ------------------------------------------------------------------------- */
-
-static void free_diag(gpointer p)
-{
-    sc_diag *d = p;
-    g_free(d->file);
-    g_free(d->gateway);
-    g_free(d->param);
-    g_free(d->message);
-    g_free(d->text);
-    g_free(d);
-}
 
 static void free_entry(gpointer p)
 {
@@ -40,7 +28,7 @@ SC_API sc_config *sc_config_new(void)
 {
     sc_config *cfg = g_new0(sc_config, 1);
     cfg->entries = g_ptr_array_new_with_free_func(free_entry);
-    cfg->diags = g_ptr_array_new_with_free_func(free_diag);
+    sc_diag_list_init(&cfg->diags);
     sc_clear_error();
     return cfg;
 }
@@ -49,36 +37,16 @@ SC_API void sc_config_free(sc_config *cfg)
 {
     if (!cfg) return;
     g_ptr_array_free(cfg->entries, TRUE);
-    g_ptr_array_free(cfg->diags, TRUE);
+    sc_diag_list_clear(&cfg->diags);
     g_free(cfg);
-}
-
-static char *format_diag(const sc_diag *d, bool param_in_message)
-{
-    GString *s = g_string_new(d->file);
-    if (d->line > 0) g_string_append_printf(s, ":%d", d->line);
-    if (d->line > 0 && d->column > 0) g_string_append_printf(s, ":%d", d->column);
-    g_string_append(s, d->severity == SC_DIAG_ERROR ? ": error: " : ": warning: ");
-    if (*d->gateway) g_string_append_printf(s, "gateway '%s': ", d->gateway);
-    if (*d->param && !param_in_message) g_string_append_printf(s, "param '%s': ", d->param);
-    g_string_append(s, d->message);
-    return g_string_free(s, FALSE);
 }
 
 void sc_config_add_diag(sc_config *cfg, int severity, const char *file, int line, int column,
                         const char *gateway, const char *param, bool param_in_message,
                         const char *message)
 {
-    sc_diag *d = g_new0(sc_diag, 1);
-    d->severity = severity;
-    d->file = g_strdup(file ? file : "");
-    d->line = line;
-    d->column = column;
-    d->gateway = g_strdup(gateway ? gateway : "");
-    d->param = g_strdup(param ? param : "");
-    d->message = g_strdup(message);
-    d->text = format_diag(d, param_in_message);
-    g_ptr_array_add(cfg->diags, d);
+    sc_diag_list_add(&cfg->diags, severity, file, line, column, gateway, param, param_in_message,
+                     message);
 }
 
 const sc_config_entry *sc_config_find_entry(const sc_config *cfg, const char *name)
@@ -103,51 +71,14 @@ void sc_config_adopt(sc_config *cfg, sc_gateway *gw, const char *file, int line)
  * Loading
  * ------------------------------------------------------------------------- */
 
-static int io_failure(sc_config *cfg, const char *path, int err)
-{
-    char *msg = g_strdup_printf("cannot read '%s': %s", path, g_strerror(err));
-    sc_config_add_diag(cfg, SC_DIAG_ERROR, path, 0, 0, NULL, NULL, false, msg);
-    int status = sc_fail(SC_EIO, "%s", msg);
-    g_free(msg);
-    return status;
-}
-
-/* Reads the whole file; on failure returns NULL with *err set to an errno. */
-static GString *read_file(const char *path, int *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        *err = errno;
-        return NULL;
-    }
-    GString *text = g_string_new(NULL);
-    char chunk[8192];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (text->len + n > SC_CONFIG_FILE_MAX) {
-            *err = EFBIG;
-            break;
-        }
-        g_string_append_len(text, chunk, (gssize)n);
-    }
-    if (ferror(f)) *err = errno ? errno : EIO; /* e.g. EISDIR for a directory */
-    fclose(f);
-    if (*err) {
-        g_string_free(text, TRUE);
-        return NULL;
-    }
-    return text;
-}
-
 SC_API int sc_config_load_file(sc_config *cfg, const char *path)
 {
     if (!cfg || !path)
         return sc_fail(SC_EINVAL, "sc_config_load_file: %s is NULL", !cfg ? "config" : "path");
-    int err = 0;
-    errno = 0;
-    GString *text = read_file(path, &err);
-    if (!text) return io_failure(cfg, path, err);
-    int status = sc_config_parse_xml(cfg, text->str, text->len, path);
+    GString *text;
+    int status = sc_read_file(path, SC_CONFIG_FILE_MAX, &cfg->diags, &text);
+    if (status != SC_OK) return status;
+    status = sc_config_parse_xml(cfg, text->str, text->len, path);
     g_string_free(text, TRUE);
     return status;
 }
@@ -207,20 +138,17 @@ SC_API const sc_gateway *sc_config_find_gateway(const sc_config *cfg, const char
 
 static const sc_diag *diag_at(const sc_config *cfg, size_t i)
 {
-    return cfg && i < cfg->diags->len ? g_ptr_array_index(cfg->diags, i) : NULL;
+    return cfg ? sc_diag_list_at(&cfg->diags, i) : NULL;
 }
 
 SC_API size_t sc_config_diag_count(const sc_config *cfg)
 {
-    return cfg ? cfg->diags->len : 0;
+    return cfg ? sc_diag_list_count(&cfg->diags) : 0;
 }
 
 SC_API size_t sc_config_error_count(const sc_config *cfg)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < sc_config_diag_count(cfg); i++)
-        if (diag_at(cfg, i)->severity == SC_DIAG_ERROR) n++;
-    return n;
+    return cfg ? cfg->diags.errors : 0;
 }
 
 SC_API int sc_config_diag_severity(const sc_config *cfg, size_t i)

@@ -6,16 +6,7 @@
 #include <stdbool.h>
 #include <glib.h>
 #include "skypeconnect/sc_config.h"
-
-typedef struct sc_diag {
-    int severity;          /* sc_diag_severity */
-    char *file;
-    int line, column;      /* 0 when not tied to a place */
-    char *gateway;         /* "" when none */
-    char *param;           /* "" when none */
-    char *message;         /* without location or gateway/param prefixes */
-    char *text;            /* the compiler-style line of sc_config_diag_text() */
-} sc_diag;
+#include "diag.h"
 
 /* Where a kept gateway came from, for "already defined at FILE:LINE". */
 typedef struct sc_config_entry {
@@ -26,11 +17,10 @@ typedef struct sc_config_entry {
 
 struct sc_config {
     GPtrArray *entries;    /* sc_config_entry*, in load order */
-    GPtrArray *diags;      /* sc_diag* */
+    sc_diag_list diags;
 };
 
-/* Appends a diagnostic. @p param_in_message: the message already names the
- * param (e.g. "unknown parameter 'x'"), so the text does not repeat it. */
+/* Appends a diagnostic (sc_diag_list_add). */
 void sc_config_add_diag(sc_config *cfg, int severity, const char *file, int line, int column,
                         const char *gateway, const char *param, bool param_in_message,
                         const char *message);

@@ -3,21 +3,18 @@
  * sofia.conf <configuration>) and turns every problem into a diagnostic with
  * its line and column, without stopping at the first one.
  *
- * GMarkup does the XML. Its position during a start-element callback is at
- * the end of the tag, so each element's own position is found by looking
- * back to its '<'. */
-#include <stdint.h>
+ * GMarkup does the XML; positions and the plumbing around it are in
+ * xml_common.c, shared with the dialplan loader. */
 #include <string.h>
 #include <glib.h>
 
 #include "config_priv.h"
 #include "error_priv.h"
 #include "gateway_priv.h"
+#include "xml_common.h"
 
 /* Deeper than any real configuration; bounds the work on hostile input. */
 #define MAX_DEPTH 256
-/* Beyond this, a load counts its diagnostics but keeps no more of them. */
-#define MAX_DIAGS_PER_LOAD 1000
 
 /* What the element being parsed is, which decides what its children may be. */
 typedef enum frame_kind {
@@ -41,97 +38,13 @@ typedef struct pending_gateway {
 typedef struct loader {
     sc_config *cfg;
     const char *source;       /* file name used in diagnostics */
-    const char *text;
-    size_t len;
-    GArray *line_starts;      /* byte offset of each line's start */
-    GMarkupParseContext *ctx;
+    sc_xml_doc doc;
     GArray *frames;           /* frame_kind stack */
     pending_gateway *current; /* the open <gateway>, or NULL */
     GPtrArray *done;          /* pending_gateway* closed so far, in order */
-    guint first_diag;         /* index of this load's first diagnostic */
-    size_t errors, dropped;   /* errors of this load; diagnostics not kept */
-    size_t nul_offset;        /* where a NUL byte is, SIZE_MAX if none */
+    sc_diag_load diags;       /* this load's diagnostics */
     bool saw_element, saw_gateway;
 } loader;
-
-/* ---------------------------------------------------------------------------
- * Positions
- * ------------------------------------------------------------------------- */
-
-static void index_lines(loader *ld)
-{
-    size_t zero = 0;
-    ld->line_starts = g_array_new(FALSE, FALSE, sizeof(size_t));
-    g_array_append_val(ld->line_starts, zero);
-    for (size_t i = 0; i < ld->len; i++) {
-        if (ld->text[i] == '\n') {
-            size_t next = i + 1;
-            g_array_append_val(ld->line_starts, next);
-        }
-    }
-}
-
-/* Byte offset of a GMarkup (line, char) position. GMarkup counts bytes, and
- * a newline is char 1 of the line after it (its advance_char() bumps the line
- * when it steps onto a '\n'); the byte at offset 0 is always line 1, char 1. */
-static size_t offset_of(const loader *ld, int line, int chr)
-{
-    size_t base = 0;
-    if (line > 1) {
-        /* line_starts[k] - 1 is the k-th newline; one at offset 0 does not count */
-        guint skip = ld->len > 0 && ld->text[0] == '\n' ? 1 : 0;
-        guint k = (guint)line - 1 + skip;
-        if (k >= ld->line_starts->len) return ld->len;
-        base = g_array_index(ld->line_starts, size_t, k) - 1;
-    }
-    size_t off = base + (size_t)(chr > 1 ? chr - 1 : 0);
-    return MIN(off, ld->len);
-}
-
-/* The real 1-based line and column (in UTF-8 characters) of byte @p off. */
-static void line_and_column(const loader *ld, size_t off, int *line, int *column)
-{
-    guint lo = 0, hi = ld->line_starts->len; /* the last start <= off is in [lo, hi) */
-    while (hi - lo > 1) {
-        guint mid = lo + (hi - lo) / 2;
-        if (g_array_index(ld->line_starts, size_t, mid) <= off) lo = mid;
-        else hi = mid;
-    }
-    size_t start = g_array_index(ld->line_starts, size_t, lo);
-    *line = (int)lo + 1;
-    *column = (int)g_utf8_strlen(ld->text + start, (gssize)(off - start)) + 1;
-}
-
-/* True when a start tag of @p element begins at byte @p off. */
-static bool start_tag_at(const loader *ld, size_t off, const char *element)
-{
-    size_t n = strlen(element);
-    if (ld->text[off] != '<' || off + 1 + n >= ld->len) return false;
-    if (strncmp(ld->text + off + 1, element, n)) return false;
-    return strchr(" \t\r\n/>", ld->text[off + 1 + n]) != NULL;
-}
-
-/* The line and column of the '<' that opened the element GMarkup just
- * reported. GMarkup stands on the tag's last '>' or just past it; looking
- * back for "<NAME" skips a '<' that GMarkup tolerates inside an attribute
- * value. */
-static void element_position(const loader *ld, int *line, int *column)
-{
-    int gl, gc;
-    g_markup_parse_context_get_position(ld->ctx, &gl, &gc);
-    const char *element = g_markup_parse_context_get_element(ld->ctx);
-    size_t end = offset_of(ld, gl, gc);
-    size_t first_lt = SIZE_MAX;
-    for (size_t off = end; off-- > 0;) {
-        if (ld->text[off] != '<') continue;
-        if (first_lt == SIZE_MAX) first_lt = off;
-        if (!element || start_tag_at(ld, off, element)) {
-            line_and_column(ld, off, line, column);
-            return;
-        }
-    }
-    line_and_column(ld, first_lt == SIZE_MAX ? 0 : first_lt, line, column);
-}
 
 /* ---------------------------------------------------------------------------
  * Diagnostics
@@ -140,20 +53,15 @@ static void element_position(const loader *ld, int *line, int *column)
 static void diag_at(loader *ld, int severity, int line, int column, const char *gateway,
                     const char *param, bool param_in_message, const char *message)
 {
-    if (severity == SC_DIAG_ERROR) ld->errors++;
-    if (ld->cfg->diags->len - ld->first_diag >= MAX_DIAGS_PER_LOAD) {
-        ld->dropped++;
-        return;
-    }
-    sc_config_add_diag(ld->cfg, severity, ld->source, line, column, gateway, param,
-                       param_in_message, message);
+    sc_diag_load_add(&ld->diags, severity, line, column, gateway, param, param_in_message,
+                     message);
 }
 
 /* A diagnostic at the element GMarkup just reported. */
 static void diag_here(loader *ld, int severity, const char *param, const char *message)
 {
     int line, column;
-    element_position(ld, &line, &column);
+    sc_xml_element_position(&ld->doc, &line, &column);
     diag_at(ld, severity, line, column, ld->current ? ld->current->gw->name : NULL,
             param, false, message);
 }
@@ -202,7 +110,7 @@ static void push_frame(loader *ld, frame_kind kind)
 /* The element enclosing the one just opened. */
 static const char *parent_element(const loader *ld)
 {
-    const GSList *stack = g_markup_parse_context_get_element_stack(ld->ctx);
+    const GSList *stack = g_markup_parse_context_get_element_stack(ld->doc.ctx);
     return stack && stack->next ? stack->next->data : "";
 }
 
@@ -257,7 +165,7 @@ static void open_gateway(loader *ld, const char **names, const char **values)
 {
     pending_gateway *pg = g_new0(pending_gateway, 1);
     const char *name = attribute(names, values, "name");
-    element_position(ld, &pg->line, &pg->column);
+    sc_xml_element_position(&ld->doc, &pg->line, &pg->column);
     pg->gw = sc_gw_new_unchecked(name);
     pg->param_lines = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     ld->current = pg;
@@ -313,7 +221,7 @@ static void read_param(loader *ld, const char **names, const char **values)
     const char *name = attribute(names, values, "name");
     const char *value = attribute(names, values, "value");
     int line, column;
-    element_position(ld, &line, &column);
+    sc_xml_element_position(&ld->doc, &line, &column);
     if (!name) {
         diag_at(ld, SC_DIAG_ERROR, line, column, pg->gw->name, NULL, false,
                 "<param> has no name attribute");
@@ -401,12 +309,12 @@ static void open_in_gateway(loader *ld, const char *element, const char **names,
 {
     int line, column;
     if (!strcmp(element, "param")) {
-        element_position(ld, &line, &column);
+        sc_xml_element_position(&ld->doc, &line, &column);
         if (!ld->current->direct_param_line) ld->current->direct_param_line = line;
         read_param(ld, names, values);
         push_frame(ld, FRAME_LEAF);
     } else if (!strcmp(element, "params")) {
-        element_position(ld, &line, &column);
+        sc_xml_element_position(&ld->doc, &line, &column);
         if (!ld->current->params_wrapper_line) ld->current->params_wrapper_line = line;
         push_frame(ld, FRAME_PARAMS);
     } else if (!strcmp(element, "variables")) {
@@ -423,20 +331,15 @@ static void open_in_gateway(loader *ld, const char *element, const char **names,
     }
 }
 
-/* GMarkup accepts <param name="a" name="b"/>; XML does not, and which name
- * was meant is anyone's guess. */
+/* <param name="a" name="b"/>: which name was meant is anyone's guess. */
 static bool has_duplicate_attribute(loader *ld, const char *element, const char **names)
 {
-    for (size_t i = 0; names[i]; i++) {
-        for (size_t j = 0; j < i; j++) {
-            if (strcmp(names[i], names[j])) continue;
-            char *msg = g_strdup_printf("<%s> has the attribute '%s' twice", element, names[i]);
-            diag_here(ld, SC_DIAG_ERROR, NULL, msg);
-            g_free(msg);
-            return true;
-        }
-    }
-    return false;
+    const char *twice = sc_xml_duplicate_attribute(names);
+    if (!twice) return false;
+    char *msg = g_strdup_printf("<%s> has the attribute '%s' twice", element, twice);
+    diag_here(ld, SC_DIAG_ERROR, NULL, msg);
+    g_free(msg);
+    return true;
 }
 
 static void on_start(GMarkupParseContext *ctx, const char *element, const char **names,
@@ -445,11 +348,7 @@ static void on_start(GMarkupParseContext *ctx, const char *element, const char *
     (void)ctx;
     loader *ld = user;
     ld->saw_element = true;
-    if (ld->frames->len >= MAX_DEPTH) {
-        g_set_error(error, G_MARKUP_ERROR, G_MARKUP_ERROR_INVALID_CONTENT,
-                    "elements are nested deeper than %d levels", MAX_DEPTH);
-        return;
-    }
+    if (sc_xml_too_deep(ld->frames->len, MAX_DEPTH, error)) return;
     frame_kind top = top_frame(ld);
     if (top != FRAME_SKIP && has_duplicate_attribute(ld, element, names)) {
         push_frame(ld, FRAME_SKIP);
@@ -492,17 +391,6 @@ static const GMarkupParser parser = { on_start, on_end, NULL, NULL, NULL };
  * One load
  * ------------------------------------------------------------------------- */
 
-/* GMarkup's message without its "Error on line N char M: " prefix, which the
- * diagnostic's own line and column already give. */
-static const char *bare_markup_message(const char *message)
-{
-    if (g_str_has_prefix(message, "Error on line ")) {
-        const char *colon = strstr(message, ": ");
-        if (colon) return colon + 2;
-    }
-    return message;
-}
-
 static bool is_empty_document(const loader *ld, const GError *err)
 {
     return !ld->saw_element && g_error_matches(err, G_MARKUP_ERROR, G_MARKUP_ERROR_EMPTY);
@@ -519,9 +407,9 @@ static bool is_xml_name(const char *s, size_t n)
 /* True when "<NAME" or "</NAME" occurs in the text. */
 static bool is_element_of_text(const loader *ld, const char *name, size_t n)
 {
-    for (const char *p = ld->text; (p = memchr(p, '<', ld->len - (size_t)(p - ld->text))); p++) {
-        const char *q = p + 1 < ld->text + ld->len && p[1] == '/' ? p + 2 : p + 1;
-        if ((size_t)(ld->text + ld->len - q) >= n && !strncmp(q, name, n)) return true;
+    for (const char *p = ld->doc.text; (p = memchr(p, '<', ld->doc.len - (size_t)(p - ld->doc.text))); p++) {
+        const char *q = p + 1 < ld->doc.text + ld->doc.len && p[1] == '/' ? p + 2 : p + 1;
+        if ((size_t)(ld->doc.text + ld->doc.len - q) >= n && !strncmp(q, name, n)) return true;
     }
     return false;
 }
@@ -566,12 +454,12 @@ static char *sanitize_markup_message(const loader *ld, const char *message)
  * known"), and that value may be the password. */
 static bool error_is_in_password_tag(const loader *ld, size_t off)
 {
-    if (ld->len == 0) return false;
-    size_t start = MIN(off, ld->len - 1);
-    while (start > 0 && ld->text[start] != '<') start--;
+    if (ld->doc.len == 0) return false;
+    size_t start = MIN(off, ld->doc.len - 1);
+    while (start > 0 && ld->doc.text[start] != '<') start--;
     size_t end = start;
-    while (end < ld->len && ld->text[end] != '>' && end - start < 4096) end++;
-    char *tag = g_ascii_strdown(ld->text + start, (gssize)(end - start));
+    while (end < ld->doc.len && ld->doc.text[end] != '>' && end - start < 4096) end++;
+    char *tag = g_ascii_strdown(ld->doc.text + start, (gssize)(end - start));
     bool found = strstr(tag, "password") != NULL;
     g_free(tag);
     return found;
@@ -581,39 +469,16 @@ static bool error_is_in_password_tag(const loader *ld, size_t off)
  * of the part read before it are dropped: fix the XML first. */
 static void report_malformed(loader *ld, const GError *err)
 {
-    int gl, gc;
-    size_t off = ld->nul_offset;
-    if (off == SIZE_MAX) {
-        g_markup_parse_context_get_position(ld->ctx, &gl, &gc);
-        off = offset_of(ld, gl, gc);
-    }
+    size_t off = sc_xml_error_offset(&ld->doc);
     int line, column;
-    line_and_column(ld, off, &line, &column);
-    g_ptr_array_remove_range(ld->cfg->diags, ld->first_diag, ld->cfg->diags->len - ld->first_diag);
-    ld->errors = 0;
-    ld->dropped = 0;
+    sc_xml_line_and_column(&ld->doc, off, &line, &column);
+    sc_diag_load_discard(&ld->diags);
     char *message = error_is_in_password_tag(ld, off)
         ? g_strdup("malformed XML in a tag that holds a password (details withheld so that "
                    "the password does not show)")
-        : sanitize_markup_message(ld, bare_markup_message(err->message));
+        : sanitize_markup_message(ld, sc_xml_bare_markup_message(err->message));
     diag_at(ld, SC_DIAG_ERROR, line, column, NULL, NULL, false, message);
     g_free(message);
-}
-
-static bool parse_markup(loader *ld, GError **err)
-{
-    /* XML has no NUL character, but GMarkup takes one as text: refuse it
-     * here (only load_file can pass one; load_string stops at it). */
-    const char *nul = memchr(ld->text, '\0', ld->len);
-    if (nul) {
-        g_set_error(err, G_MARKUP_ERROR, G_MARKUP_ERROR_BAD_UTF8,
-                    "the text contains a NUL byte, which XML does not allow");
-        ld->nul_offset = (size_t)(nul - ld->text);
-        return false;
-    }
-    /* Parse in one go; the text is already in memory. */
-    return g_markup_parse_context_parse(ld->ctx, ld->text, (gssize)ld->len, err)
-        && g_markup_parse_context_end_parse(ld->ctx, err);
 }
 
 static void keep_gateways(loader *ld)
@@ -627,44 +492,33 @@ static void keep_gateways(loader *ld)
 
 static int finish_load(loader *ld, int status)
 {
-    if (ld->dropped) {
-        char *msg = g_strdup_printf("%zu more diagnostics not shown", ld->dropped);
-        sc_config_add_diag(ld->cfg, ld->errors ? SC_DIAG_ERROR : SC_DIAG_WARNING, ld->source,
-                           0, 0, NULL, NULL, false, msg);
-        g_free(msg);
-    }
-    if (status == SC_OK && ld->errors) status = SC_ECONFIG;
+    sc_diag_load_note_dropped(&ld->diags);
+    if (status == SC_OK && ld->diags.errors) status = SC_ECONFIG;
     if (status == SC_OK) {
         keep_gateways(ld);
         sc_clear_error();
         return SC_OK;
     }
     /* The first error of this load is the detail; the rest are diagnostics. */
-    const char *first = "";
-    for (guint i = ld->first_diag; i < ld->cfg->diags->len; i++) {
-        const sc_diag *d = g_ptr_array_index(ld->cfg->diags, i);
-        if (d->severity == SC_DIAG_ERROR) { first = d->text; break; }
-    }
-    if (ld->errors > 1)
-        return sc_fail(status, "%s (and %zu more errors)", first, ld->errors - 1);
+    const char *first = sc_diag_load_first_error(&ld->diags);
+    if (ld->diags.errors > 1)
+        return sc_fail(status, "%s (and %zu more errors)", first, ld->diags.errors - 1);
     return sc_fail(status, "%s", first);
 }
 
 int sc_config_parse_xml(sc_config *cfg, const char *xml, size_t len, const char *source_name)
 {
     loader ld = {
-        .cfg = cfg, .source = source_name, .text = xml, .len = len,
+        .cfg = cfg, .source = source_name,
         .frames = g_array_new(FALSE, FALSE, sizeof(frame_kind)),
         .done = g_ptr_array_new_with_free_func(free_pending),
-        .first_diag = cfg->diags->len,
-        .nul_offset = SIZE_MAX,
     };
-    index_lines(&ld);
-    ld.ctx = g_markup_parse_context_new(&parser, 0, &ld, NULL);
+    sc_diag_load_begin(&ld.diags, &cfg->diags, source_name);
+    sc_xml_doc_init(&ld.doc, xml, len, &parser, &ld);
 
     GError *err = NULL;
     int status = SC_OK;
-    if (!parse_markup(&ld, &err)) {
+    if (!sc_xml_doc_parse(&ld.doc, &err)) {
         if (is_empty_document(&ld, err)) {
             ld.saw_gateway = false; /* an empty file: a warning below, not an error */
         } else {
@@ -681,9 +535,8 @@ int sc_config_parse_xml(sc_config *cfg, const char *xml, size_t len, const char 
     }
     status = finish_load(&ld, status);
 
-    g_markup_parse_context_free(ld.ctx);
+    sc_xml_doc_clear(&ld.doc);
     g_ptr_array_free(ld.done, TRUE);
     g_array_free(ld.frames, TRUE);
-    g_array_free(ld.line_starts, TRUE);
     return status;
 }

@@ -1,13 +1,12 @@
 /* Dialplan objects: storage, diagnostics, loading files and folders, call
  * fields, and the accessors of a route. The XML itself is read in
  * dialplan_xml.c, the routing walk is in dialplan_route.c. */
-#include <errno.h>
-#include <stdio.h>
 #include <string.h>
 #include <glib.h>
 
 #include "dialplan_priv.h"
 #include "error_priv.h"
+#include "read_file.h"
 
 /* ---------------------------------------------------------------------------
  * Storage
@@ -77,18 +76,11 @@ static void free_context(gpointer p)
     g_free(c);
 }
 
-static void free_diag(gpointer p)
-{
-    dp_diag *d = p;
-    g_free(d->text);
-    g_free(d);
-}
-
 SC_API sc_dialplan *sc_dialplan_new(void)
 {
     sc_dialplan *dp = g_new0(sc_dialplan, 1);
     dp->contexts = g_ptr_array_new_with_free_func(free_context);
-    dp->diags = g_ptr_array_new_with_free_func(free_diag);
+    sc_diag_list_init(&dp->diags);
     sc_clear_error();
     return dp;
 }
@@ -97,7 +89,7 @@ SC_API void sc_dialplan_free(sc_dialplan *dp)
 {
     if (!dp) return;
     g_ptr_array_free(dp->contexts, TRUE);
-    g_ptr_array_free(dp->diags, TRUE);
+    sc_diag_list_clear(&dp->diags);
     g_free(dp);
 }
 
@@ -124,66 +116,22 @@ dp_context *dp_get_context(sc_dialplan *dp, const char *name)
 void dp_add_diag(sc_dialplan *dp, bool error, const char *file, int line, int column,
                  const char *message)
 {
-    GString *s = g_string_new(file);
-    if (line > 0) g_string_append_printf(s, ":%d", line);
-    if (line > 0 && column > 0) g_string_append_printf(s, ":%d", column);
-    g_string_append(s, error ? ": error: " : ": warning: ");
-    g_string_append(s, message);
-    dp_diag *d = g_new0(dp_diag, 1);
-    d->error = error;
-    d->text = g_string_free(s, FALSE);
-    g_ptr_array_add(dp->diags, d);
-    if (error) dp->errors++;
+    sc_diag_list_add(&dp->diags, error ? SC_DIAG_ERROR : SC_DIAG_WARNING, file, line, column,
+                     NULL, NULL, false, message);
 }
 
 /* ---------------------------------------------------------------------------
  * Loading
  * ------------------------------------------------------------------------- */
 
-static int io_failure(sc_dialplan *dp, const char *path, int err)
-{
-    char *msg = g_strdup_printf("cannot read '%s': %s", path, g_strerror(err));
-    dp_add_diag(dp, true, path, 0, 0, msg);
-    int status = sc_fail(SC_EIO, "%s", msg);
-    g_free(msg);
-    return status;
-}
-
-/* The whole file, or NULL with *err an errno. Bounded: a wrong path (a disk
- * image, /dev/zero) must not eat the memory. */
-static GString *read_file(const char *path, int *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        *err = errno;
-        return NULL;
-    }
-    GString *text = g_string_new(NULL);
-    char chunk[8192];
-    size_t n;
-    *err = 0;
-    while (!*err && (n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (text->len + n > DP_MAX_FILE) *err = EFBIG;
-        else g_string_append_len(text, chunk, (gssize)n);
-    }
-    if (!*err && ferror(f)) *err = errno ? errno : EIO; /* EISDIR for a folder */
-    fclose(f);
-    if (*err) {
-        g_string_free(text, TRUE);
-        return NULL;
-    }
-    return text;
-}
-
 SC_API int sc_dialplan_load_file(sc_dialplan *dp, const char *path, const char *default_context)
 {
     if (!dp || !path)
         return sc_fail(SC_EINVAL, "sc_dialplan_load_file: %s is NULL", !dp ? "dialplan" : "path");
-    int err = 0;
-    errno = 0;
-    GString *text = read_file(path, &err);
-    if (!text) return io_failure(dp, path, err);
-    int status = dp_parse_xml(dp, text->str, text->len, path,
+    GString *text;
+    int status = sc_read_file(path, DP_MAX_FILE, &dp->diags, &text);
+    if (status != SC_OK) return status;
+    status = dp_parse_xml(dp, text->str, text->len, path,
                               default_context ? default_context : "default");
     g_string_free(text, TRUE);
     return status;
@@ -301,18 +249,18 @@ SC_API int sc_dialplan_load_dir(sc_dialplan *dp, const char *dir)
 
 SC_API size_t sc_dialplan_diag_count(const sc_dialplan *dp)
 {
-    return dp ? dp->diags->len : 0;
+    return dp ? sc_diag_list_count(&dp->diags) : 0;
 }
 
 SC_API const char *sc_dialplan_diag_text(const sc_dialplan *dp, size_t i)
 {
-    return dp && i < dp->diags->len ? ((const dp_diag *)g_ptr_array_index(dp->diags, i))->text
-                                    : NULL;
+    const sc_diag *d = dp ? sc_diag_list_at(&dp->diags, i) : NULL;
+    return d ? d->text : NULL;
 }
 
 SC_API size_t sc_dialplan_error_count(const sc_dialplan *dp)
 {
-    return dp ? dp->errors : 0;
+    return dp ? dp->diags.errors : 0;
 }
 
 SC_API int sc_dialplan_has_context(const sc_dialplan *dp, const char *context)

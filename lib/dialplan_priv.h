@@ -14,6 +14,7 @@
 #include <glib.h>
 
 #include "skypeconnect/sc_dialplan.h"
+#include "diag.h"
 
 /* Limits. They bound the work and memory of hostile or runaway input; real
  * dialplans stay far below them. */
@@ -23,7 +24,6 @@
 #define DP_MAX_COND_NESTING 16        /* <condition> inside <condition> (FreeSWITCH: 100) */
 #define DP_MAX_LOOP 100               /* loop="N" on an action */
 #define DP_MAX_FILE (4u * 1024u * 1024u)
-#define DP_MAX_DIAGS_PER_LOAD 1000
 #define DP_MAX_ROUTE_ACTIONS 10000    /* actions one route may collect */
 #define DP_MAX_EXPANDED (64u * 1024u) /* bytes of one expanded string, or of an action's data */
 #define DP_MAX_ROUTE_BYTES (1024u * 1024u) /* data of all the actions of one route */
@@ -102,15 +102,9 @@ typedef struct dp_context {
     GPtrArray *extensions; /* dp_extension*, in load order */
 } dp_context;
 
-typedef struct dp_diag {
-    bool error;
-    char *text;            /* "FILE:LINE:COL: error|warning: message" */
-} dp_diag;
-
 struct sc_dialplan {
     GPtrArray *contexts;   /* dp_context* */
-    GPtrArray *diags;      /* dp_diag* */
-    size_t errors;
+    sc_diag_list diags;    /* no gateway or param in these */
     size_t extensions;     /* kept, all contexts */
 };
 
@@ -136,7 +130,8 @@ void dp_extension_free(gpointer p);
 void dp_match_clear(dp_match *m);
 dp_context *dp_find_context(const sc_dialplan *dp, const char *name);
 dp_context *dp_get_context(sc_dialplan *dp, const char *name);
-/* Appends "FILE:LINE:COL: error|warning: message" (no line: "FILE: ..."). */
+/* Appends "FILE:LINE:COL: error|warning: message" (no line: "FILE: ...")
+ * outside a file's load (a folder that cannot be read...). */
 void dp_add_diag(sc_dialplan *dp, bool error, const char *file, int line, int column,
                  const char *message);
 

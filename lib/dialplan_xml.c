@@ -9,16 +9,16 @@
  * libskypeconnect cannot (playback, time-of-day conditions...) are errors,
  * never silent skips: routing the same XML differently would be worse.
  *
- * GMarkup does the XML. Its position in a start-element callback is at the
- * end of the tag, so each element's own position is found by looking back
- * to its '<' (the technique of config_xml.c). Values that need text content
- * (<expression>, an <action>'s text) are checked when the element closes. */
-#include <stdint.h>
+ * GMarkup does the XML; positions and the plumbing around it are in
+ * xml_common.c, shared with the gateway loader. Values that need text
+ * content (<expression>, an <action>'s text) are checked when the element
+ * closes. */
 #include <string.h>
 #include <glib.h>
 
 #include "dialplan_priv.h"
 #include "error_priv.h"
+#include "xml_common.h"
 
 typedef enum frame_kind {
     F_WRAPPER,    /* <document>, <section>, <include>: may hold contexts */
@@ -46,10 +46,7 @@ typedef struct loader {
     sc_dialplan *dp;
     const char *source;
     const char *default_context;
-    const char *text;
-    size_t len;
-    GArray *line_starts;
-    GMarkupParseContext *ctx;
+    sc_xml_doc doc;
     GArray *frames;            /* frame */
     char *context;             /* name of the open <context>, or NULL */
     dp_extension *ext;         /* the open <extension>, or NULL */
@@ -60,84 +57,9 @@ typedef struct loader {
     bool content_overflow;     /* ... longer than DP_MAX_EXPANDED: not kept */
     GPtrArray *done;           /* pending*, in order */
     GPtrArray *contexts;       /* char*: <context> names of this file */
-    guint first_diag;
-    size_t errors, dropped;
-    size_t nul_offset;
+    sc_diag_load diags;        /* this load's diagnostics */
     bool saw_element;
 } loader;
-
-/* ---------------------------------------------------------------------------
- * Positions (as in config_xml.c)
- * ------------------------------------------------------------------------- */
-
-static void index_lines(loader *ld)
-{
-    size_t zero = 0;
-    ld->line_starts = g_array_new(FALSE, FALSE, sizeof(size_t));
-    g_array_append_val(ld->line_starts, zero);
-    for (size_t i = 0; i < ld->len; i++) {
-        if (ld->text[i] == '\n') {
-            size_t next = i + 1;
-            g_array_append_val(ld->line_starts, next);
-        }
-    }
-}
-
-/* Byte offset of a GMarkup (line, char) position. GMarkup counts bytes, and
- * a newline is char 1 of the line after it. */
-static size_t offset_of(const loader *ld, int line, int chr)
-{
-    size_t base = 0;
-    if (line > 1) {
-        guint skip = ld->len > 0 && ld->text[0] == '\n' ? 1 : 0;
-        guint k = (guint)line - 1 + skip;
-        if (k >= ld->line_starts->len) return ld->len;
-        base = g_array_index(ld->line_starts, size_t, k) - 1;
-    }
-    size_t off = base + (size_t)(chr > 1 ? chr - 1 : 0);
-    return MIN(off, ld->len);
-}
-
-/* The real 1-based line and column (in UTF-8 characters) of byte @p off. */
-static void line_and_column(const loader *ld, size_t off, int *line, int *column)
-{
-    guint lo = 0, hi = ld->line_starts->len;
-    while (hi - lo > 1) {
-        guint mid = lo + (hi - lo) / 2;
-        if (g_array_index(ld->line_starts, size_t, mid) <= off) lo = mid;
-        else hi = mid;
-    }
-    size_t start = g_array_index(ld->line_starts, size_t, lo);
-    *line = (int)lo + 1;
-    *column = (int)g_utf8_strlen(ld->text + start, (gssize)(off - start)) + 1;
-}
-
-static bool start_tag_at(const loader *ld, size_t off, const char *element)
-{
-    size_t n = strlen(element);
-    if (ld->text[off] != '<' || off + 1 + n >= ld->len) return false;
-    if (strncmp(ld->text + off + 1, element, n)) return false;
-    return strchr(" \t\r\n/>", ld->text[off + 1 + n]) != NULL;
-}
-
-/* Line and column of the '<' of the element GMarkup just reported. */
-static void element_position(const loader *ld, int *line, int *column)
-{
-    int gl, gc;
-    g_markup_parse_context_get_position(ld->ctx, &gl, &gc);
-    const char *element = g_markup_parse_context_get_element(ld->ctx);
-    size_t end = offset_of(ld, gl, gc);
-    size_t first_lt = SIZE_MAX;
-    for (size_t off = end; off-- > 0;) {
-        if (ld->text[off] != '<') continue;
-        if (first_lt == SIZE_MAX) first_lt = off;
-        if (!element || start_tag_at(ld, off, element)) {
-            line_and_column(ld, off, line, column);
-            return;
-        }
-    }
-    line_and_column(ld, first_lt == SIZE_MAX ? 0 : first_lt, line, column);
-}
 
 /* ---------------------------------------------------------------------------
  * Diagnostics
@@ -145,12 +67,8 @@ static void element_position(const loader *ld, int *line, int *column)
 
 static void diag_at(loader *ld, bool error, int line, int column, const char *message)
 {
-    if (error) ld->errors++;
-    if (ld->dp->diags->len - ld->first_diag >= DP_MAX_DIAGS_PER_LOAD) {
-        ld->dropped++;
-        return;
-    }
-    dp_add_diag(ld->dp, error, ld->source, line, column, message);
+    sc_diag_load_add(&ld->diags, error ? SC_DIAG_ERROR : SC_DIAG_WARNING, line, column, NULL, NULL,
+                     false, message);
 }
 
 static void diagf(loader *ld, bool error, int line, int column, const char *fmt, ...)
@@ -179,7 +97,7 @@ static const frame *top(const loader *ld)
 static frame *push(loader *ld, frame_kind kind)
 {
     frame f = { .kind = kind };
-    element_position(ld, &f.line, &f.column);
+    sc_xml_element_position(&ld->doc, &f.line, &f.column);
     g_array_append_val(ld->frames, f);
     return &g_array_index(ld->frames, frame, ld->frames->len - 1);
 }
@@ -624,20 +542,14 @@ static void open_in_condition(loader *ld, const char *element, const char **name
         unexpected(ld, element, "condition");
 }
 
-/* GMarkup accepts <x a="1" a="2"/>; XML does not, and which was meant is
- * anyone's guess. */
+/* <x a="1" a="2"/>: which was meant is anyone's guess. */
 static bool duplicate_attribute(loader *ld, const char *element, const char **names)
 {
-    for (size_t i = 0; names[i]; i++) {
-        for (size_t j = 0; j < i; j++) {
-            if (strcmp(names[i], names[j])) continue;
-            frame *f = push(ld, F_SKIP);
-            diagf(ld, true, f->line, f->column, "<%s> has the attribute '%s' twice", element,
-                  names[i]);
-            return true;
-        }
-    }
-    return false;
+    const char *twice = sc_xml_duplicate_attribute(names);
+    if (!twice) return false;
+    frame *f = push(ld, F_SKIP);
+    diagf(ld, true, f->line, f->column, "<%s> has the attribute '%s' twice", element, twice);
+    return true;
 }
 
 static void dispatch(loader *ld, frame_kind in, const char *element, const char **names,
@@ -670,11 +582,7 @@ static void on_start(GMarkupParseContext *ctx, const char *element, const char *
     (void)ctx;
     loader *ld = user;
     ld->saw_element = true;
-    if (ld->frames->len >= DP_MAX_XML_DEPTH) {
-        g_set_error(error, G_MARKUP_ERROR, G_MARKUP_ERROR_INVALID_CONTENT,
-                    "elements are nested deeper than %d levels", DP_MAX_XML_DEPTH);
-        return;
-    }
+    if (sc_xml_too_deep(ld->frames->len, DP_MAX_XML_DEPTH, error)) return;
     frame_kind in = top(ld)->kind;
     if (in == F_SKIP) {
         push(ld, F_SKIP);
@@ -739,51 +647,16 @@ static const GMarkupParser parser = { on_start, on_end, on_text, on_passthrough,
  * One load
  * ------------------------------------------------------------------------- */
 
-/* GMarkup's message without its "Error on line N char M: " prefix, which
- * the diagnostic's own line and column already give. */
-static const char *bare_markup_message(const char *message)
-{
-    if (g_str_has_prefix(message, "Error on line ")) {
-        const char *colon = strstr(message, ": ");
-        if (colon) return colon + 2;
-    }
-    return message;
-}
-
 /* Malformed XML: one diagnostic where GMarkup stopped; what was found
  * before it is dropped (fix the XML first). */
 static void report_malformed(loader *ld, const GError *err)
 {
-    size_t off = ld->nul_offset;
-    if (off == SIZE_MAX) {
-        int gl, gc;
-        g_markup_parse_context_get_position(ld->ctx, &gl, &gc);
-        off = offset_of(ld, gl, gc);
-    }
     int line, column;
-    line_and_column(ld, off, &line, &column);
-    for (guint i = ld->first_diag; i < ld->dp->diags->len; i++)
-        if (((const dp_diag *)g_ptr_array_index(ld->dp->diags, i))->error) ld->dp->errors--;
-    g_ptr_array_remove_range(ld->dp->diags, ld->first_diag, ld->dp->diags->len - ld->first_diag);
-    ld->errors = 0;
-    ld->dropped = 0;
-    char *message = g_utf8_make_valid(bare_markup_message(err->message), -1);
+    sc_xml_line_and_column(&ld->doc, sc_xml_error_offset(&ld->doc), &line, &column);
+    sc_diag_load_discard(&ld->diags);
+    char *message = g_utf8_make_valid(sc_xml_bare_markup_message(err->message), -1);
     diagf(ld, true, line, column, "malformed XML: %s", message);
     g_free(message);
-}
-
-static bool parse_markup(loader *ld, GError **err)
-{
-    /* GMarkup takes a NUL as text; XML has none (only load_file can pass one). */
-    const char *nul = memchr(ld->text, '\0', ld->len);
-    if (nul) {
-        g_set_error(err, G_MARKUP_ERROR, G_MARKUP_ERROR_BAD_UTF8,
-                    "the text contains a NUL byte, which XML does not allow");
-        ld->nul_offset = (size_t)(nul - ld->text);
-        return false;
-    }
-    return g_markup_parse_context_parse(ld->ctx, ld->text, (gssize)ld->len, err)
-        && g_markup_parse_context_end_parse(ld->ctx, err);
 }
 
 static void free_pending(gpointer p)
@@ -809,37 +682,32 @@ static void keep(loader *ld)
 
 static int finish_load(loader *ld, int status)
 {
-    if (ld->dropped)
-        diagf(ld, ld->errors > 0, 0, 0, "%zu more diagnostics not shown", ld->dropped);
-    if (status == SC_OK && ld->errors) status = SC_ECONFIG;
+    /* Unlike sc_diag_load_note_dropped(), this note goes through the cap like
+     * any diagnostic: once the cap is hit it is dropped too (and counted as
+     * one more error in the message below). */
+    if (ld->diags.dropped)
+        diagf(ld, ld->diags.errors > 0, 0, 0, "%zu more diagnostics not shown", ld->diags.dropped);
+    if (status == SC_OK && ld->diags.errors) status = SC_ECONFIG;
     if (status == SC_OK) {
         keep(ld);
         sc_clear_error();
         return SC_OK;
     }
     /* The first error of this load is the detail; the rest are diagnostics. */
-    const char *first = "";
-    for (guint i = ld->first_diag; i < ld->dp->diags->len; i++) {
-        const dp_diag *d = g_ptr_array_index(ld->dp->diags, i);
-        if (d->error) {
-            first = d->text;
-            break;
-        }
-    }
-    if (ld->errors > 1)
+    const char *first = sc_diag_load_first_error(&ld->diags);
+    if (ld->diags.errors > 1)
         return sc_fail(status, "%s (and %zu more errors; the file's extensions are not loaded)",
-                       first, ld->errors - 1);
+                       first, ld->diags.errors - 1);
     return sc_fail(status, "%s (the file's extensions are not loaded)", first);
 }
 
 static void free_loader(loader *ld)
 {
-    g_markup_parse_context_free(ld->ctx);
+    sc_xml_doc_clear(&ld->doc);
     g_ptr_array_free(ld->done, TRUE);
     g_ptr_array_free(ld->contexts, TRUE);
     g_ptr_array_free(ld->conds, TRUE);
     g_array_free(ld->frames, TRUE);
-    g_array_free(ld->line_starts, TRUE);
     g_string_free(ld->content, TRUE);
     g_free(ld->context);
 }
@@ -848,21 +716,19 @@ int dp_parse_xml(sc_dialplan *dp, const char *xml, size_t len, const char *sourc
                  const char *default_context)
 {
     loader ld = {
-        .dp = dp, .source = source, .default_context = default_context, .text = xml, .len = len,
+        .dp = dp, .source = source, .default_context = default_context,
         .frames = g_array_new(FALSE, FALSE, sizeof(frame)),
         .conds = g_ptr_array_new(),
         .content = g_string_new(NULL),
         .done = g_ptr_array_new_with_free_func(free_pending),
         .contexts = g_ptr_array_new_with_free_func(g_free),
-        .first_diag = dp->diags->len,
-        .nul_offset = SIZE_MAX,
     };
-    index_lines(&ld);
-    ld.ctx = g_markup_parse_context_new(&parser, 0, &ld, NULL);
+    sc_diag_load_begin(&ld.diags, &dp->diags, source);
+    sc_xml_doc_init(&ld.doc, xml, len, &parser, &ld);
 
     GError *err = NULL;
     int status = SC_OK;
-    if (!parse_markup(&ld, &err)) {
+    if (!sc_xml_doc_parse(&ld.doc, &err)) {
         if (!ld.saw_element && g_error_matches(err, G_MARKUP_ERROR, G_MARKUP_ERROR_EMPTY)) {
             diagf(&ld, false, 0, 0, "empty file: no <extension>");
         } else {

@@ -21,13 +21,10 @@
 
 #include "registration_priv.h"
 #include "backoff.h"
+#include "digest_client.h"
 #include "error_priv.h"
 #include "skypeconnect/sc_dialrule.h"
 
-/* Challenges answered per request: one, plus one more when the server says
- * the nonce was stale. A wrong password must never become a REGISTER loop. */
-#define SC_MAX_AUTH_ROUNDS 2
-#define SC_MAX_STALE_ROUNDS 3
 #define SC_MAX_INTERVAL_ROUNDS 3
 
 static void send_register(sc_reg *r, bool unregister);
@@ -364,50 +361,18 @@ void sc_reg_unregister(sc_reg *r, int reason)
 /* ------------------------------------------------------------------ */
 /* Answers */
 
-static const char *param_value(msg_param_t const *params, const char *name, char *buf, size_t size)
-{
-    const char *v = msg_params_find(params, name);
-    size_t n;
-    if (!v) return NULL;
-    n = strlen(v);
-    if (n >= 2 && v[0] == '"' && v[n - 1] == '"') {
-        v++;
-        n -= 2;
-    }
-    if (n >= size) n = size - 1;
-    memcpy(buf, v, n);
-    buf[n] = '\0';
-    return buf;
-}
-
 /* Answers a 401/407 with the gateway's credentials. Returns false when the
- * challenge must count as a rejection instead. */
+ * challenge must count as a rejection instead (digest_client.c says when). */
 static bool answer_challenge(sc_reg *r, int status, const sip_t *sip)
 {
-    msg_auth_t const *au = NULL;
-    char stale[16], *cred;
-    const char *realm;
-    bool is_stale;
-    int limit;
-
-    if (sip) au = status == 407 ? sip->sip_proxy_authenticate : sip->sip_www_authenticate;
-    if (!au || !au->au_scheme || !r->gw->password) return false;
-    realm = msg_params_find(au->au_params, "realm=");
-    if (!realm) return false;
-    is_stale = param_value(au->au_params, "stale=", stale, sizeof stale) &&
-               !g_ascii_strcasecmp(stale, "true");
-    limit = is_stale ? SC_MAX_STALE_ROUNDS : SC_MAX_AUTH_ROUNDS;
-    /* Round 1 answers the challenge; a second challenge to the same
-     * credentials is a rejection unless the nonce was merely stale. */
-    if (r->auth_rounds >= limit || (r->auth_rounds >= 1 && !is_stale)) return false;
-    r->auth_rounds++;
-    /* realm is passed quoted, exactly as in the challenge (SOFIA.md). */
-    cred = g_strdup_printf("%s:%s%s%s:%s:%s", au->au_scheme,
-                           realm[0] == '"' ? "" : "\"", realm, realm[0] == '"' ? "" : "\"",
-                           sc_gw_auth_username(r->gw), r->gw->password);
+    const char *why = NULL;
+    char *cred = sc_digest_answer(sip, status, sc_gw_auth_username(r->gw), r->gw->password, &r->auth_rounds, &why);
+    if (!cred) {
+        sc_log(SC_LOG_INFO, "gateway %s: not answering the %d: %s", r->gw->name, status, why);
+        return false;
+    }
     nua_authenticate(r->nh, NUTAG_AUTH(cred), TAG_END());
-    memset(cred, 0, strlen(cred));
-    g_free(cred);
+    sc_digest_free(cred);
     return true;
 }
 
@@ -495,6 +460,12 @@ void sc_reg_on_response(sc_reg *r, nua_event_t event, int status, const char *ph
     if (sc_ping_owns(r, nh)) {
         if (event == nua_r_options && status >= 200) sc_ping_on_response(r, status, phrase, sip);
         return;
+    }
+    if (event == nua_r_authenticate && status >= 300 && r->in_flight) {
+        /* Sofia could not answer the challenge with our credentials (904:
+         * unknown algorithm, a nonce it refuses): a rejection, not a wait. */
+        event = nua_r_method;
+        if (status == 904) phrase = "No usable challenge (904)";
     }
     if (event != nua_r_method || status < 200 || !r->in_flight) return;
 

@@ -18,13 +18,15 @@
 
 #include "session_priv.h"   /* first: it sets Sofia's magic types */
 #include <sofia-sip/su_glib.h>
-#include <sofia-sip/su_log.h>
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/nta_tag.h>
 #include <sofia-sip/tport_tag.h>
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/sip_extra.h>
 
+#include "ctx_sync.h"
+#include "free_port.h"
+#include "sofia_stack.h"
 #include "error_priv.h"
 #include "call_priv.h"
 #include "skypeconnect/sc_dialplan.h"
@@ -35,24 +37,10 @@
 /* Sofia answers nua_shutdown within 30 s at most; we allow a little more. */
 #define SC_SHUTDOWN_BOUND_US (35 * G_USEC_PER_SEC)
 
-extern su_log_t tport_log[], nta_log[], nua_log[], soa_log[], sresolv_log[], iptsec_log[];
-
 /* ------------------------------------------------------------------ */
-/* Sofia's log lines go to ours, at debug level. */
+/* Sofia's set-up, once per process. */
 
-static void sofia_logger(void *stream, char const *fmt, va_list ap)
-{
-    char line[1024];
-    size_t n;
-    (void)stream;
-    if (!sc_log_enabled(SC_LOG_DEBUG)) return;
-    vsnprintf(line, sizeof line, fmt, ap);
-    n = strlen(line);
-    while (n && (line[n - 1] == '\n' || line[n - 1] == '\r')) line[--n] = '\0';
-    if (n) sc_log(SC_LOG_DEBUG, "sofia: %s", line);
-}
-
-static void redirect_sofia_logs(void)
+static void set_up_sofia(void)
 {
     static gsize once;
     if (g_once_init_enter(&once)) {
@@ -60,12 +48,9 @@ static void redirect_sofia_logs(void)
          * parser knows them only once the default message class is extended
          * (as FreeSWITCH does at start-up). */
         sip_update_default_mclass(sip_extend_mclass(NULL));
-        su_log_t *logs[] = { su_log_default, tport_log, nta_log, nua_log, soa_log,
-                             sresolv_log, iptsec_log };
-        for (size_t i = 0; i < G_N_ELEMENTS(logs); i++)
-            su_log_redirect(logs[i], sofia_logger, NULL);
         g_once_init_leave(&once, 1);
     }
+    sc_sofia_log_redirect();
 }
 
 /* ------------------------------------------------------------------ */
@@ -103,7 +88,7 @@ SC_API sc_session *sc_session_new(void)
         g_free(s);
         return NULL;
     }
-    redirect_sofia_logs();
+    set_up_sofia();
     sc_clear_error();
     return s;
 }
@@ -258,84 +243,23 @@ SC_API int sc_session_set_event_cb(sc_session *s, sc_event_cb cb, void *user, sc
 /* ------------------------------------------------------------------ */
 /* Marshalling onto the stack thread */
 
-typedef struct sync_call {
-    sc_session *s;
-    void (*fn)(void *);
-    void *data;
-    bool done;
-} sync_call;
-
-static gboolean sync_call_run(gpointer p)
-{
-    sync_call *c = p;
-    c->fn(c->data);
-    g_mutex_lock(&c->s->lock);
-    c->done = true;
-    g_cond_broadcast(&c->s->cond);
-    g_mutex_unlock(&c->s->lock);
-    return G_SOURCE_REMOVE;
-}
-
 /* Runs fn(data) on the thread that owns the stack's context and returns when
  * it has run. */
 void sc_session_run_sync(sc_session *s, void (*fn)(void *), void *data)
 {
-    sync_call c = { s, fn, data, false };
-    if (g_main_context_acquire(s->ctx)) {
-        fn(data);
-        g_main_context_release(s->ctx);
-        return;
-    }
-    g_main_context_invoke(s->ctx, sync_call_run, &c);
-    g_mutex_lock(&s->lock);
-    while (!c.done) g_cond_wait(&s->cond, &s->lock);
-    g_mutex_unlock(&s->lock);
-}
-
-static gboolean wake_timeout(gpointer p)
-{
-    (void)p;
-    return G_SOURCE_REMOVE;
+    sc_ctx_run_sync(s->ctx, &s->lock, &s->cond, fn, data);
 }
 
 /* Waits until pred(s) holds (checked under the lock) or the deadline passes.
  * Iterates the stack's context when this thread may, else sleeps on cond. */
-static bool wait_until(sc_session *s, bool (*pred)(sc_session *), gint64 deadline)
+static bool wait_until(sc_session *s, bool (*pred)(void *session), gint64 deadline)
 {
-    bool ok;
-    if (s->ctx && g_main_context_acquire(s->ctx)) {
-        for (;;) {
-            gint64 now = g_get_monotonic_time();
-            GSource *t;
-            g_mutex_lock(&s->lock);
-            ok = pred(s);
-            g_mutex_unlock(&s->lock);
-            if (ok || now >= deadline) break;
-            t = g_timeout_source_new((guint)MIN((deadline - now) / 1000 + 1, 100));
-            g_source_set_callback(t, wake_timeout, NULL, NULL);
-            g_source_attach(t, s->ctx);
-            g_main_context_iteration(s->ctx, TRUE);
-            g_source_destroy(t);
-            g_source_unref(t);
-        }
-        g_main_context_release(s->ctx);
-        return ok;
-    }
-    g_mutex_lock(&s->lock);
-    while (!(ok = pred(s)))
-        if (!g_cond_wait_until(&s->cond, &s->lock, deadline)) {
-            ok = pred(s);
-            break;
-        }
-    g_mutex_unlock(&s->lock);
-    return ok;
+    return sc_ctx_wait_until(s->ctx, &s->lock, &s->cond, pred, s, deadline);
 }
 
 void sc_session_changed(sc_session *s)
 {
-    g_mutex_lock(&s->lock);
-    g_cond_broadcast(&s->cond);
-    g_mutex_unlock(&s->lock);
+    sc_ctx_changed(&s->lock, &s->cond);
 }
 
 /* ------------------------------------------------------------------ */
@@ -557,53 +481,6 @@ static void nua_cb(nua_event_t event, int status, char const *phrase, nua_t *nua
     sc_session_changed(s);
 }
 
-/* Finds a port free for both UDP and TCP on the bind address, so that one
- * Contact port serves both transports; with wanted > 0, checks that port.
- * (Checking first also spares Sofia a failing nua_create(), which leaks.) */
-static int find_free_port(const char *host, bool v6, bool need_udp, int wanted)
-{
-    for (int attempt = 0; attempt < (wanted > 0 ? 1 : 50); attempt++) {
-        struct sockaddr_storage ss;
-        socklen_t len;
-        int port, fd_tcp, fd_udp = -1;
-        memset(&ss, 0, sizeof ss);
-        if (v6) {
-            struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
-            a->sin6_family = AF_INET6;
-            a->sin6_port = htons((uint16_t)wanted);
-            inet_pton(AF_INET6, host, &a->sin6_addr);
-            len = sizeof *a;
-        } else {
-            struct sockaddr_in *a = (struct sockaddr_in *)&ss;
-            a->sin_family = AF_INET;
-            a->sin_port = htons((uint16_t)wanted);
-            inet_pton(AF_INET, host, &a->sin_addr);
-            len = sizeof *a;
-        }
-        fd_tcp = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (fd_tcp < 0) return -1;
-        if (bind(fd_tcp, (struct sockaddr *)&ss, len) < 0 ||
-            getsockname(fd_tcp, (struct sockaddr *)&ss, &len) < 0) {
-            close(fd_tcp);
-            return -1;
-        }
-        port = v6 ? ntohs(((struct sockaddr_in6 *)&ss)->sin6_port)
-                  : ntohs(((struct sockaddr_in *)&ss)->sin_port);
-        if (need_udp) {
-            fd_udp = socket(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-            if (fd_udp < 0 || bind(fd_udp, (struct sockaddr *)&ss, len) < 0) {
-                if (fd_udp >= 0) close(fd_udp);
-                close(fd_tcp);
-                continue;
-            }
-            close(fd_udp);
-        }
-        close(fd_tcp);
-        return port;
-    }
-    return -1;
-}
-
 static char *sip_host(const char *host)
 {
     return strchr(host, ':') ? g_strdup_printf("[%s]", host) : g_strdup(host);
@@ -616,7 +493,7 @@ static int internal_up(sc_session *s)
     char *host = NULL, *url, *shost;
     int port = 0, rc = parse_bind(s->internal_bind, &host, &port);
     if (rc) return rc;
-    port = find_free_port(host, strchr(host, ':') != NULL, true, port);
+    port = sc_find_free_port(host, strchr(host, ':') != NULL, true, port);
     if (port <= 0) {
         rc = sc_fail(SC_EIO, "internal side: cannot bind %s: %s", s->internal_bind,
                      errno ? strerror(errno) : "in use");
@@ -657,7 +534,7 @@ static int stack_up(sc_session *s)
     s->su_source = su_glib_root_gsource(s->root);
     g_source_attach(s->su_source, s->ctx);
 
-    port = find_free_port(s->bind_host, v6, true, port);
+    port = sc_find_free_port(s->bind_host, v6, true, port);
     if (port <= 0) {
         g_free(host);
         if (s->bind_port)
@@ -668,7 +545,7 @@ static int stack_up(sc_session *s)
     s->udp_port = s->tcp_port = port;
     url = g_strdup_printf("sip:%s:%d", host, port);
     if (s->tls_dir) {
-        s->tls_port = find_free_port(s->bind_host, v6, false, 0);
+        s->tls_port = sc_find_free_port(s->bind_host, v6, false, 0);
         if (s->tls_port <= 0) {
             g_free(host);
             g_free(url);
@@ -737,19 +614,7 @@ static void stack_down(sc_session *s)
         nua_destroy(s->nua_internal);
         s->nua_internal = NULL;
     }
-    if (s->nua) {
-        nua_destroy(s->nua);
-        s->nua = NULL;
-    }
-    if (s->su_source) {
-        g_source_destroy(s->su_source);
-        s->su_source = NULL;
-    }
-    if (s->root) {
-        su_root_destroy(s->root);
-        s->root = NULL;
-        su_deinit();
-    }
+    sc_sofia_stack_destroy(&s->nua, &s->su_source, &s->root);
 }
 
 static gboolean teardown_idle(gpointer p)
@@ -935,13 +800,15 @@ static void begin_stop(void *p)
     stop_progress(s);
 }
 
-static bool unregistered_or_stopped(sc_session *s)
+static bool unregistered_or_stopped(void *p)
 {
+    const sc_session *s = p;
     return s->shutdown_sent || s->phase == SC_PHASE_STOPPED;
 }
 
-static bool stopped(sc_session *s)
+static bool stopped(void *p)
 {
+    const sc_session *s = p;
     return s->phase == SC_PHASE_STOPPED;
 }
 

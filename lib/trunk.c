@@ -3,8 +3,8 @@
  * The trunk owns a GMainContext run by its own thread; Sofia's root is a
  * GSource on it and nua runs in that thread too (su_root_threading off), so
  * every nua call and callback happens there. Public functions post work with
- * g_main_context_invoke() and wait for it (sc_trunk_run_sync), as the
- * session does in its own-thread mode. The SIP side is in trunk_sip.c. */
+ * g_main_context_invoke() and wait for it (sc_trunk_run_sync, on ctx_sync.c),
+ * as the session does in its own-thread mode. The SIP side is in trunk_sip.c. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -17,9 +17,11 @@
 
 #include "trunk_priv.h"   /* first: it sets Sofia's magic types */
 #include <sofia-sip/su_glib.h>
-#include <sofia-sip/su_log.h>
 #include <sofia-sip/nua_tag.h>
 
+#include "ctx_sync.h"
+#include "free_port.h"
+#include "sofia_stack.h"
 #include "error_priv.h"
 #include "event_priv.h"
 #include "skypeconnect/sc_version.h"
@@ -32,34 +34,6 @@
  * before that answer would abort the process, so past the bound we still
  * wait for it, only longer. */
 #define SC_TRUNK_SHUTDOWN_LAST_US (35 * G_USEC_PER_SEC)
-
-extern su_log_t tport_log[], nta_log[], nua_log[], soa_log[], sresolv_log[], iptsec_log[];
-
-/* ------------------------------------------------------------------ */
-/* Sofia's own log lines go to ours at debug level, as the session's do:
- * a trunk used without any session must not print Sofia's chatter. */
-
-static void trunk_sofia_logger(void *stream, char const *fmt, va_list ap)
-{
-    char line[1024];
-    size_t n;
-    (void)stream;
-    if (!sc_log_enabled(SC_LOG_DEBUG)) return;
-    vsnprintf(line, sizeof line, fmt, ap);
-    n = strlen(line);
-    while (n && (line[n - 1] == '\n' || line[n - 1] == '\r')) line[--n] = '\0';
-    if (n) sc_log(SC_LOG_DEBUG, "sofia: %s", line);
-}
-
-static void redirect_sofia_logs_once(void)
-{
-    static gsize once;
-    if (g_once_init_enter(&once)) {
-        su_log_t *logs[] = { su_log_default, tport_log, nta_log, nua_log, soa_log, sresolv_log, iptsec_log };
-        for (size_t i = 0; i < G_N_ELEMENTS(logs); i++) su_log_redirect(logs[i], trunk_sofia_logger, NULL);
-        g_once_init_leave(&once, 1);
-    }
-}
 
 /* ------------------------------------------------------------------ */
 /* Addresses */
@@ -114,94 +88,17 @@ static int parse_listen(const char *addr, char **host_out, int *port_out)
     return SC_OK;
 }
 
-/* A port free for both UDP and TCP on host (or checks the wanted one).
- * Checked before nua_create(), whose failure leaks, and because Sofia with
- * port "*" may give UDP and TCP different ports. */
-static int find_free_port(const char *host, bool v6, int wanted)
-{
-    for (int attempt = 0; attempt < (wanted > 0 ? 1 : 50); attempt++) {
-        struct sockaddr_storage ss;
-        socklen_t len;
-        int port, fd_tcp, fd_udp;
-        memset(&ss, 0, sizeof ss);
-        if (v6) {
-            struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
-            a->sin6_family = AF_INET6;
-            a->sin6_port = htons((uint16_t)wanted);
-            inet_pton(AF_INET6, host, &a->sin6_addr);
-            len = sizeof *a;
-        } else {
-            struct sockaddr_in *a = (struct sockaddr_in *)&ss;
-            a->sin_family = AF_INET;
-            a->sin_port = htons((uint16_t)wanted);
-            inet_pton(AF_INET, host, &a->sin_addr);
-            len = sizeof *a;
-        }
-        fd_tcp = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (fd_tcp < 0) return -1;
-        if (bind(fd_tcp, (struct sockaddr *)&ss, len) < 0 ||
-            getsockname(fd_tcp, (struct sockaddr *)&ss, &len) < 0) {
-            close(fd_tcp);
-            return -1;
-        }
-        port = v6 ? ntohs(((struct sockaddr_in6 *)&ss)->sin6_port) : ntohs(((struct sockaddr_in *)&ss)->sin_port);
-        fd_udp = socket(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-        if (fd_udp < 0 || bind(fd_udp, (struct sockaddr *)&ss, len) < 0) {
-            int saved = errno;
-            if (fd_udp >= 0) close(fd_udp);
-            close(fd_tcp);
-            errno = saved;
-            if (wanted > 0) return -1;
-            continue;
-        }
-        close(fd_udp);
-        close(fd_tcp);
-        return port;
-    }
-    return -1;
-}
-
 /* ------------------------------------------------------------------ */
 /* Running work on the trunk thread */
 
-typedef struct sync_call {
-    sc_trunk *t;
-    void (*fn)(void *);
-    void *data;
-    bool done;
-} sync_call;
-
-static gboolean sync_call_run(gpointer p)
-{
-    sync_call *c = p;
-    c->fn(c->data);
-    g_mutex_lock(&c->t->lock);
-    c->done = true;
-    g_cond_broadcast(&c->t->cond);
-    g_mutex_unlock(&c->t->lock);
-    return G_SOURCE_REMOVE;
-}
-
 void sc_trunk_run_sync(sc_trunk *t, void (*fn)(void *), void *data)
 {
-    sync_call c = { t, fn, data, false };
-    /* Already on the trunk thread (or its loop is gone): run here. */
-    if (g_main_context_acquire(t->ctx)) {
-        fn(data);
-        g_main_context_release(t->ctx);
-        return;
-    }
-    g_main_context_invoke(t->ctx, sync_call_run, &c);
-    g_mutex_lock(&t->lock);
-    while (!c.done) g_cond_wait(&t->cond, &t->lock);
-    g_mutex_unlock(&t->lock);
+    sc_ctx_run_sync(t->ctx, &t->lock, &t->cond, fn, data);
 }
 
 void sc_trunk_changed(sc_trunk *t)
 {
-    g_mutex_lock(&t->lock);
-    g_cond_broadcast(&t->cond);
-    g_mutex_unlock(&t->lock);
+    sc_ctx_changed(&t->lock, &t->cond);
 }
 
 /* ------------------------------------------------------------------ */
@@ -246,19 +143,7 @@ SC_API char *sc_trunk_log(sc_trunk *t)
 
 static void stack_down(sc_trunk *t)
 {
-    if (t->nua) {
-        nua_destroy(t->nua);
-        t->nua = NULL;
-    }
-    if (t->su_source) {
-        g_source_destroy(t->su_source);
-        t->su_source = NULL;
-    }
-    if (t->root) {
-        su_root_destroy(t->root);
-        t->root = NULL;
-        su_deinit();
-    }
+    sc_sofia_stack_destroy(&t->nua, &t->su_source, &t->root);
 }
 
 static int stack_up(sc_trunk *t, int wanted_port)
@@ -277,7 +162,7 @@ static int stack_up(sc_trunk *t, int wanted_port)
     t->su_source = su_glib_root_gsource(t->root);
     g_source_attach(t->su_source, t->ctx);
 
-    port = find_free_port(t->host, v6, wanted_port);
+    port = sc_find_free_port(t->host, v6, true, wanted_port);
     if (port <= 0) {
         if (wanted_port)
             return sc_fail(SC_EIO, "trunk: cannot bind %s port %d: %s", t->host, wanted_port,
@@ -398,7 +283,7 @@ SC_API sc_trunk *sc_trunk_new(const char *listen, const char *user, const char *
         return NULL;
     }
     if (parse_listen(listen, &host, &port)) return NULL;
-    redirect_sofia_logs_once();
+    sc_sofia_log_redirect();
 
     t = g_new0(sc_trunk, 1);
     g_mutex_init(&t->lock);
@@ -466,21 +351,15 @@ static void shutdown_stack(void *p)
     }
 }
 
-static bool wait_for(sc_trunk *t, bool (*pred)(sc_trunk *), gint64 deadline)
+/* Sleeps on the condition only (no context: the trunk's own thread always
+ * runs its loop, and sc_trunk_free() refuses to run there). */
+static bool wait_for(sc_trunk *t, bool (*pred)(void *trunk), gint64 deadline)
 {
-    bool ok;
-    g_mutex_lock(&t->lock);
-    while (!(ok = pred(t)))
-        if (!g_cond_wait_until(&t->cond, &t->lock, deadline)) {
-            ok = pred(t);
-            break;
-        }
-    g_mutex_unlock(&t->lock);
-    return ok;
+    return sc_ctx_wait_until(NULL, &t->lock, &t->cond, pred, t, deadline);
 }
 
-static bool no_calls(sc_trunk *t) { return t->n_calls == 0; }
-static bool shut_down(sc_trunk *t) { return t->shutdown_done; }
+static bool no_calls(void *t) { return ((const sc_trunk *)t)->n_calls == 0; }
+static bool shut_down(void *t) { return ((const sc_trunk *)t)->shutdown_done; }
 
 SC_API void sc_trunk_free(sc_trunk *t)
 {

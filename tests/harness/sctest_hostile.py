@@ -229,6 +229,7 @@ class MiniRegistrar(threading.Thread):
 
       "401" / "407"   challenge every REGISTER with a fresh nonce (never accepts)
       "503"           503 Service Unavailable (retry_after: add Retry-After: N)
+      "bogus"         the next of self.bogus, a list of (code, [header lines])
       "ok"            200 OK echoing the Contact with ;expires=EXPIRES
       "silent"        no answer
 
@@ -247,6 +248,7 @@ class MiniRegistrar(threading.Thread):
         self.retry_after = retry_after
         self.expires = expires
         self.realm = realm
+        self.bogus = []
         self.log = []
         self.options = 0
         self._halt = threading.Event()
@@ -314,7 +316,7 @@ class MiniRegistrar(threading.Thread):
         auth = header(data, "Authorization") or header(data, "Proxy-Authorization")
         exp = header(data, "Expires")
         rec = {"t": time.monotonic(), "callid": header(data, "Call-ID"), "cseq": header(data, "CSeq"),
-               "auth": auth is not None, "expires": exp, "answer": mode, "src": "%s:%d" % src}
+               "auth": auth is not None, "authorization": auth, "expires": exp, "answer": mode, "src": "%s:%d" % src}
         with self._lock:
             self._n += 1
             n = self._n
@@ -326,6 +328,10 @@ class MiniRegistrar(threading.Thread):
                         "Proxy Authentication Required",
                         ['%s: Digest realm="%s", nonce="%s", qop="auth", algorithm=MD5'
                          % (name, self.realm, nonce)])
+        elif mode == "bogus":
+            # the next of self.bogus: (code, [raw header lines]) — broken challenges
+            code, extra = self.bogus[(n - 1) % len(self.bogus)]
+            self._reply(data, src, code, "Unauthorized", extra)
         elif mode == "503":
             extra = ["Retry-After: %d" % self.retry_after] if self.retry_after else []
             self._reply(data, src, 503, "Service Unavailable", extra)

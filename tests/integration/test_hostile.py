@@ -345,6 +345,85 @@ class HostileTest(CallTestCase):
         self.assert_quit_clean(cli, gateways=("skype",))
         self.assert_last_state_down(cli, gateways=("skype", "evil401", "evil407"))
 
+    def test_bogus_challenges(self):
+        """A second gateway registers to a scripted registrar on 127.0.0.3 that answers
+        with broken challenges, one kind per attempt (`register evil` starts each): 401
+        without WWW-Authenticate, Basic, Digest without realm or nonce, an unknown
+        algorithm, an 8 KB nonce, 407 carrying WWW-Authenticate, an unparsable
+        header, 40 challenges in one answer, and stale=true forever. Each attempt ends
+        FAILED (reason auth) -> FAIL_WAIT >= 60 s after a bounded number of REGISTERs
+        (3; 5 for stale=true), the password never goes out in clear text (Basic), the
+        session never crashes, and the trunk gateway next to it stays REGED without a
+        state change. Every problem found is listed in one failure message."""
+        k = self.start_kamailio(users={ACCOUNT: "secret"})
+        mini = MiniRegistrar(EVIL2, mode="bogus", realm="127.0.0.1")
+        mini.start()
+        self.addCleanup(mini.stop)
+        g_ok = self.gateway_file(skype_gateway(k.port), name="skype")
+        mini.bogus = [(401, [])]
+        # timeout-seconds 5: an attempt the library leaves hanging ends as TIMEOUT soon
+        g_evil = self.gateway_file(skype_gateway(mini.port, host=EVIL2, retry_seconds=5, timeout_seconds=5),
+                                   name="evil")
+        w = 'WWW-Authenticate: '
+        variants = [
+            ("no_header", 401, []),
+            ("basic", 401, [w + 'Basic realm="127.0.0.1"']),
+            ("no_realm", 401, [w + 'Digest nonce="n1", algorithm=MD5']),
+            ("no_nonce", 401, [w + 'Digest realm="127.0.0.1", algorithm=MD5']),
+            ("unknown_algorithm", 401, [w + 'Digest realm="127.0.0.1", nonce="n2", algorithm=SHA-999']),
+            ("nonce_8k", 401, [w + 'Digest realm="127.0.0.1", nonce="%s", qop="auth"' % ("N" * 8192)]),
+            ("407_with_www", 407, [w + 'Digest realm="127.0.0.1", nonce="n3"']),
+            ("unparsable", 401, [w + ',,;;"\\"=,Digest ,realm=']),
+            ("forty_challenges", 401, [w + 'Digest realm="r%d", nonce="n%d"' % (i, i) for i in range(40)]),
+            ("stale_forever", 401, None),
+        ]
+        cli = self.start_cli([g_ok, g_evil], extra_args=["--on-incoming", "answer"])
+        self.port = cli.started["udp_port"]
+        reged = cli.wait_for(match(gateway="skype", state="REGED"), 15, after=0)
+        self.assertTrue(k.wait_count(1, 5, result="saved"), k.describe())
+        t_reged = time.monotonic()
+        cli.wait_for(match(gateway="evil", state="FAIL_WAIT"), 15, after=0)   # first attempt: no variant yet
+        seen = {}
+        for name, code, hdrs in variants:
+            if hdrs is None:      # a fresh stale=true challenge to every REGISTER
+                mini.bogus = [(code, [w + 'Digest realm="127.0.0.1", nonce="st%d", stale=true, qop="auth"' % i])
+                              for i in range(1, 50)]
+            else:
+                mini.bogus = [(code, hdrs)]
+            time.sleep(0.2)
+            mark = len(cli.events)
+            t = time.monotonic()
+            cli.send("register evil")
+            failed = cli.wait_for(match(gateway="evil", state="FAILED"), 12, after=mark,
+                                  what="evil FAILED after the %s challenge" % name)
+            wait = cli.wait_for(match(gateway="evil", state="FAIL_WAIT"), 5, after=failed["_idx"])
+            time.sleep(1.0)
+            n = len(mini.registers(since=t))
+            seen[name] = (n, failed["sip_code"], failed["reason"], wait["next_retry"])
+            self.assert_alive(cli, "the %s challenge" % name)
+        print("\n[hostile] bogus challenges (REGISTERs, sip_code, reason, next_retry): %s" % seen)
+        # the session survived all of it: check that first, then list every problem at once
+        self.assertEqual([e["state"] for e in cli.gateway_events("skype", reged["_idx"] + 1)], [],
+                         "the trunk gateway changed state\n" + cli.describe())
+        self.assert_still_serving(k, cli, "bogus challenges", t_reged)
+        self.assert_quit_clean(cli, gateways=("skype",))
+        self.assert_last_state_down(cli, gateways=("skype", "evil"))
+        problems = []
+        for name, (n, code, reason, nxt) in seen.items():
+            if n > (5 if name == "stale_forever" else 3):
+                problems.append("%s: %d REGISTERs for one attempt (at most 3 expected)" % (name, n))
+            if reason != "auth":
+                problems.append("%s: the attempt hung in TRYING until timeout-seconds and ended %s/%s "
+                                "(back-off %d s) instead of FAILED reason auth with >= 60 s back-off"
+                                % (name, code, reason, nxt))
+            elif nxt < 60:
+                problems.append("%s: auth failure backs off only %d s" % (name, nxt))
+        basic = [r for r in mini.registers() if (r.get("authorization") or "").startswith("Basic")]
+        if basic:
+            problems.append("basic: the password was sent in clear text (Authorization: %s) to a "
+                            "registrar that challenged with Basic" % basic[0]["authorization"])
+        self.assertEqual(problems, [], "LIBRARY BUGS with bogus challenges:\n  " + "\n  ".join(problems))
+
     def test_tcp_oversized_and_abusive_connections(self):
         """Over TCP from 127.0.0.2: an INVITE with a 1 MB body, an OPTIONS with 64 KB of
         headers, a Content-Length promising 1 MB then silence and close, a 2 GB

@@ -1,0 +1,26 @@
+/* Answering a registrar's or proxy's challenge: one policy for REGISTER and
+ * INVITE. */
+#ifndef SC_DIGEST_CLIENT_H
+#define SC_DIGEST_CLIENT_H
+
+#include <stdbool.h>
+#include <sofia-sip/sip.h>
+
+/* Challenges answered per request: one, plus more only while the server
+ * says the nonce was stale. A wrong password never becomes a loop. */
+#define SC_AUTH_MAX_ROUNDS 2
+#define SC_AUTH_MAX_STALE_ROUNDS 3
+
+/* Builds the credentials for nua_authenticate() ("Digest:\"realm\":user:pass")
+ * for the 401/407 in `sip`, counting the round in *rounds. Returns NULL, with
+ * *why saying so, when the challenge must count as a rejection instead: a
+ * second challenge to the same credentials (unless stale), no challenge, no
+ * realm or nonce, or a scheme other than Digest (Basic would send the
+ * password in clear). The caller wipes and frees the result. */
+char *sc_digest_answer(const sip_t *sip, int status, const char *user, const char *password, int *rounds,
+                       const char **why);
+
+/* Wipes and frees credentials. */
+void sc_digest_free(char *cred);
+
+#endif

@@ -1,0 +1,54 @@
+/* See sofia_stack.h. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <glib.h>
+#include <sofia-sip/su_log.h>
+#include <sofia-sip/nua.h>
+
+#include "sofia_stack.h"
+#include "error_priv.h"
+
+extern su_log_t tport_log[], nta_log[], nua_log[], soa_log[], sresolv_log[], iptsec_log[];
+
+/* One of our log lines per Sofia line, without its trailing newline. */
+static void sofia_logger(void *stream, char const *fmt, va_list ap)
+{
+    char line[1024];
+    size_t n;
+    (void)stream;
+    if (!sc_log_enabled(SC_LOG_DEBUG)) return;
+    vsnprintf(line, sizeof line, fmt, ap);
+    n = strlen(line);
+    while (n && (line[n - 1] == '\n' || line[n - 1] == '\r')) line[--n] = '\0';
+    if (n) sc_log(SC_LOG_DEBUG, "sofia: %s", line);
+}
+
+void sc_sofia_log_redirect(void)
+{
+    static gsize once;
+    if (g_once_init_enter(&once)) {
+        su_log_t *logs[] = { su_log_default, tport_log, nta_log, nua_log, soa_log,
+                             sresolv_log, iptsec_log };
+        for (size_t i = 0; i < G_N_ELEMENTS(logs); i++)
+            su_log_redirect(logs[i], sofia_logger, NULL);
+        g_once_init_leave(&once, 1);
+    }
+}
+
+void sc_sofia_stack_destroy(struct nua_s **nua, GSource **source, struct su_root_s **root)
+{
+    if (*nua) {
+        nua_destroy(*nua);
+        *nua = NULL;
+    }
+    if (*source) {
+        g_source_destroy(*source);
+        *source = NULL;
+    }
+    if (*root) {
+        su_root_destroy(*root);
+        *root = NULL;
+        su_deinit();
+    }
+}

@@ -1,0 +1,26 @@
+/* Sofia-SIP pieces that the session (session.c) and the loopback trunk
+ * (trunk.c) both need, each for its own stack on its own GMainContext.
+ *
+ * Only struct tags here: the users include their *_priv.h first, which set
+ * Sofia's magic types before <sofia-sip/nua.h>. */
+#ifndef SC_SOFIA_STACK_H
+#define SC_SOFIA_STACK_H
+
+#include <glib.h>
+
+struct nua_s;
+struct su_root_s;
+
+/* Sends Sofia's own log lines (su, tport, nta, nua, soa, sresolv, iptsec)
+ * to the library's log at debug level: an application using a session or a
+ * trunk must not see Sofia's chatter on stderr. The first call does it;
+ * later calls do nothing. Any thread. */
+void sc_sofia_log_redirect(void);
+
+/* Tears down what a stack start made, whatever part of it exists: the nua,
+ * the root's GSource, the root (and the su_init() that went with it).
+ * Clears each pointer it frees. On the stack's thread, outside Sofia's
+ * callbacks. */
+void sc_sofia_stack_destroy(struct nua_s **nua, GSource **source, struct su_root_s **root);
+
+#endif
