@@ -259,6 +259,17 @@ SC_API char *sc_event_to_json(const sc_event *ev)
     return g_string_free(b, FALSE);
 }
 
+/* Text for a terminal or a log: what a peer wrote (a caller name) can hold
+ * invalid UTF-8 or control characters (escape sequences): neither passes. */
+static char *safe_text(char *text)
+{
+    char *valid = g_utf8_make_valid(text, -1);
+    for (char *p = valid; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f) *p = '?';
+    g_free(text);
+    return valid;
+}
+
 SC_API char *sc_event_to_text(const sc_event *ev)
 {
     GString *b;
@@ -312,5 +323,5 @@ SC_API char *sc_event_to_text(const sc_event *ev)
     default:
         g_string_append(b, "unknown event");
     }
-    return g_string_free(b, FALSE);
+    return safe_text(g_string_free(b, FALSE));
 }
