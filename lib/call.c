@@ -57,6 +57,7 @@ SC_API void sc_call_unref(sc_call *c)
     g_free(c->cause);
     g_free(c->remote_sdp);
     g_free(c->local_sdp);
+    g_free(c->final_phrase);
     g_mutex_clear(&c->lock);
     g_free(c);
 }
@@ -412,7 +413,11 @@ void sc_call_reject_now(sc_call *c, int code, const char *phrase, const char *ca
     c->end_code = code;
     c->end_cause = cause;
     c->end_side = SC_HANGUP_LOCAL;
-    nua_respond(c->nh, code, phrase ? phrase : sip_status_phrase(code), TAG_END());
+    /* nua_respond() sends later, from its own queue, and keeps the phrase
+     * pointer: it must outlive this call (the caller's string does not). */
+    g_free(c->final_phrase);
+    c->final_phrase = g_strdup(phrase ? phrase : sip_status_phrase(code) ? sip_status_phrase(code) : "Error");
+    nua_respond(c->nh, code, c->final_phrase, TAG_END());
 }
 
 static void reject_op(void *p)

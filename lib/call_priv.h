@@ -43,6 +43,7 @@ struct sc_call {
     bool awaiting_reinvite_answer; /* this leg's re-INVITE waits for the peer's answer */
     GSource *answer_timer;
     char *local_sdp;
+    char *final_phrase;         /* the phrase of our final answer: nua_respond() keeps the pointer */
     int auth_rounds;
     bool final_sent;            /* inbound: a final answer went out */
     bool ending;                /* hangup or reject requested; terminated state pending */

@@ -366,7 +366,10 @@ static void relayed_reinvite_answered(sc_call *c, int status, const char *phrase
             g_free(asker->local_sdp);
             asker->local_sdp = g_strdup(sdp);
         }
-        nua_respond(asker->nh, status, phrase && *phrase ? phrase : sip_status_phrase(status),
+        /* The phrase must outlive this callback (nua_respond() sends later). */
+        g_free(asker->final_phrase);
+        asker->final_phrase = g_strdup(phrase && *phrase ? phrase : sip_status_phrase(status));
+        nua_respond(asker->nh, status, asker->final_phrase,
                     TAG_IF(sdp && status < 300, SIPTAG_CONTENT_TYPE_STR("application/sdp")),
                     TAG_IF(sdp && status < 300, SIPTAG_PAYLOAD_STR(sdp)), TAG_END());
     }

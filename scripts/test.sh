@@ -2,11 +2,12 @@
 # Builds libskypeconnect and runs every test: the README's test command.
 #
 # 1. installs the Debian packages the build and tests need (scripts/install-deps.sh);
-# 2. builds with -Werror into build/ and runs the whole ctest suite
-#    (unit, packaging, and integration tests against Kamailio and SIPp);
-# 3. builds again with AddressSanitizer and UndefinedBehaviorSanitizer into
-#    build-asan/ and runs the whole C suite once more under them (unit,
-#    integration with the instrumented command, packaging, mod_lua host);
+# 2. builds with -Werror into build/ and runs unit, packaging, binding
+#    (Python, Lua, mod_lua emulation) and benchmark-smoke tests, and the
+#    command under valgrind memcheck against Kamailio and SIPp;
+# 3. builds with AddressSanitizer and UndefinedBehaviorSanitizer into
+#    build-asan/ and runs the unit and integration tests (Kamailio, SIPp,
+#    hostile SIP, faults, soak) under them;
 # 4. builds the libFuzzer targets with clang and runs each for a short while.
 #
 # SC_SKIP_ASAN=1 skips step 3; SC_JOBS sets parallelism (default: cores).
@@ -17,28 +18,34 @@ bash scripts/install-deps.sh
 
 jobs=${SC_JOBS:-$(nproc)}
 
-run_suite() {
-  local dir=$1; shift
-  cmake -S . -B "$dir" -DSC_WERROR=ON "$@" >/dev/null
-  cmake --build "$dir" -j"$jobs"
-  (cd "$dir" && ctest --output-on-failure -j"$jobs" --timeout 900)
-}
-
-echo "== build and test (build/)"
-run_suite build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+# The suite runs in full once: the integration tests (the command against
+# Kamailio and SIPp) run under ASan+UBSan in step 3; step 2 runs everything
+# else in the plain build: unit tests, packaging, the Python and Lua bindings
+# (which cannot load an ASan-built module into plain interpreters), the
+# benchmark smoke run, and the integration test that runs the plain command
+# under valgrind memcheck.
+echo "== build and test (build/): unit, packaging, bindings, valgrind"
+cmake -S . -B build -DSC_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j"$jobs"
+(cd build && ctest --output-on-failure -j"$jobs" --timeout 900 -E '^integration\.' &&
+             ctest --output-on-failure --timeout 900 -R '^integration\.test_valgrind$')
 
 if [ "${SC_SKIP_ASAN:-0}" != 1 ]; then
-  echo "== build and test under ASan+UBSan (build-asan/)"
+  echo "== build and test under ASan+UBSan (build-asan/): unit and integration"
   export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:halt_on_error=1}
   export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/tests/lsan.supp:print_suppressions=0}
   export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-  # The Python and Lua bindings are left out here: an ASan-built module
-  # cannot load into interpreters built without ASan. They run in step 2.
   # SC_SANITIZED tells tests that RSS figures include ASan's quarantine.
   export SC_SANITIZED=1
-  run_suite build-asan -DCMAKE_BUILD_TYPE=Debug -DSC_SANITIZE=ON \
-    -DSC_BUILD_PYTHON=OFF -DSC_BUILD_LUA=OFF -DSC_BUILD_BENCH=OFF
+  cmake -S . -B build-asan -DSC_WERROR=ON -DCMAKE_BUILD_TYPE=Debug -DSC_SANITIZE=ON \
+    -DSC_BUILD_PYTHON=OFF -DSC_BUILD_LUA=OFF -DSC_BUILD_BENCH=OFF >/dev/null
+  cmake --build build-asan -j"$jobs"
+  (cd build-asan && ctest --output-on-failure -j"$jobs" --timeout 900 -L 'unit|integration')
+else
+  echo "== integration tests without sanitizers (SC_SKIP_ASAN=1)"
+  (cd build && ctest --output-on-failure -j"$jobs" --timeout 900 -R '^integration\.')
 fi
+
 echo "== fuzz smoke runs (libFuzzer, clang: gateway XML, dial rules, dialplan)"
 CC=clang cmake -S . -B build-fuzz -DSC_FUZZ=ON -DSC_BUILD_PYTHON=OFF -DSC_BUILD_LUA=OFF \
   -DSC_BUILD_BENCH=OFF -DSC_FUZZ_SECONDS="${SC_FUZZ_SECONDS:-20}" >/dev/null
