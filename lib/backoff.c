@@ -35,16 +35,22 @@ int sc_backoff_seconds(int base, int failures, int reason, int retry_after, unsi
 
 int sc_refresh_seconds(int granted, unsigned random)
 {
-    int margin, spread;
+    int margin, spread, at;
     if (granted <= 1) return 1;
-    if (granted <= 30) return granted / 2;
-    /* A tenth of the lifetime, at least 15 s (FreeSWITCH's margin) and at
-     * most 5 minutes, plus a spread of up to a twentieth (max 60 s). */
+    if (granted <= 30) {
+        /* Half the lifetime, spread over the sixth before it. */
+        spread = granted / 6;
+        at = granted / 2 - (spread > 0 ? (int)(random % (unsigned)(spread + 1)) : 0);
+        return at > 0 ? at : 1;
+    }
+    /* A tenth of the lifetime before it lapses, at least 15 s (FreeSWITCH's
+     * margin) and at most 5 minutes; then spread over a further quarter of
+     * the lifetime, so that gateways registered together (a restart, a
+     * config load) drift apart instead of refreshing in one burst for ever. */
     margin = granted / 10;
     if (margin < 15) margin = 15;
     if (margin > 300) margin = 300;
-    spread = granted / 20;
-    if (spread > 60) spread = 60;
-    margin += spread > 0 ? (int)(random % (unsigned)(spread + 1)) : 0;
-    return granted - margin > granted / 2 ? granted - margin : granted / 2;
+    spread = granted / 4;
+    at = granted - margin - (int)(random % (unsigned)(spread + 1));
+    return at > granted / 2 ? at : granted / 2;
 }

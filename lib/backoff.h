@@ -18,8 +18,9 @@
 int sc_backoff_seconds(int base, int failures, int reason, int retry_after, unsigned random);
 
 /* Seconds after a successful registration granting `granted` seconds at which
- * to refresh it: well before it lapses, spread by `random` so that many
- * gateways do not refresh in step. */
+ * to refresh it: well before it lapses (a tenth, 15 s to 5 min), spread by
+ * `random` over a further quarter of the lifetime so that many gateways do
+ * not refresh in step. Never before half the lifetime. */
 int sc_refresh_seconds(int granted, unsigned random);
 
 #endif

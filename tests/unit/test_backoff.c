@@ -57,11 +57,13 @@ static void refresh_comes_before_expiry(void)
             CHECK(t < g || g <= 1);
         }
     }
-    /* an hour: a tenth would be 6 minutes, capped at 5, plus up to 60 s spread */
+    /* an hour: a tenth would be 6 minutes, capped at 5, then up to 15 min spread */
     CHECK_EQ_INT(sc_refresh_seconds(3600, 0), 3300);
     CHECK_EQ_INT(sc_refresh_seconds(3600, 60), 3240);
+    CHECK_EQ_INT(sc_refresh_seconds(3600, 900), 2400);
     CHECK_EQ_INT(sc_refresh_seconds(600, 0), 540);
     CHECK_EQ_INT(sc_refresh_seconds(20, 0), 10);
+    CHECK_EQ_INT(sc_refresh_seconds(20, 3), 7);
     CHECK_EQ_INT(sc_refresh_seconds(60, 0), 45);
 }
 
@@ -73,7 +75,8 @@ static void refresh_is_spread(void)
         if (t < lo) lo = t;
         if (t > hi) hi = t;
     }
-    CHECK(hi - lo >= 30);
+    CHECK(hi - lo >= 600);  /* a quarter of the hour, give or take the random draw */
+    for (unsigned r = 0; r < 1000; r++) CHECK(sc_refresh_seconds(3600, r * 2654435761u) >= 1800);
 }
 
 SC_TEST_MAIN(TEST(first_failure_waits_retry_seconds), TEST(repeated_failures_double_up_to_a_cap),
