@@ -22,13 +22,14 @@ jobs=${SC_JOBS:-$(nproc)}
 # Kamailio and SIPp) run under ASan+UBSan in step 3; step 2 runs everything
 # else in the plain build: unit tests, packaging, the Python and Lua bindings
 # (which cannot load an ASan-built module into plain interpreters), the
-# benchmark smoke run, and the integration test that runs the plain command
-# under valgrind memcheck.
+# benchmark smoke run, the integration test that runs the plain command
+# under valgrind memcheck, and the call soak, whose memory bound means
+# something only without ASan's quarantine.
 echo "== build and test (build/): unit, packaging, bindings, valgrind"
 cmake -S . -B build -DSC_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$jobs"
 (cd build && ctest --output-on-failure -j"$jobs" --timeout 900 -E '^integration\.' &&
-             ctest --output-on-failure --timeout 900 -R '^integration\.test_valgrind$')
+             ctest --output-on-failure -j"$jobs" --timeout 900 -R '^integration\.(test_valgrind|test_calls_soak)$')
 
 if [ "${SC_SKIP_ASAN:-0}" != 1 ]; then
   echo "== build and test under ASan+UBSan (build-asan/): unit and integration"
