@@ -242,7 +242,13 @@ static sc_event *call_event(sc_call *c, int type)
     sc_event_set_text(&ev->cause, c->cause);
     g_mutex_unlock(&c->lock);
     sc_event_set_text(&ev->number, c->destination);
+    if (type == SC_EVENT_INCOMING_CALL) sc_event_set_text(&ev->source, c->source);
     return ev;
+}
+
+void sc_call_emit(sc_call *c, int type)
+{
+    sc_session_emit(c->s, call_event(c, type));
 }
 
 void sc_call_set_state(sc_call *c, int state)

@@ -140,13 +140,7 @@ static void send_invite(dial_op *op, sc_reg *r, const char *dial)
                TAG_IF(c->local_sdp, SIPTAG_CONTENT_TYPE_STR("application/sdp")),
                TAG_IF(c->local_sdp, SIPTAG_PAYLOAD_STR(c->local_sdp)),
                TAG_END());
-    {
-        sc_event *ev = sc_event_new(SC_EVENT_CALL_STATE, c->gateway);
-        ev->call = sc_call_ref(c);
-        ev->call_state = SC_CALL_CALLING;
-        sc_event_set_text(&ev->number, c->destination);
-        sc_session_emit(op->s, ev);
-    }
+    sc_call_emit(c, SC_EVENT_CALL_STATE);  /* calling */
     op->call = sc_call_ref(c);
     g_free(ruri);
     g_free(to);

@@ -55,6 +55,7 @@ struct sc_call {
 /* call.c */
 sc_call *sc_call_new(sc_session *s, int direction, const char *gateway);
 void sc_call_set_state(sc_call *c, int state);             /* emits call_state */
+void sc_call_emit(sc_call *c, int type);                   /* an event about the call as it is now */
 void sc_call_set_remote_sdp(sc_call *c, const char *sdp, size_t len);
 void sc_call_finish(sc_call *c);                           /* ENDED + event + forget */
 void sc_call_detach_session(sc_call *c);
@@ -77,7 +78,6 @@ void sc_dial_on_stack(void *op);
 void sc_route_incoming(sc_session *s, sc_call *c, const char *context);
 void sc_bridge_b_response(sc_call *b, int status, const char *phrase, const sip_t *sip);
 void sc_bridge_leg_ended(sc_call *c);
-void sc_call_emit_incoming(sc_call *c);
 
 /* call_stack.c: stack thread */
 void sc_calls_on_incoming(sc_session *s, nua_t *nua, nua_handle_t *nh, const sip_t *sip);
@@ -94,7 +94,9 @@ typedef struct sc_inbound_match {
     const char *refusal;        /* NULL when allowed: "not_trunk", "no_gateway" */
     char *message;
 } sc_inbound_match;
-void sc_inbound_match_request(sc_session *s, const sip_t *sip, const char *source_ip,
+/* acl_ok: the source is on the session's inbound ACL (the caller asks,
+ * under the session lock). Stack thread. */
+void sc_inbound_match_request(sc_session *s, const sip_t *sip, const char *source_ip, bool acl_ok,
                               sc_inbound_match *m);
 void sc_inbound_match_clear(sc_inbound_match *m);
 

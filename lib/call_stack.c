@@ -121,9 +121,13 @@ static bool admit_from_trunk(sc_session *s, nua_handle_t *nh, const sip_t *sip, 
                              const char *source, const char *ruri_user, admission *a)
 {
     sc_inbound_match m;
+    bool acl_ok;
+    /* Only the ACL is shared with other threads; the match may resolve a
+     * proxy's name, which must not happen under the lock. */
     g_mutex_lock(&s->lock);
-    sc_inbound_match_request(s, sip, ip, &m);
+    acl_ok = s->inbound_acl && sc_acl_allows(s->inbound_acl, ip);
     g_mutex_unlock(&s->lock);
+    sc_inbound_match_request(s, sip, ip, acl_ok, &m);
     if (m.refusal) {
         refuse_invite(s, nh, 403, m.reg ? sc_reg_name(m.reg) : "", ruri_user, source, m.refusal, m.message);
         sc_inbound_match_clear(&m);
@@ -223,17 +227,7 @@ void sc_calls_on_incoming(sc_session *s, nua_t *nua, nua_handle_t *nh, const sip
     g_source_attach(c->answer_timer, s->ctx);
 
     if (s->dialplan) sc_route_incoming(s, c, a.context);
-    else sc_call_emit_incoming(c);
-}
-
-void sc_call_emit_incoming(sc_call *c)
-{
-    sc_event *ev = sc_event_new(SC_EVENT_INCOMING_CALL, c->gateway);
-    ev->call = sc_call_ref(c);
-    ev->call_state = SC_CALL_INCOMING;
-    sc_event_set_text(&ev->number, c->destination);
-    sc_event_set_text(&ev->source, c->source);
-    sc_session_emit(c->s, ev);
+    else sc_call_emit(c, SC_EVENT_INCOMING_CALL);
 }
 
 /* The SDP direction of an offer, as hold detection needs it. */
@@ -284,14 +278,6 @@ static char *with_next_version(const char *sdp)
     return g_string_free(out, FALSE);
 }
 
-static void emit_call_update(sc_call *c)
-{
-    sc_event *ev = sc_event_new(SC_EVENT_CALL_STATE, c->gateway);
-    ev->call = sc_call_ref(c);
-    ev->call_state = sc_call_state_of(c);
-    sc_session_emit(c->s, ev);
-}
-
 /* Hold or resume as the offer says; else tell the application of the new SDP. */
 static void note_offer(sc_call *c, const char *offer)
 {
@@ -299,7 +285,7 @@ static void note_offer(sc_call *c, const char *offer)
     sc_call_set_remote_sdp(c, offer, strlen(offer));
     if (hold && sc_call_state_of(c) != SC_CALL_HELD) sc_call_set_state(c, SC_CALL_HELD);
     else if (!hold && sc_call_state_of(c) == SC_CALL_HELD) sc_call_set_state(c, SC_CALL_ANSWERED);
-    else emit_call_update(c);
+    else sc_call_emit(c, SC_EVENT_CALL_STATE);
 }
 
 static bool answered(const sc_call *c)

@@ -90,13 +90,12 @@ static char *gateway_destination(sc_reg *r, const sip_t *sip, const char *ruri_u
     return g_strdup(ext);
 }
 
-void sc_inbound_match_request(sc_session *s, const sip_t *sip, const char *source_ip,
+void sc_inbound_match_request(sc_session *s, const sip_t *sip, const char *source_ip, bool acl_ok,
                               sc_inbound_match *m)
 {
     const url_t *ruri = sip->sip_request->rq_url;
     const char *user = ruri->url_user ? ruri->url_user : "";
     char gw_param[256] = "";
-    bool acl_ok = s->inbound_acl && sc_acl_allows(s->inbound_acl, source_ip);
 
     memset(m, 0, sizeof *m);
     if (ruri->url_params) url_param(ruri->url_params, "gw", gw_param, sizeof gw_param);

@@ -153,7 +153,7 @@ static void run_route(sc_session *s, sc_call *a, const char *context, const char
         } else if (i + 1 == n) {
             /* answer/set/log with nothing after: the application takes it. */
             a->routed = false;
-            sc_call_emit_incoming(a);
+            sc_call_emit(a, SC_EVENT_INCOMING_CALL);
         }
     }
     sc_route_free(route);
@@ -223,13 +223,7 @@ static sc_call *dial_internal(sc_session *s, sc_call *a, const char *target)
     nua_invite(b->nh, NUTAG_URL(uri),
                TAG_IF(b->local_sdp, SIPTAG_CONTENT_TYPE_STR("application/sdp")),
                TAG_IF(b->local_sdp, SIPTAG_PAYLOAD_STR(b->local_sdp)), TAG_END());
-    {
-        sc_event *ev = sc_event_new(SC_EVENT_CALL_STATE, "");
-        ev->call = sc_call_ref(b);
-        ev->call_state = SC_CALL_CALLING;
-        sc_event_set_text(&ev->number, b->destination);
-        sc_session_emit(s, ev);
-    }
+    sc_call_emit(b, SC_EVENT_CALL_STATE);  /* calling */
     g_free(uri);
     g_free(from);
     g_free(to);
