@@ -3,6 +3,7 @@
 #define SC_EVENT_PRIV_H
 
 #include "skypeconnect/sc_event.h"
+#include "json.h"   /* every event writer quotes with sc_json_append_string */
 
 struct sc_event {
     int type;
@@ -33,8 +34,5 @@ void sc_event_set_text(char **field, const char *value);
 sc_event *sc_event_new(int type, const char *gateway);
 void sc_event_set_phrase(sc_event *ev, const char *phrase);
 
-/* Appends a JSON string literal (with quotes) for s to buf. */
-struct _GString;
-void sc_json_append_string(struct _GString *buf, const char *s);
 
 #endif

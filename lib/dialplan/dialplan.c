@@ -7,6 +7,7 @@
 #include "dialplan_priv.h"
 #include "error_priv.h"
 #include "read_file.h"
+#include "json.h"
 
 /* ---------------------------------------------------------------------------
  * Storage
@@ -392,39 +393,19 @@ SC_API const char *sc_route_explain(const sc_route *r)
 
 /* A JSON string. Field values come from the network and may be any bytes:
  * invalid UTF-8 becomes U+FFFD so that the document stays valid JSON. */
-static void json_string(GString *b, const char *s)
-{
-    char *valid = g_utf8_make_valid(s ? s : "", -1);
-    g_string_append_c(b, '"');
-    for (const unsigned char *p = (const unsigned char *)valid; *p; p++) {
-        switch (*p) {
-        case '"': g_string_append(b, "\\\""); break;
-        case '\\': g_string_append(b, "\\\\"); break;
-        case '\n': g_string_append(b, "\\n"); break;
-        case '\r': g_string_append(b, "\\r"); break;
-        case '\t': g_string_append(b, "\\t"); break;
-        default:
-            if (*p < 0x20 || *p == 0x7f) g_string_append_printf(b, "\\u%04x", *p);
-            else g_string_append_c(b, (char)*p);
-        }
-    }
-    g_string_append_c(b, '"');
-    g_free(valid);
-}
-
 static void json_actions(GString *b, const sc_route *r)
 {
     g_string_append(b, ",\"actions\":[");
     for (guint i = 0; i < r->actions->len; i++) {
         const dp_route_action *a = g_ptr_array_index(r->actions, i);
         g_string_append(b, i ? ",{\"app\":" : "{\"app\":");
-        json_string(b, a->app);
+        sc_json_append_string(b, a->app);
         g_string_append(b, ",\"data\":");
-        json_string(b, a->data);
+        sc_json_append_string(b, a->data);
         g_string_append(b, ",\"extension\":");
-        json_string(b, a->extension);
+        sc_json_append_string(b, a->extension);
         g_string_append(b, ",\"origin\":");
-        json_string(b, a->origin);
+        sc_json_append_string(b, a->origin);
         g_string_append_c(b, '}');
     }
     g_string_append_c(b, ']');
@@ -438,7 +419,7 @@ static void json_explain(GString *b, const sc_route *r)
     for (size_t i = 0; lines[i]; i++) {
         if (!*lines[i]) continue;
         if (!first) g_string_append_c(b, ',');
-        json_string(b, lines[i]);
+        sc_json_append_string(b, lines[i]);
         first = false;
     }
     g_strfreev(lines);
@@ -452,7 +433,7 @@ SC_API char *sc_route_to_json(const sc_route *r)
         return NULL;
     }
     GString *b = g_string_new("{\"context\":");
-    json_string(b, r->context);
+    sc_json_append_string(b, r->context);
     json_actions(b, r);
     json_explain(b, r);
     g_string_append_c(b, '}');

@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "escape.h"   /* sc_dial_escape: the messages quote their input */
+
 /* Longest emergency number we accept in a list. Real ones have 2 to 5 digits;
  * the cap keeps entries fixed-size so a lookup never allocates. */
 #define SC_EMERG_MAX_DIGITS 15
@@ -55,17 +57,5 @@ int sc_emerg_match(const sc_emerg_set *set, const char *number, size_t len);
  * on another: the refusal is thread-local, so the caller's thread must be
  * told, as it is told sc_last_error() through sc_fail(). */
 void sc_dial_set_last_refusal(int refusal);
-
-/* Writes @p s (@p len bytes) into @p buf for a message: printable ASCII as
- * is, anything else (control bytes, UTF-8, '\\') as \xNN, so that no input
- * can put raw bytes into a message or a log line. Writes at most @p cap
- * bytes (NUL included); when the input does not fit it is cut and ends in
- * "...". Returns buf. SC_DIAL_SHOW_SIZE shows at least 48 input bytes:
- * enough for any valid number, bounded for a hostile one. */
-#define SC_DIAL_SHOW_SIZE 200
-char *sc_dial_escape(char *buf, size_t cap, const char *s, size_t len);
-/* The same, but a backslash stays itself: for regular expressions, where
- * "\\d" reads better than "\x5Cd". */
-char *sc_dial_escape_pattern(char *buf, size_t cap, const char *s, size_t len);
 
 #endif

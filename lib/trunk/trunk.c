@@ -1,10 +1,10 @@
-/* The loopback trunk: life cycle, its own thread, the public API and the log.
+/* The loopback trunk: life cycle, its own thread and the public API.
  *
  * The trunk owns a GMainContext run by its own thread; Sofia's root is a
  * GSource on it and nua runs in that thread too (su_root_threading off), so
  * every nua call and callback happens there. Public functions post work with
  * g_main_context_invoke() and wait for it (sc_trunk_run_sync, on ctx_sync.c),
- * as the session does in its own-thread mode. The SIP side is in trunk_sip.c. */
+ * as the session does in its own-thread mode. The SIP side is in trunk_sip.c, the log in trunk_log.c. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,14 +23,13 @@
 #include "free_port.h"
 #include "sofia_stack.h"
 #include "error_priv.h"
-#include "event_priv.h"
 #include "skypeconnect/sc_version.h"
 
 /* sc_trunk_free(): calls get this long to end properly (BYE answered),
  * and the whole stop this long, before we stop waiting for the network. */
 #define SC_TRUNK_HANGUP_WAIT_US (2 * G_USEC_PER_SEC)
 #define SC_TRUNK_STOP_BOUND_US (5 * G_USEC_PER_SEC)
-/* nua_shutdown() answers within 30 s in any case (SOFIA.md); nua_destroy()
+/* nua_shutdown() answers within 30 s in any case (its own timer); nua_destroy()
  * before that answer would abort the process, so past the bound we still
  * wait for it, only longer. */
 #define SC_TRUNK_SHUTDOWN_LAST_US (35 * G_USEC_PER_SEC)
@@ -99,43 +98,6 @@ void sc_trunk_run_sync(sc_trunk *t, void (*fn)(void *), void *data)
 void sc_trunk_changed(sc_trunk *t)
 {
     sc_ctx_changed(&t->lock, &t->cond);
-}
-
-/* ------------------------------------------------------------------ */
-/* The log */
-
-void sc_trunk_log_push(sc_trunk *t, GString *body)
-{
-    char *line;
-    g_mutex_lock(&t->lock);
-    /* seq first: a reader that polls the log (the trunk command) prints
-     * only lines newer than the last it saw, even after old ones drop. */
-    line = g_strdup_printf("{\"seq\":%" G_GUINT64_FORMAT ",\"ms\":%lld,%s}", ++t->log_seq,
-                           (long long)((g_get_monotonic_time() - t->started_us) / 1000), body->str);
-    g_queue_push_tail(&t->log, line);
-    while (t->log.length > SC_TRUNK_LOG_MAX) g_free(g_queue_pop_head(&t->log));
-    g_cond_broadcast(&t->cond);
-    g_mutex_unlock(&t->lock);
-    sc_log(SC_LOG_DEBUG, "trunk %s: %s", t->address, line);
-    g_string_free(body, TRUE);
-}
-
-SC_API char *sc_trunk_log(sc_trunk *t)
-{
-    GString *b;
-    if (!t) {
-        sc_fail(SC_EINVAL, "sc_trunk_log: trunk is NULL");
-        return NULL;
-    }
-    b = g_string_new(NULL);
-    g_mutex_lock(&t->lock);
-    for (GList *l = t->log.head; l; l = l->next) {
-        g_string_append(b, l->data);
-        g_string_append_c(b, '\n');
-    }
-    g_mutex_unlock(&t->lock);
-    sc_clear_error();
-    return g_string_free(b, FALSE);
 }
 
 /* ------------------------------------------------------------------ */

@@ -1,5 +1,6 @@
 /* The loopback trunk's private structure, shared by trunk.c (life cycle,
- * thread, public API, log) and trunk_sip.c (registrar and calls on Sofia).
+ * thread, public API), trunk_sip.c (registrar and calls on Sofia) and
+ * trunk_log.c (the log).
  *
  * Threads: Sofia and everything marked "trunk thread" are touched only by
  * the trunk's own thread, which owns t->ctx. Public functions post work there
@@ -124,10 +125,12 @@ struct sc_trunk {
 /* trunk.c */
 void sc_trunk_run_sync(sc_trunk *t, void (*fn)(void *), void *data);
 void sc_trunk_changed(sc_trunk *t);
-/* Appends an entry: body is the object's members without braces (taken). */
-void sc_trunk_log_push(sc_trunk *t, GString *body);
 /* Test hook: the nonce lifetime in seconds (default SC_TRUNK_NONCE_TTL_S). */
 int sc_trunk_set_nonce_ttl(sc_trunk *t, int seconds);
+
+/* trunk_log.c: appends an entry: body is the object's members without
+ * braces (taken). Any thread. */
+void sc_trunk_log_push(sc_trunk *t, GString *body);
 
 /* trunk_sip.c: trunk thread only */
 void sc_trunk_nua_cb(nua_event_t event, int status, char const *phrase, nua_t *nua,

@@ -18,7 +18,7 @@
 #include <sofia-sip/url.h>
 
 #include "error_priv.h"
-#include "event_priv.h"
+#include "json.h"
 
 /* Contacts remembered for the 423 fault before the set starts over. */
 #define SC_TRUNK_INTERVAL_MEMORY 1024
