@@ -58,7 +58,8 @@ const sc_config_entry *sc_config_find_entry(const sc_config *cfg, const char *na
     return NULL;
 }
 
-void sc_config_adopt(sc_config *cfg, sc_gateway *gw, const char *file, int line)
+/* Keeps @p gw (ownership moves to @p cfg). */
+static void sc_config_adopt(sc_config *cfg, sc_gateway *gw, const char *file, int line)
 {
     sc_config_entry *e = g_new0(sc_config_entry, 1);
     e->gw = gw;
@@ -71,6 +72,25 @@ void sc_config_adopt(sc_config *cfg, sc_gateway *gw, const char *file, int line)
  * Loading
  * ------------------------------------------------------------------------- */
 
+static const sc_config_entry *kept_by(const void *cfg, const char *name)
+{
+    return sc_config_find_entry(cfg, name);
+}
+
+/* The loader reads; the config keeps what it found, only when the whole
+ * file was good. */
+static int load_xml(sc_config *cfg, const char *xml, size_t len, const char *source_name)
+{
+    GArray *found = g_array_new(FALSE, FALSE, sizeof(sc_config_record));
+    int status = sc_config_parse_xml(xml, len, source_name, &cfg->diags, kept_by, cfg, found);
+    for (guint i = 0; i < found->len; i++) {
+        sc_config_record *rec = &g_array_index(found, sc_config_record, i);
+        sc_config_adopt(cfg, rec->gw, source_name, rec->line);
+    }
+    g_array_free(found, TRUE);
+    return status;
+}
+
 SC_API int sc_config_load_file(sc_config *cfg, const char *path)
 {
     if (!cfg || !path)
@@ -78,7 +98,7 @@ SC_API int sc_config_load_file(sc_config *cfg, const char *path)
     GString *text;
     int status = sc_read_file(path, SC_CONFIG_FILE_MAX, &cfg->diags, &text);
     if (status != SC_OK) return status;
-    status = sc_config_parse_xml(cfg, text->str, text->len, path);
+    status = load_xml(cfg, text->str, text->len, path);
     g_string_free(text, TRUE);
     return status;
 }
@@ -87,7 +107,7 @@ SC_API int sc_config_load_string(sc_config *cfg, const char *xml, const char *so
 {
     if (!cfg || !xml)
         return sc_fail(SC_EINVAL, "sc_config_load_string: %s is NULL", !cfg ? "config" : "xml");
-    return sc_config_parse_xml(cfg, xml, strlen(xml), source_name ? source_name : "<string>");
+    return load_xml(cfg, xml, strlen(xml), source_name ? source_name : "<string>");
 }
 
 SC_API int sc_config_add_gateway(sc_config *cfg, const sc_gateway *gw)

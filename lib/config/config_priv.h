@@ -1,5 +1,6 @@
-/* Private view of an sc_config, shared by lib/config.c (storage, public
- * accessors) and lib/config_xml.c (the FreeSWITCH XML loader). */
+/* Private view of an sc_config, shared by config.c (storage, public
+ * accessors) and config_xml.c (the FreeSWITCH XML loader, which returns
+ * records and calls nothing in config.c). */
 #ifndef SC_CONFIG_PRIV_H
 #define SC_CONFIG_PRIV_H
 
@@ -28,11 +29,24 @@ void sc_config_add_diag(sc_config *cfg, int severity, const char *file, int line
 /* The kept gateway of that name, or NULL. */
 const sc_config_entry *sc_config_find_entry(const sc_config *cfg, const char *name);
 
-/* Keeps @p gw (ownership moves to @p cfg). */
-void sc_config_adopt(sc_config *cfg, sc_gateway *gw, const char *file, int line);
 
-/* Parses @p len bytes of FreeSWITCH XML and keeps its gateways if it has no
- * error; sets the thread's last error on failure. */
-int sc_config_parse_xml(sc_config *cfg, const char *xml, size_t len, const char *source_name);
+/* One gateway the XML loader found, for the config to keep. */
+typedef struct sc_config_record {
+    sc_gateway *gw;        /* owned by whoever holds the record */
+    int line;
+} sc_config_record;
+
+/* The gateway the config already keeps under @p name, or NULL: the loader
+ * asks, so that a duplicate's message says where the first one came from. */
+typedef const sc_config_entry *(*sc_config_kept_fn)(const void *owner, const char *name);
+
+/* config_xml.c: parses @p len bytes of FreeSWITCH XML. Adds this load's
+ * diagnostics to @p diags; when the file has no error returns SC_OK and
+ * appends one sc_config_record per gateway, in file order, to @p found (the
+ * loader keeps nothing: config.c adopts them). Sets the thread's last error
+ * on failure. */
+int sc_config_parse_xml(const char *xml, size_t len, const char *source_name,
+                        sc_diag_list *diags, sc_config_kept_fn kept, const void *owner,
+                        GArray *found);
 
 #endif

@@ -36,7 +36,9 @@ typedef struct pending_gateway {
 } pending_gateway;
 
 typedef struct loader {
-    sc_config *cfg;
+    sc_config_kept_fn kept;   /* what the config keeps already */
+    const void *owner;
+    GArray *found;            /* sc_config_record: the result */
     const char *source;       /* file name used in diagnostics */
     sc_xml_doc doc;
     GArray *frames;           /* frame_kind stack */
@@ -150,7 +152,7 @@ static void check_gateway_name(loader *ld, pending_gateway *pg, const char *name
     } else if ((twin = find_done(ld, name))) {
         msg = g_strdup_printf("duplicate gateway name '%s': first defined at line %d, "
                               "again at line %d", name, twin->line, pg->line);
-    } else if ((kept = sc_config_find_entry(ld->cfg, name))) {
+    } else if ((kept = ld->kept(ld->owner, name))) {
         msg = kept->file
             ? g_strdup_printf("duplicate gateway name '%s': already loaded from %s:%d",
                               name, kept->file, kept->line)
@@ -485,8 +487,9 @@ static void keep_gateways(loader *ld)
 {
     for (guint i = 0; i < ld->done->len; i++) {
         pending_gateway *pg = g_ptr_array_index(ld->done, i);
-        sc_config_adopt(ld->cfg, pg->gw, ld->source, pg->line);
-        pg->gw = NULL; /* now owned by the config */
+        sc_config_record rec = { .gw = pg->gw, .line = pg->line };
+        g_array_append_val(ld->found, rec);
+        pg->gw = NULL; /* now the caller's */
     }
 }
 
@@ -506,14 +509,16 @@ static int finish_load(loader *ld, int status)
     return sc_fail(status, "%s", first);
 }
 
-int sc_config_parse_xml(sc_config *cfg, const char *xml, size_t len, const char *source_name)
+int sc_config_parse_xml(const char *xml, size_t len, const char *source_name,
+                        sc_diag_list *diags, sc_config_kept_fn kept, const void *owner,
+                        GArray *found)
 {
     loader ld = {
-        .cfg = cfg, .source = source_name,
+        .kept = kept, .owner = owner, .found = found, .source = source_name,
         .frames = g_array_new(FALSE, FALSE, sizeof(frame_kind)),
         .done = g_ptr_array_new_with_free_func(free_pending),
     };
-    sc_diag_load_begin(&ld.diags, &cfg->diags, source_name);
+    sc_diag_load_begin(&ld.diags, diags, source_name);
     sc_xml_doc_init(&ld.doc, xml, len, &parser, &ld);
 
     GError *err = NULL;
