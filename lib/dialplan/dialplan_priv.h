@@ -1,9 +1,11 @@
 /* Private view of a dialplan, shared by the dialplan files:
- *   dialplan.c        objects, diagnostics, file and folder loading, accessors, JSON
+ *   dp_model.c        the objects (contexts, conditions, call fields, routes),
+ *                     their accessors and JSON: the bottom of the folder
  *   dialplan_xml.c    the FreeSWITCH XML loader (GMarkup)
  *   dialplan_apps.c   the supported applications and the shape of their data
  *   dialplan_expand.c $N / ${var} expansion and the regular expressions
  *   dialplan_route.c  the routing walk (FreeSWITCH's parse_exten)
+ *   dialplan.c        the public face: loading files and folders, diagnostics
  * A loaded dialplan is never modified while routing, so routing needs no
  * lock; everything a route changes lives in the route's own state. */
 #ifndef SC_DIALPLAN_PRIV_H
@@ -122,7 +124,7 @@ struct sc_route {
     GString *explain;      /* lines ending in '\n' */
 };
 
-/* ---- dialplan.c ---- */
+/* ---- dp_model.c ---- */
 dp_condition *dp_condition_new(void);
 sc_route *dp_route_new(const char *context);
 void dp_condition_free(gpointer p);
