@@ -7,7 +7,7 @@
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_extra.h>
 
-#include "call_priv.h"
+#include "calls_priv.h"
 #include "registration_priv.h"
 #include "error_priv.h"
 #include "skypeconnect/sc_dialrule.h"
@@ -131,7 +131,7 @@ static void send_invite(dial_op *op, sc_reg *r, const char *dial)
     c->nua = op->s->nua;
     c->nh = nua_handle(op->s->nua, c, SIPTAG_TO_STR(to), SIPTAG_FROM_STR(from),
                        TAG_IF(outbound, NUTAG_PROXY(outbound)), TAG_END());
-    g_hash_table_insert(op->s->calls, GINT_TO_POINTER(c->id), c);  /* the session's reference */
+    sc_calls_add(op->s, c);  /* the session's reference */
     nua_invite(c->nh,
                NUTAG_URL(ruri),
                SIPTAG_CONTACT_STR(r->sip.contact),
@@ -257,8 +257,8 @@ typedef struct find_op {
 static void find_on_stack(void *p)
 {
     find_op *op = p;
-    op->call = sc_call_ref(g_hash_table_lookup(op->s->calls, GINT_TO_POINTER(op->id)));
-    op->count = (int)g_hash_table_size(op->s->calls);
+    op->call = sc_call_ref(sc_calls_find(op->s, op->id));
+    op->count = sc_calls_count(op->s);
 }
 
 static bool stack_exists(sc_session *s)

@@ -11,22 +11,11 @@
 #include <sofia-sip/su_tag_io.h>
 #include <sofia-sip/msg_addr.h>
 
-#include "call_priv.h"
+#include "calls_priv.h"
 #include "registration_priv.h"
 #include "error_priv.h"
 #include "digest_client.h"
 
-
-int sc_calls_active_on(sc_session *s, const char *gateway)
-{
-    GHashTableIter it;
-    gpointer value;
-    int n = 0;
-    g_hash_table_iter_init(&it, s->calls);
-    while (g_hash_table_iter_next(&it, NULL, &value))
-        if (!strcmp(((sc_call *)value)->gateway, gateway)) n++;
-    return n;
-}
 
 static char *source_of_request(sc_session *s, nua_t *nua, char *ip, size_t ip_size)
 {
@@ -55,6 +44,42 @@ static void emit_inbound_refused(sc_session *s, const char *gateway, const char 
     sc_event_set_text(&ev->message, message);
     sc_session_emit(s, ev);
     sc_log(SC_LOG_WARNING, "inbound call refused (%d): %s", code, message);
+}
+
+
+/* The call is over: record how, tell the application, let Sofia's handle go
+ * and drop the session's reference. */
+void sc_call_finish(sc_call *c)
+{
+    sc_session *s = c->s;
+    g_mutex_lock(&c->lock);
+    if (c->state == SC_CALL_ENDED) {
+        g_mutex_unlock(&c->lock);
+        return;
+    }
+    c->state = SC_CALL_ENDED;
+    c->sip_code = c->end_code;
+    g_free(c->cause);
+    c->cause = g_strdup(c->end_cause ? c->end_cause : sc_sip_cause(c->end_code ? c->end_code : 200));
+    c->hangup_side = c->end_side;
+    g_mutex_unlock(&c->lock);
+    if (c->answer_timer) {
+        g_source_destroy(c->answer_timer);
+        g_source_unref(c->answer_timer);
+        c->answer_timer = NULL;
+    }
+    if (c->nh) {
+        nua_handle_bind(c->nh, NULL);
+        nua_handle_destroy(c->nh);
+        c->nh = NULL;
+    }
+    sc_call_emit(c, SC_EVENT_CALL_STATE);
+    if (c->peer) sc_bridge_leg_ended(c);
+    g_strfreev(c->bridge_targets);
+    c->bridge_targets = NULL;
+    /* An ended call outlives its session in the application's hands. */
+    sc_call_detach_session(c);
+    sc_calls_forget(s, c);  /* drops the session's reference */
 }
 
 /* Caller ID: P-Asserted-Identity, else Remote-Party-ID, else From. */
@@ -221,7 +246,7 @@ void sc_calls_on_incoming(sc_session *s, nua_t *nua, nua_handle_t *nh, const sip
         sc_call_set_remote_sdp(c, sip->sip_payload->pl_data, sip->sip_payload->pl_len);
     c->nh = nh;
     nua_handle_bind(nh, c);
-    g_hash_table_insert(s->calls, GINT_TO_POINTER(c->id), c);  /* the session's reference */
+    sc_calls_add(s, c);  /* the session's reference */
     c->answer_timer = g_timeout_source_new_seconds((guint)timeout_s);
     g_source_set_callback(c->answer_timer, on_answer_timeout, c, NULL);
     g_source_attach(c->answer_timer, s->ctx);
@@ -481,12 +506,4 @@ void sc_calls_on_event(sc_session *s, sc_call *c, nua_event_t event, int status,
     default:
         break;
     }
-}
-
-/* At stop: every live call is hung up properly before Sofia shuts down. */
-void sc_calls_hangup_all(sc_session *s)
-{
-    GList *calls = g_hash_table_get_values(s->calls);
-    for (GList *l = calls; l; l = l->next) sc_call_hangup_now(l->data, "SYSTEM_SHUTDOWN");
-    g_list_free(calls);
 }

@@ -14,7 +14,7 @@
 #include <sofia-sip/sip.h>
 #include <sofia-sip/url.h>
 
-#include "call_priv.h"
+#include "calls_priv.h"
 #include "registration_priv.h"
 #include "sip_text.h"
 

@@ -9,7 +9,7 @@
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_status.h>
 
-#include "call_priv.h"
+#include "calls_priv.h"
 #include "error_priv.h"
 #include "skypeconnect/sc_dialplan.h"
 #include "skypeconnect/sc_dialrule.h"
@@ -219,7 +219,7 @@ static sc_call *dial_internal(sc_session *s, sc_call *a, const char *target)
     b->local_sdp = g_strdup(a->remote_sdp);
     g_mutex_unlock(&a->lock);
     b->nh = nua_handle(nua, b, SIPTAG_TO_STR(to), SIPTAG_FROM_STR(from), TAG_END());
-    g_hash_table_insert(s->calls, GINT_TO_POINTER(b->id), b);
+    sc_calls_add(s, b);
     nua_invite(b->nh, NUTAG_URL(uri),
                TAG_IF(b->local_sdp, SIPTAG_CONTENT_TYPE_STR("application/sdp")),
                TAG_IF(b->local_sdp, SIPTAG_PAYLOAD_STR(b->local_sdp)), TAG_END());

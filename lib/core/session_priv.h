@@ -1,6 +1,6 @@
-/* The session's private structure, shared by session.c, delivery.c,
- * registration.c and ping.c. Everything under "stack thread only" is touched
- * only by the thread that currently owns the session's GMainContext. */
+/* The session's private structure, shared by every layer from core/ up.
+ * Everything under "stack thread only" is touched only by the thread that
+ * currently owns the session's GMainContext. */
 #ifndef SC_SESSION_PRIV_H
 #define SC_SESSION_PRIV_H
 
@@ -15,6 +15,7 @@
 #include "skypeconnect/sc_session.h"
 #include "gateway_priv.h"
 #include "event_priv.h"
+#include "cb_slot.h"
 
 typedef enum sc_phase {
     SC_PHASE_NEW = 0,      /* created, not started */
@@ -24,15 +25,6 @@ typedef enum sc_phase {
 } sc_phase;
 
 typedef struct sc_reg sc_reg;   /* a gateway at run time: registration.c */
-
-/* A callback slot: refcounted so that a callback replaced during delivery is
- * destroyed only after that delivery returns. */
-typedef struct sc_cb_slot {
-    sc_event_cb cb;
-    void *user;
-    sc_destroy_fn destroy;
-    gint refs;
-} sc_cb_slot;
 
 struct sc_session {
     GMutex lock;               /* guards phase, slot, queue, pending list */
@@ -89,30 +81,21 @@ struct sc_session {
     bool interrupted;
 };
 
-/* session.c */
+/* event_queue.c */
 void sc_session_emit(sc_session *s, sc_event *ev);      /* takes ownership; any thread */
+/* SC_DISPATCH_THREAD: delivers the waiting events now, on the stack thread
+ * (the stop's last events, before the phase says STOPPED). */
+void sc_session_deliver_queued(sc_session *s);
+
+/* stack.c */
 void sc_session_changed(sc_session *s);                 /* wake waiters */
 /* Runs fn(data) on the stack thread and waits for it (at once when this
  * thread owns the stack context). Only while the stack exists. */
 void sc_session_run_sync(sc_session *s, void (*fn)(void *), void *data);
+/* Waits until pred(s) holds (checked under the lock) or the deadline passes,
+ * iterating the stack's context when this thread may. */
+bool sc_session_wait_until(sc_session *s, bool (*pred)(void *session), gint64 deadline);
 int sc_session_local_port_for(sc_session *s, sc_transport t);
 const char *sc_session_contact_host(sc_session *s);
-
-/* registration.c: stack thread only */
-sc_reg *sc_reg_new(sc_session *s, const sc_gateway *gw);
-void sc_reg_free(sc_reg *r);
-const char *sc_reg_name(const sc_reg *r);
-void sc_reg_start(sc_reg *r);
-void sc_reg_register_now(sc_reg *r);
-void sc_reg_unregister(sc_reg *r, int reason);
-bool sc_reg_busy(const sc_reg *r);          /* an un-REGISTER still in flight */
-void sc_reg_abandon(sc_reg *r);              /* drop timers and handles, no SIP */
-void sc_reg_give_up(sc_reg *r);              /* at stop: unanswered un-REGISTER ends DOWN */
-int sc_reg_get_state(const sc_reg *r);
-int sc_reg_get_status(const sc_reg *r);
-char *sc_reg_json(const sc_reg *r);
-bool sc_reg_owns_handle(const sc_reg *r, nua_handle_t *nh);
-void sc_reg_on_response(sc_reg *r, nua_event_t event, int status, const char *phrase,
-                        nua_handle_t *nh, const sip_t *sip);
 
 #endif

@@ -43,7 +43,24 @@ struct sc_reg {
     int ping_ms;                /* last round trip */
 };
 
-/* registration.c */
+/* registration.c: the session's view of a gateway at run time (stack thread only) */
+sc_reg *sc_reg_new(sc_session *s, const sc_gateway *gw);
+void sc_reg_free(sc_reg *r);
+const char *sc_reg_name(const sc_reg *r);
+void sc_reg_start(sc_reg *r);
+void sc_reg_register_now(sc_reg *r);
+void sc_reg_unregister(sc_reg *r, int reason);
+bool sc_reg_busy(const sc_reg *r);          /* an un-REGISTER still in flight */
+void sc_reg_abandon(sc_reg *r);              /* drop timers and handles, no SIP */
+void sc_reg_give_up(sc_reg *r);              /* at stop: unanswered un-REGISTER ends DOWN */
+int sc_reg_get_state(const sc_reg *r);
+int sc_reg_get_status(const sc_reg *r);
+char *sc_reg_json(const sc_reg *r);
+bool sc_reg_owns_handle(const sc_reg *r, nua_handle_t *nh);
+void sc_reg_on_response(sc_reg *r, nua_event_t event, int status, const char *phrase,
+                        nua_handle_t *nh, const sip_t *sip);
+
+/* registration.c: for the folder */
 void sc_reg_set_state(sc_reg *r, int state, int sip_code, const char *phrase, int reason);
 void sc_reg_set_status(sc_reg *r, int status, int sip_code, const char *phrase, int reason);
 void sc_reg_fail(sc_reg *r, int sip_code, const char *phrase, int reason, int retry_after);

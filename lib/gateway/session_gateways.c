@@ -3,7 +3,7 @@
  * thread (sc_session_run_sync), where the sc_reg objects live. */
 #include <string.h>
 
-#include "session_priv.h"
+#include "registration_priv.h"   /* first: session_priv.h sets Sofia's magic types */
 #include "error_priv.h"
 
 /* One request to the stack thread, with room for every kind of answer. */

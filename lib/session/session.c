@@ -24,11 +24,11 @@
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/sip_extra.h>
 
-#include "ctx_sync.h"
 #include "free_port.h"
 #include "sofia_stack.h"
 #include "error_priv.h"
-#include "call_priv.h"
+#include "calls_priv.h"
+#include "registration_priv.h"
 #include "skypeconnect/sc_dialplan.h"
 #include "skypeconnect/sc_version.h"
 
@@ -51,17 +51,6 @@ static void set_up_sofia(void)
         g_once_init_leave(&once, 1);
     }
     sc_sofia_log_redirect();
-}
-
-/* ------------------------------------------------------------------ */
-/* Callback slots */
-
-static void slot_unref(sc_cb_slot *slot)
-{
-    if (slot && g_atomic_int_dec_and_test(&slot->refs)) {
-        if (slot->destroy) slot->destroy(slot->user);
-        g_free(slot);
-    }
 }
 
 /* ------------------------------------------------------------------ */
@@ -213,203 +202,6 @@ SC_API int sc_session_set_main_context(sc_session *s, void *gmain_context)
     g_mutex_unlock(&s->lock);
     sc_clear_error();
     return SC_OK;
-}
-
-SC_API int sc_session_set_event_cb(sc_session *s, sc_event_cb cb, void *user, sc_destroy_fn destroy)
-{
-    sc_cb_slot *old, *fresh = NULL;
-    if (!s) {
-        if (destroy) destroy(user);
-        return sc_fail(SC_EINVAL, "sc_session_set_event_cb: session is NULL");
-    }
-    if (cb) {
-        fresh = g_new0(sc_cb_slot, 1);
-        fresh->cb = cb;
-        fresh->user = user;
-        fresh->destroy = destroy;
-        fresh->refs = 1;
-    } else if (destroy) {
-        destroy(user);
-    }
-    g_mutex_lock(&s->lock);
-    old = s->slot;
-    s->slot = fresh;
-    g_mutex_unlock(&s->lock);
-    slot_unref(old);
-    sc_clear_error();
-    return SC_OK;
-}
-
-/* ------------------------------------------------------------------ */
-/* Marshalling onto the stack thread */
-
-/* Runs fn(data) on the thread that owns the stack's context and returns when
- * it has run. */
-void sc_session_run_sync(sc_session *s, void (*fn)(void *), void *data)
-{
-    sc_ctx_run_sync(s->ctx, &s->lock, &s->cond, fn, data);
-}
-
-/* Waits until pred(s) holds (checked under the lock) or the deadline passes.
- * Iterates the stack's context when this thread may, else sleeps on cond. */
-static bool wait_until(sc_session *s, bool (*pred)(void *session), gint64 deadline)
-{
-    return sc_ctx_wait_until(s->ctx, &s->lock, &s->cond, pred, s, deadline);
-}
-
-void sc_session_changed(sc_session *s)
-{
-    sc_ctx_changed(&s->lock, &s->cond);
-}
-
-/* ------------------------------------------------------------------ */
-/* Event delivery */
-
-static void deliver_one(sc_session *s, sc_event *ev)
-{
-    sc_cb_slot *slot;
-    g_mutex_lock(&s->lock);
-    slot = s->slot;
-    if (slot) g_atomic_int_inc(&slot->refs);
-    g_mutex_unlock(&s->lock);
-    if (slot) {
-        slot->cb(s, ev, slot->user);
-        slot_unref(slot);
-    }
-    sc_event_free(ev);
-}
-
-/* THREAD mode: an idle source on the stack's context drains the queue. A
- * nested call (a callback iterating the context) returns at once: the outer
- * delivery goes on draining, so events keep their order. */
-static gboolean deliver_queued(gpointer p)
-{
-    sc_session *s = p;
-    sc_event *ev;
-    g_mutex_lock(&s->lock);
-    s->deliver_source = 0;
-    if (s->delivering) {
-        g_mutex_unlock(&s->lock);
-        return G_SOURCE_REMOVE;
-    }
-    s->delivering = true;
-    while ((ev = g_queue_pop_head(&s->queue))) {
-        g_mutex_unlock(&s->lock);
-        deliver_one(s, ev);
-        g_mutex_lock(&s->lock);
-    }
-    s->delivering = false;
-    g_mutex_unlock(&s->lock);
-    return G_SOURCE_REMOVE;
-}
-
-static void wake_fd_set(sc_session *s)
-{
-    uint64_t one = 1;
-    if (write(s->wake_fd, &one, sizeof one) < 0) { /* counter full: already readable */ }
-}
-
-static void wake_fd_clear(sc_session *s)
-{
-    uint64_t v;
-    if (read(s->wake_fd, &v, sizeof v) < 0) { /* EAGAIN: already clear */ }
-}
-
-void sc_session_emit(sc_session *s, sc_event *ev)
-{
-    if (sc_log_enabled(SC_LOG_INFO)) {
-        char *text = sc_event_to_text(ev);
-        sc_log(SC_LOG_INFO, "%s", text);
-        g_free(text);
-    }
-    g_mutex_lock(&s->lock);
-    g_queue_push_tail(&s->queue, ev);
-    if (s->dispatch_mode == SC_DISPATCH_QUEUE) {
-        if (s->queue.length == 1) wake_fd_set(s);
-        g_cond_broadcast(&s->cond);
-    } else if (!s->deliver_source && s->ctx) {
-        GSource *idle = g_idle_source_new();
-        g_source_set_priority(idle, G_PRIORITY_DEFAULT);
-        g_source_set_callback(idle, deliver_queued, s, NULL);
-        s->deliver_source = g_source_attach(idle, s->ctx);
-        g_source_unref(idle);
-    }
-    g_mutex_unlock(&s->lock);
-}
-
-static bool queue_ready(sc_session *s)
-{
-    return s->queue.length > 0 || s->interrupted;
-}
-
-static int check_queue_mode(sc_session *s, const char *what)
-{
-    if (!s) return sc_fail(SC_EINVAL, "%s: session is NULL", what);
-    if (s->dispatch_mode != SC_DISPATCH_QUEUE)
-        return sc_fail(SC_ESTATE, "%s: the session delivers events on its thread (SC_DISPATCH_THREAD)", what);
-    return SC_OK;
-}
-
-static gint64 deadline_for(int timeout_ms)
-{
-    if (timeout_ms < 0) return G_MAXINT64;
-    return g_get_monotonic_time() + (gint64)timeout_ms * 1000;
-}
-
-/* Pops the next event or NULL, after waiting; the queue-mode core. */
-static sc_event *queue_pop(sc_session *s, int timeout_ms)
-{
-    gint64 deadline = deadline_for(timeout_ms);
-    sc_event *ev = NULL;
-    g_mutex_lock(&s->lock);
-    while (!queue_ready(s))
-        if (!g_cond_wait_until(&s->cond, &s->lock, deadline)) break;
-    if (s->interrupted) {
-        s->interrupted = false;
-    } else {
-        ev = g_queue_pop_head(&s->queue);
-    }
-    if (s->queue.length == 0) wake_fd_clear(s);
-    g_mutex_unlock(&s->lock);
-    return ev;
-}
-
-SC_API int sc_session_dispatch(sc_session *s, int timeout_ms)
-{
-    int n = 0, rc = check_queue_mode(s, "sc_session_dispatch");
-    sc_event *ev;
-    if (rc) return rc;
-    ev = queue_pop(s, timeout_ms);
-    while (ev) {
-        deliver_one(s, ev);
-        n++;
-        ev = queue_pop(s, 0);
-    }
-    sc_clear_error();
-    return n;
-}
-
-SC_API sc_event *sc_session_next_event(sc_session *s, int timeout_ms)
-{
-    if (check_queue_mode(s, "sc_session_next_event")) return NULL;
-    sc_clear_error();
-    return queue_pop(s, timeout_ms);
-}
-
-SC_API int sc_session_event_fd(sc_session *s)
-{
-    if (!s) return sc_fail(SC_EINVAL, "sc_session_event_fd: session is NULL");
-    return s->wake_fd;
-}
-
-SC_API void sc_session_interrupt(sc_session *s)
-{
-    if (!s) return;
-    g_mutex_lock(&s->lock);
-    s->interrupted = true;
-    wake_fd_set(s);
-    g_cond_broadcast(&s->cond);
-    g_mutex_unlock(&s->lock);
 }
 
 /* ------------------------------------------------------------------ */
@@ -624,7 +416,7 @@ static gboolean teardown_idle(gpointer p)
     s->torn_down = true;
     stack_down(s);
     sc_session_emit(s, sc_event_new(SC_EVENT_SESSION_STOPPED, NULL));
-    if (s->dispatch_mode == SC_DISPATCH_THREAD) deliver_queued(s);
+    if (s->dispatch_mode == SC_DISPATCH_THREAD) sc_session_deliver_queued(s);
     g_mutex_lock(&s->lock);
     s->phase = SC_PHASE_STOPPED;
     g_cond_broadcast(&s->cond);
@@ -741,13 +533,13 @@ static bool regs_idle(sc_session *s)
         if (sc_reg_busy(s->regs->pdata[i])) return false;
     for (guint i = 0; i < s->removed->len; i++)
         if (sc_reg_busy(s->removed->pdata[i])) return false;
-    return g_hash_table_size(s->calls) == 0;
+    return sc_calls_count(s) == 0;
 }
 
 /* Calls still not over at the stop's deadline end here, by our word. */
 static void end_remaining_calls(sc_session *s)
 {
-    GList *calls = g_hash_table_get_values(s->calls);
+    GList *calls = sc_calls_list(s);
     for (GList *l = calls; l; l = l->next) {
         sc_call *c = l->data;
         c->ending = true;
@@ -830,8 +622,8 @@ SC_API int sc_session_stop(sc_session *s, int timeout_ms)
         s->stop_deadline = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
         sc_session_run_sync(s, begin_stop, s);
     }
-    wait_until(s, unregistered_or_stopped, s->stop_deadline + G_USEC_PER_SEC);
-    done = wait_until(s, stopped, g_get_monotonic_time() + SC_SHUTDOWN_BOUND_US);
+    sc_session_wait_until(s, unregistered_or_stopped, s->stop_deadline + G_USEC_PER_SEC);
+    done = sc_session_wait_until(s, stopped, g_get_monotonic_time() + SC_SHUTDOWN_BOUND_US);
     if (!done)
         return sc_fail(SC_ETIMEOUT, "the SIP stack did not finish shutting down in time");
     sc_clear_error();
@@ -867,7 +659,7 @@ SC_API void sc_session_free(sc_session *s)
         if (src) g_source_destroy(src);
     }
     while ((ev = g_queue_pop_head(&s->queue))) sc_event_free(ev);
-    slot_unref(s->slot);
+    sc_cb_slot_unref(s->slot);
     g_ptr_array_free(s->regs, TRUE);
     g_ptr_array_free(s->removed, TRUE);
     g_ptr_array_free(s->pending, TRUE);
@@ -886,24 +678,6 @@ SC_API void sc_session_free(sc_session *s)
     g_mutex_clear(&s->lock);
     g_cond_clear(&s->cond);
     g_free(s);
-}
-
-/* ------------------------------------------------------------------ */
-/* Queries used by registration.c */
-
-int sc_session_local_port_for(sc_session *s, sc_transport t)
-{
-    switch (t) {
-    case SC_TRANSPORT_UDP: return s->udp_port;
-    case SC_TRANSPORT_TCP: return s->tcp_port;
-    case SC_TRANSPORT_TLS: return s->tls_port;
-    }
-    return 0;
-}
-
-const char *sc_session_contact_host(sc_session *s)
-{
-    return s->bind_host;
 }
 
 SC_API int sc_session_local_port(sc_session *s, const char *transport)

@@ -4,7 +4,7 @@
 #include <arpa/inet.h>
 #include <glib.h>
 
-#include "call_priv.h"
+#include "acl.h"
 
 typedef struct acl_entry {
     int family;

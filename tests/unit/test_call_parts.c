@@ -2,7 +2,7 @@
  * argument checks that need no peer. */
 #include <glib.h>
 #include "sc_test.h"
-#include "call_priv.h"
+#include "calls_priv.h"
 #include "skypeconnect/skypeconnect.h"
 
 static void acl_addresses_and_blocks(void)

@@ -1,0 +1,229 @@
+/* The call object: creation, references, getters, SIP header lookup and
+ * JSON. Control (what a call does) is in calls/; this file knows nothing of
+ * it, so that events (event.c) can read calls from below the calls layer. */
+#include <string.h>
+#include <sofia-sip/sip_header.h>
+
+#include "call_priv.h"
+#include "error_priv.h"
+
+static const char *const state_names[] = {
+    "incoming", "calling", "proceeding", "ringing", "early", "answered", "held", "ended"
+};
+
+SC_API const char *sc_call_state_name(int state)
+{
+    if (state < 0 || state >= (int)G_N_ELEMENTS(state_names)) return "unknown";
+    return state_names[state];
+}
+
+sc_call *sc_call_new(sc_session *s, int direction, const char *gateway)
+{
+    sc_call *c = g_new0(sc_call, 1);
+    c->kind = SC_HANDLE_CALL;
+    c->refs = 1;
+    g_mutex_init(&c->lock);
+    c->s = s;
+    g_mutex_lock(&s->lock);
+    c->id = ++s->next_call_id;
+    g_mutex_unlock(&s->lock);
+    c->direction = direction;
+    c->gateway = g_strdup(gateway);
+    c->state = direction == SC_CALL_INBOUND ? SC_CALL_INCOMING : SC_CALL_CALLING;
+    c->matched_by = g_strdup("");
+    c->cause = g_strdup("");
+    return c;
+}
+
+SC_API sc_call *sc_call_ref(sc_call *c)
+{
+    if (c) g_atomic_int_inc(&c->refs);
+    return c;
+}
+
+SC_API void sc_call_unref(sc_call *c)
+{
+    if (!c || !g_atomic_int_dec_and_test(&c->refs)) return;
+    g_free(c->gateway);
+    g_free(c->matched_by);
+    g_free(c->destination);
+    g_free(c->caller_number);
+    g_free(c->caller_name);
+    g_free(c->sip_call_id);
+    g_free(c->to);
+    g_free(c->source);
+    g_free(c->invite_text);
+    g_free(c->cause);
+    g_free(c->remote_sdp);
+    g_free(c->local_sdp);
+    g_free(c->final_phrase);
+    g_mutex_clear(&c->lock);
+    g_free(c);
+}
+
+void sc_call_detach_session(sc_call *c)
+{
+    g_mutex_lock(&c->lock);
+    c->s = NULL;
+    g_mutex_unlock(&c->lock);
+}
+
+#define STR_GETTER(fn, field) \
+    SC_API const char *fn(const sc_call *c) { return c && c->field ? c->field : ""; }
+
+STR_GETTER(sc_call_gateway, gateway)
+STR_GETTER(sc_call_matched_by, matched_by)
+STR_GETTER(sc_call_destination, destination)
+STR_GETTER(sc_call_caller_number, caller_number)
+STR_GETTER(sc_call_caller_name, caller_name)
+STR_GETTER(sc_call_sip_call_id, sip_call_id)
+STR_GETTER(sc_call_to, to)
+STR_GETTER(sc_call_source, source)
+
+SC_API int sc_call_id(const sc_call *c) { return c ? c->id : 0; }
+SC_API int sc_call_direction_of(const sc_call *c) { return c ? c->direction : -1; }
+
+SC_API int sc_call_state_of(const sc_call *c)
+{
+    int st;
+    if (!c) return -1;
+    g_mutex_lock((GMutex *)&c->lock);
+    st = c->state;
+    g_mutex_unlock((GMutex *)&c->lock);
+    return st;
+}
+
+SC_API int sc_call_sip_code(const sc_call *c)
+{
+    int code;
+    if (!c) return 0;
+    g_mutex_lock((GMutex *)&c->lock);
+    code = c->sip_code;
+    g_mutex_unlock((GMutex *)&c->lock);
+    return code;
+}
+
+SC_API const char *sc_call_cause(const sc_call *c)
+{
+    /* Set once, when the call ends, and never freed before the call. */
+    const char *cause;
+    if (!c) return "";
+    g_mutex_lock((GMutex *)&c->lock);
+    cause = c->cause;
+    g_mutex_unlock((GMutex *)&c->lock);
+    return cause;
+}
+
+SC_API int sc_call_hangup_side(const sc_call *c)
+{
+    int side;
+    if (!c) return SC_HANGUP_NONE;
+    g_mutex_lock((GMutex *)&c->lock);
+    side = c->hangup_side;
+    g_mutex_unlock((GMutex *)&c->lock);
+    return side;
+}
+
+SC_API char *sc_call_remote_sdp(const sc_call *c)
+{
+    char *sdp;
+    if (!c) {
+        sc_fail(SC_EINVAL, "call is NULL");
+        return NULL;
+    }
+    g_mutex_lock((GMutex *)&c->lock);
+    sdp = g_strdup(c->remote_sdp);
+    g_mutex_unlock((GMutex *)&c->lock);
+    return sdp;
+}
+
+void sc_call_set_remote_sdp(sc_call *c, const char *sdp, size_t len)
+{
+    g_mutex_lock(&c->lock);
+    g_free(c->remote_sdp);
+    c->remote_sdp = g_strndup(sdp, len);
+    g_mutex_unlock(&c->lock);
+}
+
+/* Compact header names of RFC 3261 7.3.3 and the long ones they stand for. */
+static const char *long_header_name(const char *name)
+{
+    static const char *const compact[][2] = {
+        { "i", "Call-ID" }, { "m", "Contact" }, { "e", "Content-Encoding" },
+        { "l", "Content-Length" }, { "c", "Content-Type" }, { "f", "From" },
+        { "s", "Subject" }, { "k", "Supported" }, { "t", "To" }, { "v", "Via" },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(compact); i++)
+        if (!g_ascii_strcasecmp(name, compact[i][0])) return compact[i][1];
+    return name;
+}
+
+static bool header_is(const char *line, size_t name_len, const char *want)
+{
+    char name[64];
+    if (name_len == 0 || name_len >= sizeof name) return false;
+    memcpy(name, line, name_len);
+    name[name_len] = '\0';
+    g_strstrip(name);
+    return !g_ascii_strcasecmp(long_header_name(name), long_header_name(want));
+}
+
+SC_API char *sc_call_header(const sc_call *c, const char *name)
+{
+    GString *out;
+    char **lines;
+    if (!c || !name || !*name) {
+        sc_fail(SC_EINVAL, "sc_call_header: %s is missing", c ? "header name" : "call");
+        return NULL;
+    }
+    if (!c->invite_text) {
+        sc_fail(SC_ENOTFOUND, "call %d: no INVITE kept", c->id);
+        return NULL;
+    }
+    out = g_string_new(NULL);
+    lines = g_strsplit(c->invite_text, "\r\n", -1);
+    for (char **l = lines + 1; *l && **l; l++) {  /* skip the request line; stop at the body */
+        const char *colon = strchr(*l, ':');
+        if (!colon || !header_is(*l, (size_t)(colon - *l), name)) continue;
+        if (out->len) g_string_append(out, ", ");
+        colon++;
+        while (*colon == ' ' || *colon == '\t') colon++;
+        g_string_append(out, colon);
+    }
+    g_strfreev(lines);
+    if (!out->len) {
+        g_string_free(out, TRUE);
+        sc_fail(SC_ENOTFOUND, "call %d: the INVITE has no '%s' header", c->id, name);
+        return NULL;
+    }
+    sc_clear_error();
+    return g_string_free(out, FALSE);
+}
+
+SC_API char *sc_call_to_json(const sc_call *c)
+{
+    GString *b;
+    if (!c) {
+        sc_fail(SC_EINVAL, "call is NULL");
+        return NULL;
+    }
+    b = g_string_new(NULL);
+    g_string_append_printf(b, "{\"call\":%d,\"direction\":\"%s\",\"state\":\"%s\",\"gateway\":", c->id,
+                           c->direction == SC_CALL_INBOUND ? "inbound" : "outbound",
+                           sc_call_state_name(sc_call_state_of(c)));
+    sc_json_append_string(b, c->gateway);
+    g_string_append(b, ",\"destination_number\":");
+    sc_json_append_string(b, c->destination);
+    g_string_append(b, ",\"caller_id_number\":");
+    sc_json_append_string(b, c->caller_number);
+    g_string_append(b, ",\"caller_id_name\":");
+    sc_json_append_string(b, c->caller_name);
+    g_string_append(b, ",\"matched_by\":");
+    sc_json_append_string(b, c->matched_by);
+    g_string_append(b, ",\"sip_call_id\":");
+    sc_json_append_string(b, c->sip_call_id);
+    g_string_append_printf(b, ",\"sip_code\":%d,\"cause\":", sc_call_sip_code(c));
+    sc_json_append_string(b, sc_call_cause(c));
+    g_string_append_c(b, '}');
+    return g_string_free(b, FALSE);
+}

@@ -1,0 +1,168 @@
+/* The session's events: the queue, delivery on the stack's thread
+ * (SC_DISPATCH_THREAD) or to the application's calls (SC_DISPATCH_QUEUE),
+ * the wake descriptor, and the application's callback slot. Any file that
+ * has something to tell the application calls sc_session_emit(). */
+#include <string.h>
+#include <unistd.h>
+
+#include "session_priv.h"   /* first: it sets Sofia's magic types */
+#include "error_priv.h"
+
+SC_API int sc_session_set_event_cb(sc_session *s, sc_event_cb cb, void *user, sc_destroy_fn destroy)
+{
+    if (!s) {
+        if (destroy) destroy(user);
+        return sc_fail(SC_EINVAL, "sc_session_set_event_cb: session is NULL");
+    }
+    sc_cb_slot_replace(&s->slot, &s->lock, sc_cb_slot_new((sc_any_fn)cb, user, destroy));
+    sc_clear_error();
+    return SC_OK;
+}
+
+static void deliver_one(sc_session *s, sc_event *ev)
+{
+    sc_cb_slot *slot = sc_cb_slot_get(&s->slot, &s->lock);
+    if (slot) {
+        ((sc_event_cb)slot->cb)(s, ev, slot->user);
+        sc_cb_slot_unref(slot);
+    }
+    sc_event_free(ev);
+}
+
+/* THREAD mode: an idle source on the stack's context drains the queue. A
+ * nested call (a callback iterating the context) returns at once: the outer
+ * delivery goes on draining, so events keep their order. */
+static gboolean deliver_queued(gpointer p)
+{
+    sc_session *s = p;
+    sc_event *ev;
+    g_mutex_lock(&s->lock);
+    s->deliver_source = 0;
+    if (s->delivering) {
+        g_mutex_unlock(&s->lock);
+        return G_SOURCE_REMOVE;
+    }
+    s->delivering = true;
+    while ((ev = g_queue_pop_head(&s->queue))) {
+        g_mutex_unlock(&s->lock);
+        deliver_one(s, ev);
+        g_mutex_lock(&s->lock);
+    }
+    s->delivering = false;
+    g_mutex_unlock(&s->lock);
+    return G_SOURCE_REMOVE;
+}
+
+void sc_session_deliver_queued(sc_session *s)
+{
+    deliver_queued(s);
+}
+
+static void wake_fd_set(sc_session *s)
+{
+    uint64_t one = 1;
+    if (write(s->wake_fd, &one, sizeof one) < 0) { /* counter full: already readable */ }
+}
+
+static void wake_fd_clear(sc_session *s)
+{
+    uint64_t v;
+    if (read(s->wake_fd, &v, sizeof v) < 0) { /* EAGAIN: already clear */ }
+}
+
+void sc_session_emit(sc_session *s, sc_event *ev)
+{
+    if (sc_log_enabled(SC_LOG_INFO)) {
+        char *text = sc_event_to_text(ev);
+        sc_log(SC_LOG_INFO, "%s", text);
+        g_free(text);
+    }
+    g_mutex_lock(&s->lock);
+    g_queue_push_tail(&s->queue, ev);
+    if (s->dispatch_mode == SC_DISPATCH_QUEUE) {
+        if (s->queue.length == 1) wake_fd_set(s);
+        g_cond_broadcast(&s->cond);
+    } else if (!s->deliver_source && s->ctx) {
+        GSource *idle = g_idle_source_new();
+        g_source_set_priority(idle, G_PRIORITY_DEFAULT);
+        g_source_set_callback(idle, deliver_queued, s, NULL);
+        s->deliver_source = g_source_attach(idle, s->ctx);
+        g_source_unref(idle);
+    }
+    g_mutex_unlock(&s->lock);
+}
+
+static bool queue_ready(sc_session *s)
+{
+    return s->queue.length > 0 || s->interrupted;
+}
+
+static int check_queue_mode(sc_session *s, const char *what)
+{
+    if (!s) return sc_fail(SC_EINVAL, "%s: session is NULL", what);
+    if (s->dispatch_mode != SC_DISPATCH_QUEUE)
+        return sc_fail(SC_ESTATE, "%s: the session delivers events on its thread (SC_DISPATCH_THREAD)", what);
+    return SC_OK;
+}
+
+static gint64 deadline_for(int timeout_ms)
+{
+    if (timeout_ms < 0) return G_MAXINT64;
+    return g_get_monotonic_time() + (gint64)timeout_ms * 1000;
+}
+
+/* Pops the next event or NULL, after waiting; the queue-mode core. */
+static sc_event *queue_pop(sc_session *s, int timeout_ms)
+{
+    gint64 deadline = deadline_for(timeout_ms);
+    sc_event *ev = NULL;
+    g_mutex_lock(&s->lock);
+    while (!queue_ready(s))
+        if (!g_cond_wait_until(&s->cond, &s->lock, deadline)) break;
+    if (s->interrupted) {
+        s->interrupted = false;
+    } else {
+        ev = g_queue_pop_head(&s->queue);
+    }
+    if (s->queue.length == 0) wake_fd_clear(s);
+    g_mutex_unlock(&s->lock);
+    return ev;
+}
+
+SC_API int sc_session_dispatch(sc_session *s, int timeout_ms)
+{
+    int n = 0, rc = check_queue_mode(s, "sc_session_dispatch");
+    sc_event *ev;
+    if (rc) return rc;
+    ev = queue_pop(s, timeout_ms);
+    while (ev) {
+        deliver_one(s, ev);
+        n++;
+        ev = queue_pop(s, 0);
+    }
+    sc_clear_error();
+    return n;
+}
+
+SC_API sc_event *sc_session_next_event(sc_session *s, int timeout_ms)
+{
+    if (check_queue_mode(s, "sc_session_next_event")) return NULL;
+    sc_clear_error();
+    return queue_pop(s, timeout_ms);
+}
+
+SC_API int sc_session_event_fd(sc_session *s)
+{
+    if (!s) return sc_fail(SC_EINVAL, "sc_session_event_fd: session is NULL");
+    return s->wake_fd;
+}
+
+SC_API void sc_session_interrupt(sc_session *s)
+{
+    if (!s) return;
+    g_mutex_lock(&s->lock);
+    s->interrupted = true;
+    wake_fd_set(s);
+    g_cond_broadcast(&s->cond);
+    g_mutex_unlock(&s->lock);
+}

@@ -1,0 +1,42 @@
+/* Running work on the session's stack: the thread that owns its
+ * GMainContext (ctx_sync.c does the posting and waiting), and what the
+ * layers above ask of the stack (its local ports, its contact host). */
+#include "session_priv.h"   /* first: it sets Sofia's magic types */
+
+#include "ctx_sync.h"
+
+/* Runs fn(data) on the thread that owns the stack's context and returns when
+ * it has run. */
+void sc_session_run_sync(sc_session *s, void (*fn)(void *), void *data)
+{
+    sc_ctx_run_sync(s->ctx, &s->lock, &s->cond, fn, data);
+}
+
+/* Waits until pred(s) holds (checked under the lock) or the deadline passes.
+ * Iterates the stack's context when this thread may, else sleeps on cond. */
+bool sc_session_wait_until(sc_session *s, bool (*pred)(void *session), gint64 deadline)
+{
+    return sc_ctx_wait_until(s->ctx, &s->lock, &s->cond, pred, s, deadline);
+}
+
+void sc_session_changed(sc_session *s)
+{
+    sc_ctx_changed(&s->lock, &s->cond);
+}
+
+/* The stack's own addresses, for Contact headers. */
+
+int sc_session_local_port_for(sc_session *s, sc_transport t)
+{
+    switch (t) {
+    case SC_TRANSPORT_UDP: return s->udp_port;
+    case SC_TRANSPORT_TCP: return s->tcp_port;
+    case SC_TRANSPORT_TLS: return s->tls_port;
+    }
+    return 0;
+}
+
+const char *sc_session_contact_host(sc_session *s)
+{
+    return s->bind_host;
+}
