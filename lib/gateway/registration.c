@@ -50,6 +50,56 @@ void sc_reg_timer_cancel(GSource **t)
 }
 
 /* ------------------------------------------------------------------ */
+/* What a ping result means (the keepalive only reports it): the counter
+ * moves between 0 and ping-max and the gateway is UP at or above ping-min. */
+
+static void ping_start(sc_reg *r);
+
+static void on_ping_result(void *owner, bool alive, int status, const char *phrase)
+{
+    sc_reg *r = owner;
+    const sc_gateway *gw = r->gw;
+    if (alive) {
+        if (r->ping_count < gw->ping_max) r->ping_count++;
+        if (r->ping_count >= gw->ping_min) {
+            if (r->state == SC_REG_FAILED || r->state == SC_REG_FAIL_WAIT) {
+                /* FreeSWITCH: a FAILED gateway whose ping succeeds retries now. */
+                sc_reg_register_now(r);
+                return;
+            }
+            if (r->state == SC_REG_NOREG || r->state == SC_REG_REGED)
+                sc_reg_set_status(r, SC_GW_UP, status, phrase, SC_REASON_NONE);
+        }
+        return;
+    }
+    if (r->ping_count > 0) r->ping_count--;
+    if (r->ping_count < gw->ping_min) {
+        int reason = status == 408 ? SC_REASON_TIMEOUT : SC_REASON_NETWORK;
+        if (r->state == SC_REG_REGED) {
+            sc_reg_fail(r, status, phrase, reason, 0);
+            ping_start(r);  /* keep pinging: a good answer brings it back */
+        } else {
+            sc_reg_set_status(r, SC_GW_DOWN, status, phrase, reason);
+        }
+    }
+}
+
+static void ping_start(sc_reg *r)
+{
+    sc_keepalive *k = &r->ping;
+    if (!r->gw->ping) return;
+    k->nua = r->s->nua;
+    k->ctx = r->s->ctx;
+    k->sip = &r->sip;
+    k->user_agent = r->gw->ping_user_agent;
+    k->send_contact = r->gw->contact_in_ping;
+    k->interval_s = r->gw->ping;
+    k->report = on_ping_result;
+    k->owner = r;
+    sc_keepalive_start(k);
+}
+
+/* ------------------------------------------------------------------ */
 /* State and events */
 
 static int next_retry_seconds(const sc_reg *r)
@@ -148,7 +198,7 @@ static void drop_handle(sc_reg *r)
 void sc_reg_abandon(sc_reg *r)
 {
     sc_reg_timer_cancel(&r->timer);
-    sc_ping_stop(r);
+    sc_keepalive_stop(&r->ping);
     drop_handle(r);
     r->unregistering = false;
     r->next_at = 0;
@@ -183,7 +233,7 @@ bool sc_reg_busy(const sc_reg *r) { return r->unregistering && r->in_flight; }
 
 bool sc_reg_owns_handle(const sc_reg *r, nua_handle_t *nh)
 {
-    return (r->nh && r->nh == nh) || sc_ping_owns(r, nh);
+    return (r->nh && r->nh == nh) || sc_keepalive_owns(&r->ping, nh);
 }
 
 void sc_reg_start(sc_reg *r)
@@ -192,7 +242,7 @@ void sc_reg_start(sc_reg *r)
         r->ping_count = r->gw->ping_max;  /* UP until a ping says otherwise */
         r->status = SC_GW_UP;
         sc_reg_set_state(r, SC_REG_NOREG, 0, "", SC_REASON_NONE);
-        sc_ping_start(r);
+        ping_start(r);
         return;
     }
     send_register(r, false);
@@ -336,7 +386,7 @@ void sc_reg_register_now(sc_reg *r)
     sc_reg_timer_cancel(&r->timer);
     if (r->state != SC_REG_UNREGED) sc_reg_set_state(r, SC_REG_UNREGED, 0, "", SC_REASON_REQUEST);
     send_register(r, false);
-    if (r->gw->ping) sc_ping_start(r);
+    ping_start(r);
 }
 
 void sc_reg_unregister(sc_reg *r, int reason)
@@ -344,7 +394,7 @@ void sc_reg_unregister(sc_reg *r, int reason)
     bool registered = r->state == SC_REG_REGED || r->state == SC_REG_REGISTER ||
                       (r->state == SC_REG_TRYING && r->granted > 0);
     sc_reg_timer_cancel(&r->timer);
-    sc_ping_stop(r);
+    sc_keepalive_stop(&r->ping);
     r->next_at = 0;
     r->down_reason = reason;
     if (r->state == SC_REG_DOWN || r->unregistering) return;
@@ -439,9 +489,9 @@ static void registered(sc_reg *r, int status, const char *phrase, const sip_t *s
     sc_reg_set_state(r, SC_REG_REGISTER, status, phrase, SC_REASON_NONE);
     schedule(r, sc_refresh_seconds(granted, g_random_int()), on_refresh);
     sc_reg_set_state(r, SC_REG_REGED, status, phrase, SC_REASON_NONE);
-    if (r->gw->ping && !r->ping_timer) {
+    if (r->gw->ping && !sc_keepalive_running(&r->ping)) {
         r->ping_count = r->gw->ping_max;
-        sc_ping_start(r);
+        ping_start(r);
     }
 }
 
@@ -457,8 +507,8 @@ void sc_reg_on_response(sc_reg *r, nua_event_t event, int status, const char *ph
                         nua_handle_t *nh, const sip_t *sip)
 {
     int reason;
-    if (sc_ping_owns(r, nh)) {
-        if (event == nua_r_options && status >= 200) sc_ping_on_response(r, status, phrase, sip);
+    if (sc_keepalive_owns(&r->ping, nh)) {
+        if (event == nua_r_options && status >= 200) sc_keepalive_on_response(&r->ping, status, phrase);
         return;
     }
     if (event == nua_r_authenticate && status >= 300 && r->in_flight) {
@@ -510,7 +560,7 @@ char *sc_reg_json(const sc_reg *r)
     sc_json_append_string(b, sc_reason_name(r->reason));
     g_string_append_printf(b, ",\"expires\":%d,\"next_retry\":%d,\"failures\":%d,\"ping_ms\":%d",
                            r->state == SC_REG_REGED ? r->granted : 0, next_retry_seconds(r),
-                           r->failures, r->gw->ping ? r->ping_ms : -1);
+                           r->failures, r->gw->ping ? r->ping.rtt_ms : -1);
     g_string_append(b, ",\"contact\":");
     sc_json_append_string(b, r->sip.contact);
     g_string_append(b, ",\"registrar\":");

@@ -1,9 +1,10 @@
-/* A gateway at run time: its registration and ping state. Stack thread only. */
+/* A gateway at run time: its registration and keepalive. Stack thread only. */
 #ifndef SC_REGISTRATION_PRIV_H
 #define SC_REGISTRATION_PRIV_H
 
 #include "session_priv.h"
 #include "sip_text.h"
+#include "keepalive.h"
 
 struct sc_reg {
     sc_session *s;
@@ -34,13 +35,9 @@ struct sc_reg {
     GSource *timer;             /* retry / refresh */
     GSource *timeout;           /* no answer within timeout-seconds */
 
-    /* OPTIONS ping (ping.c) */
-    nua_handle_t *ping_nh;
-    GSource *ping_timer;
-    bool ping_in_flight;
-    int ping_count;
-    gint64 ping_sent_at;
-    int ping_ms;                /* last round trip */
+    /* OPTIONS ping: the keepalive sends, registration.c judges */
+    sc_keepalive ping;
+    int ping_count;             /* between 0 and ping-max; UP at ping-min */
 };
 
 /* registration.c: the session's view of a gateway at run time (stack thread only) */
@@ -67,11 +64,6 @@ void sc_reg_fail(sc_reg *r, int sip_code, const char *phrase, int reason, int re
 GSource *sc_reg_timer(sc_reg *r, int ms, GSourceFunc fn);
 void sc_reg_timer_cancel(GSource **t);
 
-/* ping.c */
-void sc_ping_start(sc_reg *r);
-void sc_ping_stop(sc_reg *r);
-bool sc_ping_owns(const sc_reg *r, nua_handle_t *nh);
-void sc_ping_on_response(sc_reg *r, int status, const char *phrase, const sip_t *sip);
 
 
 #endif
