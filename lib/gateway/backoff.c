@@ -3,7 +3,8 @@
  * FreeSWITCH waits retry-seconds x failures, without a cap; we double from
  * retry-seconds up to a cap instead, add up to 10% jitter so that many
  * gateways do not retry in step, honour Retry-After, and back off much
- * longer when the password was refused (see ANCHORS.md, complaints 8 and 9). */
+ * longer when the password was refused (a wrong password retried every few
+ * seconds gets the account locked by many providers). */
 #include "backoff.h"
 #include "skypeconnect/sc_event.h"
 

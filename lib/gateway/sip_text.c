@@ -1,5 +1,5 @@
 /* FreeSWITCH's rules for a gateway's Request-URI, From, To and Contact
- * (mod_sofia sofia.c parse_gateways; ANCHORS.md 1.1). */
+ * (mod_sofia sofia.c parse_gateways). */
 #include <string.h>
 #include <glib.h>
 

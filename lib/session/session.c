@@ -353,7 +353,7 @@ static int stack_up(sc_session *s)
                         TAG_IF(sips_url && s->tls_verify, TPTAG_TLS_VERIFY_POLICY(TPTLS_VERIFY_OUTGOING)),
                         /* Our own Contact, refresh and ping: Sofia's outbound
                          * engine would probe the registrar and keep alive on
-                         * its own (SOFIA.md). */
+                         * its own. */
                         NUTAG_OUTBOUND("no-options-keepalive no-validate no-natify no-use-rport"),
                         NUTAG_KEEPALIVE(0),
                         /* A 503 with Retry-After is ours to handle (FAILED,
@@ -363,7 +363,7 @@ static int stack_up(sc_session *s)
                          * 32 (64 x T1): our own timeout-seconds governs
                          * registrations, a trunk answers INVITEs with 100 at
                          * once, and shutdown and failed TLS handshakes
-                         * (SOFIA.md) no longer hang for half a minute. */
+                         * no longer hang for half a minute. */
                         NTATAG_SIP_T1X64(8000),
                         NUTAG_USER_AGENT(SC_USER_AGENT),
                         NUTAG_AUTOANSWER(0),

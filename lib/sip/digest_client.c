@@ -50,7 +50,8 @@ char *sc_digest_answer(const sip_t *sip, int status, const char *user, const cha
         return NULL;
     }
     (*rounds)++;
-    /* The realm goes quoted, exactly as in the challenge (SOFIA.md). */
+    /* The realm goes quoted, exactly as in the challenge: Sofia's
+     * auth_mod_* reads "scheme:\"realm\":user:password". */
     return g_strdup_printf("%s:%s%s%s:%s:%s", au->au_scheme, realm[0] == '"' ? "" : "\"", realm,
                            realm[0] == '"' ? "" : "\"", user, password);
 }

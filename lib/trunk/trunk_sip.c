@@ -4,7 +4,7 @@
  *
  * Handles: a REGISTER's handle is answered and destroyed at once; every
  * INVITE dialog (either way) is a trunk_call bound to its handle, destroyed
- * on nua_callstate_terminated (SOFIA.md). */
+ * on nua_callstate_terminated (the last event Sofia sends for it). */
 #include <stdlib.h>
 #include <string.h>
 
