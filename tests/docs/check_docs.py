@@ -3,7 +3,9 @@
 Usage: check_docs.py SOURCE_DIR SKYPECONNECT_BINARY
 
 Documents: README.md, docs/*.md, examples/**/README*, and the man page
-(docs/man/skypeconnect.1, options and commands only). Checked:
+(docs/man/skypeconnect.1, options and commands only); in the READMEs under
+bench/, tests/ and scripts/ (tools with options of their own) only paths and
+`skypeconnect ...` command lines. Checked:
 
   * repository paths: Markdown link targets, and code spans or code-block
     words that look like a path into the repository (their first component is
@@ -96,7 +98,12 @@ def documents():
     docs = [os.path.join(SRC, "README.md")]
     docs += sorted(glob.glob(os.path.join(SRC, "docs", "*.md")))
     docs += sorted(glob.glob(os.path.join(SRC, "examples", "**", "README*"), recursive=True))
-    return [d for d in docs if os.path.isfile(d)]
+    docs = [(d, True) for d in docs]
+    # READMEs of tools with options and line protocols of their own (bench/run,
+    # the bench drivers): only their paths and `skypeconnect ...` lines
+    for top in ("bench", "tests", "scripts"):
+        docs += [(d, False) for d in sorted(glob.glob(os.path.join(SRC, top, "**", "README*"), recursive=True))]
+    return [(d, scope) for d, scope in docs if os.path.isfile(d)]
 
 
 def blocks(text):
@@ -198,7 +205,7 @@ def check_path(doc, ln, token, link=False):
 STDIN_SPAN_RE = re.compile(r"^([a-z]+)((\s+([A-Z][A-Z0-9_]*|\[[A-Z][A-Z0-9_ ]*\]|[a-z-]+(\|[a-z-]+)+))*)$")
 
 
-def check_doc(doc, text=None):
+def check_doc(doc, text=None, cli_doc=True):
     if text is None:
         with open(doc, encoding="utf-8") as f:
             text = f.read()
@@ -221,13 +228,15 @@ def check_doc(doc, text=None):
             spans = [m.group(2).strip() for m in CODE_SPAN_RE.finditer(sentence)]
             stdin_context = re.search(r"standard input|\bstdin\b", sentence, re.I)
             for span in spans:
-                check_span(doc, ln, span, stdin_context)
+                check_span(doc, ln, span, stdin_context, cli_doc)
 
 
-def check_span(doc, ln, span, stdin_context):
+def check_span(doc, ln, span, stdin_context, cli_doc):
     check_path(doc, ln, span)
     if re.match(r"^(\S+/)?skypeconnect(\s+[a-z-]+(\s|$)|$)", ENV_RE.sub("", span)):
         check_command_line(doc, ln, span)
+    elif not cli_doc:
+        return
     elif span.startswith("--"):
         opt = OPTION_RE.match(span)
         if opt and opt.group(0) not in OPTIONS:
@@ -299,8 +308,8 @@ Commands on standard input: `status`, `dial GW NUMBER`, `quit`.
 
 self_test()
 docs = documents()
-for d in docs:
-    check_doc(d)
+for d, cli_doc in docs:
+    check_doc(d, cli_doc=cli_doc)
 man = os.path.join(SRC, "docs", "man", "skypeconnect.1")
 if os.path.exists(man):
     check_man(man)
