@@ -1,6 +1,9 @@
 """Fails when a document names something that does not exist.
 
-Usage: check_docs.py SOURCE_DIR SKYPECONNECT_BINARY
+Usage: check_docs.py SOURCE_DIR SKYPECONNECT_BINARY [--man-complete]
+
+With --man-complete it checks the other direction instead: that the man page
+names every option and subcommand the program has.
 
 Documents: README.md, docs/*.md, examples/**/README*, and the man page
 (docs/man/skypeconnect.1, options and commands only); in the READMEs under
@@ -305,6 +308,18 @@ Commands on standard input: `status`, `dial GW NUMBER`, `quit`.
         sys.exit("self-test failed: missed %s; problems in the good document: %s\nfound: %s"
                  % (missed, found_good, found_bad))
 
+
+if len(sys.argv) > 3 and sys.argv[3] == "--man-complete":
+    # the other way round: the man page names every option and subcommand
+    man = os.path.join(SRC, "docs", "man", "skypeconnect.1")
+    with open(man, encoding="utf-8") as f:
+        plain = re.sub(r"\\f[BIRP]|\\f\(..|\\&", "", f.read()).replace("\\-", "-")
+    named = set(OPTION_RE.findall(plain))
+    missing = sorted(OPTIONS - named) + sorted(c for c in SUBCOMMANDS if not re.search(r"\b%s\b" % c, plain))
+    if missing:
+        sys.exit("docs/man/skypeconnect.1 does not describe: %s" % ", ".join(missing))
+    print("the man page names all %d options and %d subcommands" % (len(OPTIONS), len(SUBCOMMANDS)))
+    sys.exit(0)
 
 self_test()
 docs = documents()
