@@ -1167,8 +1167,15 @@ class Session:
         """Dials a number through a gateway. Raises DialRefused (saying which
         rule refused it) or ChannelsBusy before any SIP is sent when the
         gateway's dial rule, the emergency refusal or max-channels say no.
-        ``checked=True``: the dialplan already allowed the number
-        (``sc_session_dial_checked``)."""
+        ``checked=True`` (``sc_session_dial_checked``) says your own routing
+        already allowed the number. It replaces only a missing rule: when the
+        gateway has ``dial-prefix`` or ``dial-pattern``, that rule is still
+        enforced exactly as without ``checked`` (the number must match, and
+        ``dial-format`` still says what is dialled); when it has neither,
+        any number of digits (optionally with a leading ``+``) passes instead
+        of being refused with ``no_rule``. Emergency numbers, malformed or too
+        long numbers, a gateway that is not UP and full ``max-channels`` are
+        refused either way."""
         fn = _core.session_dial_checked if checked else _core.session_dial
         try:
             return Call(fn(self._p(), gateway, number, caller_number, caller_name, sdp)[1])
