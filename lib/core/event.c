@@ -207,21 +207,34 @@ SC_API char *sc_event_to_json(const sc_event *ev)
     sc_json_append_string(b, ev->gateway);
     append_call_fields(b, ev);
     if (ev->type == SC_EVENT_GATEWAY_STATE) {
-        g_string_append(b, ",\"state\":");
-        sc_json_append_string(b, sc_reg_state_name(ev->state));
-        g_string_append(b, ",\"prev\":");
-        sc_json_append_string(b, sc_reg_state_name(ev->prev_state));
-        g_string_append(b, ",\"status\":");
-        sc_json_append_string(b, sc_gw_status_name(ev->status));
-        g_string_append_printf(b, ",\"sip_code\":%d,\"phrase\":", ev->sip_code);
-        sc_json_append_string(b, ev->phrase);
-        g_string_append(b, ",\"reason\":");
-        sc_json_append_string(b, sc_reason_name(ev->reason));
-        g_string_append_printf(b, ",\"expires\":%d,\"next_retry\":%d,\"failures\":%d",
-                               ev->expires, ev->next_retry, ev->failures);
+        sc_gw_state_view v = {
+            .state = ev->state, .has_prev = true, .prev_state = ev->prev_state,
+            .status = ev->status, .sip_code = ev->sip_code, .phrase = ev->phrase,
+            .reason = ev->reason, .expires = ev->expires, .next_retry = ev->next_retry,
+            .failures = ev->failures,
+        };
+        sc_gw_state_json(b, &v);
     }
     g_string_append_printf(b, ",\"time\":%.3f}", ev->time_us / 1e6);
     return g_string_free(b, FALSE);
+}
+
+void sc_gw_state_json(GString *b, const sc_gw_state_view *v)
+{
+    g_string_append(b, ",\"state\":");
+    sc_json_append_string(b, sc_reg_state_name(v->state));
+    if (v->has_prev) {
+        g_string_append(b, ",\"prev\":");
+        sc_json_append_string(b, sc_reg_state_name(v->prev_state));
+    }
+    g_string_append(b, ",\"status\":");
+    sc_json_append_string(b, sc_gw_status_name(v->status));
+    g_string_append_printf(b, ",\"sip_code\":%d,\"phrase\":", v->sip_code);
+    sc_json_append_string(b, v->phrase);
+    g_string_append(b, ",\"reason\":");
+    sc_json_append_string(b, sc_reason_name(v->reason));
+    g_string_append_printf(b, ",\"expires\":%d,\"next_retry\":%d,\"failures\":%d",
+                           v->expires, v->next_retry, v->failures);
 }
 
 /* Text for a terminal or a log: what a peer wrote (a caller name) can hold

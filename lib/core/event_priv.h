@@ -2,6 +2,7 @@
 #ifndef SC_EVENT_PRIV_H
 #define SC_EVENT_PRIV_H
 
+#include <stdbool.h>
 #include "skypeconnect/sc_event.h"
 #include "json.h"   /* every event writer quotes with sc_json_append_string */
 
@@ -34,5 +35,16 @@ void sc_event_set_text(char **field, const char *value);
 sc_event *sc_event_new(int type, const char *gateway);
 void sc_event_set_phrase(sc_event *ev, const char *phrase);
 
+/* A gateway's state as JSON members (",\"state\":..." up to "failures"):
+ * the one builder for the gateway_state event and the gateway's status. */
+typedef struct sc_gw_state_view {
+    int state;
+    bool has_prev;
+    int prev_state;
+    int status, sip_code;
+    const char *phrase;
+    int reason, expires, next_retry, failures;
+} sc_gw_state_view;
+void sc_gw_state_json(GString *b, const sc_gw_state_view *v);
 
 #endif

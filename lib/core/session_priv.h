@@ -92,6 +92,12 @@ void sc_session_changed(sc_session *s);                 /* wake waiters */
 /* Runs fn(data) on the stack thread and waits for it (at once when this
  * thread owns the stack context). Only while the stack exists. */
 void sc_session_run_sync(sc_session *s, void (*fn)(void *), void *data);
+/* Runs fn(s, arg) on the stack thread and returns what it returns. fn
+ * reports a failure as `return sc_fail(...)` (a negative status): the
+ * status and its text become the calling thread's last error. Only while
+ * the stack exists. */
+typedef int (*sc_stack_fn)(sc_session *s, void *arg);
+int sc_session_call_on_stack(sc_session *s, sc_stack_fn fn, void *arg);
 /* Waits until pred(s) holds (checked under the lock) or the deadline passes,
  * iterating the stack's context when this thread may. */
 bool sc_session_wait_until(sc_session *s, bool (*pred)(void *session), gint64 deadline);

@@ -4,6 +4,7 @@
 #include "session_priv.h"   /* first: it sets Sofia's magic types */
 
 #include "ctx_sync.h"
+#include "error_priv.h"
 
 /* Runs fn(data) on the thread that owns the stack's context and returns when
  * it has run. */
@@ -22,6 +23,29 @@ bool sc_session_wait_until(sc_session *s, bool (*pred)(void *session), gint64 de
 void sc_session_changed(sc_session *s)
 {
     sc_ctx_changed(&s->lock, &s->cond);
+}
+
+/* One way to run work on the stack and carry its failure back. */
+typedef struct stack_call {
+    sc_session *s;
+    sc_stack_fn fn;
+    void *arg;
+    int rc;
+    sc_error_state err;
+} stack_call;
+
+static void run_stack_call(void *p)
+{
+    stack_call *c = p;
+    c->rc = c->fn(c->s, c->arg);
+    if (c->rc < 0) sc_error_save(&c->err);
+}
+
+int sc_session_call_on_stack(sc_session *s, sc_stack_fn fn, void *arg)
+{
+    stack_call c = { .s = s, .fn = fn, .arg = arg };
+    sc_session_run_sync(s, run_stack_call, &c);
+    return c.rc < 0 ? sc_error_restore(&c.err) : c.rc;
 }
 
 /* The stack's own addresses, for Contact headers. */

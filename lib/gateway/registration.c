@@ -548,23 +548,28 @@ void sc_reg_on_response(sc_reg *r, nua_event_t event, int status, const char *ph
 
 char *sc_reg_json(const sc_reg *r)
 {
+    sc_gw_state_view v = {
+        .state = r->state, .status = r->status, .sip_code = r->sip_code, .phrase = r->phrase,
+        .reason = r->reason, .expires = r->state == SC_REG_REGED ? r->granted : 0,
+        .next_retry = next_retry_seconds(r), .failures = r->failures,
+    };
     GString *b = g_string_new("{\"event\":\"gateway_status\",\"gateway\":");
     sc_json_append_string(b, r->gw->name);
-    g_string_append(b, ",\"state\":");
-    sc_json_append_string(b, sc_reg_state_name(r->state));
-    g_string_append(b, ",\"status\":");
-    sc_json_append_string(b, sc_gw_status_name(r->status));
-    g_string_append_printf(b, ",\"sip_code\":%d,\"phrase\":", r->sip_code);
-    sc_json_append_string(b, r->phrase);
-    g_string_append(b, ",\"reason\":");
-    sc_json_append_string(b, sc_reason_name(r->reason));
-    g_string_append_printf(b, ",\"expires\":%d,\"next_retry\":%d,\"failures\":%d,\"ping_ms\":%d",
-                           r->state == SC_REG_REGED ? r->granted : 0, next_retry_seconds(r),
-                           r->failures, r->gw->ping ? r->ping.rtt_ms : -1);
+    sc_gw_state_json(b, &v);
+    g_string_append_printf(b, ",\"ping_ms\":%d", r->gw->ping ? r->ping.rtt_ms : -1);
     g_string_append(b, ",\"contact\":");
     sc_json_append_string(b, r->sip.contact);
     g_string_append(b, ",\"registrar\":");
     sc_json_append_string(b, r->sip.registrar_uri);
     g_string_append_c(b, '}');
+    return g_string_free(b, FALSE);
+}
+
+/* The status of a gateway added to a session that has not started. */
+char *sc_reg_json_not_started(const char *name)
+{
+    GString *b = g_string_new("{\"event\":\"gateway_status\",\"gateway\":");
+    sc_json_append_string(b, name);
+    g_string_append(b, ",\"state\":\"UNREGED\",\"status\":\"DOWN\",\"running\":false}");
     return g_string_free(b, FALSE);
 }

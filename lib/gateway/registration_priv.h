@@ -53,6 +53,7 @@ void sc_reg_give_up(sc_reg *r);              /* at stop: unanswered un-REGISTER 
 int sc_reg_get_state(const sc_reg *r);
 int sc_reg_get_status(const sc_reg *r);
 char *sc_reg_json(const sc_reg *r);
+char *sc_reg_json_not_started(const char *name);
 bool sc_reg_owns_handle(const sc_reg *r, nua_handle_t *nh);
 void sc_reg_on_response(sc_reg *r, nua_event_t event, int status, const char *phrase,
                         nua_handle_t *nh, const sip_t *sip);

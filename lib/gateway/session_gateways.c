@@ -1,21 +1,25 @@
 /* Adding, removing and querying a session's gateways. Before start they wait
- * in a pending list; once the stack runs, every operation runs on the stack
- * thread (sc_session_run_sync), where the sc_reg objects live. */
+ * in a pending list, under the session lock; once the stack runs, every
+ * operation runs on the stack thread (sc_session_call_on_stack), where the
+ * sc_reg objects live, and fails there with sc_fail(): the caller's thread
+ * gets the status and its text back. */
 #include <string.h>
 
 #include "registration_priv.h"   /* first: session_priv.h sets Sofia's magic types */
 #include "error_priv.h"
 
-/* One request to the stack thread, with room for every kind of answer. */
-typedef struct gw_call {
-    sc_session *s;
+/* One request to the stack thread. */
+typedef struct gw_req {
     const char *name;
     const sc_gateway *gw;
-    int rc;
     int index;
-    char *text;
-    char err[512];
-} gw_call;
+    char *text;            /* out: a new string, or NULL */
+} gw_req;
+
+static bool stack_exists(sc_phase phase)
+{
+    return phase == SC_PHASE_RUNNING || phase == SC_PHASE_STOPPING;
+}
 
 static sc_reg *find_reg(sc_session *s, const char *name, guint *index)
 {
@@ -27,69 +31,57 @@ static sc_reg *find_reg(sc_session *s, const char *name, guint *index)
     return NULL;
 }
 
-static bool pending_has(sc_session *s, const char *name)
+/* The index of the pending gateway of that name, or -1. Under the lock. */
+static int pending_index(sc_session *s, const char *name)
 {
     for (guint i = 0; i < s->pending->len; i++)
-        if (!strcmp(sc_gateway_name(s->pending->pdata[i]), name)) return true;
-    return false;
+        if (!strcmp(sc_gateway_name(s->pending->pdata[i]), name)) return (int)i;
+    return -1;
 }
 
-/* Locks and reports whether the stack is up (RUNNING). *phase gets the phase. */
-static bool stack_is_up(sc_session *s, sc_phase *phase)
+/* The running gateway a request names, or NULL after sc_fail(). */
+static sc_reg *named_reg(sc_session *s, const gw_req *req)
 {
-    g_mutex_lock(&s->lock);
-    *phase = s->phase;
-    return *phase == SC_PHASE_RUNNING || *phase == SC_PHASE_STOPPING;
+    sc_reg *r = find_reg(s, req->name, NULL);
+    if (!r) sc_fail(SC_ENOTFOUND, "no gateway '%s' in this session", req->name);
+    return r;
 }
 
-static int fail_call(gw_call *c, int rc, const char *fmt, const char *arg)
+static int add_on_stack(sc_session *s, void *p)
 {
-    c->rc = rc;
-    g_snprintf(c->err, sizeof c->err, fmt, arg);
-    return rc;
-}
-
-static void add_on_stack(void *p)
-{
-    gw_call *c = p;
+    gw_req *req = p;
     sc_reg *r;
-    if (c->s->phase != SC_PHASE_RUNNING) {
-        fail_call(c, SC_ECLOSED, "gateway '%s': the session is stopping", sc_gateway_name(c->gw));
-        return;
-    }
-    if (find_reg(c->s, sc_gateway_name(c->gw), NULL)) {
-        fail_call(c, SC_EEXISTS, "gateway '%s' exists already in this session", sc_gateway_name(c->gw));
-        return;
-    }
-    r = sc_reg_new(c->s, c->gw);
-    g_ptr_array_add(c->s->regs, r);
+    if (s->phase != SC_PHASE_RUNNING)
+        return sc_fail(SC_ECLOSED, "gateway '%s': the session is stopping", sc_gateway_name(req->gw));
+    if (find_reg(s, sc_gateway_name(req->gw), NULL))
+        return sc_fail(SC_EEXISTS, "gateway '%s' exists already in this session", sc_gateway_name(req->gw));
+    r = sc_reg_new(s, req->gw);
+    g_ptr_array_add(s->regs, r);
     sc_reg_start(r);
-    c->rc = SC_OK;
+    return SC_OK;
 }
 
 SC_API int sc_session_add_gateway(sc_session *s, const sc_gateway *gw)
 {
-    gw_call c = { .s = s, .gw = gw };
-    sc_phase phase;
+    gw_req req = { .gw = gw };
+    int rc = SC_OK;
+    bool up;
     if (!s || !gw) return sc_fail(SC_EINVAL, "sc_session_add_gateway: %s is NULL", s ? "gateway" : "session");
     if (sc_gateway_validate(gw) != SC_OK) return sc_last_status();
-    if (!stack_is_up(s, &phase)) {
-        int rc = SC_OK;
-        if (phase == SC_PHASE_STOPPED)
+    g_mutex_lock(&s->lock);
+    up = stack_exists(s->phase);
+    if (!up) {
+        if (s->phase == SC_PHASE_STOPPED)
             rc = sc_fail(SC_ECLOSED, "gateway '%s': the session is stopped", sc_gateway_name(gw));
-        else if (pending_has(s, sc_gateway_name(gw)))
+        else if (pending_index(s, sc_gateway_name(gw)) >= 0)
             rc = sc_fail(SC_EEXISTS, "gateway '%s' exists already in this session", sc_gateway_name(gw));
         else
             g_ptr_array_add(s->pending, sc_gateway_copy(gw));
-        g_mutex_unlock(&s->lock);
-        if (rc == SC_OK) sc_clear_error();
-        return rc;
     }
     g_mutex_unlock(&s->lock);
-    sc_session_run_sync(s, add_on_stack, &c);
-    if (c.rc) return sc_fail(c.rc, "%s", c.err);
-    sc_clear_error();
-    return SC_OK;
+    if (up) rc = sc_session_call_on_stack(s, add_on_stack, &req);
+    if (rc == SC_OK) sc_clear_error();
+    return rc;
 }
 
 SC_API int sc_session_add_config(sc_session *s, const sc_config *cfg)
@@ -103,210 +95,188 @@ SC_API int sc_session_add_config(sc_session *s, const sc_config *cfg)
     return SC_OK;
 }
 
-static void remove_on_stack(void *p)
+/* Runs fn on the stack for a named gateway. Before the stack runs, sets
+ * *waiting when the gateway is pending (the caller decides what that
+ * means) and fails with SC_ENOTFOUND when it is unknown. */
+static int named_call(sc_session *s, const char *what, sc_stack_fn fn, gw_req *req, bool *waiting)
 {
-    gw_call *c = p;
-    guint index;
-    sc_reg *r = find_reg(c->s, c->name, &index);
-    if (!r) {
-        fail_call(c, SC_ENOTFOUND, "no gateway '%s' in this session", c->name);
-        return;
+    bool up, pending = false;
+    int rc;
+    *waiting = false;
+    if (!s || !req->name) return sc_fail(SC_EINVAL, "%s: %s is NULL", what, s ? "name" : "session");
+    g_mutex_lock(&s->lock);
+    up = stack_exists(s->phase);
+    if (!up) pending = pending_index(s, req->name) >= 0;
+    g_mutex_unlock(&s->lock);
+    if (!up) {
+        if (!pending) return sc_fail(SC_ENOTFOUND, "no gateway '%s' in this session", req->name);
+        *waiting = true;
+        sc_clear_error();
+        return SC_OK;
     }
-    /* Its un-REGISTER is still to be answered: the session frees it then
-     * (sc_session_reap_removed), or abandons it at stop. */
-    g_ptr_array_remove_index(c->s->regs, index);
-    sc_reg_unregister(r, SC_REASON_REQUEST);
-    g_ptr_array_add(c->s->removed, r);
-    sc_session_emit(c->s, sc_event_new(SC_EVENT_GATEWAY_REMOVED, c->name));
-    c->rc = SC_OK;
+    rc = sc_session_call_on_stack(s, fn, req);
+    if (rc >= 0) sc_clear_error();
+    return rc;
 }
 
-static int named_call(sc_session *s, const char *name, const char *what, void (*fn)(void *), gw_call *c)
+static int remove_on_stack(sc_session *s, void *p)
 {
-    sc_phase phase;
-    c->s = s;
-    c->name = name;
-    if (!s || !name) return sc_fail(SC_EINVAL, "%s: %s is NULL", what, s ? "name" : "session");
-    if (!stack_is_up(s, &phase)) {
-        int rc = SC_ENOTFOUND;
-        for (guint i = 0; i < s->pending->len; i++)
-            if (!strcmp(sc_gateway_name(s->pending->pdata[i]), name)) {
-                rc = SC_ESTATE;
-                break;
-            }
-        g_mutex_unlock(&s->lock);
-        c->rc = rc;
-        if (rc == SC_ENOTFOUND) return sc_fail(rc, "no gateway '%s' in this session", name);
-        return rc; /* caller decides what a pending gateway means */
-    }
-    g_mutex_unlock(&s->lock);
-    c->rc = SC_OK;
-    sc_session_run_sync(s, fn, c);
-    if (c->rc < 0) return sc_fail(c->rc, "%s", c->err);
-    sc_clear_error();
-    return c->rc;
+    gw_req *req = p;
+    guint index;
+    sc_reg *r = find_reg(s, req->name, &index);
+    if (!r) return sc_fail(SC_ENOTFOUND, "no gateway '%s' in this session", req->name);
+    /* Its un-REGISTER is still to be answered: the session frees it then,
+     * or abandons it at stop. */
+    g_ptr_array_remove_index(s->regs, index);
+    sc_reg_unregister(r, SC_REASON_REQUEST);
+    g_ptr_array_add(s->removed, r);
+    sc_session_emit(s, sc_event_new(SC_EVENT_GATEWAY_REMOVED, req->name));
+    return SC_OK;
 }
 
 SC_API int sc_session_remove_gateway(sc_session *s, const char *name)
 {
-    gw_call c = { 0 };
-    int rc = named_call(s, name, "sc_session_remove_gateway", remove_on_stack, &c);
-    if (rc == SC_ESTATE) {
-        /* Not started yet: just forget it. */
+    gw_req req = { .name = name };
+    bool waiting;
+    int rc = named_call(s, "sc_session_remove_gateway", remove_on_stack, &req, &waiting);
+    if (rc == SC_OK && waiting) {
+        /* Not started yet: just forget it (unless a start came in between
+         * and took it: then it is no longer pending, and stays). */
         g_mutex_lock(&s->lock);
-        for (guint i = 0; i < s->pending->len; i++)
-            if (!strcmp(sc_gateway_name(s->pending->pdata[i]), name)) {
-                g_ptr_array_remove_index(s->pending, i);
-                break;
-            }
+        int i = pending_index(s, name);
+        if (i >= 0) g_ptr_array_remove_index(s->pending, (guint)i);
         g_mutex_unlock(&s->lock);
-        sc_clear_error();
-        return SC_OK;
     }
     return rc;
 }
 
-static void count_on_stack(void *p)
+static int count_on_stack(sc_session *s, void *p)
 {
-    gw_call *c = p;
-    c->rc = (int)c->s->regs->len;
+    (void)p;
+    return (int)s->regs->len;
 }
 
 SC_API int sc_session_gateway_count(sc_session *s)
 {
-    gw_call c = { .s = s };
-    sc_phase phase;
+    int n = 0;
+    bool up;
     if (!s) return sc_fail(SC_EINVAL, "sc_session_gateway_count: session is NULL");
-    if (!stack_is_up(s, &phase)) {
-        int n = phase == SC_PHASE_NEW ? (int)s->pending->len : 0;
-        g_mutex_unlock(&s->lock);
-        return n;
-    }
+    g_mutex_lock(&s->lock);
+    up = stack_exists(s->phase);
+    if (!up && s->phase == SC_PHASE_NEW) n = (int)s->pending->len;
     g_mutex_unlock(&s->lock);
-    sc_session_run_sync(s, count_on_stack, &c);
-    return c.rc;
+    return up ? sc_session_call_on_stack(s, count_on_stack, NULL) : n;
 }
 
-static void name_at_on_stack(void *p)
+static int name_at_on_stack(sc_session *s, void *p)
 {
-    gw_call *c = p;
-    if (c->index >= 0 && (guint)c->index < c->s->regs->len)
-        c->text = g_strdup(sc_reg_name(c->s->regs->pdata[c->index]));
+    gw_req *req = p;
+    if (req->index >= 0 && (guint)req->index < s->regs->len)
+        req->text = g_strdup(sc_reg_name(s->regs->pdata[req->index]));
+    return SC_OK;
 }
 
 SC_API char *sc_session_gateway_name_at(sc_session *s, int i)
 {
-    gw_call c = { .s = s, .index = i };
-    sc_phase phase;
+    gw_req req = { .index = i };
+    bool up;
     if (!s) {
         sc_fail(SC_EINVAL, "sc_session_gateway_name_at: session is NULL");
         return NULL;
     }
-    if (!stack_is_up(s, &phase)) {
-        if (phase == SC_PHASE_NEW && i >= 0 && (guint)i < s->pending->len)
-            c.text = g_strdup(sc_gateway_name(s->pending->pdata[i]));
-        g_mutex_unlock(&s->lock);
-    } else {
-        g_mutex_unlock(&s->lock);
-        sc_session_run_sync(s, name_at_on_stack, &c);
-    }
-    if (!c.text) sc_fail(SC_ENOTFOUND, "no gateway at index %d", i);
-    return c.text;
+    g_mutex_lock(&s->lock);
+    up = stack_exists(s->phase);
+    if (!up && s->phase == SC_PHASE_NEW && i >= 0 && (guint)i < s->pending->len)
+        req.text = g_strdup(sc_gateway_name(s->pending->pdata[i]));
+    g_mutex_unlock(&s->lock);
+    if (up) sc_session_call_on_stack(s, name_at_on_stack, &req);
+    if (!req.text) sc_fail(SC_ENOTFOUND, "no gateway at index %d", i);
+    return req.text;
 }
 
-static void state_on_stack(void *p)
+static int state_on_stack(sc_session *s, void *p)
 {
-    gw_call *c = p;
-    sc_reg *r = find_reg(c->s, c->name, NULL);
-    if (!r) fail_call(c, SC_ENOTFOUND, "no gateway '%s' in this session", c->name);
-    else c->rc = sc_reg_get_state(r);
+    sc_reg *r = named_reg(s, p);
+    return r ? sc_reg_get_state(r) : SC_ENOTFOUND;
 }
 
 SC_API int sc_session_gateway_state(sc_session *s, const char *name)
 {
-    gw_call c = { 0 };
-    int rc = named_call(s, name, "sc_session_gateway_state", state_on_stack, &c);
-    if (rc == SC_ESTATE) {
-        sc_clear_error();
-        return SC_REG_UNREGED; /* added, session not started */
-    }
-    return rc;
+    gw_req req = { .name = name };
+    bool waiting;
+    int rc = named_call(s, "sc_session_gateway_state", state_on_stack, &req, &waiting);
+    return waiting ? SC_REG_UNREGED /* added, session not started */ : rc;
 }
 
-static void status_on_stack(void *p)
+static int status_on_stack(sc_session *s, void *p)
 {
-    gw_call *c = p;
-    sc_reg *r = find_reg(c->s, c->name, NULL);
-    if (!r) fail_call(c, SC_ENOTFOUND, "no gateway '%s' in this session", c->name);
-    else c->rc = sc_reg_get_status(r);
+    sc_reg *r = named_reg(s, p);
+    return r ? sc_reg_get_status(r) : SC_ENOTFOUND;
 }
 
 SC_API int sc_session_gateway_status(sc_session *s, const char *name)
 {
-    gw_call c = { 0 };
-    int rc = named_call(s, name, "sc_session_gateway_status", status_on_stack, &c);
-    if (rc == SC_ESTATE) {
-        sc_clear_error();
-        return SC_GW_DOWN;
-    }
-    return rc;
+    gw_req req = { .name = name };
+    bool waiting;
+    int rc = named_call(s, "sc_session_gateway_status", status_on_stack, &req, &waiting);
+    return waiting ? SC_GW_DOWN : rc;
 }
 
-static void json_on_stack(void *p)
+static int json_on_stack(sc_session *s, void *p)
 {
-    gw_call *c = p;
-    sc_reg *r = find_reg(c->s, c->name, NULL);
-    if (!r) fail_call(c, SC_ENOTFOUND, "no gateway '%s' in this session", c->name);
-    else c->text = sc_reg_json(r);
+    gw_req *req = p;
+    sc_reg *r = named_reg(s, req);
+    if (!r) return SC_ENOTFOUND;
+    req->text = sc_reg_json(r);
+    return SC_OK;
 }
 
 SC_API char *sc_session_gateway_json(sc_session *s, const char *name)
 {
-    gw_call c = { 0 };
-    int rc = named_call(s, name, "sc_session_gateway_json", json_on_stack, &c);
-    if (rc == SC_ESTATE) {
-        GString *b = g_string_new("{\"event\":\"gateway_status\",\"gateway\":");
-        sc_json_append_string(b, name);
-        g_string_append(b, ",\"state\":\"UNREGED\",\"status\":\"DOWN\",\"running\":false}");
-        sc_clear_error();
-        return g_string_free(b, FALSE);
-    }
-    return c.text;
+    gw_req req = { .name = name };
+    bool waiting;
+    named_call(s, "sc_session_gateway_json", json_on_stack, &req, &waiting);
+    return waiting ? sc_reg_json_not_started(name) : req.text;
 }
 
-static void register_on_stack(void *p)
+static int register_on_stack(sc_session *s, void *p)
 {
-    gw_call *c = p;
-    sc_reg *r = find_reg(c->s, c->name, NULL);
-    if (!r) fail_call(c, SC_ENOTFOUND, "no gateway '%s' in this session", c->name);
-    else if (c->s->phase != SC_PHASE_RUNNING) fail_call(c, SC_ECLOSED, "gateway '%s': the session is stopping", c->name);
-    else if (sc_reg_get_state(r) == SC_REG_NOREG) fail_call(c, SC_ESTATE, "gateway '%s' has register=false", c->name);
-    else sc_reg_register_now(r);
+    gw_req *req = p;
+    sc_reg *r = named_reg(s, req);
+    if (!r) return SC_ENOTFOUND;
+    if (s->phase != SC_PHASE_RUNNING)
+        return sc_fail(SC_ECLOSED, "gateway '%s': the session is stopping", req->name);
+    if (sc_reg_get_state(r) == SC_REG_NOREG)
+        return sc_fail(SC_ESTATE, "gateway '%s' has register=false", req->name);
+    sc_reg_register_now(r);
+    return SC_OK;
 }
 
 SC_API int sc_session_gateway_register(sc_session *s, const char *name)
 {
-    gw_call c = { 0 };
-    int rc = named_call(s, name, "sc_session_gateway_register", register_on_stack, &c);
-    if (rc == SC_ESTATE && c.rc == SC_ESTATE && !c.err[0])
-        return sc_fail(SC_ESTATE, "gateway '%s': the session is not started", name);
+    gw_req req = { .name = name };
+    bool waiting;
+    int rc = named_call(s, "sc_session_gateway_register", register_on_stack, &req, &waiting);
+    if (waiting) return sc_fail(SC_ESTATE, "gateway '%s': the session is not started", name);
     return rc;
 }
 
-static void unregister_on_stack(void *p)
+static int unregister_on_stack(sc_session *s, void *p)
 {
-    gw_call *c = p;
-    sc_reg *r = find_reg(c->s, c->name, NULL);
-    if (!r) fail_call(c, SC_ENOTFOUND, "no gateway '%s' in this session", c->name);
-    else if (sc_reg_get_state(r) == SC_REG_NOREG) fail_call(c, SC_ESTATE, "gateway '%s' has register=false", c->name);
-    else sc_reg_unregister(r, SC_REASON_REQUEST);
+    gw_req *req = p;
+    sc_reg *r = named_reg(s, req);
+    if (!r) return SC_ENOTFOUND;
+    if (sc_reg_get_state(r) == SC_REG_NOREG)
+        return sc_fail(SC_ESTATE, "gateway '%s' has register=false", req->name);
+    sc_reg_unregister(r, SC_REASON_REQUEST);
+    return SC_OK;
 }
 
 SC_API int sc_session_gateway_unregister(sc_session *s, const char *name)
 {
-    gw_call c = { 0 };
-    int rc = named_call(s, name, "sc_session_gateway_unregister", unregister_on_stack, &c);
-    if (rc == SC_ESTATE && c.rc == SC_ESTATE && !c.err[0])
-        return sc_fail(SC_ESTATE, "gateway '%s': the session is not started", name);
+    gw_req req = { .name = name };
+    bool waiting;
+    int rc = named_call(s, "sc_session_gateway_unregister", unregister_on_stack, &req, &waiting);
+    if (waiting) return sc_fail(SC_ESTATE, "gateway '%s': the session is not started", name);
     return rc;
 }

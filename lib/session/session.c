@@ -58,7 +58,16 @@ static void set_up_sofia(void)
 
 SC_API sc_session *sc_session_new(void)
 {
-    sc_session *s = g_new0(sc_session, 1);
+    sc_session *s;
+    /* The one step that can fail comes first, so that failing frees nothing
+     * else (no tables, no mutex to clear). */
+    int wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (wake_fd < 0) {
+        sc_fail(SC_EIO, "cannot create the event descriptor: %s", strerror(errno));
+        return NULL;
+    }
+    s = g_new0(sc_session, 1);
+    s->wake_fd = wake_fd;
     g_mutex_init(&s->lock);
     g_cond_init(&s->cond);
     s->bind_host = g_strdup("127.0.0.1");
@@ -68,29 +77,38 @@ SC_API sc_session *sc_session_new(void)
     s->answer_timeout_s = 60;
     s->pending = g_ptr_array_new_with_free_func((GDestroyNotify)sc_gateway_free);
     g_queue_init(&s->queue);
-    s->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    if (s->wake_fd < 0) {
-        sc_fail(SC_EIO, "cannot create the event descriptor: %s", strerror(errno));
-        g_ptr_array_free(s->regs, TRUE);
-        g_ptr_array_free(s->pending, TRUE);
-        g_free(s->bind_host);
-        g_free(s);
-        return NULL;
-    }
     set_up_sofia();
     sc_clear_error();
     return s;
 }
 
-/* Checks that options may still change; returns SC_OK with the lock held. */
-static int lock_before_start(sc_session *s, const char *what)
+/* Options change only before sc_session_start(). A setter checks first
+ * (not_started), prepares its value without the lock (parsing, reading
+ * files), then stores it with set_before_start(), which checks the phase
+ * again under the lock: a start that came in between wins, and the value is
+ * not stored. So the stack, once started, reads options without the lock:
+ * nothing writes them any more. No helper returns holding the lock. */
+static int not_started(sc_session *s, const char *what)
 {
+    bool fresh;
     if (!s) return sc_fail(SC_EINVAL, "%s: session is NULL", what);
     g_mutex_lock(&s->lock);
-    if (s->phase != SC_PHASE_NEW) {
-        g_mutex_unlock(&s->lock);
-        return sc_fail(SC_ESTATE, "%s: only before sc_session_start()", what);
-    }
+    fresh = s->phase == SC_PHASE_NEW;
+    g_mutex_unlock(&s->lock);
+    return fresh ? SC_OK : sc_fail(SC_ESTATE, "%s: only before sc_session_start()", what);
+}
+
+/* Runs apply(s, arg) under the lock if the session has not started. */
+static int set_before_start(sc_session *s, const char *what, void (*apply)(sc_session *, void *),
+                            void *arg)
+{
+    bool fresh;
+    g_mutex_lock(&s->lock);
+    fresh = s->phase == SC_PHASE_NEW;
+    if (fresh) apply(s, arg);
+    g_mutex_unlock(&s->lock);
+    if (!fresh) return sc_fail(SC_ESTATE, "%s: only before sc_session_start()", what);
+    sc_clear_error();
     return SC_OK;
 }
 
@@ -140,68 +158,91 @@ static int parse_bind(const char *addr, char **host_out, int *port_out)
     return SC_OK;
 }
 
+typedef struct bind_option {
+    char *host;            /* moves to the session when stored */
+    int port;
+} bind_option;
+
+static void store_bind(sc_session *s, void *p)
+{
+    bind_option *o = p;
+    g_free(s->bind_host);
+    s->bind_host = o->host;
+    s->bind_port = o->port;
+    o->host = NULL;
+}
+
 SC_API int sc_session_set_bind(sc_session *s, const char *addr)
 {
-    char *host = NULL;
-    int port = 0, rc = lock_before_start(s, "sc_session_set_bind");
+    bind_option o = { 0 };
+    int rc = not_started(s, "sc_session_set_bind");
     if (rc) return rc;
-    rc = parse_bind(addr, &host, &port);
-    if (rc == SC_OK) {
-        g_free(s->bind_host);
-        s->bind_host = host;
-        s->bind_port = port;
-        sc_clear_error();
-    }
-    g_mutex_unlock(&s->lock);
+    rc = parse_bind(addr, &o.host, &o.port);
+    if (rc == SC_OK) rc = set_before_start(s, "sc_session_set_bind", store_bind, &o);
+    g_free(o.host);
     return rc;
+}
+
+typedef struct tls_option {
+    char *dir;             /* moves to the session when stored */
+    bool verify;
+} tls_option;
+
+static void store_tls(sc_session *s, void *p)
+{
+    tls_option *o = p;
+    g_free(s->tls_dir);
+    s->tls_dir = o->dir;
+    s->tls_verify = o->verify;
+    o->dir = NULL;
 }
 
 SC_API int sc_session_set_tls(sc_session *s, const char *cert_dir, int verify)
 {
+    tls_option o = { 0 };
     char *agent;
-    int rc = lock_before_start(s, "sc_session_set_tls");
+    int rc = not_started(s, "sc_session_set_tls");
     if (rc) return rc;
-    if (!cert_dir || !*cert_dir) {
-        g_mutex_unlock(&s->lock);
+    if (!cert_dir || !*cert_dir)
         return sc_fail(SC_EINVAL, "sc_session_set_tls: certificate directory is empty");
-    }
     agent = g_build_filename(cert_dir, "agent.pem", NULL);
     if (!g_file_test(agent, G_FILE_TEST_IS_REGULAR)) {
         rc = sc_fail(SC_EIO, "TLS: '%s' does not exist (the certificate and key, PEM)", agent);
     } else {
-        g_free(s->tls_dir);
-        s->tls_dir = g_strdup(cert_dir);
-        s->tls_verify = verify != 0;
-        sc_clear_error();
+        o.dir = g_strdup(cert_dir);
+        o.verify = verify != 0;
+        rc = set_before_start(s, "sc_session_set_tls", store_tls, &o);
+        g_free(o.dir);
     }
     g_free(agent);
-    g_mutex_unlock(&s->lock);
     return rc;
+}
+
+static void store_dispatch(sc_session *s, void *p)
+{
+    s->dispatch_mode = *(const int *)p;
 }
 
 SC_API int sc_session_set_dispatch(sc_session *s, int mode)
 {
-    int rc = lock_before_start(s, "sc_session_set_dispatch");
+    int rc = not_started(s, "sc_session_set_dispatch");
     if (rc) return rc;
-    if (mode != SC_DISPATCH_THREAD && mode != SC_DISPATCH_QUEUE) {
-        g_mutex_unlock(&s->lock);
+    if (mode != SC_DISPATCH_THREAD && mode != SC_DISPATCH_QUEUE)
         return sc_fail(SC_EINVAL, "dispatch mode %d: use SC_DISPATCH_THREAD or SC_DISPATCH_QUEUE", mode);
-    }
-    s->dispatch_mode = mode;
-    g_mutex_unlock(&s->lock);
-    sc_clear_error();
-    return SC_OK;
+    return set_before_start(s, "sc_session_set_dispatch", store_dispatch, &mode);
+}
+
+static void store_main_context(sc_session *s, void *ctx)
+{
+    if (s->app_ctx) g_main_context_unref(s->app_ctx);
+    s->app_ctx = ctx ? g_main_context_ref(ctx) : NULL;
 }
 
 SC_API int sc_session_set_main_context(sc_session *s, void *gmain_context)
 {
-    int rc = lock_before_start(s, "sc_session_set_main_context");
+    int rc = not_started(s, "sc_session_set_main_context");
     if (rc) return rc;
-    if (s->app_ctx) g_main_context_unref(s->app_ctx);
-    s->app_ctx = gmain_context ? g_main_context_ref((GMainContext *)gmain_context) : NULL;
-    g_mutex_unlock(&s->lock);
-    sc_clear_error();
-    return SC_OK;
+    return set_before_start(s, "sc_session_set_main_context", store_main_context, gmain_context);
 }
 
 /* ------------------------------------------------------------------ */
@@ -712,58 +753,73 @@ SC_API int sc_session_local_port(sc_session *s, const char *transport)
 /* ------------------------------------------------------------------ */
 /* The internal side and the dialplan */
 
+typedef struct internal_option {
+    char *bind;            /* "HOST:PORT", or NULL for no internal side; moves when stored */
+    sc_acl *acl;           /* moves when stored */
+} internal_option;
+
+static void store_internal(sc_session *s, void *p)
+{
+    internal_option *o = p;
+    g_free(s->internal_bind);
+    s->internal_bind = o->bind;
+    o->bind = NULL;
+    if (o->acl) {
+        sc_acl_free(s->internal_acl);
+        s->internal_acl = o->acl;
+        o->acl = NULL;
+    }
+}
+
 SC_API int sc_session_set_internal(sc_session *s, const char *addr, const char *acl_text)
 {
+    internal_option o = { 0 };
     char *host = NULL, *error = NULL;
-    int port, rc = lock_before_start(s, "sc_session_set_internal");
-    sc_acl *acl;
+    int port, rc = not_started(s, "sc_session_set_internal");
     if (rc) return rc;
-    if (!addr || !*addr) {
-        g_free(s->internal_bind);
-        s->internal_bind = NULL;
-        g_mutex_unlock(&s->lock);
-        sc_clear_error();
-        return SC_OK;
+    if (addr && *addr) {
+        rc = parse_bind(addr, &host, &port);
+        if (rc) return rc;
+        g_free(host);
+        o.acl = sc_acl_parse(acl_text && *acl_text ? acl_text : "127.0.0.0/8, ::1", &error);
+        if (!o.acl) {
+            rc = sc_fail(SC_EINVAL, "internal ACL: %s", error);
+            g_free(error);
+            return rc;
+        }
+        o.bind = g_strdup(addr);
     }
-    rc = parse_bind(addr, &host, &port);
-    if (rc) {
-        g_mutex_unlock(&s->lock);
-        return rc;
-    }
-    g_free(host);
-    acl = sc_acl_parse(acl_text && *acl_text ? acl_text : "127.0.0.0/8, ::1", &error);
-    if (!acl) {
-        g_mutex_unlock(&s->lock);
-        rc = sc_fail(SC_EINVAL, "internal ACL: %s", error);
-        g_free(error);
-        return rc;
-    }
-    g_free(s->internal_bind);
-    s->internal_bind = g_strdup(addr);
-    sc_acl_free(s->internal_acl);
-    s->internal_acl = acl;
-    g_mutex_unlock(&s->lock);
-    sc_clear_error();
-    return SC_OK;
+    rc = set_before_start(s, "sc_session_set_internal", store_internal, &o);
+    g_free(o.bind);
+    sc_acl_free(o.acl);
+    return rc;
+}
+
+/* Stores *p and hands the old dialplan back in *p, to be freed outside the lock. */
+static void swap_dialplan(sc_session *s, void *p)
+{
+    sc_dialplan **dp = p, *old = s->dialplan;
+    s->dialplan = *dp;
+    *dp = old;
 }
 
 SC_API int sc_session_load_dialplan(sc_session *s, const char *path)
 {
     sc_dialplan *dp;
-    int rc = lock_before_start(s, "sc_session_load_dialplan");
+    int rc = not_started(s, "sc_session_load_dialplan");
     if (rc) return rc;
-    g_mutex_unlock(&s->lock);
     if (!path || !*path) return sc_fail(SC_EINVAL, "sc_session_load_dialplan: path is empty");
     dp = sc_dialplan_new();
     rc = g_file_test(path, G_FILE_TEST_IS_DIR) ? sc_dialplan_load_dir(dp, path)
                                                : sc_dialplan_load_file(dp, path, NULL);
     if (rc == SC_OK && sc_dialplan_error_count(dp) == 0) {
-        g_mutex_lock(&s->lock);
-        sc_dialplan_free(s->dialplan);
-        s->dialplan = dp;
-        g_mutex_unlock(&s->lock);
-        sc_clear_error();
-        return SC_OK;
+        /* Loaded without the lock (it may read many files); stored only if
+         * the session has still not started: the stack thread reads
+         * s->dialplan without the lock, which is safe only because nothing
+         * changes it after the start. */
+        rc = set_before_start(s, "sc_session_load_dialplan", swap_dialplan, &dp);
+        sc_dialplan_free(dp);   /* the old one, or the new one when too late */
+        return rc;
     }
     {
         GString *all = g_string_new(NULL);

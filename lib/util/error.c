@@ -72,6 +72,21 @@ void sc_clear_error(void)
     last_text[0] = '\0';
 }
 
+void sc_error_save(sc_error_state *e)
+{
+    e->status = last_status;
+    e->text = g_strdup(last_text);
+}
+
+int sc_error_restore(sc_error_state *e)
+{
+    last_status = e->status;
+    g_strlcpy(last_text, e->text ? e->text : "", sizeof last_text);
+    g_free(e->text);
+    e->text = NULL;
+    return last_status;
+}
+
 SC_API const char *sc_last_error(void)
 {
     return last_text;

@@ -19,6 +19,18 @@ int sc_fail(int status, const char *fmt, ...) SC_PRINTF(2, 3);
  * that succeed, so sc_last_error() never shows a stale failure as current). */
 void sc_clear_error(void);
 
+/* A thread's last failure, carried to another thread: work run on the SIP
+ * stack's thread fails there with sc_fail(), and the caller's thread gets
+ * the same status and text (libgit2's git_error_save/restore). */
+typedef struct sc_error_state {
+    int status;
+    char *text;
+} sc_error_state;
+/* Copies this thread's last failure into @p e. */
+void sc_error_save(sc_error_state *e);
+/* Makes @p e this thread's last failure, frees the copy, returns its status. */
+int sc_error_restore(sc_error_state *e);
+
 /* Logs a line through the application's log callback or stderr. Never pass a
  * password into a log line. */
 void sc_log(int level, const char *fmt, ...) SC_PRINTF(2, 3);
