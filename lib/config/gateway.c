@@ -21,6 +21,7 @@
 
 #include "error_priv.h"
 #include "gateway_priv.h"
+#include "fs_bool.h"
 #include "skypeconnect/sc_dialrule.h"
 
 /* ---------------------------------------------------------------------------
@@ -286,21 +287,11 @@ static char *unknown_param_message(const char *param)
  * Reading values
  * ------------------------------------------------------------------------- */
 
-/* FreeSWITCH's switch_true()/switch_false() spellings. Anything else is an
- * error here, where FreeSWITCH would quietly read it as false. */
+/* FreeSWITCH's switch_true()/switch_false() spellings (sc_fs_bool). Anything
+ * else is an error here, where FreeSWITCH would quietly read it as false. */
 static bool parse_bool(const char *v, bool *out)
 {
-    static const char *const yes[] = { "true", "yes", "on", "t", "enabled", "active", "allow" };
-    static const char *const no[] = { "false", "no", "off", "f", "disabled", "inactive", "disallow" };
-    for (size_t i = 0; i < G_N_ELEMENTS(yes); i++)
-        if (!g_ascii_strcasecmp(v, yes[i])) { *out = true; return true; }
-    for (size_t i = 0; i < G_N_ELEMENTS(no); i++)
-        if (!g_ascii_strcasecmp(v, no[i])) { *out = false; return true; }
-    if (*v && strspn(v, "0123456789") == strlen(v)) { /* switch_true: a nonzero number */
-        *out = strspn(v, "0") != strlen(v);
-        return true;
-    }
-    return false;
+    return sc_fs_bool(v, out);
 }
 
 typedef enum { NUM_OK, NUM_NOT_WHOLE, NUM_TOO_BIG } num_result;

@@ -19,6 +19,7 @@
 #include "dialplan_priv.h"
 #include "error_priv.h"
 #include "xml_common.h"
+#include "fs_bool.h"
 
 typedef enum frame_kind {
     F_WRAPPER,    /* <document>, <section>, <include>: may hold contexts */
@@ -112,12 +113,7 @@ static const char *attr(const char **names, const char **values, const char *wan
 /* FreeSWITCH's switch_true(). */
 static bool is_true(const char *v)
 {
-    static const char *const yes[] = { "yes", "on", "true", "t", "enabled", "enable",
-                                       "active", "allow", NULL };
-    if (!v) return false;
-    for (size_t i = 0; yes[i]; i++)
-        if (!g_ascii_strcasecmp(v, yes[i])) return true;
-    return g_ascii_isdigit(v[0]) && g_ascii_strtoll(v, NULL, 10) != 0;
+    return sc_fs_true(v);
 }
 
 static dp_condition *current_condition(const loader *ld)

@@ -25,6 +25,7 @@
 #include <sofia-sip/sip_extra.h>
 
 #include "free_port.h"
+#include "addr.h"
 #include "sofia_stack.h"
 #include "error_priv.h"
 #include "calls_priv.h"
@@ -112,50 +113,10 @@ static int set_before_start(sc_session *s, const char *what, void (*apply)(sc_se
     return SC_OK;
 }
 
-/* Parses "HOST", "HOST:PORT", "[V6]", "[V6]:PORT" into a numeric address. */
+/* The session's listening addresses: numeric, the wildcard allowed. */
 static int parse_bind(const char *addr, char **host_out, int *port_out)
 {
-    char host[INET6_ADDRSTRLEN + 1];
-    const char *port_str = NULL;
-    unsigned char probe[sizeof(struct in6_addr)];
-    size_t len;
-
-    if (!addr || !*addr) return sc_fail(SC_EPARSE, "bind address is empty");
-    if (addr[0] == '[') {
-        const char *end = strchr(addr, ']');
-        if (!end) return sc_fail(SC_EPARSE, "bind address '%s': missing ']'", addr);
-        len = (size_t)(end - addr - 1);
-        if (end[1] == ':') port_str = end + 2;
-        else if (end[1]) return sc_fail(SC_EPARSE, "bind address '%s': junk after ']'", addr);
-        if (len >= sizeof host) return sc_fail(SC_EPARSE, "bind address '%s' is too long", addr);
-        memcpy(host, addr + 1, len);
-        host[len] = '\0';
-        if (inet_pton(AF_INET6, host, probe) != 1)
-            return sc_fail(SC_EPARSE, "bind address '%s': '%s' is not an IPv6 address", addr, host);
-    } else {
-        const char *colon = strchr(addr, ':');
-        if (colon && strchr(colon + 1, ':'))
-            return sc_fail(SC_EPARSE, "bind address '%s': write IPv6 addresses as [ADDR]:PORT", addr);
-        len = colon ? (size_t)(colon - addr) : strlen(addr);
-        if (colon) port_str = colon + 1;
-        if (len >= sizeof host) return sc_fail(SC_EPARSE, "bind address '%s' is too long", addr);
-        memcpy(host, addr, len);
-        host[len] = '\0';
-        if (inet_pton(AF_INET, host, probe) != 1)
-            return sc_fail(SC_EPARSE, "bind address '%s': '%s' is not an IPv4 address (use a numeric address)", addr, host);
-    }
-    *port_out = 0;
-    if (port_str) {
-        char *end;
-        long port;
-        errno = 0;
-        port = strtol(port_str, &end, 10);
-        if (!*port_str || *end || errno || port < 0 || port > 65535)
-            return sc_fail(SC_EPARSE, "bind address '%s': port '%s' is not a number from 0 to 65535", addr, port_str);
-        *port_out = (int)port;
-    }
-    *host_out = g_strdup(host);
-    return SC_OK;
+    return sc_addr_parse(addr, "bind address", false, host_out, port_out);
 }
 
 typedef struct bind_option {

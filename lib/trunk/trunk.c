@@ -21,6 +21,7 @@
 
 #include "ctx_sync.h"
 #include "free_port.h"
+#include "addr.h"
 #include "sofia_stack.h"
 #include "error_priv.h"
 #include "skypeconnect/sc_version.h"
@@ -42,49 +43,8 @@
  * ignores /etc/hosts anyway). A missing port means "any free port". */
 static int parse_listen(const char *addr, char **host_out, int *port_out)
 {
-    char host[INET6_ADDRSTRLEN + 1];
-    const char *port_str = NULL;
-    unsigned char probe[sizeof(struct in6_addr)];
-    bool v6 = false;
-    size_t len;
-
-    if (!addr || !*addr) return sc_fail(SC_EPARSE, "trunk address is empty");
-    if (addr[0] == '[') {
-        const char *end = strchr(addr, ']');
-        if (!end) return sc_fail(SC_EPARSE, "trunk address '%s': missing ']'", addr);
-        len = (size_t)(end - addr - 1);
-        if (end[1] == ':') port_str = end + 2;
-        else if (end[1]) return sc_fail(SC_EPARSE, "trunk address '%s': junk after ']'", addr);
-        v6 = true;
-    } else {
-        const char *colon = strchr(addr, ':');
-        if (colon && strchr(colon + 1, ':'))
-            return sc_fail(SC_EPARSE, "trunk address '%s': write IPv6 addresses as [ADDR]:PORT", addr);
-        len = colon ? (size_t)(colon - addr) : strlen(addr);
-        if (colon) port_str = colon + 1;
-    }
-    if (len >= sizeof host) return sc_fail(SC_EPARSE, "trunk address '%s' is too long", addr);
-    memcpy(host, addr + (v6 ? 1 : 0), len);
-    host[len] = '\0';
-    if (inet_pton(v6 ? AF_INET6 : AF_INET, host, probe) != 1)
-        return sc_fail(SC_EPARSE, "trunk address '%s': '%s' is not a numeric IPv%d address", addr, host,
-                       v6 ? 6 : 4);
     /* Gateways must be able to point at it: 0.0.0.0 / :: are not addresses. */
-    if (!strcmp(host, "0.0.0.0") || (v6 && !memcmp(probe, &in6addr_any, sizeof in6addr_any)))
-        return sc_fail(SC_EPARSE, "trunk address '%s': give a concrete address, not the wildcard", addr);
-    *port_out = 0;
-    if (port_str) {
-        char *end;
-        long port;
-        errno = 0;
-        port = strtol(port_str, &end, 10);
-        if (!*port_str || *end || errno || port < 0 || port > 65535)
-            return sc_fail(SC_EPARSE, "trunk address '%s': port '%s' is not a number from 0 to 65535", addr,
-                           port_str);
-        *port_out = (int)port;
-    }
-    *host_out = g_strdup(host);
-    return SC_OK;
+    return sc_addr_parse(addr, "trunk address", true, host_out, port_out);
 }
 
 /* ------------------------------------------------------------------ */
