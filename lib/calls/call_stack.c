@@ -391,19 +391,15 @@ static bool answer_call_challenge(sc_call *c, int status, const sip_t *sip)
 {
     sc_reg *r = NULL;
     const char *why = NULL;
-    char *cred;
     for (guint i = 0; i < c->s->regs->len; i++)
         if (!strcmp(sc_reg_name(c->s->regs->pdata[i]), c->gateway)) r = c->s->regs->pdata[i];
     if (!r) return false;
     /* The credentials of this call's own gateway only (signalwire/freeswitch#2171). */
-    cred = sc_digest_answer(sip, status, sc_gw_auth_username(r->gw), r->gw->password, &c->auth_rounds, &why);
-    if (!cred) {
-        sc_log(SC_LOG_INFO, "call %d: not answering the %d: %s", c->id, status, why);
-        return false;
-    }
-    nua_authenticate(c->nh, NUTAG_AUTH(cred), TAG_END());
-    sc_digest_free(cred);
-    return true;
+    if (sc_digest_authenticate(c->nh, sip, status, sc_gw_auth_username(r->gw), r->gw->password,
+                               &c->auth_rounds, &why))
+        return true;
+    sc_log(SC_LOG_INFO, "call %d: not answering the %d: %s", c->id, status, why);
+    return false;
 }
 
 static void on_invite_response(sc_call *c, int status, const char *phrase, const sip_t *sip)

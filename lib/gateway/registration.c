@@ -416,14 +416,11 @@ void sc_reg_unregister(sc_reg *r, int reason)
 static bool answer_challenge(sc_reg *r, int status, const sip_t *sip)
 {
     const char *why = NULL;
-    char *cred = sc_digest_answer(sip, status, sc_gw_auth_username(r->gw), r->gw->password, &r->auth_rounds, &why);
-    if (!cred) {
-        sc_log(SC_LOG_INFO, "gateway %s: not answering the %d: %s", r->gw->name, status, why);
-        return false;
-    }
-    nua_authenticate(r->nh, NUTAG_AUTH(cred), TAG_END());
-    sc_digest_free(cred);
-    return true;
+    if (sc_digest_authenticate(r->nh, sip, status, sc_gw_auth_username(r->gw), r->gw->password,
+                               &r->auth_rounds, &why))
+        return true;
+    sc_log(SC_LOG_INFO, "gateway %s: not answering the %d: %s", r->gw->name, status, why);
+    return false;
 }
 
 /* The lifetime granted: our Contact's expires, else Expires, else asked. */

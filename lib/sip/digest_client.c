@@ -4,6 +4,8 @@
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/msg_header.h>
 
+#include <sofia-sip/nua_tag.h>
+
 #include "digest_client.h"
 
 static bool param_is(msg_param_t const *params, const char *name, const char *want)
@@ -61,4 +63,14 @@ void sc_digest_free(char *cred)
     if (!cred) return;
     memset(cred, 0, strlen(cred));
     g_free(cred);
+}
+
+bool sc_digest_authenticate(nua_handle_t *nh, const sip_t *sip, int status, const char *user,
+                            const char *password, int *rounds, const char **why)
+{
+    char *cred = sc_digest_answer(sip, status, user, password, rounds, why);
+    if (!cred) return false;
+    nua_authenticate(nh, NUTAG_AUTH(cred), TAG_END());
+    sc_digest_free(cred);
+    return true;
 }

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <sofia-sip/sip.h>
+#include <sofia-sip/nua.h>
 
 /* Challenges answered per request: one, plus more only while the server
  * says the nonce was stale. A wrong password never becomes a loop. */
@@ -19,6 +20,12 @@
  * password in clear). The caller wipes and frees the result. */
 char *sc_digest_answer(const sip_t *sip, int status, const char *user, const char *password, int *rounds,
                        const char **why);
+
+/* Answers the 401/407 in `sip` on @p nh (nua_authenticate) with the
+ * credentials sc_digest_answer() builds, and wipes them. Returns false, with
+ * *why, when the challenge counts as a rejection instead. */
+bool sc_digest_authenticate(nua_handle_t *nh, const sip_t *sip, int status, const char *user,
+                            const char *password, int *rounds, const char **why);
 
 /* Wipes and frees credentials. */
 void sc_digest_free(char *cred);
