@@ -23,9 +23,11 @@ NUMBER = "004930123456"
 
 
 class WireSocket:
-    """The gateway's proxy: a UDP socket that records every request line."""
+    """The gateway's proxy: a UDP socket that records every request line and,
+    with busy=True, answers each INVITE 486 at once (calls end as they start)."""
 
     def __init__(self):
+        self.busy = False
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.sock.bind(("127.0.0.1", 0))
         self.sock.settimeout(0.2)
@@ -44,6 +46,19 @@ class WireSocket:
             except OSError:
                 return
             self.requests.append(data.split(b"\r\n", 1)[0].decode("latin-1"))
+            if self.busy and data.startswith(b"INVITE "):
+                self.sock.sendto(self._busy_reply(data), _)
+
+    @staticmethod
+    def _busy_reply(data):
+        keep = []
+        for line in data.split(b"\r\n\r\n", 1)[0].split(b"\r\n")[1:]:
+            name = line.split(b":", 1)[0].strip().lower()
+            if name in (b"via", b"v", b"from", b"f", b"call-id", b"i", b"cseq"):
+                keep.append(line)
+            elif name in (b"to", b"t"):
+                keep.append(line + b";tag=busy1")
+        return b"\r\n".join([b"SIP/2.0 486 Busy Here"] + keep + [b"Content-Length: 0", b"", b""])
 
     def invites(self):
         return [r for r in self.requests if r.startswith("INVITE ")]
@@ -264,6 +279,19 @@ class CliInputTest(ScTestCase):
             listed = [json.loads(l) for l in r.lines[mark:] if b'"destination_number"' in l]
         self.assertTrue(listed, "calls listed nothing\n" + r.describe())
         self.assertEqual(listed[0].get("destination_number"), NUMBER, r.describe())
+        self.assert_quits(r)
+
+    def test_calls_while_calls_end(self):
+        """9b. `calls` right after dials that the trunk refuses at once: calls end while
+        `calls` looks, and it still answers at once (it walked ids up to 1,000,000)."""
+        self.wire.busy = True
+        r = self.start()
+        batch = b"".join(b"dial skype %s\ncalls\n" % NUMBER.encode() for _ in range(60))
+        t0 = time.monotonic()
+        r.send(batch)
+        self.assertTrue(r.fence(40), "status got no answer after dials and calls\n" + r.describe())
+        self.assertLess(time.monotonic() - t0, 15, "calls froze the command\n" + r.describe())
+        self.assertGreaterEqual(len(self.wire.invites()), 60, r.describe())
         self.assert_quits(r)
 
     # ------------------------------------------------------------ item 11
