@@ -291,6 +291,10 @@ class CliInputTest(ScTestCase):
         r.send(batch)
         self.assertTrue(r.fence(40), "status got no answer after dials and calls\n" + r.describe())
         self.assertLess(time.monotonic() - t0, 15, "calls froze the command\n" + r.describe())
+        # The INVITEs went out (they may still be on their way at the fence).
+        deadline = time.monotonic() + 5
+        while len(self.wire.invites()) < 60 and time.monotonic() < deadline:
+            time.sleep(0.05)
         self.assertGreaterEqual(len(self.wire.invites()), 60, r.describe())
         self.assert_quits(r)
 
