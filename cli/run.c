@@ -362,7 +362,7 @@ static bool run_line(char *line, const char *error, void *p)
 {
     run_loop *l = p;
     if (!line) {
-        print_error(l->o, "input", "EINVAL", error);
+        print_error(l->o, "input", sc_status_name(SC_EINVAL), error);
         return false;
     }
     return run_command(l->s, l->o, line);

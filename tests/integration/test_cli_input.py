@@ -226,7 +226,7 @@ class CliInputTest(ScTestCase):
         self.assertEqual(self.wire.invites(), [], r.describe())
         errs = self.errors(r)
         self.assertEqual(len(errs), 2, r.describe())
-        self.assertTrue(all("NUL" in e["message"] for e in errs), r.describe())
+        self.assertTrue(all("NUL" in e["message"] and e["code"] == "SC_EINVAL" for e in errs), r.describe())
         self.assert_quits(r)
 
     # ------------------------------------------------------------ item 10
