@@ -2,9 +2,8 @@
  * line and the bindings' call listings walk, instead of asking for every
  * possible id (a call ending during such a scan made it run to the end of
  * the id space). */
-#include "call_priv.h"
+#include "calls_priv.h"
 #include "error_priv.h"
-#include "session_priv.h"
 
 typedef struct list_op {
     sc_session *s;
@@ -21,10 +20,9 @@ static gint by_id(gconstpointer a, gconstpointer b)
 static void list_on_stack(void *p)
 {
     list_op *op = p;
-    GHashTableIter it;
-    gpointer value;
-    g_hash_table_iter_init(&it, op->s->calls);
-    while (g_hash_table_iter_next(&it, NULL, &value)) g_ptr_array_add(op->calls, sc_call_ref(value));
+    GList *calls = sc_calls_list(op->s);
+    for (GList *l = calls; l; l = l->next) g_ptr_array_add(op->calls, sc_call_ref(l->data));
+    g_list_free(calls);
 }
 
 SC_API sc_call **sc_session_list_calls(sc_session *s, size_t *count)

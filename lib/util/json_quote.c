@@ -2,8 +2,7 @@
  * print JSON lines next to the library's own (the command line's --json). */
 #include <glib.h>
 
-#include "error_priv.h"
-#include "event_priv.h"
+#include "json.h"
 #include "skypeconnect/sc_event.h"
 
 SC_API char *sc_json_quote(const char *s)
