@@ -47,17 +47,20 @@ void sc_call_set_state(sc_call *c, int state)
 /* ------------------------------------------------------------------ */
 /* Control from any thread */
 
+/* One control request. Its work runs on the stack thread and fails there
+ * with op_fail() (sc_fail): sc_session_call_on_stack() brings the status and
+ * the text back to the caller's thread. */
 typedef struct call_op {
     sc_call *c;
+    const char *what;      /* the public function, for messages */
     int code;
     const char *text;
-    int rc;
-    char err[256];
 } call_op;
 
 /* Runs op on the stack thread with the call's session, if it still has one. */
-static int run_call_op(sc_call *c, const char *what, void (*fn)(void *), call_op *op)
+static int run_call_op(sc_call *c, const char *what, sc_stack_fn fn, call_op *op)
 {
+    int rc;
     sc_session *s;
     if (!c) return sc_fail(SC_EINVAL, "%s: call is NULL", what);
     g_mutex_lock(&c->lock);
@@ -68,37 +71,38 @@ static int run_call_op(sc_call *c, const char *what, void (*fn)(void *), call_op
         return sc_fail(SC_ESTATE, "%s: call %d has ended", what, c->id);
     if (!s || !s->ctx) return sc_fail(SC_ECLOSED, "%s: call %d: its session is gone", what, c->id);
     op->c = c;
-    op->rc = SC_OK;
-    sc_session_run_sync(s, fn, op);
-    if (op->rc) return sc_fail(op->rc, "%s: call %d: %s", what, c->id, op->err);
-    sc_clear_error();
-    return SC_OK;
+    op->what = what;
+    rc = sc_session_call_on_stack(s, fn, op);
+    if (rc == SC_OK) sc_clear_error();
+    return rc;
 }
 
-static bool op_fail(call_op *op, int rc, const char *msg)
+/* Stack thread: fails the request, naming the function and the call. */
+static int op_fail(const call_op *op, int rc, const char *msg)
 {
-    op->rc = rc;
-    g_strlcpy(op->err, msg, sizeof op->err);
-    return false;
+    return sc_fail(rc, "%s: call %d: %s", op->what, op->c->id, msg);
 }
 
 /* Inbound, no final answer sent yet, not ended. */
-static bool inbound_open(call_op *op)
+static int inbound_open(const call_op *op)
 {
     sc_call *c = op->c;
     if (c->direction != SC_CALL_INBOUND) return op_fail(op, SC_ESTATE, "not an inbound call");
     if (c->routed) return op_fail(op, SC_ESTATE, "the dialplan is handling this call");
     if (c->state == SC_CALL_ENDED || c->ending || !c->nh) return op_fail(op, SC_ESTATE, "the call has ended");
     if (c->final_sent) return op_fail(op, SC_ESTATE, "the call was answered or rejected already");
-    return true;
+    return SC_OK;
 }
 
-static void ring_op(void *p)
+static int ring_op(sc_session *s, void *p)
 {
     call_op *op = p;
-    if (!inbound_open(op)) return;
+    int rc = inbound_open(op);
+    (void)s;
+    if (rc) return rc;
     nua_respond(op->c->nh, SIP_180_RINGING, TAG_END());
     sc_call_set_state(op->c, SC_CALL_RINGING);
+    return SC_OK;
 }
 
 SC_API int sc_call_ring(sc_call *c)
@@ -107,22 +111,32 @@ SC_API int sc_call_ring(sc_call *c)
     return run_call_op(c, "sc_call_ring", ring_op, &op);
 }
 
-static bool sdp_ok(call_op *op)
+static int sdp_ok(const call_op *op)
 {
     if (!op->text || !*op->text) return op_fail(op, SC_EINVAL, "the SDP is empty");
     if (strncmp(op->text, "v=", 2)) return op_fail(op, SC_EINVAL, "the SDP must start with \"v=\"");
-    return true;
+    return SC_OK;
 }
 
-static void early_op(void *p)
+/* An inbound call still open, and an SDP that looks like one. */
+static int sdp_and_open(const call_op *op)
+{
+    int rc = sdp_ok(op);
+    return rc ? rc : inbound_open(op);
+}
+
+static int early_op(sc_session *s, void *p)
 {
     call_op *op = p;
-    if (!sdp_ok(op) || !inbound_open(op)) return;
+    int rc = sdp_and_open(op);
+    (void)s;
+    if (rc) return rc;
     g_free(op->c->local_sdp);
     op->c->local_sdp = g_strdup(op->text);
     nua_respond(op->c->nh, SIP_183_SESSION_PROGRESS,
                 SIPTAG_CONTENT_TYPE_STR("application/sdp"), SIPTAG_PAYLOAD_STR(op->text), TAG_END());
     sc_call_set_state(op->c, SC_CALL_EARLY);
+    return SC_OK;
 }
 
 SC_API int sc_call_early_media(sc_call *c, const char *sdp)
@@ -131,10 +145,12 @@ SC_API int sc_call_early_media(sc_call *c, const char *sdp)
     return run_call_op(c, "sc_call_early_media", early_op, &op);
 }
 
-static void answer_op(void *p)
+static int answer_op(sc_session *s, void *p)
 {
     call_op *op = p;
-    if (!sdp_ok(op) || !inbound_open(op)) return;
+    int rc = sdp_and_open(op);
+    (void)s;
+    if (rc) return rc;
     g_free(op->c->local_sdp);
     op->c->local_sdp = g_strdup(op->text);
     op->c->final_sent = true;
@@ -148,6 +164,7 @@ static void answer_op(void *p)
     }
     nua_respond(op->c->nh, SIP_200_OK,
                 SIPTAG_CONTENT_TYPE_STR("application/sdp"), SIPTAG_PAYLOAD_STR(op->text), TAG_END());
+    return SC_OK;
 }
 
 SC_API int sc_call_answer(sc_call *c, const char *sdp)
@@ -171,15 +188,16 @@ void sc_call_reject_now(sc_call *c, int code, const char *phrase, const char *ca
     nua_respond(c->nh, code, c->final_phrase, TAG_END());
 }
 
-static void reject_op(void *p)
+static int reject_op(sc_session *s, void *p)
 {
     call_op *op = p;
-    if (op->code < 400 || op->code > 699) {
-        op_fail(op, SC_EINVAL, "a rejection needs a SIP status from 400 to 699");
-        return;
-    }
-    if (!inbound_open(op)) return;
+    int rc;
+    (void)s;
+    if (op->code < 400 || op->code > 699)
+        return op_fail(op, SC_EINVAL, "a rejection needs a SIP status from 400 to 699");
+    if ((rc = inbound_open(op))) return rc;
     sc_call_reject_now(op->c, op->code, op->text && *op->text ? op->text : NULL, NULL);
+    return SC_OK;
 }
 
 SC_API int sc_call_reject(sc_call *c, int sip_code, const char *phrase)
@@ -190,16 +208,16 @@ SC_API int sc_call_reject(sc_call *c, int sip_code, const char *phrase)
     return run_call_op(c, "sc_call_reject", reject_op, &op);
 }
 
-static void redirect_op(void *p)
+static int redirect_op(sc_session *s, void *p)
 {
     call_op *op = p;
     char *contact;
+    int rc;
+    (void)s;
     if (!op->text || (g_ascii_strncasecmp(op->text, "sip:", 4) && g_ascii_strncasecmp(op->text, "sips:", 5)) ||
-        strpbrk(op->text, "<>\"\r\n \t")) {
-        op_fail(op, SC_EINVAL, "the redirect target must be a sip: or sips: URI without spaces or <>");
-        return;
-    }
-    if (!inbound_open(op)) return;
+        strpbrk(op->text, "<>\"\r\n \t"))
+        return op_fail(op, SC_EINVAL, "the redirect target must be a sip: or sips: URI without spaces or <>");
+    if ((rc = inbound_open(op))) return rc;
     contact = g_strdup_printf("<%s>", op->text);
     op->c->final_sent = true;
     op->c->ending = true;
@@ -208,6 +226,7 @@ static void redirect_op(void *p)
     op->c->end_side = SC_HANGUP_LOCAL;
     nua_respond(op->c->nh, SIP_302_MOVED_TEMPORARILY, SIPTAG_CONTACT_STR(contact), TAG_END());
     g_free(contact);
+    return SC_OK;
 }
 
 SC_API int sc_call_redirect(sc_call *c, const char *target)
@@ -241,10 +260,12 @@ void sc_call_hangup_now(sc_call *c, const char *cause)
     }
 }
 
-static void hangup_op(void *p)
+static int hangup_op(sc_session *s, void *p)
 {
     call_op *op = p;
+    (void)s;
     sc_call_hangup_now(op->c, NULL);
+    return SC_OK;
 }
 
 SC_API int sc_call_hangup(sc_call *c)
@@ -257,20 +278,20 @@ SC_API int sc_call_hangup(sc_call *c)
     return run_call_op(c, "sc_call_hangup", hangup_op, &op);
 }
 
-static void dtmf_op(void *p)
+static int dtmf_op(sc_session *s, void *p)
 {
     call_op *op = p;
     int st = sc_call_state_of(op->c);
-    if (!op->c->nh || (st != SC_CALL_ANSWERED && st != SC_CALL_HELD && st != SC_CALL_EARLY)) {
-        op_fail(op, SC_ESTATE, "DTMF needs an answered call (or early media)");
-        return;
-    }
+    (void)s;
+    if (!op->c->nh || (st != SC_CALL_ANSWERED && st != SC_CALL_HELD && st != SC_CALL_EARLY))
+        return op_fail(op, SC_ESTATE, "DTMF needs an answered call (or early media)");
     for (const char *d = op->text; *d; d++) {
         char body[64];
         g_snprintf(body, sizeof body, "Signal=%c\r\nDuration=160\r\n", *d);
         nua_info(op->c->nh, SIPTAG_CONTENT_TYPE_STR("application/dtmf-relay"), SIPTAG_PAYLOAD_STR(body),
                  TAG_END());
     }
+    return SC_OK;
 }
 
 SC_API int sc_call_send_dtmf(sc_call *c, const char *digits)
