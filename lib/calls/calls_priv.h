@@ -4,7 +4,7 @@
 #ifndef SC_CALLS_PRIV_H
 #define SC_CALLS_PRIV_H
 
-#include "call_priv.h"   /* first: session_priv.h sets Sofia's magic types */
+#include "call_priv.h"   /* first: stack.h sets Sofia's magic types */
 #include "registration_priv.h"
 #include "acl.h"
 

@@ -5,7 +5,7 @@
 #ifndef SC_CALL_PRIV_H
 #define SC_CALL_PRIV_H
 
-#include "session_priv.h"
+#include "stack.h"
 #include "skypeconnect/sc_call.h"
 
 /* The first field of anything bound to a nua handle, so that the session's

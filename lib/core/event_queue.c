@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "session_priv.h"   /* first: it sets Sofia's magic types */
+#include "stack.h"   /* first: it sets Sofia's magic types */
 #include "error_priv.h"
 
 SC_API int sc_session_set_event_cb(sc_session *s, sc_event_cb cb, void *user, sc_destroy_fn destroy)

@@ -1,7 +1,7 @@
 /* Running work on the session's stack: the thread that owns its
  * GMainContext (ctx_sync.c does the posting and waiting), and what the
  * layers above ask of the stack (its local ports, its contact host). */
-#include "session_priv.h"   /* first: it sets Sofia's magic types */
+#include "stack.h"   /* first: it sets Sofia's magic types */
 
 #include "ctx_sync.h"
 #include "error_priv.h"

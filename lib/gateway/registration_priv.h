@@ -2,7 +2,7 @@
 #ifndef SC_REGISTRATION_PRIV_H
 #define SC_REGISTRATION_PRIV_H
 
-#include "session_priv.h"
+#include "stack.h"
 #include "sip_text.h"
 #include "keepalive.h"
 

@@ -5,7 +5,7 @@
  * gets the status and its text back. */
 #include <string.h>
 
-#include "registration_priv.h"   /* first: session_priv.h sets Sofia's magic types */
+#include "registration_priv.h"   /* first: stack.h sets Sofia's magic types */
 #include "error_priv.h"
 
 /* One request to the stack thread. */

@@ -16,7 +16,7 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
-#include "session_priv.h"   /* first: it sets Sofia's magic types */
+#include "stack.h"   /* first: it sets Sofia's magic types */
 #include <sofia-sip/su_glib.h>
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/nta_tag.h>

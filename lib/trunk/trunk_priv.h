@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <glib.h>
 
-/* Our own magic types: this header must never meet session_priv.h in one
+/* Our own magic types: this header must never meet core/stack.h in one
  * translation unit (both define Sofia's magic). */
 #define SU_ROOT_MAGIC_T struct sc_trunk
 #define NUA_MAGIC_T struct sc_trunk

@@ -1,8 +1,9 @@
-/* The session's private structure, shared by every layer from core/ up.
- * Everything under "stack thread only" is touched only by the thread that
- * currently owns the session's GMainContext. */
-#ifndef SC_SESSION_PRIV_H
-#define SC_SESSION_PRIV_H
+/* The session as every layer from core/ up sees it: struct sc_session, and
+ * running work on its stack (stack.c) and telling the application
+ * (event_queue.c). Everything under "stack thread only" is touched only by
+ * the thread that currently owns the session's GMainContext. */
+#ifndef SC_CORE_STACK_H
+#define SC_CORE_STACK_H
 
 #include <stdbool.h>
 #include <glib.h>
