@@ -293,9 +293,21 @@ static void ensure_handle(sc_reg *r)
                        TAG_END());
 }
 
-static void send_register(sc_reg *r, bool unregister)
+/* The REGISTER (Expires 0 when un-registering) on the current handle. */
+static void send_request(sc_reg *r)
 {
     char expires[16];
+    g_snprintf(expires, sizeof expires, "%d", r->unregistering ? 0 : r->requested);
+    nua_method(r->nh,
+               NUTAG_METHOD("REGISTER"),
+               NUTAG_URL(r->sip.registrar_uri),
+               SIPTAG_CONTACT_STR(r->sip.contact),
+               SIPTAG_EXPIRES_STR(expires),
+               TAG_END());
+}
+
+static void send_register(sc_reg *r, bool unregister)
+{
     sc_reg_timer_cancel(&r->timer);
     r->next_at = 0;
     drop_handle(r);  /* a fresh handle per request (see ensure_handle); replaces one in flight */
@@ -306,13 +318,7 @@ static void send_register(sc_reg *r, bool unregister)
         r->interval_rounds = 0;
         sc_reg_set_state(r, SC_REG_TRYING, 0, "", SC_REASON_NONE);
     }
-    g_snprintf(expires, sizeof expires, "%d", unregister ? 0 : r->requested);
-    nua_method(r->nh,
-               NUTAG_METHOD("REGISTER"),
-               NUTAG_URL(r->sip.registrar_uri),
-               SIPTAG_CONTACT_STR(r->sip.contact),
-               SIPTAG_EXPIRES_STR(expires),
-               TAG_END());
+    send_request(r);
     r->in_flight = true;
     r->timeout = sc_reg_timer(r, r->gw->timeout_seconds * 1000, on_attempt_timeout);
 }
@@ -320,7 +326,6 @@ static void send_register(sc_reg *r, bool unregister)
 /* Sends the same request again (after 423), keeping the attempt. */
 static void resend(sc_reg *r)
 {
-    char expires[16];
     GSource *timeout = r->timeout;
     /* A fresh handle (see ensure_handle); the attempt's timeout carries on. */
     r->timeout = NULL;
@@ -329,13 +334,7 @@ static void resend(sc_reg *r)
     ensure_handle(r);
     r->in_flight = true;
     r->auth_rounds = 0;  /* the new handle has no credentials yet */
-    g_snprintf(expires, sizeof expires, "%d", r->unregistering ? 0 : r->requested);
-    nua_method(r->nh,
-               NUTAG_METHOD("REGISTER"),
-               NUTAG_URL(r->sip.registrar_uri),
-               SIPTAG_CONTACT_STR(r->sip.contact),
-               SIPTAG_EXPIRES_STR(expires),
-               TAG_END());
+    send_request(r);
 }
 
 static gboolean on_retry(gpointer p)
