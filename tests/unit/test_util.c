@@ -1,0 +1,126 @@
+/* lib/util/: the address parser, FreeSWITCH's booleans, the JSON writer,
+ * message escaping, the callback slot and carrying an error across threads. */
+#include <glib.h>
+
+#include "sc_test.h"
+#include "addr.h"
+#include "cb_slot.h"
+#include "error_priv.h"
+#include "escape.h"
+#include "fs_bool.h"
+#include "json.h"
+
+static void addresses_parse_as_written(void)
+{
+    char *host = NULL;
+    int port = -1;
+    CHECK_EQ_INT(sc_addr_parse("127.0.0.1:5060", "bind address", false, &host, &port), SC_OK);
+    CHECK_STR(host, "127.0.0.1");
+    CHECK_EQ_INT(port, 5060);
+    g_free(host);
+    CHECK_EQ_INT(sc_addr_parse("[::1]", "bind address", false, &host, &port), SC_OK);
+    CHECK_STR(host, "::1");
+    CHECK_EQ_INT(port, 0);
+    g_free(host);
+    CHECK_EQ_INT(sc_addr_parse("0.0.0.0:0", "bind address", false, &host, &port), SC_OK);
+    g_free(host);
+}
+
+static void bad_addresses_name_the_fault(void)
+{
+    char *host = NULL;
+    int port;
+    CHECK_EQ_INT(sc_addr_parse("", "bind address", false, &host, &port), SC_EPARSE);
+    CHECK_EQ_INT(sc_addr_parse("::1", "bind address", false, &host, &port), SC_EPARSE);
+    CHECK_CONTAINS(sc_last_error(), "[ADDR]:PORT");
+    CHECK_EQ_INT(sc_addr_parse("[::1", "trunk address", true, &host, &port), SC_EPARSE);
+    CHECK_CONTAINS(sc_last_error(), "trunk address '[::1': missing ']'");
+    CHECK_EQ_INT(sc_addr_parse("localhost", "bind address", false, &host, &port), SC_EPARSE);
+    CHECK_EQ_INT(sc_addr_parse("127.0.0.1:70000", "bind address", false, &host, &port), SC_EPARSE);
+    CHECK_EQ_INT(sc_addr_parse("0.0.0.0", "trunk address", true, &host, &port), SC_EPARSE);
+    CHECK_CONTAINS(sc_last_error(), "wildcard");
+    CHECK_EQ_INT(sc_addr_parse("[::]:5060", "trunk address", true, &host, &port), SC_EPARSE);
+    CHECK(host == NULL);
+}
+
+static void freeswitch_booleans(void)
+{
+    bool b = false;
+    const char *yes[] = { "true", "YES", "on", "t", "enabled", "enable", "active", "allow", "1", "42" };
+    const char *no[] = { "false", "No", "off", "f", "disabled", "disable", "inactive", "disallow", "0", "00" };
+    for (size_t i = 0; i < G_N_ELEMENTS(yes); i++) {
+        CHECK(sc_fs_bool(yes[i], &b) && b);
+        CHECK(sc_fs_true(yes[i]));
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(no); i++) {
+        CHECK(sc_fs_bool(no[i], &b) && !b);
+        CHECK(!sc_fs_true(no[i]));
+    }
+    CHECK(!sc_fs_bool("maybe", &b));
+    CHECK(!sc_fs_bool("1x", &b));
+    CHECK(!sc_fs_bool("", &b));
+    CHECK(!sc_fs_true(NULL));
+}
+
+static void json_strings_are_valid_whatever_the_bytes(void)
+{
+    GString *b = g_string_new(NULL);
+    sc_json_append_string(b, "a\"b\\c\n\x01\xff");
+    CHECK_STR(b->str, "\"a\\\"b\\\\c\\n\\u0001\\ufffd\"");
+    g_string_truncate(b, 0);
+    sc_json_append_string(b, NULL);
+    CHECK_STR(b->str, "\"\"");
+    g_string_free(b, TRUE);
+}
+
+static void escaping_keeps_raw_bytes_out(void)
+{
+    char buf[16];
+    CHECK_STR(sc_dial_escape(buf, sizeof buf, "1\n\\2", 4), "1\\x0A\\x5C2");
+    CHECK_STR(sc_dial_escape_pattern(buf, sizeof buf, "\\d+", 3), "\\d+");
+    CHECK_STR(sc_dial_escape(buf, 8, "0123456789", 10), "0123...");
+}
+
+static int destroyed;
+static void count_destroy(void *user) { (void)user; destroyed++; }
+static void noop(void) {}
+
+static void a_replaced_slot_lives_until_its_call_returns(void)
+{
+    GMutex lock;
+    sc_cb_slot *place = NULL, *held;
+    g_mutex_init(&lock);
+    destroyed = 0;
+    sc_cb_slot_replace(&place, &lock, sc_cb_slot_new(noop, NULL, count_destroy));
+    held = sc_cb_slot_get(&place, &lock);     /* a delivery in progress */
+    sc_cb_slot_replace(&place, &lock, NULL);  /* replaced meanwhile */
+    CHECK_EQ_INT(destroyed, 0);
+    sc_cb_slot_unref(held);                   /* the delivery returns */
+    CHECK_EQ_INT(destroyed, 1);
+    CHECK(sc_cb_slot_new(NULL, NULL, count_destroy) == NULL);
+    CHECK_EQ_INT(destroyed, 2);               /* the user data was given away */
+    g_mutex_clear(&lock);
+}
+
+static gpointer fail_elsewhere(gpointer p)
+{
+    sc_fail(SC_ENOTFOUND, "no gateway '%s' in this session", "gw1");
+    sc_error_save(p);
+    return NULL;
+}
+
+static void an_error_crosses_threads(void)
+{
+    sc_error_state e = { 0 };
+    g_thread_join(g_thread_new("stack", fail_elsewhere, &e));
+    sc_clear_error();
+    CHECK_EQ_INT(sc_error_restore(&e), SC_ENOTFOUND);
+    CHECK_EQ_INT(sc_last_status(), SC_ENOTFOUND);
+    CHECK_STR(sc_last_error(), "no gateway 'gw1' in this session");
+    CHECK(e.text == NULL);
+}
+
+SC_TEST_MAIN(TEST(addresses_parse_as_written), TEST(bad_addresses_name_the_fault),
+             TEST(freeswitch_booleans), TEST(json_strings_are_valid_whatever_the_bytes),
+             TEST(escaping_keeps_raw_bytes_out), TEST(a_replaced_slot_lives_until_its_call_returns),
+             TEST(an_error_crosses_threads))
