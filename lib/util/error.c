@@ -12,47 +12,38 @@
 static _Thread_local int last_status = SC_OK;
 static _Thread_local char last_text[SC_ERRBUF_SIZE];
 
+/* Every status once: its text for sc_strerror() and its name for
+ * sc_status_name() come from this one list. */
+#define SC_STATUS_LIST(X) \
+    X(SC_OK, "success")\
+    X(SC_EINVAL, "invalid argument")\
+    X(SC_ENOMEM, "out of memory")\
+    X(SC_ESTATE, "not allowed in the current state")\
+    X(SC_ENOTFOUND, "not found")\
+    X(SC_EEXISTS, "already exists")\
+    X(SC_ECONFIG, "invalid configuration")\
+    X(SC_EPARSE, "malformed input")\
+    X(SC_EIO, "input/output error")\
+    X(SC_ETIMEOUT, "timed out")\
+    X(SC_ECLOSED, "session closed")\
+    X(SC_ESIP, "SIP stack error")\
+    X(SC_EREFUSED, "refused by policy")\
+    X(SC_ECHANNELS, "no free channel")\
+    X(SC_EINTERNAL, "internal error")
+
 SC_API const char *sc_strerror(int status)
 {
-    switch ((sc_status)status) {
-    case SC_OK: return "success";
-    case SC_EINVAL: return "invalid argument";
-    case SC_ENOMEM: return "out of memory";
-    case SC_ESTATE: return "not allowed in the current state";
-    case SC_ENOTFOUND: return "not found";
-    case SC_EEXISTS: return "already exists";
-    case SC_ECONFIG: return "invalid configuration";
-    case SC_EPARSE: return "malformed input";
-    case SC_EIO: return "input/output error";
-    case SC_ETIMEOUT: return "timed out";
-    case SC_ECLOSED: return "session closed";
-    case SC_ESIP: return "SIP stack error";
-    case SC_EREFUSED: return "refused by policy";
-    case SC_ECHANNELS: return "no free channel";
-    case SC_EINTERNAL: return "internal error";
-    }
+#define SC_STATUS_TEXT(name, text) case name: return text;
+    switch ((sc_status)status) { SC_STATUS_LIST(SC_STATUS_TEXT) }
+#undef SC_STATUS_TEXT
     return "unknown status";
 }
 
 SC_API const char *sc_status_name(int status)
 {
-    switch ((sc_status)status) {
-    case SC_OK: return "SC_OK";
-    case SC_EINVAL: return "SC_EINVAL";
-    case SC_ENOMEM: return "SC_ENOMEM";
-    case SC_ESTATE: return "SC_ESTATE";
-    case SC_ENOTFOUND: return "SC_ENOTFOUND";
-    case SC_EEXISTS: return "SC_EEXISTS";
-    case SC_ECONFIG: return "SC_ECONFIG";
-    case SC_EPARSE: return "SC_EPARSE";
-    case SC_EIO: return "SC_EIO";
-    case SC_ETIMEOUT: return "SC_ETIMEOUT";
-    case SC_ECLOSED: return "SC_ECLOSED";
-    case SC_ESIP: return "SC_ESIP";
-    case SC_EREFUSED: return "SC_EREFUSED";
-    case SC_ECHANNELS: return "SC_ECHANNELS";
-    case SC_EINTERNAL: return "SC_EINTERNAL";
-    }
+#define SC_STATUS_NAME(name, text) case name: return #name;
+    switch ((sc_status)status) { SC_STATUS_LIST(SC_STATUS_NAME) }
+#undef SC_STATUS_NAME
     return "SC_UNKNOWN";
 }
 
