@@ -118,21 +118,24 @@ static int sdp_ok(const call_op *op)
     return SC_OK;
 }
 
-/* An inbound call still open, and an SDP that looks like one. */
-static int sdp_and_open(const call_op *op)
+/* An inbound call still open and an SDP that looks like one: the SDP
+ * becomes the call's own (early media and the answer). */
+static int take_local_sdp(const call_op *op)
 {
     int rc = sdp_ok(op);
-    return rc ? rc : inbound_open(op);
+    if (!rc) rc = inbound_open(op);
+    if (rc) return rc;
+    g_free(op->c->local_sdp);
+    op->c->local_sdp = g_strdup(op->text);
+    return SC_OK;
 }
 
 static int early_op(sc_session *s, void *p)
 {
     call_op *op = p;
-    int rc = sdp_and_open(op);
+    int rc = take_local_sdp(op);
     (void)s;
     if (rc) return rc;
-    g_free(op->c->local_sdp);
-    op->c->local_sdp = g_strdup(op->text);
     nua_respond(op->c->nh, SIP_183_SESSION_PROGRESS,
                 SIPTAG_CONTENT_TYPE_STR("application/sdp"), SIPTAG_PAYLOAD_STR(op->text), TAG_END());
     sc_call_set_state(op->c, SC_CALL_EARLY);
@@ -148,11 +151,9 @@ SC_API int sc_call_early_media(sc_call *c, const char *sdp)
 static int answer_op(sc_session *s, void *p)
 {
     call_op *op = p;
-    int rc = sdp_and_open(op);
+    int rc = take_local_sdp(op);
     (void)s;
     if (rc) return rc;
-    g_free(op->c->local_sdp);
-    op->c->local_sdp = g_strdup(op->text);
     op->c->final_sent = true;
     g_mutex_lock(&op->c->lock);
     op->c->sip_code = 200;
