@@ -17,6 +17,7 @@
 #include "gateway_priv.h"
 #include "event_priv.h"
 #include "cb_slot.h"
+#include "error_priv.h"
 
 typedef enum sc_phase {
     SC_PHASE_NEW = 0,      /* created, not started */
@@ -52,7 +53,7 @@ struct sc_session {
     int shutdowns_pending;     /* nua_r_shutdown answers still awaited */
     int start_status;          /* result of the stack start, for start() */
     bool start_done;
-    char start_err[512];       /* its detail text */
+    sc_error_state start_error;/* its failure, carried to the starting thread */
     gint64 stop_deadline;      /* monotonic time the un-REGISTERs may take */
     guint stop_timer;
 

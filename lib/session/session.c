@@ -447,7 +447,7 @@ static gpointer stack_thread_main(gpointer p)
     s->start_status = rc;
     s->start_done = true;
     /* The detail text is thread-local: hand it to the starting thread. */
-    if (rc != SC_OK) g_strlcpy(s->start_err, sc_last_error(), sizeof s->start_err);
+    if (rc != SC_OK) sc_error_save(&s->start_error);
     g_cond_broadcast(&s->cond);
     g_mutex_unlock(&s->lock);
     if (rc == SC_OK) g_main_loop_run(s->loop);  /* until sc_session_free() */
@@ -461,22 +461,18 @@ static bool start_finished(sc_session *s)
     return s->start_done;
 }
 
-typedef struct start_call {
-    sc_session *s;
-    int rc;
-    char err[512];
-} start_call;
-
-static void start_on_app_context(void *p)
+static int start_on_app_context(sc_session *s, void *unused)
 {
-    start_call *c = p;
-    c->rc = stack_up(c->s);
-    if (c->rc == SC_OK) {
-        start_pending_gateways(c->s);
-    } else {
-        g_strlcpy(c->err, sc_last_error(), sizeof c->err);
-        stack_down(c->s);
+    sc_error_state failure;
+    int rc = stack_up(s);
+    (void)unused;
+    if (rc == SC_OK) {
+        start_pending_gateways(s);
+        return SC_OK;
     }
+    sc_error_save(&failure);   /* the failure is the start's, not the teardown's */
+    stack_down(s);
+    return sc_error_restore(&failure);
 }
 
 SC_API int sc_session_start(sc_session *s)
@@ -492,15 +488,13 @@ SC_API int sc_session_start(sc_session *s)
     g_mutex_unlock(&s->lock);
 
     if (s->app_ctx) {
-        start_call c = { s, 0, "" };
         s->ctx = g_main_context_ref(s->app_ctx);
-        sc_session_run_sync(s, start_on_app_context, &c);
-        rc = c.rc;
+        rc = sc_session_call_on_stack(s, start_on_app_context, NULL);
         if (rc) {
             g_mutex_lock(&s->lock);
             s->phase = SC_PHASE_STOPPED;
             g_mutex_unlock(&s->lock);
-            return sc_fail(rc, "%s", c.err);
+            return rc;   /* the last error is the stack's, carried back */
         }
         sc_clear_error();
         return SC_OK;
@@ -520,7 +514,7 @@ SC_API int sc_session_start(sc_session *s)
         g_mutex_lock(&s->lock);
         s->phase = SC_PHASE_STOPPED;
         g_mutex_unlock(&s->lock);
-        return sc_fail(rc, "%s", s->start_err);
+        return sc_error_restore(&s->start_error);
     }
     sc_clear_error();
     return SC_OK;
