@@ -15,7 +15,7 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
-#include "trunk_priv.h"   /* first: it sets Sofia's magic types */
+#include "trunk_int.h"   /* first: it sets Sofia's magic types */
 #include <sofia-sip/su_glib.h>
 #include <sofia-sip/nua_tag.h>
 

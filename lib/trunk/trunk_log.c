@@ -1,6 +1,6 @@
 /* The loopback trunk's log: numbered JSON lines, the newest SC_TRUNK_LOG_MAX
  * kept, under the trunk's lock. trunk_sip.c writes, sc_trunk_log() reads. */
-#include "trunk_priv.h"   /* first: it sets Sofia's magic types */
+#include "trunk_int.h"   /* first: it sets Sofia's magic types */
 
 #include "error_priv.h"
 

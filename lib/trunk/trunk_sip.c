@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "trunk_priv.h"   /* first: it sets Sofia's magic types */
+#include "trunk_int.h"   /* first: it sets Sofia's magic types */
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_extra.h>
@@ -394,7 +394,7 @@ static reg_outcome on_register(sc_trunk *t, nua_handle_t *nh, const sip_t *sip)
 }
 
 /* ------------------------------------------------------------------ */
-/* REGISTER handles (see trunk_reg in trunk_priv.h) */
+/* REGISTER handles (see trunk_reg in trunk_int.h) */
 
 static void reg_forget(sc_trunk *t, trunk_reg *r)
 {

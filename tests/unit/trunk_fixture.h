@@ -20,7 +20,7 @@
 #include "digest.h"
 
 
-/* Private test hook (trunk_priv.h cannot be included here: Sofia magic). */
+/* Private test hook (trunk_int.h cannot be included here: Sofia magic). */
 int sc_trunk_set_nonce_ttl(sc_trunk *t, int seconds);
 
 #define USER "alice"

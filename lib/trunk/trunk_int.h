@@ -6,8 +6,8 @@
  * the trunk's own thread, which owns t->ctx. Public functions post work there
  * (sc_trunk_run_sync). Data the public getters read without a round trip
  * (settings, bindings, counters, log) is under t->lock. */
-#ifndef SC_TRUNK_PRIV_H
-#define SC_TRUNK_PRIV_H
+#ifndef SC_TRUNK_INT_H
+#define SC_TRUNK_INT_H
 
 #include <stdbool.h>
 #include <glib.h>
