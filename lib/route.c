@@ -13,6 +13,7 @@
 #include "error_priv.h"
 #include "skypeconnect/sc_dialplan.h"
 #include "skypeconnect/sc_dialrule.h"
+#include "dialplan_priv.h"
 
 /* FreeSWITCH stops transfer loops too; 8 hops is more than any real plan needs. */
 #define SC_MAX_TRANSFERS 8
@@ -133,6 +134,14 @@ static void run_route(sc_session *s, sc_call *a, const char *context, const char
     }
     for (size_t i = 0; i < n; i++) {
         const char *app = sc_route_action_app(route, i), *data = sc_route_action_data(route, i);
+        const char *problem = dp_route_action_problem(route, i);
+        if (problem && (!strcmp(app, "transfer") || !strcmp(app, "bridge"))) {
+            /* The route's explanation says so too: what a caller's number
+             * (or a bad endpoint) would make of the action never runs. */
+            sc_log(SC_LOG_WARNING, "call %d: not running %s: %s", a->id, app, problem);
+            end_a(a, 403, "Forbidden", "CALL_REJECTED");
+            break;
+        }
         if (!strcmp(app, "transfer")) {
             do_transfer(s, a, data, context);
             break;
