@@ -27,7 +27,7 @@ static sc_reg *find_reg(sc_session *s, const char *name)
  * then refused). The session validated the gateway when it was added, so a
  * failure here is a bug; it refuses the call rather than falling back to
  * any rule. */
-static int gateway_rule(sc_reg *r, const sc_dialrule **out)
+int sc_dial_gateway_rule(sc_reg *r, const sc_dialrule **out)
 {
     if (!r->dialrule_built) {
         if (sc_gw_rule_build(r->gw, false, &r->dialrule, NULL) != SC_OK) return SC_ECONFIG;
@@ -147,7 +147,7 @@ void sc_dial_on_stack(void *p)
         g_snprintf(op->err, sizeof op->err, "no gateway '%s' in this session", op->gateway);
         return;
     }
-    rc = gateway_rule(r, &rule);
+    rc = sc_dial_gateway_rule(r, &rule);
     /* A dialplan condition chose the number: through a gateway without a
      * rule of its own, any number (never an emergency one) may leave. */
     if (rc == SC_OK && op->checked && !rule && (rc = sc_gw_rule_build(r->gw, true, &any, NULL)) == SC_OK)
