@@ -413,7 +413,12 @@ static char *check_dial_prefix(const char *value)
 static char *check_regex(const char *value)
 {
     GError *err = NULL;
-    GRegex *re = g_regex_new(value, 0, 0, &err);
+    GRegex *re;
+    /* GLib hands a pattern to PCRE2 without checking its UTF-8, and PCRE2
+     * then reads past a broken sequence (the number-path fuzzer found a
+     * crash here): refuse such text before compiling it. */
+    if (!g_utf8_validate(value, -1, NULL)) return value_error(value, "is not valid UTF-8 text");
+    re = g_regex_new(value, 0, 0, &err);
     if (re) {
         g_regex_unref(re);
         return NULL;

@@ -14,6 +14,16 @@
 #include "dialrule_priv.h"
 #include "error_priv.h"
 
+/* sc_fail() with the thread's last error as the message: copied first, as
+ * sc_fail() writes the buffer it would read. */
+static int fail_again(int status)
+{
+    char *why = g_strdup(sc_last_error());
+    sc_fail(status, "%s", why);
+    g_free(why);
+    return status;
+}
+
 static bool is_set(const char *s)
 {
     return s && *s;
@@ -39,7 +49,7 @@ static sc_dialrule *rule_of(const sc_gateway *gw, bool any_number, const char **
             sc_dialrule *probe = sc_dialrule_new_pattern(gw->dial_pattern, NULL);
             *bad = probe ? "dial-format" : "dial-pattern";
             sc_dialrule_free(probe);
-            sc_fail(SC_EINVAL, "%s", why);
+            sc_fail(SC_EINVAL, "%s", why);  /* the probe cleared it */
             g_free(why);
         } else {
             *bad = "dial-pattern";
@@ -61,7 +71,7 @@ int sc_gw_rule_build(const sc_gateway *gw, bool any_number_if_none, sc_dialrule 
     rule = rule_of(gw, any_number_if_none, &bad);
     if (!rule && bad) {
         *bad_param = bad;
-        return sc_fail(SC_ECONFIG, "%s", sc_last_error());
+        return fail_again(SC_ECONFIG);
     }
     if (!rule) {
         sc_clear_error();
@@ -77,7 +87,7 @@ int sc_gw_rule_build(const sc_gateway *gw, bool any_number_if_none, sc_dialrule 
         return SC_OK;
     }
     sc_dialrule_free(rule);
-    return sc_fail(SC_ECONFIG, "%s", sc_last_error());
+    return fail_again(SC_ECONFIG);
 }
 
 int sc_gw_rule_wire(const sc_dialrule *rule, const char *destination_prefix, const char *number,

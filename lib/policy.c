@@ -56,10 +56,7 @@ static void policy_free(sc_policy *p)
 static sc_policy *policy_build(const sc_gateway *gw, const char *source)
 {
     sc_policy *p;
-    if (sc_gateway_validate(gw) != SC_OK) {
-        sc_fail(SC_ECONFIG, "%s", sc_last_error());
-        return NULL;
-    }
+    if (sc_gateway_validate(gw) != SC_OK) return NULL;  /* SC_ECONFIG, its message set */
     p = g_new0(sc_policy, 1);
     p->name = g_strdup(sc_gateway_name(gw));
     p->source = g_strdup(source);
@@ -68,7 +65,10 @@ static sc_policy *policy_build(const sc_gateway *gw, const char *source)
     p->max_channels = gw->max_channels;
     p->destination_prefix = g_strdup(gw->destination_prefix);
     if (sc_gw_rule_build(gw, false, &p->rule, NULL) != SC_OK) {
-        sc_fail(SC_ECONFIG, "gateway '%s': %s", p->name, sc_last_error());
+        /* cannot happen after validate (the same builder ran): say so */
+        char *why = g_strdup(sc_last_error());
+        sc_fail(SC_ECONFIG, "gateway '%s': %s", p->name, why);
+        g_free(why);
         policy_free(p);
         return NULL;
     }
@@ -127,7 +127,9 @@ SC_API sc_policy *sc_policy_load(const char *gateway_xml_path, const char *gatew
     rc = sc_config_load_file(cfg, gateway_xml_path);
     if (rc != SC_OK) {
         const char *err = first_error(cfg);
-        sc_fail(rc, "%s", err ? err : sc_last_error());
+        char *why = g_strdup(err ? err : sc_last_error());  /* sc_fail() overwrites it */
+        sc_fail(rc, "%s", why);
+        g_free(why);
         p = NULL;
     } else if (!(gw = sc_config_find_gateway(cfg, gateway_name))) {
         sc_fail(SC_ENOTFOUND, "%s: no gateway '%s'", gateway_xml_path, gateway_name);
