@@ -29,6 +29,7 @@
 #include "skypeconnect/sc_gateway.h"
 #include "dialplan_priv.h"
 #include "dialrule_priv.h"
+#include "fuzz_common.h"
 #include "gateway_rule.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -37,22 +38,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void expect(int cond, const char *what, const char *number)
 {
-    if (!cond) {
-        fprintf(stderr, "fuzz_numberpath: broken promise: %s (number '%s', error '%s')\n",
-                what, number ? number : "(null)", sc_last_error());
-        abort();
-    }
+    fuzz_expect("fuzz_numberpath", cond, what, number);
 }
 
 static int clean_number(const char *s)
 {
-    size_t digits = 0;
-    if (*s == '+') s++;
-    for (; *s; s++) {
-        if (*s < '0' || *s > '9') return 0;
-        digits++;
-    }
-    return digits >= 1 && digits <= SC_DIAL_MAX_DIGITS;
+    return fuzz_clean_number(s);
 }
 
 /* The defaults, for the independent reading below. */
@@ -130,30 +121,21 @@ static void one_number(const sc_dialrule *rule, const char *rule_text, int is_pr
     if (is_prefix)
         expect(!strncmp(number, rule_text, strlen(rule_text)) && strlen(number) > strlen(rule_text),
                "a number outside the prefix rule went out", number);
-    g_free(dial);
     g_free(wire);
+    g_free(dial);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char *buf, *field[MAX_FIELDS];
+    unsigned flags = 0;
     size_t nfields = 0;
-    unsigned flags;
-    sc_gateway *gw;
+    char *field[MAX_FIELDS], *buf = fuzz_fields(data, size, &flags, field, MAX_FIELDS, 6, &nfields);
     sc_dialrule *rule = NULL;
     sc_dialplan *dp = NULL;
+    sc_gateway *gw;
     int valid, built;
     const char *dest;
-
-    if (size < 1) return 0;
-    flags = data[0];
-    buf = malloc(size);
-    memcpy(buf, data + 1, size - 1);
-    buf[size - 1] = '\0';
-    field[nfields++] = buf;
-    for (size_t i = 0; i + 1 < size && nfields < MAX_FIELDS; i++)
-        if (buf[i] == '\0') field[nfields++] = buf + i + 1;
-    while (nfields < 6) field[nfields++] = (char *)"";
+    if (!buf) return 0;
 
     gw = sc_gateway_new("fz");
     sc_gateway_set(gw, "register", "false");

@@ -45,49 +45,46 @@ class NumberPathTest(CallTestCase):
         seen = {r["rusr"] for r in k.invites()}
         self.assertEqual(seen, set(users), "the trunk saw other INVITEs\n" + k.describe())
 
+    def refused_then_fence(self, gw, refused, fence, wire, message=None):
+        """A trunk with gateway overrides `gw`: every number of `refused` is refused as
+        emergency (its message containing `message`), then `fence` leaves as `wire`."""
+        k, cli = self.trunk(**gw)
+        uas = self.pstn("call_uas_answer", k)
+        for number in refused:
+            ev = self.refused_dial(cli, number, "emergency")
+            if message:
+                self.assertIn(message, ev["message"], cli.describe())
+        self.fence(cli, k, uas, fence, wire)
+        self.assert_quit_clean(cli)
+
     def test_destination_prefix_plus_cannot_make_an_emergency_number(self):
         """dial-prefix 44 and destination-prefix '+': 44999 used to leave as
         INVITE sip:+44999 (the check ran before the prefix). Now refused as emergency,
         like 44112; 441234567890 still leaves as +441234567890."""
-        k, cli = self.trunk(dial_prefix="44", destination_prefix="+")
-        uas = self.pstn("call_uas_answer", k)
-        for number in ("44999", "44112", "440999", "4400112"):
-            ev = self.refused_dial(cli, number, "emergency")
-            self.assertIn("on the wire as +", ev["message"], cli.describe())
-        self.fence(cli, k, uas, "441234567890", "+441234567890")
-        self.assert_quit_clean(cli)
+        self.refused_then_fence(dict(dial_prefix="44", destination_prefix="+"),
+                                ("44999", "44112", "440999", "4400112"),
+                                "441234567890", "+441234567890", message="on the wire as +")
 
     def test_destination_prefix_1_cannot_make_112(self):
         """destination-prefix 1 with a rule allowing any digits: 12 used to leave as
         sip:112. Refused as emergency, and so is 11 (111 is on NZ's list, the gateway's
         emergency-country); 4930123456 leaves as 14930123456."""
-        k, cli = self.trunk(dial_pattern="^(\\d+)$", destination_prefix="1", emergency_country="NZ")
-        uas = self.pstn("call_uas_answer", k)
-        for number in ("12", "11", "0112"):
-            self.refused_dial(cli, number, "emergency")
-        self.fence(cli, k, uas, "4930123456", "14930123456")
-        self.assert_quit_clean(cli)
+        self.refused_then_fence(dict(dial_pattern="^(\\d+)$", destination_prefix="1", emergency_country="NZ"),
+                                ("12", "11", "0112"), "4930123456", "14930123456")
 
     def test_dial_format_result_checked_with_destination_prefix(self):
         """dial-pattern ^9(\\d+)$ -> dial-format $1 and destination-prefix 1: 912 passed
         the rule (its result 12 is no emergency number) and left as 112. Refused now;
         94930123456 leaves as 14930123456."""
-        k, cli = self.trunk(dial_pattern="^9(\\d+)$", dial_format="$1", destination_prefix="1")
-        uas = self.pstn("call_uas_answer", k)
-        for number in ("912", "9112", "90112"):
-            self.refused_dial(cli, number, "emergency")
-        self.fence(cli, k, uas, "94930123456", "14930123456")
-        self.assert_quit_clean(cli)
+        self.refused_then_fence(dict(dial_pattern="^9(\\d+)$", dial_format="$1", destination_prefix="1"),
+                                ("912", "9112", "90112"), "94930123456", "14930123456")
 
     def test_any_number_of_leading_zeros(self):
         """000000112 and 00000000911 used to go out (one prefix was stripped, not
         several). Refused as emergency; 0000441234567 is fine."""
-        k, cli = self.trunk(dial_prefix="00")
-        uas = self.pstn("call_uas_answer", k)
-        for number in ("000000112", "00000000911", "0000999", "000044999", "0044000112"):
-            self.refused_dial(cli, number, "emergency")
-        self.fence(cli, k, uas, "0000441234567", "0000441234567")
-        self.assert_quit_clean(cli)
+        self.refused_then_fence(dict(dial_prefix="00"),
+                                ("000000112", "00000000911", "0000999", "000044999", "0044000112"),
+                                "0000441234567", "0000441234567")
 
     # ---- dialplan ----
     def start_dialplan(self, extensions, kamailio_port=None, **gw):
