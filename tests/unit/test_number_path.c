@@ -270,7 +270,9 @@ static const matrix_row matrix[] = {
     { { "dial-prefix", "00", "destination-prefix", "sip", NULL } },          /* not a number prefix */
     { { "dial-prefix", "00", "emergency-country", "XX", NULL } },            /* unknown country */
     { { NULL } },                                                            /* no rule */
+    { { "dial-prefix", "00", "max-channels", "1", NULL } },                  /* CHANNEL_ROW */
 };
+enum { CHANNEL_ROW = 15 };
 
 static const char *const matrix_numbers[] = {
     "004930123456", "0044201234567", "+441234567", "44999", "441234567", "12", "112", "0112",
@@ -324,7 +326,8 @@ static void session_and_policy_agree(void)
     CHECK_EQ_INT(sc_session_start(s), SC_OK);
 
     for (size_t i = 0; i < G_N_ELEMENTS(matrix); i++) {
-        if (!in_session[i] || !pol[i]) continue;
+        /* the channel row's calls would outlive their hangup: below */
+        if (!in_session[i] || !pol[i] || i == CHANNEL_ROW) continue;
         const char *dest = NULL;
         for (size_t p = 0; matrix[i].params[p]; p += 2)
             if (!strcmp(matrix[i].params[p], "destination-prefix")) dest = matrix[i].params[p + 1];
@@ -357,6 +360,26 @@ static void session_and_policy_agree(void)
         }
     }
     CHECK(placed > 10);
+
+    /* Channels: the same count from the same configuration. One call up
+     * (the session's) / one channel taken (the policy's), the next is
+     * refused by both with the same reason. */
+    if (in_session[CHANNEL_ROW] && pol[CHANNEL_ROW]) {
+        sc_call *first = NULL, *second = NULL;
+        CHECK_EQ_INT(sc_policy_max_channels(pol[CHANNEL_ROW]), 1);
+        CHECK_EQ_INT(sc_session_dial(s, names[CHANNEL_ROW], "004930123456", NULL, NULL, NULL, &first), SC_OK);
+        CHECK_EQ_INT(sc_policy_acquire_channel(pol[CHANNEL_ROW]), SC_OK);
+        CHECK_EQ_INT(sc_session_dial(s, names[CHANNEL_ROW], "004930123457", NULL, NULL, NULL, &second), SC_ECHANNELS);
+        CHECK_EQ_INT(sc_dialrule_last_refusal(), SC_DIAL_CHANNELS);
+        CHECK_EQ_INT(sc_policy_acquire_channel(pol[CHANNEL_ROW]), SC_ECHANNELS);
+        CHECK_EQ_INT(sc_dialrule_last_refusal(), SC_DIAL_CHANNELS);
+        CHECK(second == NULL);
+        CHECK_EQ_INT(sc_policy_release_channel(pol[CHANNEL_ROW]), SC_OK);
+        if (first) {
+            sc_call_hangup(first);
+            sc_call_unref(first);
+        }
+    }
     sc_event_free(next_event(s, -1, 200));
     sc_session_free(s);
     for (size_t i = 0; i < G_N_ELEMENTS(matrix); i++) sc_policy_unref(pol[i]);
