@@ -16,7 +16,7 @@
 
 #include "bridge_target.h"
 #include "calls_priv.h"
-#include "dialrule_priv.h"
+#include "dialrule_int.h"
 #include "gateway_priv.h"
 #include "sip_text.h"
 #include "skypeconnect/sc_dialrule.h"

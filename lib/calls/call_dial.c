@@ -12,7 +12,7 @@
 #include "error_priv.h"
 #include "skypeconnect/sc_dialrule.h"
 #include "sip_text.h"
-#include "dialrule_priv.h"
+#include "dialrule_int.h"
 #include "gateway_rule.h"
 
 

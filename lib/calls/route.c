@@ -13,9 +13,9 @@
 #include "error_priv.h"
 #include "skypeconnect/sc_dialplan.h"
 #include "skypeconnect/sc_dialrule.h"
-#include "dialplan_priv.h"
+#include "dialplan_int.h"
 #include "bridge_target.h"
-#include "dialrule_priv.h"
+#include "dialrule_int.h"
 
 /* FreeSWITCH stops transfer loops too; 8 hops is more than any real plan needs. */
 #define SC_MAX_TRANSFERS 8

@@ -3,7 +3,7 @@
 #include <string.h>
 #include <glib.h>
 
-#include "config_priv.h"
+#include "config_int.h"
 #include "error_priv.h"
 #include "gateway_priv.h"
 #include "read_file.h"

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <glib.h>
 
-#include "config_priv.h"
+#include "config_int.h"
 #include "error_priv.h"
 #include "gateway_priv.h"
 #include "xml_common.h"

@@ -11,7 +11,7 @@
 #include <glib.h>
 
 #include "gateway_rule.h"
-#include "dialrule_priv.h"
+#include "dialrule_int.h"
 #include "error_priv.h"
 
 /* sc_fail() with the thread's last error as the message: copied first, as

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <glib.h>
 
-#include "dialplan_priv.h"
+#include "dialplan_int.h"
 
 static const char *const app_names[DP_APP_COUNT] = {
     [DP_APP_TRANSFER] = "transfer", [DP_APP_BRIDGE] = "bridge", [DP_APP_ANSWER] = "answer",

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <glib.h>
 
-#include "dialplan_priv.h"
+#include "dialplan_int.h"
 
 typedef struct expander {
     GString *out;

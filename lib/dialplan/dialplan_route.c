@@ -17,7 +17,7 @@
 #include <string.h>
 #include <glib.h>
 
-#include "dialplan_priv.h"
+#include "dialplan_int.h"
 #include "error_priv.h"
 
 /* Variables as seen at one moment: set ones first, then the call fields. */

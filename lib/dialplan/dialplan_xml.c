@@ -16,7 +16,7 @@
 #include <string.h>
 #include <glib.h>
 
-#include "dialplan_priv.h"
+#include "dialplan_int.h"
 #include "error_priv.h"
 #include "xml_common.h"
 #include "fs_bool.h"

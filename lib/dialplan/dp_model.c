@@ -5,7 +5,7 @@
 #include <string.h>
 #include <glib.h>
 
-#include "dialplan_priv.h"
+#include "dialplan_int.h"
 #include "error_priv.h"
 #include "json.h"
 

@@ -14,7 +14,7 @@
 #include "skypeconnect/sc_policy.h"
 #include "skypeconnect/sc_config.h"
 #include "skypeconnect/sc_dialrule.h"
-#include "dialrule_priv.h"
+#include "dialrule_int.h"
 #include "gateway_rule.h"
 #include "error_priv.h"
 

@@ -27,7 +27,7 @@
 #include <glib.h>
 
 #include "skypeconnect/sc_dialrule.h"
-#include "dialrule_priv.h"
+#include "dialrule_int.h"
 #include "error_priv.h"
 
 /* A prefix longer than this is a mistake, not a dial plan. It is the

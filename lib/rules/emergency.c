@@ -52,7 +52,7 @@
 #include <string.h>
 #include <glib.h>
 
-#include "dialrule_priv.h"
+#include "dialrule_int.h"
 #include "error_priv.h"
 
 #define E(s) { sizeof(s) - 1, s }

@@ -15,7 +15,7 @@
 #include <glib.h>
 
 #include "skypeconnect/sc_dialplan.h"
-#include "dialplan_priv.h"
+#include "dialplan_int.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

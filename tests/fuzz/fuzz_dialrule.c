@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "skypeconnect/sc_dialrule.h"
-#include "dialrule_priv.h"
+#include "dialrule_int.h"
 #include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -27,8 +27,8 @@
 #include "skypeconnect/sc_dialrule.h"
 #include "skypeconnect/sc_dialplan.h"
 #include "skypeconnect/sc_gateway.h"
-#include "dialplan_priv.h"
-#include "dialrule_priv.h"
+#include "dialplan_int.h"
+#include "dialrule_int.h"
 #include "fuzz_common.h"
 #include "gateway_rule.h"
 

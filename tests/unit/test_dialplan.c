@@ -11,7 +11,7 @@
 #include <glib.h>
 
 #include "skypeconnect/sc_dialplan.h"
-#include "dialplan_priv.h"
+#include "dialplan_int.h"
 #include "sc_test.h"
 
 #define DATA(name) SC_TEST_DATA_DIR "/dialplan/" name

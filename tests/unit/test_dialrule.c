@@ -5,7 +5,7 @@
 
 #include "sc_test.h"
 #include "skypeconnect/sc_dialrule.h"
-#include "dialrule_priv.h"
+#include "dialrule_int.h"
 
 /* ---- helpers ------------------------------------------------------------ */
 

@@ -17,7 +17,7 @@
 
 #include "sc_test.h"
 #include "skypeconnect/skypeconnect.h"
-#include "dialplan_priv.h"
+#include "dialplan_int.h"
 #include "gateway_rule.h"
 
 /* ---------------------------------------------------------------------------

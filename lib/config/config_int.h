@@ -1,8 +1,8 @@
 /* Private view of an sc_config, shared by config.c (storage, public
  * accessors) and config_xml.c (the FreeSWITCH XML loader, which returns
  * records and calls nothing in config.c). */
-#ifndef SC_CONFIG_PRIV_H
-#define SC_CONFIG_PRIV_H
+#ifndef SC_CONFIG_INT_H
+#define SC_CONFIG_INT_H
 
 #include <stdbool.h>
 #include <glib.h>

@@ -1,7 +1,7 @@
 /* Emergency-number sets shared by dialrule.c and emergency.c, and the wire
  * check of the number path (gateway_rule.c). */
-#ifndef SC_DIALRULE_PRIV_H
-#define SC_DIALRULE_PRIV_H
+#ifndef SC_DIALRULE_INT_H
+#define SC_DIALRULE_INT_H
 
 #include <stddef.h>
 #include <stdint.h>

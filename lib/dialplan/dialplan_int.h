@@ -8,8 +8,8 @@
  *   dialplan.c        the public face: loading files and folders, diagnostics
  * A loaded dialplan is never modified while routing, so routing needs no
  * lock; everything a route changes lives in the route's own state. */
-#ifndef SC_DIALPLAN_PRIV_H
-#define SC_DIALPLAN_PRIV_H
+#ifndef SC_DIALPLAN_INT_H
+#define SC_DIALPLAN_INT_H
 
 #include <stdbool.h>
 #include <stddef.h>
