@@ -37,16 +37,17 @@ int sc_dial_gateway_rule(sc_reg *r, const sc_dialrule **out)
     return SC_OK;
 }
 
-static void refuse(dial_op *op, int rc, int refusal, const char *message)
+/* Tells the application (dial_refused) and fails the dial with rc. */
+static int refuse(dial_op *op, int rc, int refusal, const char *message)
 {
     sc_event *ev = sc_event_new(SC_EVENT_DIAL_REFUSED, op->gateway);
-    op->rc = rc;
-    g_strlcpy(op->err, message, sizeof op->err);
+    op->refusal = refusal;
     sc_event_set_text(&ev->number, op->number);
     sc_event_set_text(&ev->refusal, sc_dial_refusal_name(refusal));
     sc_event_set_text(&ev->message, message);
     sc_session_emit(op->s, ev);
     sc_log(SC_LOG_INFO, "dial-out refused: %s", message);
+    return sc_fail(rc, "%s", message);
 }
 
 static bool caller_number_ok(const char *n)
@@ -127,7 +128,7 @@ static void send_invite(dial_op *op, sc_reg *r, const char *wire)
     g_free(from_domain);
 }
 
-void sc_dial_on_stack(void *p)
+int sc_dial_on_stack(sc_session *s, void *p)
 {
     dial_op *op = p;
     sc_reg *r;
@@ -136,17 +137,10 @@ void sc_dial_on_stack(void *p)
     sc_dialrule *any = NULL;
     int rc;
 
-    if (op->s->phase != SC_PHASE_RUNNING) {
-        op->rc = SC_ECLOSED;
-        g_strlcpy(op->err, "the session is not running", sizeof op->err);
-        return;
-    }
-    r = find_reg(op->s, op->gateway);
-    if (!r) {
-        op->rc = SC_ENOTFOUND;
-        g_snprintf(op->err, sizeof op->err, "no gateway '%s' in this session", op->gateway);
-        return;
-    }
+    op->s = s;
+    if (s->phase != SC_PHASE_RUNNING) return sc_fail(SC_ECLOSED, "the session is not running");
+    r = find_reg(s, op->gateway);
+    if (!r) return sc_fail(SC_ENOTFOUND, "no gateway '%s' in this session", op->gateway);
     rc = sc_dial_gateway_rule(r, &rule);
     /* A dialplan condition chose the number: through a gateway without a
      * rule of its own, any number (never an emergency one) may leave. */
@@ -158,30 +152,30 @@ void sc_dial_on_stack(void *p)
     if (rc != SC_OK) {
         int refusal = rc == SC_EREFUSED ? sc_dialrule_last_refusal() : SC_DIAL_NO_RULE;
         g_snprintf(msg, sizeof msg, "gateway '%s': %s", op->gateway, sc_last_error());
-        op->refusal = refusal;
-        refuse(op, SC_EREFUSED, refusal, msg);
-        return;
+        return refuse(op, SC_EREFUSED, refusal, msg);
     }
     if (r->status != SC_GW_UP) {
         g_snprintf(msg, sizeof msg, "gateway '%s' is DOWN (%s): not dialling %s", op->gateway,
                    sc_reg_state_name(r->state), op->number);
-        op->refusal = SC_DIAL_GATEWAY_DOWN;
-        refuse(op, SC_EREFUSED, SC_DIAL_GATEWAY_DOWN, msg);
-    } else if (r->gw->max_channels > 0 && sc_calls_active_on(op->s, op->gateway) >= r->gw->max_channels) {
+        rc = refuse(op, SC_EREFUSED, SC_DIAL_GATEWAY_DOWN, msg);
+    } else if (r->gw->max_channels > 0 && sc_calls_active_on(s, op->gateway) >= r->gw->max_channels) {
         g_snprintf(msg, sizeof msg, "gateway '%s': all %d channels are busy", op->gateway, r->gw->max_channels);
-        op->refusal = SC_DIAL_CHANNELS;
-        refuse(op, SC_ECHANNELS, SC_DIAL_CHANNELS, msg);
+        rc = refuse(op, SC_ECHANNELS, SC_DIAL_CHANNELS, msg);
     } else {
         send_invite(op, r, wire);
+        rc = SC_OK;
     }
     g_free(wire);
+    return rc;
 }
 
 static int dial(sc_session *s, const char *gateway, const char *number, const char *caller_number,
                 const char *caller_name, const char *sdp, sc_call **out, bool checked)
 {
-    dial_op op = { s, gateway, number, caller_number, caller_name, sdp, checked, NULL, SC_OK, 0, "" };
+    dial_op op = { .gateway = gateway, .number = number, .caller_number = caller_number,
+                   .caller_name = caller_name, .sdp = sdp, .checked = checked };
     bool running;
+    int rc;
     if (out) *out = NULL;
     if (!s || !gateway || !number)
         return sc_fail(SC_EINVAL, "sc_session_dial: %s is NULL", !s ? "session" : !gateway ? "gateway" : "number");
@@ -196,11 +190,11 @@ static int dial(sc_session *s, const char *gateway, const char *number, const ch
     running = s->phase == SC_PHASE_RUNNING;
     g_mutex_unlock(&s->lock);
     if (!running) return sc_fail(SC_ECLOSED, "sc_session_dial: the session is not running");
-    sc_session_run_sync(s, sc_dial_on_stack, &op);
-    if (op.rc) {
+    rc = sc_session_call_on_stack(s, sc_dial_on_stack, &op);
+    if (rc) {
         /* The refusal was decided on the stack thread; this thread asks. */
         sc_dial_set_last_refusal(op.refusal);
-        return sc_fail(op.rc, "%s", op.err);
+        return rc;
     }
     if (out) *out = op.call;
     else sc_call_unref(op.call);
@@ -219,50 +213,6 @@ SC_API int sc_session_dial_checked(sc_session *s, const char *gateway, const cha
                                    sc_call **out)
 {
     return dial(s, gateway, number, caller_number, caller_name, sdp, out, true);
-}
-
-typedef struct find_op {
-    sc_session *s;
-    int id;
-    sc_call *call;
-    int count;
-} find_op;
-
-static void find_on_stack(void *p)
-{
-    find_op *op = p;
-    op->call = sc_call_ref(sc_calls_find(op->s, op->id));
-    op->count = sc_calls_count(op->s);
-}
-
-static bool stack_exists(sc_session *s)
-{
-    bool up;
-    g_mutex_lock(&s->lock);
-    up = s->phase == SC_PHASE_RUNNING || s->phase == SC_PHASE_STOPPING;
-    g_mutex_unlock(&s->lock);
-    return up;
-}
-
-SC_API sc_call *sc_session_find_call(sc_session *s, int id)
-{
-    find_op op = { s, id, NULL, 0 };
-    if (!s) {
-        sc_fail(SC_EINVAL, "sc_session_find_call: session is NULL");
-        return NULL;
-    }
-    if (stack_exists(s)) sc_session_run_sync(s, find_on_stack, &op);
-    if (!op.call) sc_fail(SC_ENOTFOUND, "no live call %d", id);
-    else sc_clear_error();
-    return op.call;
-}
-
-SC_API int sc_session_call_count(sc_session *s)
-{
-    find_op op = { s, 0, NULL, 0 };
-    if (!s) return sc_fail(SC_EINVAL, "sc_session_call_count: session is NULL");
-    if (stack_exists(s)) sc_session_run_sync(s, find_on_stack, &op);
-    return op.count;
 }
 
 SC_API int sc_session_set_answer_timeout(sc_session *s, int seconds)

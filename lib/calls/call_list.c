@@ -1,4 +1,5 @@
-/* The live calls of a session, listed at once: what `calls` in the command
+/* The live calls of a session for the application: one by id, how many,
+ * and all of them listed at once: what `calls` in the command
  * line and the bindings' call listings walk, instead of asking for every
  * possible id (a call ending during such a scan made it run to the end of
  * the id space). */
@@ -28,17 +29,13 @@ static void list_on_stack(void *p)
 SC_API sc_call **sc_session_list_calls(sc_session *s, size_t *count)
 {
     list_op op = { s, NULL };
-    bool up;
     if (count) *count = 0;
     if (!s) {
         sc_fail(SC_EINVAL, "sc_session_list_calls: session is NULL");
         return NULL;
     }
     op.calls = g_ptr_array_new();
-    g_mutex_lock(&s->lock);
-    up = s->phase == SC_PHASE_RUNNING || s->phase == SC_PHASE_STOPPING;
-    g_mutex_unlock(&s->lock);
-    if (up) sc_session_run_sync(s, list_on_stack, &op);
+    if (sc_session_stack_exists(s)) sc_session_run_sync(s, list_on_stack, &op);
     g_ptr_array_sort(op.calls, by_id);
     if (count) *count = op.calls->len;
     g_ptr_array_add(op.calls, NULL);
@@ -51,4 +48,40 @@ SC_API void sc_call_list_free(sc_call **calls)
     if (!calls) return;
     for (sc_call **c = calls; *c; c++) sc_call_unref(*c);
     g_free(calls);
+}
+
+/* One live call by id, and how many there are. */
+typedef struct find_req {
+    int id;
+    sc_call *call;         /* out: a reference, or NULL */
+    int count;             /* out */
+} find_req;
+
+static int find_on_stack(sc_session *s, void *p)
+{
+    find_req *req = p;
+    req->call = sc_call_ref(sc_calls_find(s, req->id));
+    req->count = sc_calls_count(s);
+    return SC_OK;
+}
+
+SC_API sc_call *sc_session_find_call(sc_session *s, int id)
+{
+    find_req req = { .id = id };
+    if (!s) {
+        sc_fail(SC_EINVAL, "sc_session_find_call: session is NULL");
+        return NULL;
+    }
+    if (sc_session_stack_exists(s)) sc_session_call_on_stack(s, find_on_stack, &req);
+    if (!req.call) sc_fail(SC_ENOTFOUND, "no live call %d", id);
+    else sc_clear_error();
+    return req.call;
+}
+
+SC_API int sc_session_call_count(sc_session *s)
+{
+    find_req req = { 0 };
+    if (!s) return sc_fail(SC_EINVAL, "sc_session_call_count: session is NULL");
+    if (sc_session_stack_exists(s)) sc_session_call_on_stack(s, find_on_stack, &req);
+    return req.count;
 }

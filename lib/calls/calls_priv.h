@@ -14,17 +14,17 @@ void sc_call_emit(sc_call *c, int type);                   /* an event about the
 void sc_call_reject_now(sc_call *c, int code, const char *phrase, const char *cause);
 void sc_call_hangup_now(sc_call *c, const char *cause);
 
-/* call_dial.c: a dial-out, run on the stack thread (sc_dial_on_stack). */
+/* call_dial.c: a dial-out, run on the stack thread. */
 typedef struct dial_op {
-    sc_session *s;
+    sc_session *s;         /* set by sc_dial_on_stack */
     const char *gateway, *number, *caller_number, *caller_name, *sdp;
     bool checked;          /* a dialplan condition allowed it (the gateway's own rule still applies) */
     sc_call *call;         /* out: a reference for the caller */
-    int rc;
     int refusal;           /* out: sc_dial_refusal when refused */
-    char err[512];
 } dial_op;
-void sc_dial_on_stack(void *op);
+/* Dials on the stack thread (an sc_stack_fn): SC_OK with op->call, or a
+ * failure set with sc_fail() (and op->refusal when refused). */
+int sc_dial_on_stack(sc_session *s, void *op);
 /* The gateway's own dial rule, built once (NULL: it has none). */
 struct sc_dialrule;
 int sc_dial_gateway_rule(sc_reg *r, const struct sc_dialrule **out);

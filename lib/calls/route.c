@@ -275,6 +275,7 @@ static sc_call *dial_gateway(sc_session *s, sc_call *a, const char *target, int 
     const char *rest = target + strlen("sofia/gateway/"), *slash = strchr(rest, '/');
     char *gateway, *number, *sdp;
     dial_op op = { 0 };
+    int rc;
     if (!slash || slash == rest || !slash[1]) {
         *code = 500;
         return NULL;
@@ -284,19 +285,18 @@ static sc_call *dial_gateway(sc_session *s, sc_call *a, const char *target, int 
     g_mutex_lock(&a->lock);
     sdp = g_strdup(a->remote_sdp);
     g_mutex_unlock(&a->lock);
-    op.s = s;
     op.gateway = gateway;
     op.number = number;
     op.caller_number = a->caller_number;
     op.caller_name = a->caller_name;
     op.sdp = sdp;
     op.checked = true;
-    sc_dial_on_stack(&op);
-    if (op.rc) {
+    rc = sc_dial_on_stack(s, &op);
+    if (rc) {
         /* A number the trunk must never see is forbidden; a busy or down
          * trunk is a temporary failure. */
         *code = op.refusal == SC_DIAL_CHANNELS || op.refusal == SC_DIAL_GATEWAY_DOWN ? 503
-              : op.rc == SC_ENOTFOUND ? 404 : 403;
+              : rc == SC_ENOTFOUND ? 404 : 403;
     }
     g_free(gateway);
     g_free(number);

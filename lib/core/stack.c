@@ -20,6 +20,15 @@ bool sc_session_wait_until(sc_session *s, bool (*pred)(void *session), gint64 de
     return sc_ctx_wait_until(s->ctx, &s->lock, &s->cond, pred, s, deadline);
 }
 
+bool sc_session_stack_exists(sc_session *s)
+{
+    bool up;
+    g_mutex_lock(&s->lock);
+    up = s->phase == SC_PHASE_RUNNING || s->phase == SC_PHASE_STOPPING;
+    g_mutex_unlock(&s->lock);
+    return up;
+}
+
 void sc_session_changed(sc_session *s)
 {
     sc_ctx_changed(&s->lock, &s->cond);

@@ -90,6 +90,9 @@ void sc_session_emit(sc_session *s, sc_event *ev);      /* takes ownership; any 
 void sc_session_deliver_queued(sc_session *s);
 
 /* stack.c */
+/* Whether the stack runs (RUNNING or STOPPING): work may be posted to it.
+ * Takes and releases the lock. */
+bool sc_session_stack_exists(sc_session *s);
 void sc_session_changed(sc_session *s);                 /* wake waiters */
 /* Runs fn(data) on the stack thread and waits for it (at once when this
  * thread owns the stack context). Only while the stack exists. */
