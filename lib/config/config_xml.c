@@ -499,17 +499,9 @@ static void keep_gateways(loader *ld)
 static int finish_load(loader *ld, int status)
 {
     sc_diag_load_note_dropped(&ld->diags);
-    if (status == SC_OK && ld->diags.errors) status = SC_ECONFIG;
-    if (status == SC_OK) {
-        keep_gateways(ld);
-        sc_clear_error();
-        return SC_OK;
-    }
-    /* The first error of this load is the detail; the rest are diagnostics. */
-    const char *first = sc_diag_load_first_error(&ld->diags);
-    if (ld->diags.errors > 1)
-        return sc_fail(status, "%s (and %zu more errors)", first, ld->diags.errors - 1);
-    return sc_fail(status, "%s", first);
+    status = sc_diag_load_finish(&ld->diags, status, NULL);
+    if (status == SC_OK) keep_gateways(ld);
+    return status;
 }
 
 int sc_config_parse_xml(const char *xml, size_t len, const char *source_name,

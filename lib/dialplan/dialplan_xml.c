@@ -683,18 +683,9 @@ static int finish_load(loader *ld, int status)
      * one more error in the message below). */
     if (ld->diags.dropped)
         diagf(ld, ld->diags.errors > 0, 0, 0, "%zu more diagnostics not shown", ld->diags.dropped);
-    if (status == SC_OK && ld->diags.errors) status = SC_ECONFIG;
-    if (status == SC_OK) {
-        keep(ld);
-        sc_clear_error();
-        return SC_OK;
-    }
-    /* The first error of this load is the detail; the rest are diagnostics. */
-    const char *first = sc_diag_load_first_error(&ld->diags);
-    if (ld->diags.errors > 1)
-        return sc_fail(status, "%s (and %zu more errors; the file's extensions are not loaded)",
-                       first, ld->diags.errors - 1);
-    return sc_fail(status, "%s (the file's extensions are not loaded)", first);
+    status = sc_diag_load_finish(&ld->diags, status, "the file's extensions are not loaded");
+    if (status == SC_OK) keep(ld);
+    return status;
 }
 
 static void free_loader(loader *ld)

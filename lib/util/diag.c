@@ -1,5 +1,6 @@
 /* See diag.h. */
 #include "diag.h"
+#include "error_priv.h"
 
 static void free_diag(gpointer p)
 {
@@ -107,4 +108,21 @@ const char *sc_diag_load_first_error(const sc_diag_load *ld)
         if (d->severity == SC_DIAG_ERROR) return d->text;
     }
     return "";
+}
+
+int sc_diag_load_finish(const sc_diag_load *ld, int status, const char *not_kept)
+{
+    const char *first;
+    if (status == SC_OK && ld->errors) status = SC_ECONFIG;
+    if (status == SC_OK) {
+        sc_clear_error();
+        return SC_OK;
+    }
+    /* The first error of this load is the detail; the rest are diagnostics. */
+    first = sc_diag_load_first_error(ld);
+    if (ld->errors > 1)
+        return sc_fail(status, "%s (and %zu more errors%s%s)", first, ld->errors - 1,
+                       not_kept ? "; " : "", not_kept ? not_kept : "");
+    if (not_kept) return sc_fail(status, "%s (%s)", first, not_kept);
+    return sc_fail(status, "%s", first);
 }

@@ -62,5 +62,10 @@ void sc_diag_load_discard(sc_diag_load *ld);
 void sc_diag_load_note_dropped(sc_diag_load *ld);
 /* The text of this load's first error, or "". */
 const char *sc_diag_load_first_error(const sc_diag_load *ld);
+/* Ends a load: a failed parse or any error diagnostic fails it with the
+ * first error as the detail ("... (and N more errors)"), @p not_kept, when
+ * not NULL, saying what is therefore not loaded. Returns SC_OK, with the
+ * thread's last error cleared, when the load may be kept. */
+int sc_diag_load_finish(const sc_diag_load *ld, int status, const char *not_kept);
 
 #endif
