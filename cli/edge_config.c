@@ -218,6 +218,8 @@ static void emit_modules(FILE *out, const edge_opts *o, const sc_gateway *gw, co
             "\n# the instances: added at start-up (event_route[core:worker-one-init]);\n"
             "# the empty db_text schema shipped with Kamailio stands for the database\n"
             "modparam(\"dispatcher\", \"db_url\", \"text:///usr/share/kamailio/dbtext/kamailio\")\n"
+            "# 2: failover support (ds_next_dst, ds_mark_dst)\n"
+            "modparam(\"dispatcher\", \"flags\", 2)\n"
             "# each dispatcher.add counts as a reload: allow them back to back\n"
             "modparam(\"dispatcher\", \"reload_delta\", 0)\n"
             "modparam(\"dispatcher\", \"ds_ping_interval\", %d)\n"
