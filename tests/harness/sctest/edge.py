@@ -112,5 +112,13 @@ class Edge:
                     return None
                 self._cond.wait(left)
 
+    def errors(self):
+        """Kamailio's own ERROR/CRITICAL/ALERT lines (a lock that does not exist, an RPC
+        that failed at start-up): a generated configuration must produce none."""
+        if not self.proc:
+            return []
+        return [ln for ln in self.proc.text().splitlines()
+                if " ERROR: " in ln or " CRITICAL: " in ln or " ALERT: " in ln]
+
     def describe(self, n=40):
         return "edge %s:%d log tail:\n%s" % (self.host, self.port, self.proc.tail(n) if self.proc else "(not started)")
