@@ -26,7 +26,7 @@ class EdgeError(RuntimeError):
 
 class Edge:
     def __init__(self, workdir, gateway_file, instances, host="127.0.0.5", port=None,
-                 probe_interval=1, extra_args=()):
+                 probe_interval=1, extra_args=(), shm_mb=64):
         self.workdir = os.path.abspath(workdir)
         os.makedirs(self.workdir, exist_ok=True)
         self.gateway_file = gateway_file
@@ -35,6 +35,7 @@ class Edge:
         self.port = port or free_port(host=host)
         self.probe_interval = probe_interval
         self.extra_args = list(extra_args)
+        self.shm_mb = shm_mb        # Kamailio's shared memory (-m): transactions and dialogs live there
         self.config_path = os.path.join(self.workdir, "edge.cfg")
         self.rundir = os.path.join(self.workdir, "edge-run")
         os.makedirs(self.rundir, exist_ok=True)
@@ -74,7 +75,7 @@ class Edge:
         if self.config_text is None:
             self.generate()
         argv = [kamailio_binary(), "-DD", "-E", "-f", self.config_path, "-Y", self.rundir,
-                "-P", os.path.join(self.rundir, "kamailio.pid"), "-m", "64", "-M", "8"]
+                "-P", os.path.join(self.rundir, "kamailio.pid"), "-m", str(self.shm_mb), "-M", "8"]
         self.proc = ManagedProcess(argv, name="kamailio-edge", cwd=self.workdir, on_line=self._on_line,
                                    log_path=os.path.join(self.workdir, "edge.log"))
         deadline = time.monotonic() + timeout
