@@ -98,19 +98,22 @@ static int parse_int_opt(const char *opt, const char *value, int min, int max, i
 }
 
 /* The Kamailio configuration quotes these values in strings and in a
- * JSON-RPC call inside a string, and the uac credential splits on ':'.
- * Refuse what cannot be carried as it is rather than escape it three ways.
- * Never shows the value: it may be the password. */
+ * JSON-RPC call inside a string, and the uac credential is
+ * "user:realm:password". Refuse what cannot be carried as it is rather than
+ * escape it three ways. Never shows the value: it may be the password. */
 static int check_carried(const char *gw, const char *param, const char *value, bool allow_colon)
 {
     for (const unsigned char *c = (const unsigned char *)value; *c; c++) {
-        if (*c < 0x21 || *c > 0x7e || strchr("\"'\\$;|", *c) || (*c == ':' && !allow_colon)) {
-            fprintf(stderr, "skypeconnect edge-config: gateway '%s': %s contains %s%c%s, which the Kamailio "
-                    "configuration cannot carry safely (no spaces, quotes, backslashes, '$', ';', '|'%s)\n",
-                    gw, param, *c > 0x20 && *c < 0x7f ? "'" : "a byte ", *c > 0x20 && *c < 0x7f ? *c : '?',
-                    *c > 0x20 && *c < 0x7f ? "'" : "", allow_colon ? "" : " or ':'");
-            return CLI_EXIT_CONFIG;
-        }
+        bool printable = *c > 0x20 && *c < 0x7f;
+        if (printable && !strchr("\"'\\$;|", *c) && (*c != ':' || allow_colon)) continue;
+        if (printable)
+            fprintf(stderr, "skypeconnect edge-config: gateway '%s': %s contains '%c', which", gw, param, *c);
+        else
+            fprintf(stderr, "skypeconnect edge-config: gateway '%s': %s contains a space or a non-ASCII "
+                    "or control byte, which", gw, param);
+        fprintf(stderr, " the Kamailio configuration cannot carry safely (no spaces, quotes, backslashes, "
+                "'$', ';', '|'%s)\n", allow_colon ? "" : " or ':'");
+        return CLI_EXIT_CONFIG;
     }
     return CLI_EXIT_OK;
 }
@@ -191,7 +194,6 @@ static void emit_globals(FILE *out, const edge_opts *o)
             "mpath=\"/usr/lib/x86_64-linux-gnu/kamailio/modules/:/usr/lib/kamailio/modules/\"\n",
             listen);
     g_free(listen);
-    (void)o;
 }
 
 static void emit_modules(FILE *out, const edge_opts *o, const sc_gateway *gw, const char *cred_realm,
@@ -429,7 +431,7 @@ static int generate(const edge_opts *o, const sc_gateway *gw)
         hostport r = { 0 };
         cred_realm = parse_hostport(param(gw, "realm"), &r) ? r.host : g_strdup(param(gw, "realm"));
     }
-    if (check_carried(name, "password", password, true) || check_carried(name, "username", param(gw, "username"), false) ||
+    if (check_carried(name, "password", password, false) || check_carried(name, "username", param(gw, "username"), false) ||
         check_carried(name, "auth-username", param(gw, "auth-username"), false) ||
         check_carried(name, "realm", param(gw, "realm"), true) || check_carried(name, "realm", cred_realm, false))
         goto out;
