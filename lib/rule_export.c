@@ -29,6 +29,7 @@
 
 #include "skypeconnect/sc_rule_export.h"
 #include "rule_export_priv.h"
+#include "gateway_rule.h"
 #include "error_priv.h"
 
 struct sc_rule_export {
@@ -256,42 +257,22 @@ SC_API sc_rule_export *sc_rule_export_dialrule(const sc_dialrule *rule, const ch
 
 SC_API sc_rule_export *sc_rule_export_gateway(const sc_gateway *gw)
 {
-    const char *prefix, *pattern, *format, *country, *numbers, *dest, *bad = NULL;
+    const char *bad = NULL;
     sc_dialrule *rule = NULL;
     sc_rule_export *x;
-    int rc = SC_OK;
+    bool has_rule;
     if (!gw) { sc_fail(SC_EINVAL, "rule export: no gateway given"); return NULL; }
-    /* The order the session and the policy build a rule in: dial-prefix,
-     * else dial-pattern with dial-format, then the emergency settings. */
-    prefix = sc_gateway_get(gw, "dial-prefix");
-    pattern = sc_gateway_get(gw, "dial-pattern");
-    format = sc_gateway_get(gw, "dial-format");
-    country = sc_gateway_get(gw, "emergency-country");
-    numbers = sc_gateway_get(gw, "emergency-numbers");
-    dest = sc_gateway_get(gw, "destination-prefix");
-    if (prefix && *prefix) {
-        rule = sc_dialrule_new_prefix(prefix);
-        bad = "dial-prefix";
-    } else if (pattern && *pattern) {
-        rule = sc_dialrule_new_pattern(pattern, format && *format ? format : NULL);
-        bad = "dial-pattern";
-    }
-    if (bad && !rule) rc = SC_ECONFIG;
-    /* Without a rule the emergency settings still name the list the edge
-     * refuses (a probe rule carries them). */
-    if (!rule && !bad && ((country && *country) || (numbers && *numbers))) rule = sc_dialrule_new_prefix("0");
-    if (rc == SC_OK && country && *country && sc_dialrule_set_emergency_country(rule, country) != SC_OK)
-        rc = SC_ECONFIG, bad = "emergency-country";
-    if (rc == SC_OK && numbers && *numbers && sc_dialrule_add_emergency(rule, numbers) != SC_OK)
-        rc = SC_ECONFIG, bad = "emergency-numbers";
-    if (rc != SC_OK) {
-        sc_fail(SC_ECONFIG, "gateway '%s': %s: %s", sc_gateway_name(gw), bad, sc_last_error());
-        sc_dialrule_free(rule);
+    /* The one builder the session, the policy and the configuration check
+     * use (gateway_rule.c). Without a dial rule it builds "any number" with
+     * the gateway's emergency list: the list is still what the edge refuses,
+     * while dial-out itself is off. */
+    has_rule = (gw->dial_prefix && *gw->dial_prefix) || (gw->dial_pattern && *gw->dial_pattern);
+    if (sc_gw_rule_build(gw, true, &rule, &bad) != SC_OK) {
+        sc_fail(SC_ECONFIG, "gateway '%s': %s: %s", sc_gateway_name(gw), bad ? bad : "dial rule", sc_last_error());
         return NULL;
     }
-    x = sc_rule_export_dialrule(rule, dest);
-    if (x && rule && !bad) {
-        /* the probe rule only carried the emergency list */
+    x = sc_rule_export_dialrule(rule, gw->destination_prefix);
+    if (x && !has_rule) {
         g_free(x->dial_regex);
         g_free(x->describe);
         x->dial_regex = NULL;
