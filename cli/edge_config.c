@@ -13,6 +13,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 #include <sys/socket.h>
+#include <unistd.h>
 #include <glib.h>
 
 #include "cli.h"
@@ -151,6 +152,46 @@ static void add_addresses(GPtrArray *ips, const char *host)
     freeaddrinfo(res);
 }
 
+static bool is_wildcard(const char *host)
+{
+    return !strcmp(host, "0.0.0.0") || !strcmp(host, "::");
+}
+
+/* The Contact the edge registers when no --advertise is given: the listen
+ * address, or for a wildcard listen the local address the kernel routes to
+ * the provider from (a UDP connect sends nothing). Behind NAT neither is
+ * right, and the docs say to use --advertise. */
+static bool advertise_default(edge_opts *o, const char *provider_ip, int provider_port)
+{
+    struct addrinfo hints = { .ai_socktype = SOCK_DGRAM, .ai_flags = AI_NUMERICHOST }, *res = NULL;
+    struct sockaddr_storage local;
+    socklen_t len = sizeof local;
+    char port[8], buf[INET6_ADDRSTRLEN];
+    int fd = -1;
+    bool ok = false;
+    if (!is_wildcard(o->listen.host)) {
+        o->advertise = (hostport){ g_strdup(o->listen.host), o->listen.port };
+        return true;
+    }
+    snprintf(port, sizeof port, "%d", provider_port);
+    if (getaddrinfo(provider_ip, port, &hints, &res) != 0) return false;
+    fd = socket(res->ai_family, SOCK_DGRAM, 0);
+    if (fd >= 0 && connect(fd, res->ai_addr, res->ai_addrlen) == 0 &&
+        getsockname(fd, (struct sockaddr *)&local, &len) == 0) {
+        const void *a = local.ss_family == AF_INET ? (const void *)&((struct sockaddr_in *)&local)->sin_addr
+                                                   : (const void *)&((struct sockaddr_in6 *)&local)->sin6_addr;
+        if (inet_ntop(local.ss_family, a, buf, sizeof buf)) {
+            o->advertise = (hostport){ g_strdup(buf), o->listen.port };
+            fprintf(stderr, "skypeconnect edge-config: registering %s:%d as the edge's address (the one that "
+                    "reaches the provider); behind NAT give --advertise\n", buf, o->listen.port);
+            ok = true;
+        }
+    }
+    if (fd >= 0) close(fd);
+    freeaddrinfo(res);
+    return ok;
+}
+
 static const char *param(const sc_gateway *gw, const char *name)
 {
     const char *v = sc_gateway_get(gw, name);
@@ -243,9 +284,10 @@ static void emit_modules(FILE *out, const edge_opts *o, const sc_gateway *gw, co
             "modparam(\"pike\", \"remove_latency\", 4)\n",
             o->control, o->probe_interval, param(gw, "auth-username"), cred_realm, password,
             o->flood_limit, o->flood_limit);
-    if (o->advertise_text) {
+    {
         char *adv = hp_text(&o->advertise);
-        fprintf(out, "modparam(\"uac\", \"reg_contact_addr\", \"%s\")\n", adv);
+        fprintf(out, "# the Contact registered at the provider: where it sends calls\n"
+                     "modparam(\"uac\", \"reg_contact_addr\", \"%s\")\n", adv);
         g_free(adv);
     }
 }
@@ -254,7 +296,7 @@ static void emit_startup(FILE *out, const edge_opts *o, const sc_gateway *gw, co
                          const hostport *reg_proxy)
 {
     const char *user = param(gw, "username"), *realm = param(gw, "realm");
-    char *proxy = hp_text(reg_proxy), *contact = o->advertise_text ? hp_text(&o->advertise) : g_strdup(".");
+    char *proxy = hp_text(reg_proxy), *contact = hp_text(&o->advertise);
     fprintf(out,
             "\n####### Start-up #########\n"
             "event_route[core:worker-one-init] {\n"
@@ -395,7 +437,7 @@ static void emit_routes(FILE *out, const sc_gateway *gw, const sc_rule_export *r
     g_free(proxy);
 }
 
-static int generate(const edge_opts *o, const sc_gateway *gw)
+static int generate(edge_opts *o, const sc_gateway *gw)
 {
     hostport proxy = { 0 }, reg_proxy = { 0 }, out_proxy = { 0 };
     GPtrArray *provider_ips = g_ptr_array_new_with_free_func(g_free);
@@ -419,6 +461,12 @@ static int generate(const edge_opts *o, const sc_gateway *gw)
     if (!provider_ips->len) {
         fprintf(stderr, "skypeconnect edge-config: gateway '%s': proxy host '%s' does not resolve: the edge "
                 "could not tell the provider's calls from anyone else's\n", name, proxy.host);
+        goto out;
+    }
+    if (!o->advertise.host && !advertise_default(o, provider_ips->pdata[0], reg_proxy.port)) {
+        fprintf(stderr, "skypeconnect edge-config: --listen %s is every address and none of them reaches "
+                "the provider at %s: give the address to register with --advertise HOST:PORT\n",
+                o->listen_text, (char *)provider_ips->pdata[0]);
         goto out;
     }
     if (!(password = sc_gateway_password(gw))) {
@@ -495,7 +543,6 @@ static int parse_args(int argc, char **argv, edge_opts *o)
     if (!parse_hostport(o->listen_text, &o->listen)) return usage_error("--listen '%s': expected HOST:PORT", o->listen_text);
     if (o->advertise_text && !parse_hostport(o->advertise_text, &o->advertise))
         return usage_error("--advertise '%s': expected HOST:PORT", o->advertise_text);
-    if (!o->advertise_text) o->advertise = (hostport){ g_strdup(o->listen.host), o->listen.port };
     if (strncmp(o->control, "unix:", 5) && strncmp(o->control, "udp:", 4) && strncmp(o->control, "tcp:", 4))
         return usage_error("--control '%s': expected unix:PATH, udp:HOST:PORT or tcp:HOST:PORT", o->control);
     if (check_carried("-", "--control", o->control, true)) return CLI_EXIT_CONFIG;

@@ -90,6 +90,15 @@ class EdgeCase(CallTestCase):
                            stderr=subprocess.STDOUT, text=True, timeout=30)
         self.assertEqual(c.returncode, 0, c.stdout)
         self.assertIn("config file ok", c.stdout)
+        # listening everywhere, the edge registers the address that reaches the provider
+        self.assertIn('modparam("uac", "reg_contact_addr", "127.0.0.1:5060")', cfg)
+        # and a configuration without --advertise starts (uac refuses to start without
+        # a Contact address, which `kamailio -c` does not check)
+        e = Edge(os.path.join(self.tmp, "edge"), gwf, ["127.0.0.2:5070"], host="127.0.0.7", advertise=False)
+        self.addCleanup(e.stop)
+        e.start()
+        self.assertIn('modparam("uac", "reg_contact_addr", "127.0.0.7:%d")' % e.port, e.config_text)
+        e.stop()
         # the password is in the file (Kamailio needs it), never on stderr
         self.assertIn(PASSWORD, cfg)
         self.assertNotIn(PASSWORD, r.stderr)

@@ -26,7 +26,7 @@ class EdgeError(RuntimeError):
 
 class Edge:
     def __init__(self, workdir, gateway_file, instances, host="127.0.0.5", port=None,
-                 probe_interval=1, extra_args=(), shm_mb=64):
+                 probe_interval=1, extra_args=(), shm_mb=64, advertise=True):
         self.workdir = os.path.abspath(workdir)
         os.makedirs(self.workdir, exist_ok=True)
         self.gateway_file = gateway_file
@@ -35,6 +35,7 @@ class Edge:
         self.port = port or free_port(host=host)
         self.probe_interval = probe_interval
         self.extra_args = list(extra_args)
+        self.advertise = advertise  # False: let edge-config pick the Contact address
         self.shm_mb = shm_mb        # Kamailio's shared memory (-m): transactions and dialogs live there
         self.config_path = os.path.join(self.workdir, "edge.cfg")
         self.rundir = os.path.join(self.workdir, "edge-run")
@@ -46,10 +47,11 @@ class Edge:
 
     def argv_generate(self):
         a = ["edge-config", "--gateway", self.gateway_file,
-             "--listen", "%s:%d" % (self.host, self.port),
-             "--advertise", "%s:%d" % (self.host, self.port),
-             "--probe-interval", str(self.probe_interval),
-             "--control", "unix:%s" % os.path.join(self.rundir, "ctl.sock")]
+             "--listen", "%s:%d" % (self.host, self.port)]
+        if self.advertise:
+            a += ["--advertise", "%s:%d" % (self.host, self.port)]
+        a += ["--probe-interval", str(self.probe_interval),
+              "--control", "unix:%s" % os.path.join(self.rundir, "ctl.sock")]
         for i in self.instances:
             a += ["--instance", i]
         return a + self.extra_args
