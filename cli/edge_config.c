@@ -232,7 +232,7 @@ static void emit_globals(FILE *out, const edge_opts *o)
             "server_header=\"Server: skypeconnect-edge\"\n"
             "user_agent_header=\"User-Agent: skypeconnect-edge\"\n"
             "listen=udp:%s\n"
-            "mpath=\"/usr/lib/x86_64-linux-gnu/kamailio/modules/:/usr/lib/kamailio/modules/\"\n",
+            "# modules from Kamailio's own module path (no mpath: any architecture)\n",
             listen);
     g_free(listen);
 }
