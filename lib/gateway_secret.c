@@ -5,7 +5,7 @@
 #include <string.h>
 #include <glib.h>
 
-#include "skypeconnect/sc_rule_export.h"
+#include "skypeconnect/sc_gateway_secret.h"
 #include "gateway_priv.h"
 #include "error_priv.h"
 

@@ -84,15 +84,6 @@ SC_API int sc_rule_export_dial_exact(const sc_rule_export *x);
 /** The rule in words, for a comment: "prefix 00: ^(00\\d+)$" or "no dial rule". Borrowed. */
 SC_API const char *sc_rule_export_describe(const sc_rule_export *x);
 
-/**
- * The gateway's password, for a tool that must hand the trunk credential to
- * another program (the edge proxy registers and answers digest challenges
- * for the instances). sc_gateway_get() shows it as "<hidden>"; this is the
- * only function that returns it. Never log the result; wipe and sc_free() it.
- * @return a copy, or NULL with ::SC_EINVAL (NULL) / ::SC_ENOTFOUND (none set).
- */
-SC_API char *sc_gateway_password(const sc_gateway *gw);
-
 SC_END_DECLS
 
 #endif

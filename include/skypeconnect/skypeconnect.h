@@ -18,5 +18,6 @@
 #include "sc_trunk.h"
 #include "sc_policy.h"
 #include "sc_rule_export.h"
+#include "sc_gateway_secret.h"
 
 #endif
