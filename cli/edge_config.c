@@ -31,13 +31,16 @@ typedef struct edge_opts {
     int flood_limit;            /* requests per 2 s from one address */
 } edge_opts;
 
+#define USAGE "usage: skypeconnect edge-config --gateway FILE [--name GATEWAY] --instance HOST:PORT\n" \
+              "         [--instance HOST:PORT...] [--listen HOST:PORT] [--advertise HOST:PORT]\n" \
+              "         [--probe-interval S] [--flood-limit N] [--control unix:PATH]\n" \
+              "Prints the Kamailio configuration of an edge in front of the instances (docs/scale-out.md).\n"
+
 static int usage_error(const char *fmt, const char *value)
 {
     fprintf(stderr, "skypeconnect edge-config: ");
     fprintf(stderr, fmt, value);
-    fprintf(stderr, "\nusage: skypeconnect edge-config --gateway FILE [--name GATEWAY] --instance HOST:PORT\n"
-                    "         [--instance HOST:PORT...] [--listen HOST:PORT] [--advertise HOST:PORT]\n"
-                    "         [--probe-interval S] [--flood-limit N] [--control unix:PATH]\n");
+    fprintf(stderr, "\n%s", USAGE);
     return CLI_EXIT_CONFIG;
 }
 
@@ -513,10 +516,15 @@ out:
     return rc;
 }
 
+/* CLI_EXIT_OK, CLI_EXIT_CONFIG (said why), or -1 after printing --help. */
 static int parse_args(int argc, char **argv, edge_opts *o)
 {
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            printf("%s", USAGE);
+            return -1;
+        }
         bool takes = !strcmp(a, "--gateway") || !strcmp(a, "--name") || !strcmp(a, "--instance") ||
                      !strcmp(a, "--listen") || !strcmp(a, "--advertise") || !strcmp(a, "--probe-interval") ||
                      !strcmp(a, "--flood-limit") || !strcmp(a, "--control");
@@ -559,6 +567,10 @@ int cli_edge_config(int argc, char **argv)
 
     o.instances = g_array_new(FALSE, TRUE, sizeof(hostport));
     rc = parse_args(argc, argv, &o);
+    if (rc < 0) {                       /* --help: printed */
+        rc = CLI_EXIT_OK;
+        goto out;
+    }
     if (rc != CLI_EXIT_OK) goto out;
 
     cfg = sc_config_new();

@@ -15,6 +15,7 @@ static void usage(FILE *out)
             "                        [--internal ADDR [--internal-acl LIST]]\n"
             "       skypeconnect demo [--json]\n"
             "       skypeconnect trunk [--listen ADDR] [--user U --password P] [--json]\n"
+            "       skypeconnect edge-config --gateway FILE --instance HOST:PORT... (edge-config --help)\n"
             "       skypeconnect --version\n"
             "\n"
             "check  validates FreeSWITCH gateway XML and prints every error and warning\n"
