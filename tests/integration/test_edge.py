@@ -10,7 +10,7 @@ import time
 import unittest
 
 from sctest.calls import ACCOUNT, PASSWORD, CallTestCase
-from sctest.cli import ScCli, match, run_command, skype_gateway, write_gateway
+from sctest.cli import ScCli, run_command, skype_gateway, write_gateway
 from sctest.edge import Edge
 from sctest.kamailio import kamailio_binary
 from sctest.ports import free_port
