@@ -21,10 +21,10 @@ struct nua_handle_s;
  * TAG_NEXT). Free with tl_vfree() after nua_create(). */
 tagi_t *sc_served_method_tags(void);
 
-/* A request nua handed up on a handle nobody owns (an event >= nua_i_chat
- * that is not an INVITE): destroys that handle, which would otherwise live
- * until the session stops. Returns true when it did. Stack thread, inside
- * the nua callback. */
-bool sc_drop_unserved_request(struct nua_s *nua, int event, struct nua_handle_s *nh);
+/* A request other than INVITE that nua handed up on a handle nobody owns
+ * (nua makes a fresh one even for the OPTIONS it answered itself): destroys
+ * that handle, which would otherwise live until the session stops. Returns
+ * true when it did. Stack thread, inside the nua callback. */
+bool sc_drop_stray_request(struct nua_s *nua, int event, struct nua_handle_s *nh);
 
 #endif

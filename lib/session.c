@@ -465,14 +465,14 @@ static void nua_cb(nua_event_t event, int status, char const *phrase, nua_t *nua
         else nua_handle_destroy(nh);
         break;
     case nua_i_options:
-        /* nua has answered 200 itself. */
-        sc_drop_unserved_request(nua, event, nh);
+        /* nua has answered 200 itself; the handle it made is ours to drop. */
+        sc_drop_stray_request(nua, event, nh);
         break;
     default:
         r = reg_for_handle(s, nh);
         if (r) {
             sc_reg_on_response(r, event, status, phrase, nh, sip);
-        } else if (sc_drop_unserved_request(nua, event, nh)) {
+        } else if (sc_drop_stray_request(nua, event, nh)) {
             sc_log(SC_LOG_DEBUG, "ignoring %s (%d %s)", nua_event_name(event), status, phrase);
         }
         break;
