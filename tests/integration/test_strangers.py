@@ -15,7 +15,7 @@ What must hold:
 - The trunk's own call still works, and REFER/INFO inside it get 405 while
   the call stays up (SIPp call_uac_refer_in_dialog.xml through Kamailio).
 - Thousands of stranger requests leave VmRSS where a second identical round
-  finds it (loose bound; the figure lives in bench/strangers).
+  finds it (loose bound; the figures: bench/run --only strangers).
 """
 import os
 import socket
