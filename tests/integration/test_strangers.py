@@ -14,11 +14,10 @@ What must hold:
 - OPTIONS: 200 from anyone (liveness probes; no state beyond the transaction).
 - The trunk's own call still works, and REFER/INFO inside it get 405 while
   the call stays up (SIPp call_uac_refer_in_dialog.xml through Kamailio).
-- Thousands of stranger requests leave VmRSS where a second identical round
+- Thousands of stranger requests leave VmRSS where a third identical round
   finds it (loose bound; the figures: bench/run --only strangers).
 """
 import os
-import socket
 import time
 import unittest
 
