@@ -22,7 +22,6 @@ before, after the first round, after the last. Figures, KB per 1,000 requests:
 
 plus the answers by status code and the datagrams the victim received.
 """
-import os
 import random
 import socket
 import statistics
