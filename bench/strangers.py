@@ -34,7 +34,7 @@ UNSERVED = ("REFER", "SUBSCRIBE", "NOTIFY", "MESSAGE", "INFO")
 SIZES = {  # n per round, rounds, pace (requests/s), idle after a round, repetitions
     "default": dict(n=4000, rounds=4, rate=2000, idle_s=10.0, reps=3),
     "quick": dict(n=3000, rounds=3, rate=2000, idle_s=9.0, reps=1),
-    "smoke": dict(n=200, rounds=2, rate=1000, idle_s=0.5, reps=1),
+    "smoke": dict(n=100, rounds=2, rate=2000, idle_s=0.2, reps=1),
 }
 
 
@@ -76,7 +76,7 @@ def _drain(sock, codes, seconds):
         codes[key] = codes.get(key, 0) + 1
 
 
-def _flood(port, methods, n, rate, tag, victim_uri, codes):
+def _flood(port, methods, n, rate, tag, victim_uri, codes, tail_s):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
     s.bind((STRANGER, 0))
@@ -88,7 +88,7 @@ def _flood(port, methods, n, rate, tag, victim_uri, codes):
             ahead = t0 + (i + 1) / rate - time.monotonic()
             if ahead > 0 or i % 100 == 99:
                 _drain(s, codes, max(ahead, 0.0))
-        _drain(s, codes, 1.0)
+        _drain(s, codes, tail_s)
     finally:
         s.close()
 
@@ -105,14 +105,15 @@ def _subject(bench, driver_cls, impl, methods, label, sz):
                      dispatch=bench.args.dispatch)
     codes, reflected = {}, {}
     try:
-        time.sleep(1.0)
+        settle = min(1.0, sz["idle_s"])
+        time.sleep(settle)
         rss = [drv.stats()["rss_kb"]]
         for r in range(sz["rounds"]):
-            _flood(drv.port, methods, sz["n"], sz["rate"], "%s%d" % (label[:3], r), victim_uri, codes)
+            _flood(drv.port, methods, sz["n"], sz["rate"], "%s%d" % (label[:3], r), victim_uri, codes, settle)
             time.sleep(sz["idle_s"])
             _drain(victim, reflected, 0.0)
             rss.append(drv.stats()["rss_kb"])
-        _drain(victim, reflected, 0.5)
+        _drain(victim, reflected, min(0.5, settle))
     finally:
         drv.stop()
         victim.close()
