@@ -29,6 +29,7 @@
 #include "skypeconnect/sc_dialrule.h"
 #include "dialrule_int.h"
 #include "error_priv.h"
+#include "rule_export_priv.h"
 
 /* A prefix longer than this is a mistake, not a dial plan. It is the
  * gateway parameter's own limit (gateway.c): a prefix the configuration
@@ -372,6 +373,15 @@ SC_API int sc_dialrule_add_emergency(sc_dialrule *rule, const char *numbers)
 SC_API const char *sc_dialrule_describe(const sc_dialrule *rule)
 {
     return rule ? rule->describe : "no dial rule";
+}
+
+void sc_dialrule_get_parts(const sc_dialrule *rule, sc_dialrule_parts *out)
+{
+    out->is_prefix = rule->kind == RULE_PREFIX;
+    out->prefix = rule->prefix;
+    out->pattern = rule->re ? g_regex_get_pattern(rule->re) : NULL;
+    out->format = rule->format;
+    out->emerg = &rule->emerg;
 }
 
 /* --- checking ----------------------------------------------------------- */

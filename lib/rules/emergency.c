@@ -54,6 +54,7 @@
 
 #include "dialrule_int.h"
 #include "error_priv.h"
+#include "rule_export_priv.h"
 
 #define E(s) { sizeof(s) - 1, s }
 
@@ -92,6 +93,16 @@ static const struct {
     { "US", "911,933" },        /* 933: the 911 address test line */
     { "ZA", "10111,10177,112" },
 };
+
+size_t sc_emerg_default_count(void)
+{
+    return G_N_ELEMENTS(defaults);
+}
+
+const sc_emerg_entry *sc_emerg_default_at(size_t i)
+{
+    return i < G_N_ELEMENTS(defaults) ? &defaults[i] : NULL;
+}
 
 static uint32_t defaults_lenmask(void)
 {
