@@ -29,7 +29,7 @@
 #include "skypeconnect/sc_dialrule.h"
 #include "dialrule_int.h"
 #include "error_priv.h"
-#include "rule_export_priv.h"
+#include "dialrule_view.h"
 
 /* A prefix longer than this is a mistake, not a dial plan. It is the
  * gateway parameter's own limit (gateway.c): a prefix the configuration

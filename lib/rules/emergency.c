@@ -54,7 +54,7 @@
 
 #include "dialrule_int.h"
 #include "error_priv.h"
-#include "rule_export_priv.h"
+#include "dialrule_view.h"
 
 #define E(s) { sizeof(s) - 1, s }
 

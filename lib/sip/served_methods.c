@@ -15,7 +15,7 @@
  * (which has MESSAGE, SUBSCRIBE, NOTIFY and REFER); SIPTAG_ALLOW_STR
  * replaces it. PRACK and UPDATE stay: nua answers them inside our calls
  * (reliable provisionals, session refresh), and out of a dialog with 481. */
-#include "session_priv.h"   /* first: it sets Sofia's magic types */
+#include <sofia-sip/nua.h>
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/sip_tag.h>
 

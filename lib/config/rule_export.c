@@ -28,7 +28,7 @@
 #include <glib.h>
 
 #include "skypeconnect/sc_rule_export.h"
-#include "rule_export_priv.h"
+#include "dialrule_view.h"
 #include "gateway_rule.h"
 #include "error_priv.h"
 

@@ -1,13 +1,13 @@
-/* What rule_export.c needs to see of a dial rule and of the emergency tables:
- * the parts the rule was built from, read-only. Kept out of dialrule_priv.h
- * so that the export is the only code that looks inside a rule from outside
- * dialrule.c. */
-#ifndef SC_RULE_EXPORT_PRIV_H
-#define SC_RULE_EXPORT_PRIV_H
+/* What config/rule_export.c needs to see of a dial rule and of the
+ * emergency tables: the parts the rule was built from, read-only. Kept out
+ * of dialrule_int.h so that the export is the only code that looks inside a
+ * rule from outside dialrule.c. */
+#ifndef SC_DIALRULE_VIEW_H
+#define SC_DIALRULE_VIEW_H
 
 #include <stddef.h>
 #include "skypeconnect/sc_dialrule.h"
-#include "dialrule_priv.h"
+#include "dialrule_int.h"
 
 typedef struct sc_dialrule_parts {
     int is_prefix;              /* 1: prefix rule, 0: pattern rule */
