@@ -13,6 +13,8 @@
 
 #include "cli.h"
 #include "file_text.h"
+#include "gw_stats.h"
+#include "status_table.h"
 
 #define STOP_TIMEOUT_MS 5000
 #define SDP_MAX (64u * 1024u)     /* an SDP is a few hundred bytes */
@@ -34,6 +36,8 @@ typedef struct run_opts {
     const char *internal;
     const char *internal_acl;
     char *sdp;              /* what we offer and answer with */
+    const sc_config *cfg;   /* the gateways loaded, for status */
+    cli_stats *stats;       /* what the events say, for status and metrics */
 } run_opts;
 
 static int parse_log_level(const char *v)
@@ -159,6 +163,7 @@ static bool drain_events(sc_session *s, const run_opts *o, int wait_ms)
     bool stopped = false;
     while ((ev = sc_session_next_event(s, wait_ms))) {
         print_event(o, ev);
+        cli_stats_event(o->stats, ev);
         if (sc_event_type_of(ev) == SC_EVENT_INCOMING_CALL) handle_incoming(o, sc_event_call(ev));
         if (sc_event_type_of(ev) == SC_EVENT_SESSION_STOPPED) stopped = true;
         sc_event_free(ev);
@@ -199,18 +204,6 @@ static void print_started(sc_session *s, const run_opts *o)
         snprintf(line, sizeof line, "started on %s: udp and tcp port %d", host, udp);
     }
     cli_print_line(line);
-}
-
-static void print_status(sc_session *s)
-{
-    int n = sc_session_gateway_count(s);
-    for (int i = 0; i < n; i++) {
-        char *name = sc_session_gateway_name_at(s, i);
-        char *json = name ? sc_session_gateway_json(s, name) : NULL;
-        if (json) cli_print_line(json);
-        sc_free(json);
-        sc_free(name);
-    }
 }
 
 /* An error line: --json prints an "error" event that parses whatever bytes
@@ -265,15 +258,36 @@ static int call_command(sc_session *s, const run_opts *o, const char *cmd, const
     return rc;
 }
 
-static void print_calls(sc_session *s)
+/* Every live call, one line each; then, in --json, a "calls" event with the
+ * count (so a reader knows the list is complete, and an empty list shows). */
+static void print_calls(sc_session *s, const run_opts *o)
 {
-    sc_call **calls = sc_session_list_calls(s, NULL);
+    size_t n = 0;
+    sc_call **calls = sc_session_list_calls(s, &n);
     for (sc_call **c = calls; c && *c; c++) {
         char *json = sc_call_to_json(*c);
-        if (json) cli_print_line(json);
+        if (json && o->json) {
+            char *line = g_strdup_printf("{\"event\":\"call\",%s", json + 1);
+            cli_print_line(line);
+            g_free(line);
+        } else if (json) {
+            char *text = g_strdup_printf("call %d: %s %s via %s to %s", sc_call_id(*c),
+                                         sc_call_direction_of(*c) == SC_CALL_INBOUND ? "inbound" : "outbound",
+                                         sc_call_state_name(sc_call_state_of(*c)), sc_call_gateway(*c),
+                                         sc_call_destination(*c));
+            cli_print_line(text);
+            g_free(text);
+        }
         sc_free(json);
     }
     sc_call_list_free(calls);
+    if (o->json) {
+        char line[64];
+        snprintf(line, sizeof line, "{\"event\":\"calls\",\"count\":%zu}", n);
+        cli_print_line(line);
+    } else if (n == 0) {
+        cli_print_line("no calls");
+    }
 }
 
 /* Runs one command line; returns true when it asks to quit. */
@@ -285,7 +299,7 @@ static bool run_command(sc_session *s, const run_opts *o, char *line)
     if (!cmd) return false;
     if (!strcmp(cmd, "quit") || !strcmp(cmd, "exit")) return true;
     if (!strcmp(cmd, "status")) {
-        print_status(s);
+        rc = cli_status_print(s, o->cfg, o->stats, arg, o->json);
     } else if (!strcmp(cmd, "register") && arg) {
         rc = sc_session_gateway_register(s, arg);
     } else if (!strcmp(cmd, "unregister") && arg) {
@@ -302,9 +316,9 @@ static bool run_command(sc_session *s, const run_opts *o, char *line)
     } else if (is_call_command(cmd) && arg) {
         rc = call_command(s, o, cmd, arg);
     } else if (!strcmp(cmd, "calls")) {
-        print_calls(s);
+        print_calls(s, o);
     } else {
-        fprintf(stderr, "unknown command '%s' (status, calls, register GW, unregister GW, dial GW NUMBER, "
+        fprintf(stderr, "unknown command '%s' (status [GW], calls, register GW, unregister GW, dial GW NUMBER, "
                         "ring|answer|hangup CALL, reject CALL CODE, dtmf CALL DIGITS, quit)\n", cmd);
         return false;
     }
@@ -439,6 +453,8 @@ int cli_run(int argc, char **argv)
     }
     if (!o.sdp) o.sdp = default_sdp(o.bind);
     cfg = sc_config_new();
+    o.cfg = cfg;
+    o.stats = cli_stats_new();
     if (cli_load_gateways(cfg, o.gateway_files, o.ngateway_files, stderr) > 0) {
         fprintf(stderr, "skypeconnect run: configuration has errors; nothing started\n");
         status = CLI_EXIT_CONFIG;
@@ -460,12 +476,14 @@ int cli_run(int argc, char **argv)
         status = CLI_EXIT_CONFIG;
         goto out;
     }
+    cli_stats_started(o.stats);
     print_started(s, &o);
     serve(s, &o);
     stop_and_report(s, &o);
 out:
     sc_session_free(s);
     sc_config_free(cfg);
+    cli_stats_free(o.stats);
     free(o.gateway_files);
     g_free(o.sdp);
     return status;
