@@ -14,6 +14,8 @@
 #include "cli.h"
 #include "file_text.h"
 #include "gw_stats.h"
+#include "log_sink.h"
+#include "metrics.h"
 #include "status_table.h"
 
 #define STOP_TIMEOUT_MS 5000
@@ -38,16 +40,10 @@ typedef struct run_opts {
     char *sdp;              /* what we offer and answer with */
     const sc_config *cfg;   /* the gateways loaded, for status */
     cli_stats *stats;       /* what the events say, for status and metrics */
+    int log_level;          /* -1: SKYPECONNECT_LOG, else warning */
+    bool sip_trace;         /* --log sip */
+    const char *metrics;    /* --metrics ADDR */
 } run_opts;
-
-static int parse_log_level(const char *v)
-{
-    if (!strcmp(v, "error")) return SC_LOG_ERROR;
-    if (!strcmp(v, "warning")) return SC_LOG_WARNING;
-    if (!strcmp(v, "info")) return SC_LOG_INFO;
-    if (!strcmp(v, "debug")) return SC_LOG_DEBUG;
-    return -1;
-}
 
 static int parse_on_incoming(const char *v, run_opts *o)
 {
@@ -74,6 +70,8 @@ static int parse_on_incoming(const char *v, run_opts *o)
 
 static int parse_args(int argc, char **argv, run_opts *o)
 {
+    char *log_error = NULL;
+    o->log_level = -1;
     o->gateway_files = calloc((size_t)argc + 1, sizeof(char *));
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
@@ -116,12 +114,20 @@ static int parse_args(int argc, char **argv, run_opts *o)
                 return -1;
             }
         } else if (!strcmp(a, "--log") && has_value) {
-            int level = parse_log_level(argv[++i]);
-            if (level < 0) {
-                fprintf(stderr, "skypeconnect run: --log: '%s' is not error, warning, info or debug\n", argv[i]);
+            o->log_level = cli_log_level_named(argv[++i], &o->sip_trace);
+            if (o->log_level < 0) {
+                fprintf(stderr, "skypeconnect run: --log: '%s' is not " CLI_LOG_LEVELS "\n", argv[i]);
                 return -1;
             }
-            sc_set_log_cb(NULL, level, NULL, NULL);
+        } else if (!strcmp(a, "--log-to") && has_value) {
+            char *error = NULL;
+            if (cli_log_add_target(argv[++i], &error) < 0) {
+                fprintf(stderr, "skypeconnect run: --log-to: %s\n", error);
+                g_free(error);
+                return -1;
+            }
+        } else if (!strcmp(a, "--metrics") && has_value) {
+            o->metrics = argv[++i];
         } else {
             fprintf(stderr, "skypeconnect run: %s '%s'\n",
                     a[0] == '-' && !has_value ? "missing value for" : "unknown argument", a);
@@ -130,6 +136,11 @@ static int parse_args(int argc, char **argv, run_opts *o)
     }
     if (o->ngateway_files == 0) {
         fprintf(stderr, "skypeconnect run: at least one --gateway FILE is needed\n");
+        return -1;
+    }
+    if (cli_log_setup(o->log_level, o->sip_trace, &log_error) < 0) {
+        fprintf(stderr, "skypeconnect run: --log-to %s\n", log_error ? log_error : sc_last_error());
+        g_free(log_error);
         return -1;
     }
     return 0;
@@ -170,6 +181,15 @@ static bool drain_events(sc_session *s, const run_opts *o, int wait_ms)
         wait_ms = 0;
     }
     return stopped;
+}
+
+/* Where --metrics listens (port 0 picks one): before "started". */
+static void print_metrics_address(const run_opts *o, const char *address)
+{
+    char line[160];
+    if (o->json) snprintf(line, sizeof line, "{\"event\":\"metrics\",\"address\":\"%s\",\"path\":\"/metrics\"}", address);
+    else snprintf(line, sizeof line, "metrics on http://%s/metrics", address);
+    cli_print_line(line);
 }
 
 static void print_started(sc_session *s, const run_opts *o)
@@ -443,6 +463,7 @@ int cli_run(int argc, char **argv)
     run_opts o = { 0 };
     sc_config *cfg = NULL;
     sc_session *s = NULL;
+    cli_metrics *metrics = NULL;
     int status = CLI_EXIT_OK;
 
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -477,14 +498,21 @@ int cli_run(int argc, char **argv)
         goto out;
     }
     cli_stats_started(o.stats);
+    if (o.metrics && !(metrics = cli_metrics_start(o.metrics, s, o.cfg, o.stats))) {
+        status = CLI_EXIT_CONFIG;
+        goto out;
+    }
+    if (metrics) print_metrics_address(&o, cli_metrics_address(metrics));
     print_started(s, &o);
     serve(s, &o);
     stop_and_report(s, &o);
 out:
+    cli_metrics_stop(metrics);
     sc_session_free(s);
     sc_config_free(cfg);
     cli_stats_free(o.stats);
     free(o.gateway_files);
     g_free(o.sdp);
+    cli_log_close();
     return status;
 }

@@ -15,6 +15,7 @@
 
 #include "cli.h"
 #include "json_flat.h"
+#include "log_sink.h"
 #include "skypeconnect/sc_trunk.h"
 
 int cli_trunk(int argc, char **argv);   /* also in cli.h */
@@ -27,6 +28,8 @@ typedef struct trunk_opts {
     const char *listen, *user, *password;
     bool json;
     int ring, expires;
+    int log_level;          /* -1: SKYPECONNECT_LOG, else warning */
+    bool sip_trace;         /* --log sip: refused */
 } trunk_opts;
 
 static int parse_int(const char *v, int lo, int hi, int *out)
@@ -62,14 +65,12 @@ static int parse_trunk_args(int argc, char **argv, trunk_opts *o)
                 return -1;
             }
         } else if (!strcmp(a, "--log") && has_value) {
-            const char *v = argv[++i];
-            int level = !strcmp(v, "error") ? SC_LOG_ERROR : !strcmp(v, "warning") ? SC_LOG_WARNING
-                      : !strcmp(v, "info") ? SC_LOG_INFO : !strcmp(v, "debug") ? SC_LOG_DEBUG : -1;
-            if (level < 0) {
-                fprintf(stderr, "skypeconnect trunk: --log: '%s' is not error, warning, info or debug\n", v);
+            o->log_level = cli_log_level_named(argv[++i], &o->sip_trace);
+            if (o->log_level < 0 || o->sip_trace) {
+                /* the trunk prints every request it sees already; no trace of its own */
+                fprintf(stderr, "skypeconnect trunk: --log: '%s' is not error, warning, info or debug\n", argv[i]);
                 return -1;
             }
-            sc_set_log_cb(NULL, level, NULL, NULL);
         } else {
             fprintf(stderr, "skypeconnect trunk: %s '%s'\n",
                     a[0] == '-' && !has_value ? "missing value for" : "unknown argument", a);
@@ -218,14 +219,15 @@ static void trunk_serve(sc_trunk *t, const trunk_opts *o)
 
 int cli_trunk(int argc, char **argv)
 {
-    trunk_opts o = { DEFAULT_LISTEN, DEFAULT_USER, DEFAULT_PASSWORD, false, -1, 0 };
+    trunk_opts o = { DEFAULT_LISTEN, DEFAULT_USER, DEFAULT_PASSWORD, false, -1, 0, -1, false };
     sc_trunk *t;
     int rc;
     char line[512];
 
     setvbuf(stdout, NULL, _IOLBF, 0);
     rc = parse_trunk_args(argc, argv, &o);
-    if (rc) return rc > 0 ? CLI_EXIT_OK : CLI_EXIT_CONFIG;
+    if (rc) return CLI_EXIT_CONFIG;
+    if (cli_log_setup(o.log_level, false, NULL) < 0) return CLI_EXIT_CONFIG;
     if (cli_signal_pipe_open() < 0) {
         perror("skypeconnect trunk: pipe");
         return CLI_EXIT_FAILED;
@@ -256,5 +258,6 @@ int cli_trunk(int argc, char **argv)
 out:
     sc_trunk_free(t);
     cli_signal_pipe_close();
+    cli_log_close();
     return rc;
 }
