@@ -205,5 +205,41 @@ class OperatorTest(CallTestCase):
             self.assertNotIn("started", r.stdout, args)
 
 
+    def test_help_of_every_subcommand(self):
+        """`SUB --help` prints that subcommand's usage on stdout and exits 0 (also after
+        other arguments); `--help` lists every subcommand's usage in full, the --log
+        levels and the default --on-incoming."""
+        from sctest.cli import run_command
+        top = run_command(["--help"])
+        self.assertEqual(top.returncode, 0, top.stderr)
+        for sub in ("run", "check", "demo", "trunk"):
+            for args in ([sub, "--help"], [sub, "-h"], [sub, "--json", "--help"]):
+                r = run_command(args)
+                self.assertEqual(r.returncode, 0, (args, r.stderr))
+                self.assertTrue(r.stdout.startswith("usage: skypeconnect %s" % sub), (args, r.stdout))
+                self.assertIn(r.stdout, top.stdout, "%s's help is missing from --help" % sub)
+        self.assertIn("error, warning (default), info, debug, sip", top.stdout)
+        self.assertIn("--on-incoming defaults to ring", top.stdout)
+        for opt in ("--log-to", "--metrics", "--keep", "--listen", "--expires", "--internal-acl"):
+            self.assertIn(opt, top.stdout)
+        self.assertIn("end of standard input does not", top.stdout.replace("\n  ", " "))
+
+    def test_demo_keep(self):
+        """`demo --keep DIR` leaves the generated configuration in DIR, and `check`
+        accepts it; a missing value is a usage error."""
+        from sctest.cli import run_command
+        keep = os.path.join(self.tmp, "kept", "conf")
+        r = run_command(["demo", "--keep", keep], timeout=120)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("The configuration stays in %s." % keep, r.stdout)
+        for f in ("skype.xml", "dialplan/public/01_skype.xml"):
+            self.assertTrue(os.path.isfile(os.path.join(keep, f)), f)
+        c = run_command(["check", os.path.join(keep, "skype.xml"), os.path.join(keep, "dialplan")])
+        self.assertEqual(c.returncode, 0, c.stdout)
+        bad = run_command(["demo", "--keep"])
+        self.assertEqual(bad.returncode, 2)
+        self.assertIn("missing value for '--keep'", bad.stderr)
+
+
 if __name__ == "__main__":
     unittest.main()
