@@ -153,26 +153,32 @@ static void m_max(GString *b, sc_session *s, const sc_config *cfg, const char *g
     gw_line(b, "skypeconnect_channels_max", gw, NULL, NULL, max ? atoll(max) : 0);
 }
 
+/* The families with a line (or lines) per gateway, in the order served. */
+static const struct gw_family {
+    const char *name, *type, *help;
+    gw_metric_fn fn;
+} gw_families[] = {
+    { "skypeconnect_gateway_up", "gauge", "1 when the gateway is UP (usable for calls), 0 when DOWN.", m_up },
+    { "skypeconnect_gateway_state", "gauge", "1 for the gateway's registration state, 0 for the others.", m_state },
+    { "skypeconnect_gateway_state_seconds", "gauge", "Seconds since the gateway entered its state.", m_since },
+    { "skypeconnect_registrations_total", "counter", "Registrations that succeeded (entries into REGED).", m_regs },
+    { "skypeconnect_registration_failures_total", "counter", "Registrations that failed, timed out or expired.",
+      m_reg_fail },
+    { "skypeconnect_calls_total", "counter", "Calls through the gateway, by direction.", m_calls },
+    { "skypeconnect_calls_failed_total", "counter", "Calls that ended without being answered.", m_failed },
+    { "skypeconnect_channels_in_use", "gauge", "Calls in progress on the gateway.", m_channels },
+    { "skypeconnect_channels_max", "gauge", "The gateway's max-channels (0: unlimited).", m_max },
+};
+
 char *cli_metrics_render(sc_session *s, const sc_config *cfg, cli_stats *st)
 {
     GString *b = g_string_new(NULL);
     family_walk w = { b, NULL, NULL };
 
-    head(b, "skypeconnect_gateway_up", "gauge", "1 when the gateway is UP (usable for calls), 0 when DOWN.");
-    per_gateway(b, s, cfg, st, m_up);
-    head(b, "skypeconnect_gateway_state", "gauge", "1 for the gateway's registration state, 0 for the others.");
-    per_gateway(b, s, cfg, st, m_state);
-    head(b, "skypeconnect_gateway_state_seconds", "gauge", "Seconds since the gateway entered its state.");
-    per_gateway(b, s, cfg, st, m_since);
-    head(b, "skypeconnect_registrations_total", "counter", "Registrations that succeeded (entries into REGED).");
-    per_gateway(b, s, cfg, st, m_regs);
-    head(b, "skypeconnect_registration_failures_total", "counter",
-         "Registrations that failed, timed out or expired.");
-    per_gateway(b, s, cfg, st, m_reg_fail);
-    head(b, "skypeconnect_calls_total", "counter", "Calls through the gateway, by direction.");
-    per_gateway(b, s, cfg, st, m_calls);
-    head(b, "skypeconnect_calls_failed_total", "counter", "Calls that ended without being answered.");
-    per_gateway(b, s, cfg, st, m_failed);
+    for (size_t i = 0; i < G_N_ELEMENTS(gw_families); i++) {
+        head(b, gw_families[i].name, gw_families[i].type, gw_families[i].help);
+        per_gateway(b, s, cfg, st, gw_families[i].fn);
+    }
     head(b, "skypeconnect_calls_ended_total", "counter", "Calls ended, by direction and Q.850 cause.");
     w.metric = "skypeconnect_calls_ended_total";
     w.what_label = "cause";
@@ -182,10 +188,6 @@ char *cli_metrics_render(sc_session *s, const sc_config *cfg, cli_stats *st)
     w.metric = "skypeconnect_refusals_total";
     w.what_label = "reason";
     cli_stats_each(st, "refused", family_line, &w);
-    head(b, "skypeconnect_channels_in_use", "gauge", "Calls in progress on the gateway.");
-    per_gateway(b, s, cfg, st, m_channels);
-    head(b, "skypeconnect_channels_max", "gauge", "The gateway's max-channels (0: unlimited).");
-    per_gateway(b, s, cfg, st, m_max);
     head(b, "skypeconnect_calls_active", "gauge", "Calls in progress in the session.");
     g_string_append_printf(b, "skypeconnect_calls_active %d\n", sc_session_call_count(s));
     return g_string_free(b, FALSE);
