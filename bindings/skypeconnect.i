@@ -90,29 +90,30 @@ static int sc_py_alive(void)
 #endif
 }
 
-/* Sets the Python exception for a status: the class registered for the
- * code (DialRefused when a dial refusal is behind it), else Error. Needs the
- * GIL. Reads the refusal at once: it is thread-local, like the message. */
+/* Sets the Python exception for a status: DialRefused for a refusal by a
+ * dial rule (EREFUSED with a refusal behind it), else the class registered
+ * for the code (ECHANNELS: ChannelsBusy, a DialRefused whose refusal is
+ * always "channels"), else Error. Needs the GIL. Reads the refusal at once:
+ * it is thread-local, like the message. */
 static void sc_py_raise(int code, const char *msg)
 {
     PyObject *cls = NULL, *key, *args;
-    int refusal = sc_dialrule_last_refusal();
+    int refusal = SC_DIAL_OK;
     const char *text = msg && *msg ? msg : sc_strerror(code);
+    if (code == SC_EREFUSED) refusal = sc_dialrule_last_refusal();
+    else if (code == SC_ECHANNELS) refusal = SC_DIAL_CHANNELS;
     if (!sc_py_error_base) {
         PyErr_Format(PyExc_RuntimeError, "%s (%s)", text, sc_status_name(code));
         return;
     }
-    if ((code == SC_EREFUSED || code == SC_ECHANNELS) && refusal != SC_DIAL_OK && sc_py_dial_refused &&
-        code == SC_EREFUSED)
-        cls = sc_py_dial_refused;
+    if (code == SC_EREFUSED && refusal != SC_DIAL_OK) cls = sc_py_dial_refused;
     if (!cls && sc_py_error_map) {
         key = PyLong_FromLong(code);
         cls = key ? PyDict_GetItem(sc_py_error_map, key) : NULL;   /* borrowed */
         Py_XDECREF(key);
     }
     if (!cls) cls = sc_py_error_base;
-    args = Py_BuildValue("(sis)", text, code,
-                         (code == SC_EREFUSED || code == SC_ECHANNELS) ? sc_dial_refusal_name(refusal) : "");
+    args = Py_BuildValue("(sis)", text, code, refusal != SC_DIAL_OK ? sc_dial_refusal_name(refusal) : "");
     if (args) {
         PyErr_SetObject(cls, args);
         Py_DECREF(args);
@@ -136,6 +137,8 @@ static void sc_py_callback_error(PyObject *callable, sc_session *s)
         PyErr_WriteUnraisable(callable);
     }
 }
+
+#define SC_CTOR_FAILED() sc_py_raise(sc_last_status() ? sc_last_status() : SC_EINTERNAL, sc_last_error())
 
 static void sc_py_decref(void *user)
 {
@@ -251,25 +254,25 @@ static int sc_py_text(PyObject *o, const char **out, int argnum, const char *fn)
 %typemap(freearg) char **dial_out { sc_free(*$1); }
 %typemap(in, numinputs=0) sc_call **out (sc_call *tmp = NULL) { $1 = &tmp; }
 %typemap(argout) sc_call **out {
-  $result = SWIG_Python_AppendOutput($result, *$1 ? SWIG_NewPointerObj(*$1, SWIGTYPE_p_sc_call, 0) : SWIG_Py_Void());
-  *$1 = NULL;   /* the reference now belongs to Python (skypeconnect.Call unrefs it) */
+  $result = SWIG_Python_AppendOutput($result, *$1 ? SWIG_NewPointerObj(*$1, SWIGTYPE_p_sc_call, SWIG_POINTER_OWN) : SWIG_Py_Void());
+  *$1 = NULL;   /* the reference now belongs to the Call object */
 }
 %typemap(freearg) sc_call **out { if (*$1) sc_call_unref(*$1); }
 %typemap(in, numinputs=0) sc_route **out (sc_route *tmp = NULL) { $1 = &tmp; }
 %typemap(argout) sc_route **out {
-  $result = SWIG_Python_AppendOutput($result, *$1 ? SWIG_NewPointerObj(*$1, SWIGTYPE_p_sc_route, 0) : SWIG_Py_Void());
+  $result = SWIG_Python_AppendOutput($result, *$1 ? SWIG_NewPointerObj(*$1, SWIGTYPE_p_sc_route, SWIG_POINTER_OWN) : SWIG_Py_Void());
   *$1 = NULL;
 }
 %typemap(freearg) sc_route **out { if (*$1) sc_route_free(*$1); }
 
 /* sc_session_list_calls: a list of calls, each holding the reference the
- * array held (skypeconnect.Call unrefs it); the array itself is freed. */
+ * array held (the Call object unrefs it); the array itself is freed. */
 %typemap(in, numinputs=0) size_t *count (size_t tmp = 0) { $1 = &tmp; }
 %typemap(out) sc_call ** {
   if (!$1) { sc_py_raise(sc_last_status() ? sc_last_status() : SC_EINTERNAL, sc_last_error()); SWIG_fail; }
   $result = PyList_New(0);
   for (sc_call **c = $1; *c; c++) {
-    PyObject *o = $result ? SWIG_NewPointerObj(*c, SWIGTYPE_p_sc_call, 0) : NULL;
+    PyObject *o = $result ? SWIG_NewPointerObj(*c, SWIGTYPE_p_sc_call, SWIG_POINTER_OWN) : NULL;
     if (!o || PyList_Append($result, o) < 0) sc_call_unref(*c);
     Py_XDECREF(o);
   }
@@ -306,6 +309,19 @@ static int sc_py_text(PyObject *o, const char **out, int argnum, const char *fn)
 /* ------------------------------------------------------------------ */
 /* Python-only helpers (leading underscore: not part of the C API).     */
 %feature("nothreadallow") _register_errors;
+%feature("nothreadallow") _forget;
+/* New references and copies: the object frees them (never flip thisown from
+ * Python: SWIG 4.1 then releases its module capsule once too often). */
+%newobject sc_gateway_copy;
+%newobject sc_policy_from_gateway;
+%newobject sc_policy_get;
+%newobject sc_session_find_call;
+/* Keyword arguments everywhere; an unknown keyword is a TypeError. */
+%feature("kwargs");
+/* A method on a closed object (its pointer forgotten): Closed, not a crash. */
+%typemap(check) SWIGTYPE *self {
+  if (!$1) { sc_py_raise(SC_ECLOSED, "the object is closed"); SWIG_fail; }
+}
 %feature("nothreadallow") _event_fields;
 %inline %{
 /* Stores the exception classes defined in __init__.py. */
@@ -316,8 +332,8 @@ void _register_errors(PyObject *base, PyObject *mapping, PyObject *dial_refused)
     sc_py_error_base = base; sc_py_error_map = mapping; sc_py_dial_refused = dial_refused;
 }
 
-/* Every field of an event in one dict (one call, GIL held); "call" is a new
- * reference that the caller owns (skypeconnect.Call unrefs it). */
+/* Every field of an event in one dict (one call, GIL held); "call" is a Call
+ * object holding its own reference. */
 PyObject *_event_fields(const sc_event *ev)
 {
     sc_call *call;
@@ -325,7 +341,7 @@ PyObject *_event_fields(const sc_event *ev)
     PyObject *d, *callo;
     if (!ev) { PyErr_SetString(PyExc_ValueError, "event is NULL"); return NULL; }
     call = sc_event_call(ev);
-    callo = call ? SWIG_NewPointerObj(sc_call_ref(call), SWIGTYPE_p_sc_call, 0) : (Py_INCREF(Py_None), Py_None);
+    callo = call ? SWIG_NewPointerObj(sc_call_ref(call), SWIGTYPE_p_sc_call, SWIG_POINTER_OWN) : (Py_INCREF(Py_None), Py_None);
     json = sc_event_to_json(ev);
     text = sc_event_to_text(ev);
     d = Py_BuildValue("{s:i,s:s,s:i,s:i,s:i,s:i,s:s,s:i,s:i,s:i,s:i,s:N,s:i,s:i,s:s,s:s,s:s,s:s,s:s,s:L,s:s,s:s,s:s,s:s}",
@@ -348,6 +364,17 @@ PyObject *_event_fields(const sc_event *ev)
 %}
 
 %inline %{
+/* Makes obj (a Trunk, Policy...) point at nothing after its close(): every
+ * later method raises Closed instead of touching freed memory. */
+void _forget(PyObject *obj)
+{
+    SwigPyObject *so = SWIG_Python_GetSwigThis(obj);
+    if (!so) return;
+    if (so->own == SWIG_POINTER_OWN) Py_XDECREF(Swig_Capsule_global);   /* as its dealloc would */
+    so->ptr = NULL;
+    so->own = 0;
+}
+
 /* Whether this thread is running a callback of session s. */
 int _in_callback(sc_session *s)
 {
@@ -561,6 +588,8 @@ static void sc_lua_ctor_error(lua_State *L)
     lua_pushfstring(L, "%s (%s)", msg && *msg ? msg : sc_strerror(code), sc_status_name(code));
 }
 
+#define SC_CTOR_FAILED() sc_lua_ctor_error(L)
+
 #define sc_lua_anyarg(L, i) ((void)(L), (void)(i), 1)
 
 static void sc_lua_forget_userdata(lua_State *L, int idx)
@@ -729,9 +758,12 @@ SC_NULL_IS_ERROR(sc_session_gateway_json)
 SC_NULL_IS_NONE(sc_session_next_event)
 
 /* ===================================================================== */
-/* Lua classes (object API). Python builds its classes in __init__.py.     */
+/* Classes: one model for both languages. Methods without a body bind to    */
+/* the C function <struct>_<method>(); a method that needs the language's  */
+/* own stack (Lua tables, several results) has a body inside #if SWIGLUA.   */
+/* The Python package subclasses these classes and adds only what is       */
+/* Python's (properties, keywords, exceptions, enums, threading).           */
 /* ===================================================================== */
-#if defined(SWIGLUA)
 %rename(Session) sc_session;
 %rename(Gateway) sc_gateway;
 %rename(Config) sc_config;
@@ -769,9 +801,10 @@ typedef struct sc_event {} sc_event;
 %newobject sc_session::gateway_json;
 %exception sc_session::sc_session {
   $action
-  if (!result) { sc_lua_ctor_error(L); SWIG_fail; }
+  if (!result) { SC_CTOR_FAILED(); SWIG_fail; }
 }
 %extend sc_session {
+  /* Always the queue mode: events reach on_event() inside dispatch(). */
   sc_session(const char *bind = NULL) {
     sc_session *s = sc_session_new();
     if (s && sc_session_set_dispatch(s, SC_DISPATCH_QUEUE) != SC_OK) { sc_session_free(s); return NULL; }
@@ -803,6 +836,7 @@ typedef struct sc_event {} sc_event;
   sc_rc load_dialplan(const char *path);
   sc_val event_fd();
   void interrupt();
+#if defined(SWIGLUA)
 
   /* s:on_event(function(ev) ... end) or s:on_event(nil) */
   sc_lua_ret lua_on_event(lua_State *L, sc_lua_any fn) {
@@ -911,12 +945,13 @@ typedef struct sc_event {} sc_event;
     }
     return 1;
   }
+#endif
 }
 
 /* --- Gateway */
 %exception sc_gateway::sc_gateway {
   $action
-  if (!result) { sc_lua_ctor_error(L); SWIG_fail; }
+  if (!result) { SC_CTOR_FAILED(); SWIG_fail; }
 }
 %newobject sc_gateway::copy;
 %newobject sc_gateway::warnings;
@@ -934,7 +969,7 @@ typedef struct sc_event {} sc_event;
 /* --- Config */
 %exception sc_config::sc_config {
   $action
-  if (!result) { sc_lua_ctor_error(L); SWIG_fail; }
+  if (!result) { SC_CTOR_FAILED(); SWIG_fail; }
 }
 %rename(gateway) sc_config::lua_gateway;
 %rename(diagnostics) sc_config::lua_diagnostics;
@@ -949,6 +984,7 @@ typedef struct sc_event {} sc_event;
   size_t diag_count() const;
   size_t error_count() const;
   const char *diag_text(size_t i) const;
+#if defined(SWIGLUA)
   /* A copy of the gateway at index i (0-based) or of that name; nil if none. */
   sc_gateway *lua_gateway(const char *name) {
     const sc_gateway *g = sc_config_find_gateway($self, name);
@@ -964,6 +1000,7 @@ typedef struct sc_event {} sc_event;
     }
     return 1;
   }
+#endif
 }
 
 /* --- Call (refcounted: the object holds one reference) */
@@ -1004,7 +1041,7 @@ typedef struct sc_event {} sc_event;
 %rename(check) sc_dialrule::lua_check;
 %exception sc_dialrule::sc_dialrule {
   $action
-  if (!result) { sc_lua_ctor_error(L); SWIG_fail; }
+  if (!result) { SC_CTOR_FAILED(); SWIG_fail; }
 }
 %extend sc_dialrule {
   /* sc.DialRule("00") is the prefix rule; sc.DialRule(pattern, format) a pattern. */
@@ -1017,6 +1054,9 @@ typedef struct sc_event {} sc_event;
   sc_rc add_emergency(const char *numbers);
   int is_emergency(const char *number) const;
   const char *describe() const;
+#if !defined(SWIGLUA)
+  sc_rc check(const char *number, char **dial_out) const;
+#else
   /* dial, err, code, refusal = rule:check(number) */
   sc_lua_ret lua_check(lua_State *L, const char *number) {
     char *dial = NULL;
@@ -1029,12 +1069,13 @@ typedef struct sc_event {} sc_event;
     sc_free(dial);
     return 1;
   }
+#endif
 }
 
 /* --- Dialplan, call fields, routes */
 %exception sc_dialplan::sc_dialplan {
   $action
-  if (!result) { sc_lua_ctor_error(L); SWIG_fail; }
+  if (!result) { SC_CTOR_FAILED(); SWIG_fail; }
 }
 %rename(route) sc_dialplan::lua_route;
 %extend sc_dialplan {
@@ -1047,6 +1088,9 @@ typedef struct sc_event {} sc_event;
   const char *diag_text(size_t i) const;
   size_t error_count() const;
   int has_context(const char *context) const;
+#if !defined(SWIGLUA)
+  sc_rc route(const char *context, const sc_call_fields *fields, sc_route **out) const;
+#else
   /* route, err, code = dp:route(context, fields) with fields a CallFields or a table */
   sc_lua_ret lua_route(lua_State *L, const char *context, sc_lua_any fields) {
     sc_call_fields *f = NULL, *own = NULL;
@@ -1076,10 +1120,11 @@ typedef struct sc_event {} sc_event;
     SWIG_NewPointerObj(L, r, SWIGTYPE_p_sc_route, 1);
     return 1;
   }
+#endif
 }
 %exception sc_call_fields::sc_call_fields {
   $action
-  if (!result) { sc_lua_ctor_error(L); SWIG_fail; }
+  if (!result) { SC_CTOR_FAILED(); SWIG_fail; }
 }
 %extend sc_call_fields {
   sc_call_fields() { return sc_call_fields_new(); }
@@ -1098,6 +1143,7 @@ typedef struct sc_event {} sc_event;
   const char *action_origin(size_t i) const;
   const char *explain() const;
   char *to_json() const;
+#if defined(SWIGLUA)
   /* { {app=, data=, extension=, origin=}, ... } */
   sc_lua_ret lua_actions(lua_State *L) {
     size_t n = sc_route_action_count($self);
@@ -1112,13 +1158,14 @@ typedef struct sc_event {} sc_event;
     }
     return 1;
   }
+#endif
 }
 
 /* --- Policy (process-wide, shared by name; the object holds one reference) */
 %rename(check) sc_policy::lua_check;
 %exception sc_policy::sc_policy {
   $action
-  if (!result) { sc_lua_ctor_error(L); SWIG_fail; }
+  if (!result) { SC_CTOR_FAILED(); SWIG_fail; }
 }
 %extend sc_policy {
   /* sc.Policy(xml_path, name); sc.policy(...) returns nil, err, code instead of raising */
@@ -1134,6 +1181,9 @@ typedef struct sc_event {} sc_event;
   sc_rc release_channel();
   sc_val channels_in_use() const;
   sc_val max_channels() const;
+#if !defined(SWIGLUA)
+  sc_rc check(const char *number, char **dial_out) const;
+#else
   /* dial, err, code, refusal = p:check(number) */
   sc_lua_ret lua_check(lua_State *L, const char *number) {
     char *dial = NULL;
@@ -1146,6 +1196,7 @@ typedef struct sc_event {} sc_event;
     sc_free(dial);
     return 1;
   }
+#endif
 }
 
 /* --- Trunk: the built-in loopback SIP provider (demos, tests) */
@@ -1153,7 +1204,7 @@ typedef struct sc_event {} sc_event;
 typedef struct sc_trunk {} sc_trunk;
 %exception sc_trunk::sc_trunk {
   $action
-  if (!result) { sc_lua_ctor_error(L); SWIG_fail; }
+  if (!result) { SC_CTOR_FAILED(); SWIG_fail; }
 }
 %newobject sc_trunk::log;
 %extend sc_trunk {
@@ -1175,9 +1226,12 @@ typedef struct sc_trunk {} sc_trunk;
 %rename(fields) sc_event::lua_fields;
 %extend sc_event {
   ~sc_event() { sc_event_free($self); }
+#if defined(SWIGLUA)
   sc_lua_ret lua_fields(lua_State *L) { sc_lua_push_event(L, $self); return 1; }
+#endif
 }
 
+#if defined(SWIGLUA)
 /* Factories returning nil, message, code (class constructors raise). */
 %newobject lua_open_session;
 %newobject lua_open_policy;

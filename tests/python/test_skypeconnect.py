@@ -173,7 +173,7 @@ class TestPolicy(unittest.TestCase):
         a = sc.Policy.load(self.path, "pypol")
         b = sc.Policy.load(self.path, "pypol")
         self.assertEqual(a.refcount, 2)
-        self.assertEqual(int(a._ptr), int(b._ptr))
+        self.assertEqual(int(a.this), int(b.this))
         self.assertEqual(a.max_channels, 2)
         self.assertEqual(a.source, self.path)
         b.close()
@@ -501,7 +501,7 @@ class TestSessionQueue(unittest.TestCase):
         core.session_set_event_cb(p, cb)
         gw = noreg_gateway("raw")
         core.session_start(p)
-        core.session_add_gateway(p, gw._ptr)
+        core.session_add_gateway(p, gw)
         with self.assertRaises(KeyError):
             for _ in range(20):
                 core.session_dispatch(p, 200)
