@@ -38,7 +38,7 @@ __all__ = [
     "HangupSide", "DialRefusal", "LogLevel", "Dispatch", "DiagSeverity",
     "Error", "InvalidArgument", "OutOfMemory", "StateError", "NotFound", "AlreadyExists",
     "ConfigError", "ParseError", "IOFailure", "Timeout", "Closed", "SipError", "Refused",
-    "DialRefused", "ChannelsBusy", "InternalError",
+    "DialRefused", "ChannelsBusy", "InternalError", "GatewayFailed",
     "Event", "Call", "Gateway", "Config", "Diagnostic", "DialRule", "Dialplan", "CallFields",
     "Route", "Action", "Policy", "Session", "Trunk", "TrunkFault",
     "version", "strerror", "status_name", "set_log_handler", "reg_state_name", "sip_cause",
@@ -224,8 +224,9 @@ class ParseError(Error, ValueError):
     """EPARSE: malformed XML, number or address."""
 
 
-class IOFailure(Error):
-    """EIO: a file or socket operation failed."""
+class IOFailure(Error, OSError):
+    """EIO: a file or socket operation failed (``except OSError`` catches it;
+    the library's message says which file and why)."""
 
 
 class Timeout(Error, TimeoutError):
@@ -267,6 +268,17 @@ class ChannelsBusy(DialRefused):
 
 class InternalError(Error):
     """EINTERNAL: a bug in libskypeconnect."""
+
+
+class GatewayFailed(Error):
+    """``wait_state()``: the gateway failed (FAILED, FAIL_WAIT or TIMEOUT)
+    before it reached a state waited for. ``reason`` is the ``Reason``
+    (``Reason.AUTH`` for a wrong password), ``state`` the failed state,
+    ``event`` the gateway_state event."""
+    gateway: Optional[str] = None
+    state: Optional["RegState"] = None
+    reason: Optional["Reason"] = None
+    event: Optional["Event"] = None
 
 
 _ERRORS = {
@@ -458,8 +470,14 @@ class Gateway(_core.Gateway):
 
     def __init__(self, name: str, params: Optional[dict] = None, **kw):
         super().__init__(name)
-        for k, v in dict(params or {}, **{_param_name(k): v for k, v in kw.items()}).items():
+        for k, v in (params or {}).items():
             self.set(k, v)
+        for k, v in kw.items():
+            try:
+                self.set(_param_name(k), v)
+            except NotFound:
+                raise TypeError("Gateway() got an unexpected keyword argument %r (no gateway parameter %r)"
+                                % (k, _param_name(k))) from None
 
     name = property(_core.Gateway.name)
 
@@ -780,6 +798,7 @@ for _cls in (Call, Gateway, Config, DialRule, Policy, Trunk, CallFields, Route, 
 
 # --------------------------------------------------------------------------- session
 
+_FAILED_STATES = frozenset((RegState.FAILED, RegState.FAIL_WAIT, RegState.TIMEOUT))
 _SLICE = 0.2        # seconds: blocking waits run in slices so Ctrl-C works
 _HISTORY = 4096     # events kept for next_event()/wait_for() in THREAD mode
 _live_sessions: "weakref.WeakSet[Session]" = weakref.WeakSet()
@@ -959,6 +978,8 @@ class Session:
         """Adds a Gateway (copied), or builds one: ``add_gateway("skype", proxy=...)``."""
         if not isinstance(gw, Gateway):
             gw = Gateway(gw, **params)
+        elif params:
+            raise TypeError("add_gateway() takes parameters only with a gateway name, not with a Gateway")
         _core.session_add_gateway(self._p(), gw)
 
     def add_config(self, cfg: Config) -> None:
@@ -1133,10 +1154,42 @@ class Session:
             if predicate is None or predicate(ev):
                 return ev
 
-    def wait_state(self, gateway: str, *states: RegState, timeout: Optional[float] = None) -> Optional[Event]:
-        """Waits for a gateway_state event of ``gateway`` entering one of ``states``."""
-        return self.wait_for(lambda e: e.type == EventType.GATEWAY_STATE and e.gateway == gateway
-                             and e.state in states, timeout)
+    def wait_state(self, gateway: str, *states: RegState, timeout: Optional[float] = None) -> Event:
+        """Waits for ``gateway`` to enter one of ``states`` and returns that
+        gateway_state event. Raises ``GatewayFailed`` (with the ``reason``,
+        e.g. ``Reason.AUTH`` for a wrong password) as soon as the gateway
+        fails instead (FAILED, FAIL_WAIT or TIMEOUT, when none of them is
+        among ``states``),
+        ``Timeout`` after ``timeout`` s, ``Closed`` when the session stops
+        or the gateway is removed."""
+        if not states:
+            raise TypeError("wait_state() needs at least one RegState")
+        wanted = {RegState(st) for st in states}
+        failing = frozenset() if wanted & _FAILED_STATES else _FAILED_STATES
+
+        def decides(e: Event) -> bool:
+            if e.type == EventType.SESSION_STOPPED:
+                return True
+            return e.gateway == gateway and (e.type == EventType.GATEWAY_REMOVED or (
+                e.type == EventType.GATEWAY_STATE and (e.state in wanted or e.state in failing)))
+        ev = self.wait_for(decides, timeout)
+        if ev is None:
+            if self._ptr is None:
+                raise Closed("the session was closed while waiting for gateway %r" % gateway, _core.ECLOSED)
+            raise Timeout("gateway %r did not reach %s within %g s"
+                          % (gateway, " or ".join(st.name for st in sorted(wanted)), timeout), _core.ETIMEOUT)
+        if ev.type == EventType.GATEWAY_STATE and ev.state in wanted:
+            return ev
+        if ev.type == EventType.GATEWAY_REMOVED:
+            raise Closed("gateway %r was removed while waiting for it" % gateway, _core.ECLOSED)
+        if ev.type == EventType.SESSION_STOPPED:
+            raise Closed("the session stopped while waiting for gateway %r" % gateway, _core.ECLOSED)
+        reason = ev.reason if ev.reason is not None else Reason.NONE
+        detail = "%d %s" % (ev.sip_code, ev.phrase) if ev.sip_code else (ev.message or "")
+        e = GatewayFailed("gateway %r failed (%s, reason %s)%s" % (gateway, ev.state.name, reason.name.lower(),
+                                                                 ": " + detail if detail else ""), _core.ESIP)
+        e.gateway, e.state, e.reason, e.event = gateway, ev.state, reason, ev
+        raise e
 
     def interrupt(self) -> None:
         """Wakes a thread blocked in dispatch()/next_event()/wait_for(). Thread-safe."""
