@@ -24,6 +24,7 @@
 %module skypeconnect
 %begin %{
 #define luaopen_skypeconnect luaopen_skypeconnect_unlocked
+#define _POSIX_C_SOURCE 200809L   /* clock_gettime */
 %}
 #endif
 
@@ -31,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <pthread.h>
+#include <time.h>
 #include "skypeconnect/skypeconnect.h"
 #include "skypeconnect/sc_trunk.h"
 
@@ -420,6 +422,7 @@ static lua_State *SC_LUA_MAINTHREAD(lua_State *L)
 static int sc_lua_fail(lua_State *L, int code)
 {
     const char *msg = sc_last_error();
+    if (msg && strncmp(msg, "sc_", 3) == 0) msg += 3;   /* "session_start: ...", as Lua calls it */
     lua_pushnil(L);
     lua_pushstring(L, msg && *msg ? msg : sc_strerror(code));
     lua_pushinteger(L, code);
@@ -584,9 +587,136 @@ static _Thread_local int sc_lua_close_requested = 0;
 static void sc_lua_ctor_error(lua_State *L)
 {
     int code = sc_last_status() ? sc_last_status() : SC_EINTERNAL;
-    const char *msg = sc_last_error();
-    lua_pushfstring(L, "%s (%s)", msg && *msg ? msg : sc_strerror(code), sc_status_name(code));
+    const char *msg = sc_last_error(), *name = sc_status_name(code);
+    if (strncmp(name, "SC_", 3) == 0) name += 3;   /* the module's constant: sc.EPARSE */
+    lua_pushfstring(L, "%s (%s)", msg && *msg ? msg : sc_strerror(code), name);
 }
+
+/* -- Error messages in Lua's words: the names a Lua script uses
+ * ("Session:dial", "Gateway", "session_start"), Lua's type names and Lua's
+ * argument numbers (self not counted), as luaL_argerror words them. */
+static const struct { const char *c, *lua; } sc_lua_classes[] = {
+    {"sc_session", "Session"}, {"sc_gateway", "Gateway"}, {"sc_config", "Config"},
+    {"sc_call_fields", "CallFields"}, {"sc_call", "Call"}, {"sc_dialrule", "DialRule"},
+    {"sc_dialplan", "Dialplan"}, {"sc_route", "Route"}, {"sc_policy", "Policy"},
+    {"sc_trunk", "Trunk"}, {"sc_event", "Event"}, {NULL, NULL}};
+
+static const char *sc_lua_method(const char *m)
+{
+    if (strncmp(m, "lua_", 4) == 0) m += 4;
+    if (strcmp(m, "state_of") == 0) return "state";
+    if (strcmp(m, "direction_of") == 0) return "direction";
+    return m;
+}
+
+/* The Lua name of a wrapper's C name; returns 1 for a method (self is argument 1). */
+static int sc_lua_name(const char *sym, char *out, size_t n)
+{
+    const char *sep = strstr(sym, "::");
+    size_t i, len;
+    if (sep) {
+        len = (size_t)(sep - sym);
+        for (i = 0; sc_lua_classes[i].c; i++) {
+            if (strlen(sc_lua_classes[i].c) != len || strncmp(sym, sc_lua_classes[i].c, len) != 0) continue;
+            if (strcmp(sep + 2, sc_lua_classes[i].c) == 0) { snprintf(out, n, "%s", sc_lua_classes[i].lua); return 0; }
+            snprintf(out, n, "%s:%s", sc_lua_classes[i].lua, sc_lua_method(sep + 2));
+            return 1;
+        }
+    }
+    if (strncmp(sym, "new_", 4) == 0) { snprintf(out, n, "%s", sym + 4); return 0; }
+    for (i = 0; sc_lua_classes[i].c; i++) {
+        len = strlen(sc_lua_classes[i].lua);
+        if (strncmp(sym, sc_lua_classes[i].lua, len) == 0 && sym[len] == '_') {
+            snprintf(out, n, "%s:%s", sc_lua_classes[i].lua, sc_lua_method(sym + len + 1));
+            return 1;
+        }
+    }
+    if (strcmp(sym, "lua_open_session") == 0) sym = "open";
+    else if (strcmp(sym, "lua_open_policy") == 0) sym = "policy";
+    else if (strncmp(sym, "sc_", 3) == 0) sym += 3;
+    snprintf(out, n, "%s", sym);
+    len = strlen(out);
+    if (len && out[len - 1] == '_') out[len - 1] = '\0';   /* set_log_cb_ */
+    return 0;
+}
+
+/* "struct sc_gateway const *" -> "Gateway", "char const *" -> "string", "int" -> "number" */
+static const char *sc_lua_type(const char *ctype, char *out, size_t n)
+{
+    char word[64];
+    size_t i;
+    const char *p = ctype;
+    word[0] = '\0';
+    while (*p) {   /* the first word that is not "struct" or "const" */
+        size_t k = strcspn(p, " *|");
+        if (k && k < sizeof word && strncmp(p, "struct", k) && strncmp(p, "const", k)) {
+            memcpy(word, p, k);
+            word[k] = '\0';
+            break;
+        }
+        p += k ? k : 1;
+    }
+    for (i = 0; sc_lua_classes[i].c; i++)
+        if (strcmp(word, sc_lua_classes[i].c) == 0) return sc_lua_classes[i].lua;
+    if (strcmp(word, "char") == 0) return "string";
+    if (!strcmp(word, "int") || !strcmp(word, "size_t") || !strcmp(word, "long") || !strcmp(word, "unsigned") ||
+        !strcmp(word, "short") || !strcmp(word, "double") || !strcmp(word, "int64_t"))
+        return "number";
+    snprintf(out, n, "%s", word[0] ? word : ctype);
+    return out;
+}
+
+static void sc_lua_argerror(lua_State *L, const char *sym, int argnum, const char *ctype)
+{
+    char name[96], tbuf[64], gbuf[64];
+    int method = sc_lua_name(sym, name, sizeof name);
+    const char *want = sc_lua_type(ctype, tbuf, sizeof tbuf);
+    const char *got = lua_type(L, argnum) == LUA_TUSERDATA ? sc_lua_type(SWIG_Lua_typename(L, argnum), gbuf, sizeof gbuf)
+                                                           : luaL_typename(L, argnum);
+    if (method && argnum == 1)
+        lua_pushfstring(L, "calling '%s' on bad self (%s expected, got %s)", name, want, got);
+    else
+        lua_pushfstring(L, "bad argument #%d to '%s' (%s expected, got %s)", method ? argnum - 1 : argnum, name, want, got);
+}
+
+/* luaL_argerror's words with the Lua name (pcall(s.f, s) hides it from luaL_argerror). */
+static int sc_lua_argfail(lua_State *L, const char *name, int arg, const char *what)
+{
+    return luaL_error(L, "bad argument #%d to '%s' (%s)", arg, name, what);
+}
+
+static void sc_lua_nargs_error(lua_State *L, const char *sym, int lo, int hi)
+{
+    char name[96];
+    int method = sc_lua_name(sym, name, sizeof name), got = lua_gettop(L), d = method ? 1 : 0;
+    if (method && (got == 0 || lua_type(L, 1) != LUA_TUSERDATA))
+        lua_pushfstring(L, "'%s' called without its object (call methods with ':')", name);
+    else if (lo == hi)
+        lua_pushfstring(L, "'%s' takes %d argument%s, got %d", name, lo - d, lo - d == 1 ? "" : "s", got - d);
+    else
+        lua_pushfstring(L, "'%s' takes %d to %d arguments, got %d", name, lo - d, hi - d, got - d);
+}
+
+/* A method called on an object that close() freed: nil, message, ECLOSED
+ * (closing it again is fine). */
+static int sc_lua_closed(lua_State *L, const char *sym)
+{
+    char name[96];
+    size_t n;
+    sc_lua_name(sym, name, sizeof name);
+    n = strlen(name);
+    if (n >= 6 && strcmp(name + n - 6, ":close") == 0) { lua_pushboolean(L, 1); return 1; }
+    lua_pushnil(L);
+    lua_pushfstring(L, "%s: the object is closed", name);
+    lua_pushinteger(L, SC_ECLOSED);
+    return 3;
+}
+
+#undef SWIG_fail_arg
+#define SWIG_fail_arg(func_name, argnum, type) { sc_lua_argerror(L, func_name, argnum, type); goto fail; }
+#undef SWIG_check_num_args
+#define SWIG_check_num_args(func_name, a, b) \
+  if (lua_gettop(L) < (a) || lua_gettop(L) > (b)) { sc_lua_nargs_error(L, func_name, a, b); goto fail; }
 
 #define SC_CTOR_FAILED() sc_lua_ctor_error(L)
 
@@ -597,6 +727,60 @@ static void sc_lua_forget_userdata(lua_State *L, int idx)
     swig_lua_userdata *u = (swig_lua_userdata *)lua_touserdata(L, idx);
     if (u) { u->ptr = NULL; u->own = 0; }
 }
+
+/* A refused dial: nil, message, code, refusal ("no_match", "channels"...,
+ * as policy:check() gives it; nil when the failure is no refusal). */
+static int sc_lua_dial_fail(lua_State *L, int code)
+{
+    int n = sc_lua_fail(L, code);
+    if (code == SC_EREFUSED) lua_pushstring(L, sc_dial_refusal_name(sc_dialrule_last_refusal()));
+    else if (code == SC_ECHANNELS) lua_pushstring(L, sc_dial_refusal_name(SC_DIAL_CHANNELS));
+    else lua_pushnil(L);
+    return n + 1;
+}
+
+/* Runs the on_event() of the session at stack index 1 for ev. Returns 0, or
+ * -1 with the error (and its traceback) on the top of the stack. */
+static int sc_lua_deliver(lua_State *L, const sc_event *ev)
+{
+    lua_pushcfunction(L, sc_lua_msgh);
+    sc_lua_push_cbs(L);
+    lua_pushvalue(L, 1);
+    lua_rawget(L, -2);
+    lua_remove(L, -2);
+    if (!lua_isfunction(L, -1)) { lua_pop(L, 2); return 0; }
+    sc_lua_push_event(L, ev);
+    if (lua_pcall(L, 1, 0, -3) != 0) { lua_remove(L, -2); return -1; }
+    lua_pop(L, 1);
+    return 0;
+}
+
+/* Session:close() and its __close: frees the session now (from its own
+ * callback: once the callback has returned). */
+static int sc_lua_session_close(lua_State *L, sc_session *s)
+{
+    sc_lua_forget_userdata(L, 1);
+    if (sc_lua_dispatching == s) {
+        sc_session_stop(s, 1000);
+        sc_lua_close_requested = 1;
+    } else {
+        sc_session_free(s);
+    }
+    sc_lua_push_cbs(L);
+    lua_pushvalue(L, 1);
+    lua_pushnil(L);
+    lua_rawset(L, -3);
+    lua_pop(L, 1);
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+static long long sc_lua_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 %}
 
 /* Strings: C stops at the first NUL, so a Lua string holding one would be
@@ -606,9 +790,15 @@ static void sc_lua_forget_userdata(lua_State *L, int idx)
   size_t len_ = 0;
   $1 = ($1_ltype)lua_tolstring(L, $input, &len_);
   if ($1 && strlen($1) != len_) {
-    lua_pushfstring(L, "%s: argument %d contains a NUL byte", "$symname", $argnum);
+    char name_[96];
+    int method_ = sc_lua_name("$symname", name_, sizeof name_);
+    lua_pushfstring(L, "bad argument #%d to '%s' (string contains a NUL byte)", $input - method_, name_);
     SWIG_fail;
   }
+}
+/* A method of an object that close() freed. */
+%typemap(check) SWIGTYPE *self {
+  if (!$1) return sc_lua_closed(L, "$symname");
 }
 
 /* Integers stay integers (SWIG 4.1 pushes numbers). */
@@ -794,6 +984,8 @@ typedef struct sc_event {} sc_event;
 %rename(wait_event) sc_session::lua_wait_event;
 %rename(on_event) sc_session::lua_on_event;
 %rename(close) sc_session::lua_close;
+%rename(__close) sc_session::lua_tbc;
+%rename(wait_state) sc_session::lua_wait_state;
 %rename(dial) sc_session::lua_dial;
 %rename(dial_checked) sc_session::lua_dial_checked;
 %rename(gateway_names) sc_session::lua_gateway_names;
@@ -840,7 +1032,7 @@ typedef struct sc_event {} sc_event;
 
   /* s:on_event(function(ev) ... end) or s:on_event(nil) */
   sc_lua_ret lua_on_event(lua_State *L, sc_lua_any fn) {
-    if (!lua_isnoneornil(L, fn) && !lua_isfunction(L, fn)) return luaL_argerror(L, 2, "function or nil expected");
+    if (!lua_isnoneornil(L, fn) && !lua_isfunction(L, fn)) return sc_lua_argfail(L, "Session:on_event", 1, "function or nil expected");
     sc_lua_push_cbs(L);
     lua_pushvalue(L, 1);
     lua_pushvalue(L, fn);
@@ -862,17 +1054,9 @@ typedef struct sc_event {} sc_event;
     sc_lua_close_requested = 0;
     while ((ev = sc_session_next_event(s, n == 0 ? timeout_ms : 0))) {
       n++;
-      lua_pushcfunction(L, sc_lua_msgh);
-      sc_lua_push_cbs(L);
-      lua_pushvalue(L, 1);
-      lua_rawget(L, -2);
-      lua_remove(L, -2);
-      if (!lua_isfunction(L, -1)) { lua_pop(L, 2); sc_event_free(ev); continue; }
-      sc_lua_push_event(L, ev);
+      failed = sc_lua_deliver(L, ev) != 0;
       sc_event_free(ev);
-      if (lua_pcall(L, 1, 0, -3) != 0) { lua_remove(L, -2); failed = 1; break; }
-      lua_pop(L, 1);
-      if (sc_lua_close_requested) break;
+      if (failed || sc_lua_close_requested) break;
     }
     sc_lua_dispatching = prev;
     if (sc_lua_close_requested) sc_session_free(s);   /* closed from its callback */
@@ -898,21 +1082,85 @@ typedef struct sc_event {} sc_event;
 
   /* Stops and frees the session now (from its own callback: once the
    * callback has returned). Later calls on the object fail with EINVAL. */
-  sc_lua_ret lua_close(lua_State *L) {
-    sc_lua_forget_userdata(L, 1);
-    if (sc_lua_dispatching == $self) {
-      sc_session_stop($self, 1000);
-      sc_lua_close_requested = 1;
-    } else {
-      sc_session_free($self);
+  sc_lua_ret lua_close(lua_State *L) { return sc_lua_session_close(L, $self); }
+  sc_lua_ret lua_tbc(lua_State *L, sc_lua_any err = 0) { return sc_lua_session_close(L, $self); }
+
+  /* ev = s:wait_state(gateway, state_or_states [, timeout_ms]): the
+   * gateway_state event of gateway entering one of the states (sc.REG_REGED
+   * or { sc.REG_REGED, sc.REG_NOREG }). Events consumed on the way go to
+   * on_event(). Fails with nil, message, sc.ETIMEOUT after timeout_ms (-1:
+   * no limit), with nil, message, sc.ESIP, reason, event as soon as the
+   * gateway fails (FAILED, FAIL_WAIT or TIMEOUT, unless waited for; reason
+   * is "auth" for a wrong password), and with sc.ECLOSED when the session
+   * stops or the gateway is removed. */
+  sc_lua_ret lua_wait_state(lua_State *L, const char *gateway, sc_lua_any states, int timeout_ms = -1) {
+    sc_session *s = $self, *prev = sc_lua_dispatching;
+    int wanted[32], nw = 0, fail_ok = 0, prev_close = sc_lua_close_requested, nret = 0;
+    long long deadline = sc_lua_now_ms() + timeout_ms;
+    if (lua_type(L, states) == LUA_TNUMBER) {
+      wanted[nw++] = (int)lua_tointeger(L, states);
+    } else if (lua_istable(L, states)) {
+      for (int i = 1; nw < 32; i++) {
+        lua_rawgeti(L, states, i);
+        if (lua_isnil(L, -1)) { lua_pop(L, 1); break; }
+        if (lua_type(L, -1) != LUA_TNUMBER) return sc_lua_argfail(L, "Session:wait_state", 2, "a table of states (numbers) expected");
+        wanted[nw++] = (int)lua_tointeger(L, -1);
+        lua_pop(L, 1);
+      }
     }
-    sc_lua_push_cbs(L);
-    lua_pushvalue(L, 1);
-    lua_pushnil(L);
-    lua_rawset(L, -3);
-    lua_pop(L, 1);
-    lua_pushboolean(L, 1);
-    return 1;
+    if (nw == 0) return sc_lua_argfail(L, "Session:wait_state", 2, "a state (sc.REG_REGED) or a table of states expected");
+    for (int i = 0; i < nw; i++)
+      if (wanted[i] == SC_REG_FAILED || wanted[i] == SC_REG_FAIL_WAIT || wanted[i] == SC_REG_TIMEOUT) fail_ok = 1;
+    sc_lua_dispatching = s;
+    sc_lua_close_requested = 0;
+    while (!nret) {
+      long long left = timeout_ms < 0 ? 200 : deadline - sc_lua_now_ms();
+      sc_event *ev;
+      int type, state, hit = 0, failed = 0;
+      if (left < 0) left = 0;
+      ev = sc_session_next_event(s, (int)(left > 200 ? 200 : left));
+      if (!ev) {
+        if (sc_last_status() < 0 && sc_last_status() != SC_ETIMEOUT) { nret = sc_lua_fail(L, sc_last_status()); break; }
+        if (timeout_ms >= 0 && sc_lua_now_ms() >= deadline) {
+          lua_pushnil(L);
+          lua_pushfstring(L, "Session:wait_state: gateway '%s' did not reach the state within %d ms", gateway, timeout_ms);
+          lua_pushinteger(L, SC_ETIMEOUT);
+          nret = 3;
+        }
+        continue;
+      }
+      if (sc_lua_deliver(L, ev) != 0) { sc_event_free(ev); nret = -1; break; }
+      type = sc_event_type_of(ev);
+      state = sc_event_state(ev);
+      if (type == SC_EVENT_GATEWAY_STATE && strcmp(sc_event_gateway(ev), gateway) == 0) {
+        for (int i = 0; i < nw; i++) hit |= wanted[i] == state;
+        failed = !fail_ok && (state == SC_REG_FAILED || state == SC_REG_FAIL_WAIT || state == SC_REG_TIMEOUT);
+      }
+      if (hit) {
+        sc_lua_push_event(L, ev);
+        nret = 1;
+      } else if (failed) {
+        lua_pushnil(L);
+        lua_pushfstring(L, "Session:wait_state: gateway '%s' failed (%s, reason %s)", gateway,
+                        sc_reg_state_name(state), sc_reason_name(sc_event_reason(ev)));
+        lua_pushinteger(L, SC_ESIP);
+        lua_pushstring(L, sc_reason_name(sc_event_reason(ev)));
+        sc_lua_push_event(L, ev);
+        nret = 5;
+      } else if (type == SC_EVENT_SESSION_STOPPED || sc_lua_close_requested ||
+                 (type == SC_EVENT_GATEWAY_REMOVED && strcmp(sc_event_gateway(ev), gateway) == 0)) {
+        lua_pushnil(L);
+        lua_pushfstring(L, "Session:wait_state: %s while waiting for gateway '%s'",
+                        type == SC_EVENT_GATEWAY_REMOVED ? "the gateway was removed" : "the session stopped", gateway);
+        lua_pushinteger(L, SC_ECLOSED);
+        nret = 3;
+      }
+      sc_event_free(ev);
+    }
+    sc_lua_dispatching = prev;
+    if (sc_lua_close_requested) sc_session_free(s);   /* closed from its callback */
+    sc_lua_close_requested = prev_close;
+    return nret < 0 ? lua_error(L) : nret;
   }
 
   /* call, err, code = s:dial(gateway, number [, caller_number, caller_name, sdp]) */
@@ -920,7 +1168,7 @@ typedef struct sc_event {} sc_event;
                       const char *caller_name = NULL, const char *sdp = NULL) {
     sc_call *c = NULL;
     if (sc_session_dial($self, gateway, number, caller_number, caller_name, sdp, &c) != SC_OK)
-      return sc_lua_fail(L, sc_last_status());
+      return sc_lua_dial_fail(L, sc_last_status());
     SWIG_NewPointerObj(L, c, SWIGTYPE_p_sc_call, 1);
     return 1;
   }
@@ -928,7 +1176,7 @@ typedef struct sc_event {} sc_event;
                               const char *caller_name = NULL, const char *sdp = NULL) {
     sc_call *c = NULL;
     if (sc_session_dial_checked($self, gateway, number, caller_number, caller_name, sdp, &c) != SC_OK)
-      return sc_lua_fail(L, sc_last_status());
+      return sc_lua_dial_fail(L, sc_last_status());
     SWIG_NewPointerObj(L, c, SWIGTYPE_p_sc_call, 1);
     return 1;
   }
@@ -1105,14 +1353,14 @@ typedef struct sc_event {} sc_event;
           const char *k = lua_tolstring(L, -2, &klen), *v = lua_tolstring(L, -1, &vlen);
           if (strlen(k) != klen || (v && strlen(v) != vlen)) {
             sc_call_fields_free(own);
-            return luaL_error(L, "route: call field '%s' contains a NUL byte", k);
+            return luaL_error(L, "bad argument #2 to 'Dialplan:route' (call field '%s' contains a NUL byte)", k);
           }
           sc_call_fields_set(f, k, v);
         }
         lua_pop(L, 1);
       }
     } else if (SWIG_ConvertPtr(L, fields, (void **)&f, SWIGTYPE_p_sc_call_fields, 0) != SWIG_OK) {
-      return luaL_argerror(L, 3, "CallFields or table expected");
+      return sc_lua_argfail(L, "Dialplan:route", 2, "CallFields or table expected");
     }
     rc = sc_dialplan_route($self, context, f, &r);
     sc_call_fields_free(own);
@@ -1163,6 +1411,8 @@ typedef struct sc_event {} sc_event;
 
 /* --- Policy (process-wide, shared by name; the object holds one reference) */
 %rename(check) sc_policy::lua_check;
+%rename(close) sc_policy::lua_close;
+%rename(__close) sc_policy::lua_tbc;
 %exception sc_policy::sc_policy {
   $action
   if (!result) { SC_CTOR_FAILED(); SWIG_fail; }
@@ -1196,6 +1446,9 @@ typedef struct sc_event {} sc_event;
     sc_free(dial);
     return 1;
   }
+  /* p:close() (also __close): drops this reference now. */
+  sc_lua_ret lua_close(lua_State *L) { sc_lua_forget_userdata(L, 1); sc_policy_unref($self); lua_pushboolean(L, 1); return 1; }
+  sc_lua_ret lua_tbc(lua_State *L, sc_lua_any err = 0) { return sc_policy_lua_close($self, L); }
 #endif
 }
 
@@ -1207,6 +1460,8 @@ typedef struct sc_trunk {} sc_trunk;
   if (!result) { SC_CTOR_FAILED(); SWIG_fail; }
 }
 %newobject sc_trunk::log;
+%rename(close) sc_trunk::lua_close;
+%rename(__close) sc_trunk::lua_tbc;
 %extend sc_trunk {
   sc_trunk(const char *listen, const char *user, const char *password) { return sc_trunk_new(listen, user, password); }
   ~sc_trunk() { sc_trunk_free($self); }
@@ -1220,6 +1475,11 @@ typedef struct sc_trunk {} sc_trunk;
   sc_rc hangup_all();
   char *log();
   sc_val count(const char *what);
+#if defined(SWIGLUA)
+  /* t:close() (also __close: local t <close> = sc.Trunk(...)): stops it now. */
+  sc_lua_ret lua_close(lua_State *L) { sc_lua_forget_userdata(L, 1); sc_trunk_free($self); lua_pushboolean(L, 1); return 1; }
+  sc_lua_ret lua_tbc(lua_State *L, sc_lua_any err = 0) { return sc_trunk_lua_close($self, L); }
+#endif
 }
 
 /* --- Event (from session_next_event / event_copy); freed by the GC */
