@@ -480,7 +480,7 @@ test("close() on trunks and policies; closed objects answer nil, message, ECLOSE
   eq(sc.policy_registered_count(), 1)
   local shared = assert(sc.policy_get("luaclose"))
   sc.policy_unref(shared)
-  sc.policy_unref(p)
+  eq(p:close(), true); eq(p:close(), true)
   eq(sc.policy_registered_count(), 0)
 end)
 

@@ -488,7 +488,9 @@ class Gateway(_core.Gateway):
         super().set(param, str(value))
 
     __setitem__ = set
-    __getitem__ = _core.Gateway.get
+
+    def __getitem__(self, param: str) -> str:
+        return self.get(param)
 
     @property
     def warnings(self) -> list:
@@ -540,7 +542,9 @@ class Config(_core.Config):
             e.diagnostics = self.diagnostics
             raise
 
-    __len__ = _core.Config.gateway_count
+    def __len__(self) -> int:
+        return self.gateway_count()
+
     error_count = property(_core.Config.error_count)
 
     @property
@@ -755,7 +759,9 @@ class CallFields(_core.CallFields):
 class Route(_core.Route):
     """A routing decision: ``actions`` (Action(app, data, extension, origin)) and ``explain``."""
 
-    __len__ = _core.Route.action_count
+    def __len__(self) -> int:
+        return self.action_count()
+
     explain = property(_core.Route.explain)
 
     @property
