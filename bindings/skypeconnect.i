@@ -8,15 +8,18 @@
  *     into extra return values;
  *   - (cb, user, destroy) callback triples taking one callable;
  *   - library-allocated strings copied and freed with sc_free().
- * The Python package builds its classes in pure Python on top of these
- * (bindings/python/skypeconnect/__init__.py); Lua gets its classes here
- * (%extend, Lua only), because a C module is all `require` loads.
+ * The classes (Session, Gateway, Config, Call, DialRule, Dialplan,
+ * CallFields, Route, Policy, Trunk, Event) are one model for both languages,
+ * declared once below with %extend. Lua uses them as they are (a C module is
+ * all `require` loads); the Python package subclasses them and adds only
+ * what is Python's (bindings/python/skypeconnect/__init__.py). C names never
+ * reach a script: Lua errors name "Session:dial", Python raises the
+ * package's exceptions.
  *
- * Rules learnt the hard way (docs/BINDINGS.md): every %rename/%feature comes
- * before the declaration; %extend methods without a body bind to
- * <struct>_<method>(); methods with a body get names that no C function has
- * (lua_*) and a %rename; Lua callbacks run only on the thread that called
- * dispatch(), never on a library thread.
+ * Rules: every %rename/%feature comes before the declaration; %extend
+ * methods without a body bind to <struct>_<method>(); methods with a body
+ * get names that no C function has (lua_*) and a %rename; Lua callbacks run
+ * only on the thread that called dispatch(), never on a library thread.
  */
 #if defined(SWIGPYTHON)
 %module(package="skypeconnect", threads="1") core

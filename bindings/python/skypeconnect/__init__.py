@@ -12,7 +12,10 @@ FreeSWITCH's "Skype Connect" gateway does.
         call = s.dial("skype", "0044201234567")
 
 Everything of the C API is in ``skypeconnect.core`` one-to-one (``sc_`` dropped:
-``core.session_start``); this module builds classes, enums and exceptions on it.
+``core.session_start``), with the classes the SWIG interface declares for
+Python and Lua alike (``core.Gateway``...). This module subclasses them and
+adds only what is Python's: properties and keywords, exceptions, enums, the
+``Event`` snapshot, and ``Session`` threading and asyncio.
 
 Threads: a ``Session`` delivers events on the library's own thread
 (``Dispatch.THREAD``, the default; the GIL is taken for each callback) or in
