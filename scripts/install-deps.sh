@@ -26,7 +26,7 @@ PACKAGES=(
   # memory checking and fuzzers
   valgrind clang
   # language bindings
-  swig python3-dev liblua5.2-dev liblua5.3-dev liblua5.4-dev lua5.2 lua5.3 lua5.4
+  swig python3-dev python3-pip mypy liblua5.2-dev liblua5.3-dev liblua5.4-dev lua5.2 lua5.3 lua5.4
   luajit libluajit-5.1-dev
   # API reference (cmake --build build --target docs) and the man page check
   doxygen groff-base
