@@ -15,6 +15,8 @@ PACKAGES=(
   # integration tests: SIP server, SIP load generator, certificates
   kamailio kamailio-tls-modules kamailio-utils-modules sip-tester openssl
   python3 iproute2 procps
+  # NAT integration tests: namespaces, MASQUERADE, conntrack flush
+  iptables conntrack
   # memory checking and fuzzers
   valgrind clang
   # language bindings
