@@ -161,6 +161,7 @@ SC_API int sc_session_set_bind(sc_session *s, const char *addr)
         g_free(s->bind_host);
         s->bind_host = host;
         s->bind_port = port;
+        s->bind_explicit = true;
         sc_clear_error();
     }
     g_mutex_unlock(&s->lock);
@@ -519,9 +520,14 @@ static int internal_up(sc_session *s)
 /* Brings the stack up on the stack thread. Returns a status. */
 static int stack_up(sc_session *s)
 {
-    bool v6 = strchr(s->bind_host, ':') != NULL;
-    char *host = sip_host(s->bind_host), *url, *sips_url = NULL;
+    bool v6;
+    char *host, *url, *sips_url = NULL;
     int port = s->bind_port;
+
+    sc_listen_choose(s);
+    v6 = strchr(s->bind_host, ':') != NULL;
+    /* "sip:*": Sofia binds every local address, IPv4 and IPv6 (listen.c) */
+    host = s->listen_any && !s->bind_explicit ? g_strdup("*") : sip_host(s->bind_host);
 
     su_init();
     s->root = su_glib_root_create(s);
@@ -564,6 +570,11 @@ static int stack_up(sc_session *s)
                          * its own (SOFIA.md). */
                         NUTAG_OUTBOUND("no-options-keepalive no-validate no-natify no-use-rport"),
                         NUTAG_KEEPALIVE(0),
+                        /* rport on TCP/TLS too: behind NAT the answer's
+                         * received/rport name the connection's public end,
+                         * which the Contact needs (nat.c). */
+                        NTATAG_TCP_RPORT(1),
+                        NTATAG_TLS_RPORT(1),
                         /* A 503 with Retry-After is ours to handle (FAILED,
                          * FAIL_WAIT, back-off): Sofia must not quietly resend. */
                         NUTAG_MAX_RETRY_AFTER(0),

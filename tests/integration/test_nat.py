@@ -1,0 +1,228 @@
+"""Real networks: the command in a LAN behind a Linux NAT, the trunk on another host.
+
+Built per test by sctest.netns (root only; skipped with the reason otherwise):
+the command runs in the LAN namespace (10.77.0.2) with no --bind; Kamailio
+(the trunk) and SIPp (the PSTN) run in the internet namespace (203.0.113.10);
+the router between them MASQUERADEs with a short UDP conntrack timeout and
+random public ports. Two providers: one that fixes NATed Contacts from the
+source address (fix_nated_register, fix_nated_contact) and one that keeps the
+Contact exactly as sent, so only a Contact with our public address works.
+"""
+import os
+import time
+import unittest
+
+from sctest.calls import CallTestCase, ACCOUNT, PASSWORD
+from sctest.cli import ScCli, match, skype_gateway
+from sctest.kamailio import Kamailio
+from sctest.netns import NatNet, unavailable_reason
+from sctest.sipp import Sipp
+
+# short, so that "idle for three mapping lifetimes" stays a short test
+UDP_TIMEOUT = 8
+# keepalive for the tests (ping, FreeSWITCH's minimum is 5 s): under UDP_TIMEOUT
+KEEPALIVE = 5
+
+
+class NatTestCase(CallTestCase):
+    def setUp(self):
+        why = unavailable_reason()
+        if why:
+            self.skipTest(why)
+        super().setUp()
+        self.net = NatNet(udp_timeout=UDP_TIMEOUT)
+        # cleanups run last-in first-out: the namespaces go after every process in them
+        self.addCleanup(self.net.teardown)
+        self.net.setup()
+
+    def provider(self, nat_fix):
+        n = self.net
+        k = Kamailio(os.path.join(self.tmp, "kamailio"), net=n, netns=n.inet, addr=n.inet_host,
+                     realm=n.inet_host, nat_fix=nat_fix, users={ACCOUNT: PASSWORD}, port=5060,
+                     pstn_port=5090)
+        self.addCleanup(k.stop)
+        k.start()
+        return k
+
+    def nat_cli(self, k, transport="udp", cli_args=(), **gw):
+        n = self.net
+        params = skype_gateway(k.port, host=n.inet_host, register_transport=transport, **gw)
+        gwfile = self.gateway_file(params)
+        cli = ScCli([gwfile], bind=None, workdir=self.tmp, prefix=n.argv_in(n.lan, []),
+                    extra_args=list(cli_args))
+        self.addCleanup(cli.stop)
+        if os.environ.get("SC_TRACE"):
+            self.addCleanup(lambda: print("\n[sctest] %s\n%s" % (self.id(), cli.describe())))
+        cli.start()
+        cli.wait_started(15)
+        return cli
+
+    def status(self, cli, gateway="skype"):
+        mark = len(cli.events)
+        cli.send("status")
+        return cli.wait_for(match(event="gateway_status", gateway=gateway), 10, after=mark)
+
+    def wait_public_contact(self, k, since=None, timeout=20, other_than=None):
+        """The REGISTER the trunk saved with our public address in the Contact
+        (first in it, other than the Contact other_than)."""
+        pub = self.net.wan_router
+
+        def ct(r):
+            return r.get("ct", "").split(",")[0]
+        rec = k.wait_record(lambda r: r.get("method") == "REGISTER" and r.get("result") == "saved"
+                            and ct(r).startswith("<sip:%s@%s:" % (ACCOUNT, pub))
+                            and ct(r) != other_than, timeout, since=since)
+        self.assertIsNotNone(rec, "no REGISTER with the public address in Contact\n" + k.describe())
+        return rec
+
+    def pstn_caller(self, k, scenario="call_uac_bye", **kw):
+        """A SIPp UAC on the internet side calling our account through the trunk."""
+        n = self.net
+        s = Sipp(scenario, os.path.join(self.tmp, "sipp"), remote="%s:%d" % (n.inet_host, k.port),
+                 keys={"caller": "4930111", "caller_name": "Alice"}, service=ACCOUNT, max_calls=1,
+                 timeout=60, local_ip=n.inet_host2, port=5070, net=n, netns=n.inet, **kw)
+        self.addCleanup(s.stop)
+        s.start()
+        return s
+
+
+class RegistrationTest(NatTestCase):
+    def _registers_behind_nat(self, nat_fix):
+        k = self.provider(nat_fix)
+        cli = self.nat_cli(k)
+        self.assertNotEqual(cli.started.get("bind"), None)
+        cli.wait_for(match(gateway="skype", state="REGED"), 20, after=0)
+        self.wait_public_contact(k)
+        st = self.status(cli)
+        self.assertTrue(st.get("nat"), cli.describe())
+        self.assertTrue(st.get("local_address", "").startswith(self.net.lan_host + ":"), st)
+        self.assertTrue(st.get("public_address", "").startswith(self.net.wan_router + ":"), st)
+        self.assertIn("@%s:" % self.net.wan_router, st.get("contact", ""), st)
+        self.assertEqual(st.get("keepalive"), 20, "default keepalive behind NAT\n" + cli.describe())
+        self.assert_quit_clean(cli)
+
+    def test_registers_without_bind_fixing_provider(self):
+        """No --bind: listens on all interfaces, Contact with the LAN address first; the
+        200 says received=router → registers again with the public address; status
+        shows local/public address, nat true, the default keepalive."""
+        self._registers_behind_nat(True)
+
+    def test_registers_without_bind_keeping_provider(self):
+        self._registers_behind_nat(False)
+
+
+class InboundAfterIdleTest(NatTestCase):
+    def _inbound_after_idle(self, nat_fix, transport="udp"):
+        k = self.provider(nat_fix)
+        cli = self.nat_cli(k, transport=transport, cli_args=["--on-incoming", "answer"],
+                           ping=KEEPALIVE)
+        cli.wait_for(match(gateway="skype", state="REGED"), 20, after=0)
+        self.wait_public_contact(k)
+        # three mapping lifetimes without any call: only the keepalive holds the NAT open
+        time.sleep(3 * UDP_TIMEOUT)
+        uac = self.pstn_caller(k, duration_ms=500)
+        inc = self.wait_incoming(cli, 15)
+        self.wait_call(cli, inc["call"], "answered")
+        self.assert_sipp_ok(uac, 30)
+        self.assert_ended(cli, inc["call"], "NORMAL_CLEARING", "remote")
+        self.assert_quit_clean(cli)
+
+    def test_inbound_after_idle_fixing_provider(self):
+        self._inbound_after_idle(True)
+
+    def test_inbound_after_idle_keeping_provider(self):
+        self._inbound_after_idle(False)
+
+
+class DialOutTest(NatTestCase):
+    def _dial_out(self, nat_fix, transport="udp"):
+        n = self.net
+        k = self.provider(nat_fix)
+        uas = Sipp("call_uas_answer_bye", os.path.join(self.tmp, "sipp"), port=k.pstn_port,
+                   local_ip=n.inet_host, timeout=60, duration_ms=800, net=n, netns=n.inet)
+        self.addCleanup(uas.stop)
+        uas.start()
+        cli = self.nat_cli(k, transport=transport, dial_prefix="00")
+        cli.wait_for(match(gateway="skype", state="REGED"), 20, after=0)
+        self.wait_public_contact(k)
+        call = self.dial(cli, "004930123456")
+        self.wait_call(cli, call, "answered")
+        # the PSTN's BYE comes back through the trunk to our Contact, through the NAT
+        self.assert_ended(cli, call, "NORMAL_CLEARING", "remote", 200)
+        self.wait_sipp_event(uas, "bye_ok")
+        inv = uas.received_requests("INVITE")
+        self.assertEqual(len(inv), 1, uas.describe())
+        self.assertIn("@%s:" % n.wan_router, inv[0].header("Contact") or "",
+                      "the INVITE's Contact is our public address (or the trunk's fix)")
+        self.assert_quit_clean(cli)
+
+    def test_dial_out_fixing_provider(self):
+        self._dial_out(True)
+
+    def test_dial_out_keeping_provider(self):
+        self._dial_out(False)
+
+
+class RebindingTest(NatTestCase):
+    def _recovers_from_rebinding(self, nat_fix, transport="udp"):
+        n = self.net
+        k = self.provider(nat_fix)
+        cli = self.nat_cli(k, transport=transport, cli_args=["--on-incoming", "answer"],
+                           ping=KEEPALIVE)
+        cli.wait_for(match(gateway="skype", state="REGED"), 20, after=0)
+        first = self.wait_public_contact(k)
+        before = self.status(cli)["public_address"]
+        # the router forgets every mapping: our next packet leaves from another public port
+        t_flush = time.monotonic()
+        n.flush_conntrack()
+        # one keepalive interval (plus slack) to notice and register again
+        rec = self.wait_public_contact(k, since=t_flush, timeout=KEEPALIVE + 6, other_than=first["ct"])
+        self.assertIn("expires=0", rec["ct"], "the old Contact is removed with the new one\n"
+                      + k.describe())
+        self.assertLessEqual(rec["_t"] - t_flush, KEEPALIVE + 4, k.describe())
+        after = self.status(cli)["public_address"]
+        self.assertNotEqual(before, after, cli.describe())
+        uac = self.pstn_caller(k, duration_ms=500)
+        inc = self.wait_incoming(cli, 15)
+        self.wait_call(cli, inc["call"], "answered")
+        self.assert_sipp_ok(uac, 30)
+        # the old binding was removed with the new REGISTER: one Contact only
+        self.assertEqual(len(k.relayed_invites("in")), 1, k.describe())
+        self.assert_quit_clean(cli)
+
+    def test_rebinding_fixing_provider(self):
+        self._recovers_from_rebinding(True)
+
+    def test_rebinding_keeping_provider(self):
+        self._recovers_from_rebinding(False)
+
+
+class TcpTest(NatTestCase):
+    """The same over TCP: inbound calls come over the registration's own
+    connection (the trunk reuses it for the public Contact); a flushed NAT
+    breaks that connection, the keepalive opens a new one and we register again."""
+
+    def test_tcp_registers_without_bind(self):
+        k = self.provider(False)
+        cli = self.nat_cli(k, transport="tcp")
+        cli.wait_for(match(gateway="skype", state="REGED"), 20, after=0)
+        rec = self.wait_public_contact(k)
+        self.assertEqual(rec["proto"], "tcp", rec)
+        self.assertIn("transport=tcp", rec["ct"], rec)
+        self.assert_quit_clean(cli)
+
+    def test_tcp_inbound_after_idle_fixing_provider(self):
+        InboundAfterIdleTest._inbound_after_idle(self, True, "tcp")
+
+    def test_tcp_inbound_after_idle_keeping_provider(self):
+        InboundAfterIdleTest._inbound_after_idle(self, False, "tcp")
+
+    def test_tcp_dial_out(self):
+        DialOutTest._dial_out(self, False, "tcp")
+
+    def test_tcp_rebinding_keeping_provider(self):
+        RebindingTest._recovers_from_rebinding(self, False, "tcp")
+
+
+if __name__ == "__main__":
+    unittest.main()
