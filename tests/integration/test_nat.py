@@ -15,6 +15,7 @@ import unittest
 from sctest.calls import CallTestCase, ACCOUNT, PASSWORD
 from sctest.cli import ScCli, match, skype_gateway
 from sctest.kamailio import Kamailio
+from sctest.netcheck import bound_addresses, non_loopback
 from sctest.netns import NatNet, unavailable_reason
 from sctest.sipp import Sipp
 
@@ -85,33 +86,7 @@ class NatTestCase(CallTestCase):
         s.start()
         return s
 
-
-class RegistrationTest(NatTestCase):
-    def _registers_behind_nat(self, nat_fix):
-        k = self.provider(nat_fix)
-        cli = self.nat_cli(k)
-        self.assertNotEqual(cli.started.get("bind"), None)
-        cli.wait_for(match(gateway="skype", state="REGED"), 20, after=0)
-        self.wait_public_contact(k)
-        st = self.status(cli)
-        self.assertTrue(st.get("nat"), cli.describe())
-        self.assertTrue(st.get("local_address", "").startswith(self.net.lan_host + ":"), st)
-        self.assertTrue(st.get("public_address", "").startswith(self.net.wan_router + ":"), st)
-        self.assertIn("@%s:" % self.net.wan_router, st.get("contact", ""), st)
-        self.assertEqual(st.get("keepalive"), 20, "default keepalive behind NAT\n" + cli.describe())
-        self.assert_quit_clean(cli)
-
-    def test_registers_without_bind_fixing_provider(self):
-        """No --bind: listens on all interfaces, Contact with the LAN address first; the
-        200 says received=router → registers again with the public address; status
-        shows local/public address, nat true, the default keepalive."""
-        self._registers_behind_nat(True)
-
-    def test_registers_without_bind_keeping_provider(self):
-        self._registers_behind_nat(False)
-
-
-class InboundAfterIdleTest(NatTestCase):
+    # ---- the scenarios, for UDP and TCP ----
     def _inbound_after_idle(self, nat_fix, transport="udp"):
         k = self.provider(nat_fix)
         cli = self.nat_cli(k, transport=transport, cli_args=["--on-incoming", "answer"],
@@ -127,14 +102,6 @@ class InboundAfterIdleTest(NatTestCase):
         self.assert_ended(cli, inc["call"], "NORMAL_CLEARING", "remote")
         self.assert_quit_clean(cli)
 
-    def test_inbound_after_idle_fixing_provider(self):
-        self._inbound_after_idle(True)
-
-    def test_inbound_after_idle_keeping_provider(self):
-        self._inbound_after_idle(False)
-
-
-class DialOutTest(NatTestCase):
     def _dial_out(self, nat_fix, transport="udp"):
         n = self.net
         k = self.provider(nat_fix)
@@ -156,14 +123,6 @@ class DialOutTest(NatTestCase):
                       "the INVITE's Contact is our public address (or the trunk's fix)")
         self.assert_quit_clean(cli)
 
-    def test_dial_out_fixing_provider(self):
-        self._dial_out(True)
-
-    def test_dial_out_keeping_provider(self):
-        self._dial_out(False)
-
-
-class RebindingTest(NatTestCase):
     def _recovers_from_rebinding(self, nat_fix, transport="udp"):
         n = self.net
         k = self.provider(nat_fix)
@@ -190,6 +149,71 @@ class RebindingTest(NatTestCase):
         self.assertEqual(len(k.relayed_invites("in")), 1, k.describe())
         self.assert_quit_clean(cli)
 
+
+class RegistrationTest(NatTestCase):
+    def _registers_behind_nat(self, nat_fix):
+        k = self.provider(nat_fix)
+        cli = self.nat_cli(k)
+        self.assertNotEqual(cli.started.get("bind"), None)
+        cli.wait_for(match(gateway="skype", state="REGED"), 20, after=0)
+        self.wait_public_contact(k)
+        # every interface, IPv4 and IPv6 (the namespace has ::1), one port
+        bound = {(p, ip) for p, ip, port in bound_addresses(cli.proc.pid) if port == cli.started["udp_port"]}
+        for want in (("udp", self.net.lan_host), ("tcp", self.net.lan_host), ("udp", "127.0.0.1"),
+                     ("udp6", "::1")):
+            self.assertIn(want, bound, bound)
+        st = self.status(cli)
+        self.assertTrue(st.get("nat"), cli.describe())
+        self.assertTrue(st.get("local_address", "").startswith(self.net.lan_host + ":"), st)
+        self.assertTrue(st.get("public_address", "").startswith(self.net.wan_router + ":"), st)
+        self.assertIn("@%s:" % self.net.wan_router, st.get("contact", ""), st)
+        self.assertEqual(st.get("keepalive"), 20, "default keepalive behind NAT\n" + cli.describe())
+        self.assert_quit_clean(cli)
+
+    def test_registers_without_bind_fixing_provider(self):
+        """No --bind: listens on all interfaces, Contact with the LAN address first; the
+        200 says received=router → registers again with the public address; status
+        shows local/public address, nat true, the default keepalive."""
+        self._registers_behind_nat(True)
+
+    def test_registers_without_bind_keeping_provider(self):
+        self._registers_behind_nat(False)
+
+
+class InboundAfterIdleTest(NatTestCase):
+    def test_without_keepalive_the_mapping_expires(self):
+        """The control: with nat-options-ping=false and no ping, the same idle
+        leaves the NAT without a mapping and the provider's INVITE is lost (so the
+        tests below prove the keepalive, not a NAT that never forgets)."""
+        k = self.provider(True)
+        cli = self.nat_cli(k, cli_args=["--on-incoming", "answer"], nat_options_ping=False)
+        cli.wait_for(match(gateway="skype", state="REGED"), 20, after=0)
+        self.wait_public_contact(k)
+        self.assertEqual(self.status(cli).get("keepalive"), 0, cli.describe())
+        time.sleep(UDP_TIMEOUT + 4)
+        uac = self.pstn_caller(k, duration_ms=500)
+        with self.assertRaises(AssertionError):
+            self.wait_incoming(cli, 12)
+        uac.stop()
+        self.assertEqual(len(k.relayed_invites("in")), 1, k.describe())
+
+
+    def test_inbound_after_idle_fixing_provider(self):
+        self._inbound_after_idle(True)
+
+    def test_inbound_after_idle_keeping_provider(self):
+        self._inbound_after_idle(False)
+
+
+class DialOutTest(NatTestCase):
+    def test_dial_out_fixing_provider(self):
+        self._dial_out(True)
+
+    def test_dial_out_keeping_provider(self):
+        self._dial_out(False)
+
+
+class RebindingTest(NatTestCase):
     def test_rebinding_fixing_provider(self):
         self._recovers_from_rebinding(True)
 
@@ -212,16 +236,39 @@ class TcpTest(NatTestCase):
         self.assert_quit_clean(cli)
 
     def test_tcp_inbound_after_idle_fixing_provider(self):
-        InboundAfterIdleTest._inbound_after_idle(self, True, "tcp")
+        self._inbound_after_idle(True, "tcp")
 
     def test_tcp_inbound_after_idle_keeping_provider(self):
-        InboundAfterIdleTest._inbound_after_idle(self, False, "tcp")
+        self._inbound_after_idle(False, "tcp")
 
     def test_tcp_dial_out(self):
-        DialOutTest._dial_out(self, False, "tcp")
+        self._dial_out(False, "tcp")
 
     def test_tcp_rebinding_keeping_provider(self):
-        RebindingTest._recovers_from_rebinding(self, False, "tcp")
+        self._recovers_from_rebinding(False, "tcp")
+
+
+class LoopbackDefaultTest(CallTestCase):
+    """No namespaces: with every gateway on loopback (the demo, the loopback
+    trunk), no --bind still means 127.0.0.1 only; nothing else is bound."""
+
+    def test_loopback_gateway_keeps_loopback_default(self):
+        k = self.start_kamailio(users={ACCOUNT: PASSWORD})
+        cli = ScCli([self.gateway_file(skype_gateway(k.port))], bind=None, workdir=self.tmp)
+        self.addCleanup(cli.stop)
+        cli.start()
+        cli.wait_started(15)
+        cli.wait_for(match(gateway="skype", state="REGED"), 15, after=0)
+        self.assertEqual(non_loopback(cli.proc.pid), [], bound_addresses(cli.proc.pid))
+        st = self.status_of(cli)
+        self.assertFalse(st.get("nat"), st)
+        self.assertTrue(st.get("local_address", "").startswith("127.0.0.1:"), st)
+        self.assert_quit_clean(cli)
+
+    def status_of(self, cli):
+        mark = len(cli.events)
+        cli.send("status")
+        return cli.wait_for(match(event="gateway_status", gateway="skype"), 10, after=mark)
 
 
 if __name__ == "__main__":
