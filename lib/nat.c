@@ -45,29 +45,63 @@ static void parse_ext(sc_nat *n, const char *v)
     n->public_host = g_strdup(v);
 }
 
-void sc_nat_init(sc_reg *r)
+/* The next hop's host, without port: register-proxy, else proxy. New string. */
+static char *next_hop_host(const sc_reg *r)
 {
-    sc_nat *n = &r->nat;
-    char *proxy = sc_sip_hostport(sc_gw_proxy(r->gw), NULL), *host = proxy;
-    char *colon;
-    parse_ext(n, r->gw->ext_sip_ip);
-    if (n->ext_mode == SC_EXT_STUN)
-        /* No STUN client is wired in yet: the registrar's received/rport
-         * tell the same for the signalling path. */
-        sc_log(SC_LOG_WARNING, "gateway %s: ext-sip-ip stun:%s:%d is not supported yet; "
-               "learning the public address from the registrar", r->gw->name, n->ext_host, n->ext_port);
-    /* proxy host without port ("[v6]:port", "v4:port", "name:port") */
+    const char *hop = r->gw->register_proxy && *r->gw->register_proxy ? r->gw->register_proxy
+                                                                       : sc_gw_proxy(r->gw);
+    char *host = sc_sip_hostport(hop, NULL), *colon;
     if (host[0] == '[') {
         char *end = strchr(host, ']');
         if (end) end[1] = '\0';
     } else if ((colon = strchr(host, ':')) && !strchr(colon + 1, ':')) {
         *colon = '\0';
     }
+    return host;
+}
+
+void sc_nat_init(sc_reg *r)
+{
+    sc_nat *n = &r->nat;
+    char *host = next_hop_host(r);
+    parse_ext(n, r->gw->ext_sip_ip);
+    if (n->ext_mode == SC_EXT_STUN)
+        /* No STUN client is wired in yet: the registrar's received/rport
+         * tell the same for the signalling path. */
+        sc_log(SC_LOG_WARNING, "gateway %s: ext-sip-ip stun:%s:%d is not supported yet; "
+               "learning the public address from the registrar", r->gw->name, n->ext_host, n->ext_port);
     n->route = sc_local_addr_for(host, n->local_host, sizeof n->local_host);
     if (n->route)
         sc_log(SC_LOG_WARNING, "gateway %s: no local address towards %s: %s", r->gw->name, host,
                sc_route_error_text(n->route));
-    g_free(proxy);
+    g_free(host);
+}
+
+const char *sc_nat_explain_failure(sc_reg *r, const char *phrase)
+{
+    sc_nat *n = &r->nat;
+    char *host = next_hop_host(r), local[64];
+    const char *bound = sc_session_contact_host(r->s);
+    /* asked again: routes change (a VPN comes up, a cable is plugged in) */
+    sc_route_error e = sc_local_addr_for(host, local, sizeof local);
+    g_free(n->explained);
+    n->explained = NULL;
+    if (e == SC_ROUTE_NO_ROUTE)
+        n->explained = g_strdup_printf("No route to %s (no interface or gateway reaches that network)", host);
+    else if (e == SC_ROUTE_UNREACHABLE)
+        n->explained = g_strdup_printf("Unreachable: %s (the kernel refuses to send there)", host);
+    else if (!e && !sc_session_listens_any(r->s) && strcmp(local, bound) &&
+             sc_addr_is_loopback(bound) != sc_addr_is_loopback(local))
+        /* the issue of a loopback bind: tport_vsend() fails with EINVAL */
+        n->explained = g_strdup_printf("Local address %s cannot reach %s (bind %s, or leave the bind out)",
+                                       bound, host, local);
+    else if (!e)
+        /* routed, sent, and refused at once: an ICMP unreachable (UDP) or a
+         * refused or reset connection (TCP/TLS) */
+        n->explained = g_strdup_printf("Unreachable: %s refused the request (ICMP unreachable or "
+                                       "connection refused: nothing listens there, or a firewall rejects)", host);
+    g_free(host);
+    return n->explained ? n->explained : phrase;
 }
 
 void sc_nat_clear(sc_reg *r)
@@ -78,6 +112,7 @@ void sc_nat_clear(sc_reg *r)
     g_free(n->public_host);
     g_free(n->stale_contact);
     g_free(n->register_contact);
+    g_free(n->explained);
     g_free(n->seen_host);
     memset(n, 0, sizeof *n);
 }

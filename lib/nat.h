@@ -39,6 +39,7 @@ typedef struct sc_nat {
     int relearn_rounds;         /* Contact changes in a row (bounded) */
     char *stale_contact;        /* old Contact to remove (expires=0) with the next REGISTER */
     char *register_contact;     /* backing store of sc_nat_register_contact() */
+    char *explained;            /* backing store of sc_nat_explain_failure() */
     char *seen_host;            /* where the registrar last saw us from (received or Via host) */
     int seen_port;              /* ... and its rport */
 
@@ -90,6 +91,11 @@ const char *sc_nat_call_contact(struct sc_session *s, const char *gateway);
 #define SC_NAT_CONTACT_TAG(c) \
     TAG_IF(sc_nat_call_contact((c)->s, (c)->gateway), \
            SIPTAG_CONTACT_STR(sc_nat_call_contact((c)->s, (c)->gateway)))
+
+/* A failure Sofia made up (reason network): which case it is, in words for
+ * the phrase: no route, a bound address that cannot reach the registrar,
+ * destination unreachable; else phrase itself. Owned by r. */
+const char *sc_nat_explain_failure(struct sc_reg *r, const char *phrase);
 
 /* Appends ,"local_address":…,"public_address":…,"nat":…,"keepalive":… */
 void sc_nat_json(const struct sc_reg *r, GString *b);

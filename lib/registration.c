@@ -508,6 +508,7 @@ void sc_reg_on_response(sc_reg *r, nua_event_t event, int status, const char *ph
         return;
     }
     reason = classify(status, phrase, sip, r->gw->register_transport);
+    if (reason == SC_REASON_NETWORK) phrase = sc_nat_explain_failure(r, phrase);
     r->granted = 0;
     sc_reg_fail(r, status, phrase, reason,
                 from_server(status, sip) && sip->sip_retry_after ? (int)sip->sip_retry_after->af_delta : 0);

@@ -248,6 +248,56 @@ class TcpTest(NatTestCase):
         self._recovers_from_rebinding(False, "tcp")
 
 
+class FailureCasesTest(NatTestCase):
+    """A registration that cannot reach the trunk says which case it is."""
+
+    def _failed(self, cli):
+        ev = cli.wait_for(match(gateway="skype", state="FAILED"), 30, after=0)
+        return ev
+
+    def test_no_route(self):
+        k = self.provider(True)
+        self.net.run(self.net.lan, ["ip", "route", "del", "default"])
+        cli = self.nat_cli(k)
+        ev = self._failed(cli)
+        self.assertEqual(ev["reason"], "network", cli.describe())
+        self.assertIn("No route to %s" % self.net.inet_host, ev["phrase"], cli.describe())
+
+    def test_loopback_bind_cannot_reach(self):
+        """The issue's first report: --bind 127.0.0.1 towards another host."""
+        k = self.provider(True)
+        n = self.net
+        gwfile = self.gateway_file(skype_gateway(k.port, host=n.inet_host))
+        cli = ScCli([gwfile], bind="127.0.0.1:0", workdir=self.tmp, prefix=n.argv_in(n.lan, []))
+        self.addCleanup(cli.stop)
+        cli.start()
+        ev = self._failed(cli)
+        self.assertEqual(ev["reason"], "network", cli.describe())
+        self.assertIn("Local address 127.0.0.1 cannot reach %s" % n.inet_host, ev["phrase"],
+                      cli.describe())
+        self.assertIn("bind %s" % n.lan_host, ev["phrase"], cli.describe())
+
+    def test_unreachable(self):
+        """The router answers ICMP port unreachable: nothing listens there."""
+        k = self.provider(True)
+        n = self.net
+        n.run(n.router, ["iptables", "-I", "FORWARD", "-p", "udp", "-d", n.inet_host, "-j", "REJECT",
+                         "--reject-with", "icmp-port-unreachable"])
+        cli = self.nat_cli(k)
+        ev = self._failed(cli)
+        self.assertEqual(ev["reason"], "network", cli.describe())
+        self.assertEqual(ev["sip_code"], 503, cli.describe())
+        self.assertIn("Unreachable: %s refused" % n.inet_host, ev["phrase"], cli.describe())
+
+    def test_no_answer(self):
+        """Everything dropped on the way: TIMEOUT 408, reason timeout, within timeout-seconds."""
+        k = self.provider(True)
+        self.net.block_wan(True)
+        cli = self.nat_cli(k, timeout_seconds=5)
+        ev = cli.wait_for(match(gateway="skype", state="TIMEOUT"), 15, after=0)
+        self.assertEqual((ev["sip_code"], ev["reason"]), (408, "timeout"), cli.describe())
+
+
 class LoopbackDefaultTest(CallTestCase):
     """No namespaces: with every gateway on loopback (the demo, the loopback
     trunk), no --bind still means 127.0.0.1 only; nothing else is bound."""
