@@ -22,6 +22,7 @@
 #include "registration_priv.h"
 #include "backoff.h"
 #include "digest_client.h"
+#include "tls_check.h"
 #include "error_priv.h"
 #include "skypeconnect/sc_dialrule.h"
 
@@ -169,6 +170,7 @@ void sc_reg_free(sc_reg *r)
 {
     if (!r) return;
     sc_reg_abandon(r);
+    sc_tls_check_cancel(r);
     sc_nat_clear(r);
     sc_sip_texts_clear(&r->sip);
     g_free(r->call_id);
@@ -268,6 +270,7 @@ static void send_register(sc_reg *r, bool unregister)
                TAG_END());
     r->in_flight = true;
     r->timeout = sc_reg_timer(r, r->gw->timeout_seconds * 1000, on_attempt_timeout);
+    if (!unregister) sc_tls_check_start(r);
 }
 
 /* Sends the same request again (after 423), keeping the attempt. */

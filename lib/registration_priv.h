@@ -44,6 +44,7 @@ struct sc_reg {
     int ping_ms;                /* last round trip */
 
     sc_nat nat;                 /* Contact address, public address, keepalive (nat.c) */
+    struct sc_tls_job *tls_job; /* the TLS check shadowing this attempt, or NULL (tls_check.c) */
 };
 
 /* registration.c */
