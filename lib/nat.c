@@ -15,6 +15,7 @@
 #include <sofia-sip/sip_header.h>
 
 #include "nat.h"
+#include "stun_query.h"
 #include "error_priv.h"
 
 /* Contact changes in a row before we stop following the registrar: a broken
@@ -64,12 +65,9 @@ void sc_nat_init(sc_reg *r)
 {
     sc_nat *n = &r->nat;
     char *host = next_hop_host(r);
+    n->stun_fd = -1;
     parse_ext(n, r->gw->ext_sip_ip);
-    if (n->ext_mode == SC_EXT_STUN)
-        /* No STUN client is wired in yet: the registrar's received/rport
-         * tell the same for the signalling path. */
-        sc_log(SC_LOG_WARNING, "gateway %s: ext-sip-ip stun:%s:%d is not supported yet; "
-               "learning the public address from the registrar", r->gw->name, n->ext_host, n->ext_port);
+    if (n->ext_mode == SC_EXT_STUN) sc_stun_query_start(r);
     n->route = sc_local_addr_for(host, n->local_host, sizeof n->local_host);
     if (n->route)
         sc_log(SC_LOG_WARNING, "gateway %s: no local address towards %s: %s", r->gw->name, host,
@@ -108,6 +106,7 @@ void sc_nat_clear(sc_reg *r)
 {
     sc_nat *n = &r->nat;
     sc_nat_keepalive_stop(r);
+    sc_stun_query_stop(r);
     g_free(n->ext_host);
     g_free(n->public_host);
     g_free(n->stale_contact);
@@ -115,6 +114,7 @@ void sc_nat_clear(sc_reg *r)
     g_free(n->explained);
     g_free(n->seen_host);
     memset(n, 0, sizeof *n);
+    n->stun_fd = -1;
 }
 
 /* Our own address as the registrar should see it without NAT. */
@@ -137,7 +137,7 @@ const char *sc_nat_contact_host(sc_reg *r)
 int sc_nat_contact_port(sc_reg *r)
 {
     /* a literal ext-sip-ip keeps our port: a NAT with a port forward */
-    if (r->nat.public_host && r->nat.ext_mode != SC_EXT_LITERAL && r->nat.public_port > 0)
+    if (r->nat.public_host && r->nat.ext_mode == SC_EXT_AUTO && r->nat.public_port > 0)
         return r->nat.public_port;
     return local_port(r);
 }
@@ -151,6 +151,7 @@ static bool rebuild(sc_reg *r)
     sc_sip_texts_clear(&r->sip);
     sc_sip_texts_build(r->gw, sc_nat_contact_host(r), sc_nat_contact_port(r), &r->sip);
     changed = strcmp(old, r->sip.contact) != 0;
+    if (changed) r->nat.dirty = true;
     if (changed && !r->nat.stale_contact) r->nat.stale_contact = old;
     else g_free(old);
     return changed;
@@ -187,8 +188,13 @@ bool sc_nat_on_registered(sc_reg *r, const sip_t *sip)
     if (n->detected != was)
         sc_log(SC_LOG_INFO, "gateway %s: %s (registrar sees %s:%d, local %s:%d)", r->gw->name,
                n->detected ? "behind NAT" : "no NAT", host, port, local_host(r), local_port(r));
-    /* contact-host or a literal ext-sip-ip: the user has said what to put */
-    if (n->ext_mode == SC_EXT_LITERAL || (r->gw->contact_host && *r->gw->contact_host)) return false;
+    /* contact-host, a literal or STUN ext-sip-ip: the user has said what to put
+     * (a STUN answer that came while this REGISTER was on its way still needs
+     * registering) */
+    if (n->ext_mode != SC_EXT_AUTO || (r->gw->contact_host && *r->gw->contact_host)) {
+        if (!n->dirty) n->relearn_rounds = 0;
+        return n->dirty && ++n->relearn_rounds <= SC_NAT_MAX_RELEARN;
+    }
     g_free(n->public_host);
     n->public_host = n->detected ? g_strdup(host) : NULL;
     n->public_port = n->detected ? port : 0;
@@ -205,9 +211,19 @@ bool sc_nat_on_registered(sc_reg *r, const sip_t *sip)
     return true;
 }
 
+void sc_nat_set_public(sc_reg *r, const char *host)
+{
+    sc_nat *n = &r->nat;
+    if (n->public_host && !strcmp(n->public_host, host)) return;
+    g_free(n->public_host);
+    n->public_host = g_strdup(host);
+    if (rebuild(r) && r->state == SC_REG_REGED && !r->in_flight) sc_reg_refresh_now(r);
+}
+
 const char *sc_nat_register_contact(sc_reg *r)
 {
     sc_nat *n = &r->nat;
+    n->dirty = false;  /* what goes out now is the current Contact */
     if (!n->stale_contact) return r->sip.contact;
     g_free(n->register_contact);
     n->register_contact = g_strdup_printf("%s, %s;expires=0", r->sip.contact, n->stale_contact);
@@ -230,7 +246,7 @@ void sc_nat_on_options_answer(sc_reg *r, const sip_t *sip)
            r->gw->name, host, port, n->seen_host, n->seen_port);
     remember_seen(n, host, port);
     n->relearn_rounds = 0;
-    if (n->detected && n->ext_mode != SC_EXT_LITERAL && !(r->gw->contact_host && *r->gw->contact_host)) {
+    if (n->detected && n->ext_mode == SC_EXT_AUTO && !(r->gw->contact_host && *r->gw->contact_host)) {
         g_free(n->public_host);
         n->public_host = g_strdup(host);
         n->public_port = port;

@@ -37,11 +37,15 @@ typedef struct sc_nat {
     int public_port;            /* learned rport, 0 if none */
     bool detected;              /* the registrar sees us from another address */
     int relearn_rounds;         /* Contact changes in a row (bounded) */
+    bool dirty;                 /* the Contact changed since the last REGISTER was sent */
     char *stale_contact;        /* old Contact to remove (expires=0) with the next REGISTER */
     char *register_contact;     /* backing store of sc_nat_register_contact() */
     char *explained;            /* backing store of sc_nat_explain_failure() */
     char *seen_host;            /* where the registrar last saw us from (received or Via host) */
     int seen_port;              /* ... and its rport */
+
+    struct stun_handle_s *stun;  /* ext-sip-ip=stun: query (stun_query.c), or NULL */
+    int stun_fd;                 /* its socket (ours: Sofia's client wants one given), or -1 */
 
     /* keepalive OPTIONS while NAT is detected and no `ping` is configured */
     nua_handle_t *ka_nh;
@@ -54,6 +58,10 @@ struct sc_reg;
 /* At gateway start: parse ext-sip-ip, find the local address. */
 void sc_nat_init(struct sc_reg *r);
 void sc_nat_clear(struct sc_reg *r);
+
+/* The public address from STUN (stun_query.c): the Contact gets it with our
+ * own port; registered, the gateway registers again at once. */
+void sc_nat_set_public(struct sc_reg *r, const char *host);
 
 /* Host and port the Contact carries now (IPv6 without brackets). */
 const char *sc_nat_contact_host(struct sc_reg *r);

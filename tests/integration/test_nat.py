@@ -17,6 +17,7 @@ from sctest.cli import ScCli, match, skype_gateway
 from sctest.kamailio import Kamailio
 from sctest.netcheck import bound_addresses, non_loopback
 from sctest.netns import NatNet, unavailable_reason
+from sctest.procs import ManagedProcess
 from sctest.sipp import Sipp
 
 # short, so that "idle for three mapping lifetimes" stays a short test
@@ -246,6 +247,49 @@ class TcpTest(NatTestCase):
 
     def test_tcp_rebinding_keeping_provider(self):
         self._recovers_from_rebinding(False, "tcp")
+
+
+def stun_server_binary():
+    """tests/stun/sc_stun_server next to the command under test (build tree)."""
+    cli = os.environ.get("SC_CLI", "")
+    build = os.environ.get("SC_BUILD_DIR") or os.path.dirname(os.path.dirname(cli))
+    return os.path.join(build, "tests", "stun", "sc_stun_server")
+
+
+class ExtSipIpTest(NatTestCase):
+    def test_stun(self):
+        """ext-sip-ip=stun:HOST:PORT: Sofia's STUN client asks a STUN server (Sofia's
+        stun_mini) on the internet side; the Contact gets the router's address with
+        our own port, as FreeSWITCH's ext-sip-ip=stun: does."""
+        exe = stun_server_binary()
+        if not os.path.exists(exe):
+            self.skipTest("%s not built" % exe)
+        n = self.net
+        stun = ManagedProcess(n.argv_in(n.inet, [exe, n.inet_host2, 3478, 60]), name="stun")
+        self.addCleanup(stun.stop)
+        self.assertIsNotNone(stun.wait_line(lambda t: t == "ready", 5), stun.tail())
+        k = self.provider(True)
+        cli = self.nat_cli(k, ext_sip_ip="stun:%s:3478" % n.inet_host2)
+        port = cli.started["udp_port"]
+        cli.wait_for(match(gateway="skype", state="REGED"), 20, after=0)
+        want = "<sip:%s@%s:%d;" % (ACCOUNT, n.wan_router, port)
+        rec = k.wait_record(lambda r: r.get("result") == "saved" and r.get("ct", "").startswith(want), 10)
+        self.assertIsNotNone(rec, "no REGISTER with %s\n%s\n%s" % (want, k.describe(), stun.tail()))
+        self.assertIsNotNone(stun.wait_line(lambda t: t.startswith("request from %s:" % n.wan_router), 1),
+                             stun.tail())
+        self.assert_quit_clean(cli)
+
+    def test_literal(self):
+        """ext-sip-ip=ADDRESS: the Contact carries it (with our port) from the first
+        REGISTER on, whatever the registrar says."""
+        k = self.provider(True)
+        cli = self.nat_cli(k, ext_sip_ip="198.51.100.7")
+        cli.wait_for(match(gateway="skype", state="REGED"), 20, after=0)
+        want = "<sip:%s@198.51.100.7:%d;" % (ACCOUNT, cli.started["udp_port"])
+        regs = [r for r in k.wait_count(2, 5, result="saved")]
+        self.assertTrue(regs and all(r["ct"].startswith(want) for r in regs), k.describe())
+        self.assertTrue(self.status(cli).get("nat"), cli.describe())
+        self.assert_quit_clean(cli)
 
 
 class FailureCasesTest(NatTestCase):
