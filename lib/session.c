@@ -917,6 +917,24 @@ const char *sc_session_contact_host(sc_session *s)
     return s->bind_host;
 }
 
+SC_API const char *sc_session_listen_host(sc_session *s)
+{
+    bool started;
+    if (!s) {
+        sc_fail(SC_EINVAL, "sc_session_listen_host: session is NULL");
+        return NULL;
+    }
+    g_mutex_lock(&s->lock);
+    started = s->phase == SC_PHASE_RUNNING || s->phase == SC_PHASE_STOPPING;
+    g_mutex_unlock(&s->lock);
+    if (!started) {
+        sc_fail(SC_ESTATE, "sc_session_listen_host: the session is not running");
+        return NULL;
+    }
+    /* set once by the stack's start, before the session runs */
+    return s->listen_any ? "0.0.0.0" : s->bind_host;
+}
+
 SC_API int sc_session_local_port(sc_session *s, const char *transport)
 {
     int port;

@@ -155,7 +155,7 @@ class RegistrationTest(NatTestCase):
     def _registers_behind_nat(self, nat_fix):
         k = self.provider(nat_fix)
         cli = self.nat_cli(k)
-        self.assertNotEqual(cli.started.get("bind"), None)
+        self.assertEqual(cli.started.get("bind"), "0.0.0.0", "every interface\n" + cli.describe())
         cli.wait_for(match(gateway="skype", state="REGED"), 20, after=0)
         self.wait_public_contact(k)
         # every interface, IPv4 and IPv6 (the namespace has ::1), one port
@@ -352,6 +352,7 @@ class LoopbackDefaultTest(CallTestCase):
         self.addCleanup(cli.stop)
         cli.start()
         cli.wait_started(15)
+        self.assertEqual(cli.started.get("bind"), "127.0.0.1", cli.describe())
         cli.wait_for(match(gateway="skype", state="REGED"), 15, after=0)
         self.assertEqual(non_loopback(cli.proc.pid), [], bound_addresses(cli.proc.pid))
         st = self.status_of(cli)
