@@ -180,7 +180,48 @@ static void *sc_py_free_thread(void *p)
     sc_session_free((sc_session *)p);
     return NULL;
 }
+/* Text arguments: str (or None for NULL), as UTF-8. C stops a string at its
+ * first NUL, so a str holding one would be cut short without a word
+ * (dial("0044123\x00999") dialled 0044123): ValueError instead. */
+static int sc_py_text(PyObject *o, const char **out, int argnum, const char *fn)
+{
+    Py_ssize_t n;
+    *out = NULL;
+    if (o == Py_None) return 0;
+    if (!PyUnicode_Check(o)) {
+        PyErr_Format(PyExc_TypeError, "%s() argument %d must be str or None, not %.100s", fn, argnum,
+                     Py_TYPE(o)->tp_name);
+        return -1;
+    }
+    *out = PyUnicode_AsUTF8AndSize(o, &n);
+    if (!*out) return -1;
+    if (strlen(*out) != (size_t)n) {
+        PyErr_Format(PyExc_ValueError, "%s() argument %d contains a NUL character", fn, argnum);
+        *out = NULL;
+        return -1;
+    }
+    return 0;
+}
 %}
+
+%typemap(in) const char * {
+  const char *text_ = NULL;
+  if (sc_py_text($input, &text_, $argnum, "$symname") < 0) SWIG_fail;
+  $1 = ($1_ltype)text_;
+}
+%typemap(freearg) const char * "";   /* the str object owns the UTF-8 */
+/* Paths: str, bytes or os.PathLike, as the os module takes them (TypeError
+ * for anything else, None included: it named a file "./None"; ValueError
+ * for a NUL). The bytes object lives until the call returns. */
+%typemap(in) const char *path (PyObject *fs = NULL), const char *dir (PyObject *fs = NULL),
+             const char *cert_dir (PyObject *fs = NULL), const char *gateway_xml_path (PyObject *fs = NULL) {
+  if (!PyUnicode_FSConverter($input, &fs)) SWIG_fail;
+  $1 = PyBytes_AS_STRING(fs);
+}
+%typemap(freearg) const char *path, const char *dir, const char *cert_dir, const char *gateway_xml_path {
+  Py_XDECREF(fs$argnum);
+}
+
 
 /* Status codes: raise on < 0, else the int. */
 %typemap(out) int SC_RC, sc_rc, sc_val {
@@ -220,6 +261,21 @@ static void *sc_py_free_thread(void *p)
   *$1 = NULL;
 }
 %typemap(freearg) sc_route **out { if (*$1) sc_route_free(*$1); }
+
+/* sc_session_list_calls: a list of calls, each holding the reference the
+ * array held (skypeconnect.Call unrefs it); the array itself is freed. */
+%typemap(in, numinputs=0) size_t *count (size_t tmp = 0) { $1 = &tmp; }
+%typemap(out) sc_call ** {
+  if (!$1) { sc_py_raise(sc_last_status() ? sc_last_status() : SC_EINTERNAL, sc_last_error()); SWIG_fail; }
+  $result = PyList_New(0);
+  for (sc_call **c = $1; *c; c++) {
+    PyObject *o = $result ? SWIG_NewPointerObj(*c, SWIGTYPE_p_sc_call, 0) : NULL;
+    if (!o || PyList_Append($result, o) < 0) sc_call_unref(*c);
+    Py_XDECREF(o);
+  }
+  sc_free($1);
+  if (!$result) SWIG_fail;
+}
 
 /* Pointer results where NULL means failure. */
 %define SC_NULL_IS_ERROR(fn)
@@ -514,6 +570,18 @@ static void sc_lua_forget_userdata(lua_State *L, int idx)
 }
 %}
 
+/* Strings: C stops at the first NUL, so a Lua string holding one would be
+ * cut short without a word (a number "0044123\0999" dialled 0044123): an
+ * error is raised instead, before the library is called. */
+%typemap(in, checkfn="SWIG_lua_isnilstring", fragment="SWIG_lua_isnilstring") const char * {
+  size_t len_ = 0;
+  $1 = ($1_ltype)lua_tolstring(L, $input, &len_);
+  if ($1 && strlen($1) != len_) {
+    lua_pushfstring(L, "%s: argument %d contains a NUL byte", "$symname", $argnum);
+    SWIG_fail;
+  }
+}
+
 /* Integers stay integers (SWIG 4.1 pushes numbers). */
 %typemap(out) int, short, long, unsigned int, unsigned short, unsigned long, long long, size_t, enum SWIGTYPE
   "lua_pushinteger(L, (lua_Integer)$1); SWIG_arg++;"
@@ -548,6 +616,22 @@ static void sc_lua_forget_userdata(lua_State *L, int idx)
 %typemap(in, numinputs=0) sc_route **out (sc_route *tmp = NULL) { $1 = &tmp; }
 %typemap(argout) sc_route **out { if (*$1) { SWIG_NewPointerObj(L, *$1, SWIGTYPE_p_sc_route, 1); SWIG_arg++; *$1 = NULL; } }
 %typemap(freearg) sc_route **out { if (*$1) sc_route_free(*$1); }
+
+/* sc_session_list_calls: { call, call, ... }, each holding the reference
+ * the array held (freed by the GC); the array itself is freed. */
+%typemap(in, numinputs=0) size_t *count (size_t tmp = 0) { $1 = &tmp; }
+%typemap(out) sc_call ** {
+  if (!$1) { SWIG_arg += sc_lua_fail(L, sc_last_status() ? sc_last_status() : SC_EINTERNAL); }
+  else {
+    lua_newtable(L);
+    for (int i = 0; $1[i]; i++) {
+      SWIG_NewPointerObj(L, $1[i], SWIGTYPE_p_sc_call, 1);
+      lua_rawseti(L, -2, i + 1);
+    }
+    sc_free($1);
+    SWIG_arg++;
+  }
+}
 
 %define SC_NULL_IS_ERROR(fn)
 %exception fn {
@@ -711,6 +795,7 @@ typedef struct sc_event {} sc_event;
   sc_rc gateway_register(const char *name);
   sc_rc gateway_unregister(const char *name);
   sc_call *find_call(int id);
+  sc_call **list_calls(size_t *count);
   sc_val call_count();
   sc_rc set_answer_timeout(int seconds);
   sc_rc set_inbound_acl(const char *acl);
@@ -971,7 +1056,15 @@ typedef struct sc_event {} sc_event;
       own = f = sc_call_fields_new();
       lua_pushnil(L);
       while (f && lua_next(L, fields)) {
-        if (lua_type(L, -2) == LUA_TSTRING) sc_call_fields_set(f, lua_tostring(L, -2), lua_tostring(L, -1));
+        if (lua_type(L, -2) == LUA_TSTRING) {
+          size_t klen = 0, vlen = 0;
+          const char *k = lua_tolstring(L, -2, &klen), *v = lua_tolstring(L, -1, &vlen);
+          if (strlen(k) != klen || (v && strlen(v) != vlen)) {
+            sc_call_fields_free(own);
+            return luaL_error(L, "route: call field '%s' contains a NUL byte", k);
+          }
+          sc_call_fields_set(f, k, v);
+        }
         lua_pop(L, 1);
       }
     } else if (SWIG_ConvertPtr(L, fields, (void **)&f, SWIGTYPE_p_sc_call_fields, 0) != SWIG_OK) {

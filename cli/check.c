@@ -4,6 +4,11 @@
 #include <glib.h>
 
 #include "cli.h"
+#include "file_text.h"
+
+/* The library refuses gateway files over 64 MiB; a look at a file never
+ * reads more than that either. */
+#define CHECK_SNIFF_MAX (64u * 1024u * 1024u)
 
 void cli_print_line(const char *line)
 {
@@ -24,13 +29,16 @@ int cli_load_gateways(sc_config *cfg, char **files, int nfiles, FILE *out)
 }
 
 /* A folder, or a file with <extension>s or <context>s, is dialplan XML;
- * anything else is gateway XML. */
+ * anything else is gateway XML (whose loader then says what is wrong with
+ * a file that cannot be read or is too large). */
 static bool is_dialplan(const char *path)
 {
-    char *text = NULL;
+    char *text, *error = NULL;
     bool dialplan;
     if (g_file_test(path, G_FILE_TEST_IS_DIR)) return true;
-    if (!g_file_get_contents(path, &text, NULL, NULL)) return false;
+    text = cli_read_file(path, CHECK_SNIFF_MAX, &error);
+    g_free(error);
+    if (!text) return false;
     dialplan = (strstr(text, "<extension") || strstr(text, "<context")) && !strstr(text, "<gateway");
     g_free(text);
     return dialplan;

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include "skypeconnect/skypeconnect.h"
+#include "line_reader.h"
 
 /* Exit statuses */
 #define CLI_EXIT_OK 0
@@ -33,17 +34,17 @@ void cli_signal_pipe_close(void);
 
 /* Command lines read from standard input as poll() says they come. */
 typedef struct cli_lines {
-    char buf[4096];
-    size_t used;
+    cli_line_reader reader;
     bool open;          /* false after end of input or a read error */
 } cli_lines;
 
 void cli_lines_init(cli_lines *in);
 /* What to poll: standard input, or -1 once it is closed. */
 int cli_lines_fd(const cli_lines *in);
-/* Reads what is there and calls on_line for each whole line (without its
- * '\n'; the callback may modify it); true when on_line returned true (quit),
- * the rest unread. A line longer than the buffer is dropped. */
-bool cli_lines_read(cli_lines *in, bool (*on_line)(char *line, void *user), void *user);
+/* Reads what is there and calls on_line for each line it ends, as
+ * cli_line_reader_feed() does (a refused line comes with an error); true
+ * when on_line returned true (quit), the rest unread. */
+bool cli_lines_read(cli_lines *in, cli_line_fn on_line, void *user);
+
 
 #endif

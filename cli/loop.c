@@ -42,7 +42,7 @@ void cli_signal_pipe_close(void)
 
 void cli_lines_init(cli_lines *in)
 {
-    in->used = 0;
+    cli_line_reader_init(&in->reader);
     in->open = true;
 }
 
@@ -51,25 +51,15 @@ int cli_lines_fd(const cli_lines *in)
     return in->open ? STDIN_FILENO : -1;
 }
 
-bool cli_lines_read(cli_lines *in, bool (*on_line)(char *line, void *user), void *user)
+bool cli_lines_read(cli_lines *in, cli_line_fn on_line, void *user)
 {
-    char *nl;
-    ssize_t n = read(STDIN_FILENO, in->buf + in->used, sizeof in->buf - 1 - in->used);
+    char chunk[4096];
+    ssize_t n = read(STDIN_FILENO, chunk, sizeof chunk);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) return false;
     if (n <= 0) {
         /* End of input is not a quit: a daemonised command has no stdin. */
         in->open = false;
         return false;
     }
-    in->used += (size_t)n;
-    in->buf[in->used] = '\0';
-    while ((nl = strchr(in->buf, '\n'))) {
-        bool quit;
-        *nl = '\0';
-        quit = on_line(in->buf, user);
-        in->used -= (size_t)(nl + 1 - in->buf);
-        memmove(in->buf, nl + 1, in->used + 1);
-        if (quit) return true;
-    }
-    if (in->used == sizeof in->buf - 1) in->used = 0;  /* an absurd line: drop it */
-    return false;
+    return cli_line_reader_feed(&in->reader, chunk, (size_t)n, on_line, user);
 }

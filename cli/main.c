@@ -23,6 +23,7 @@ static void usage(FILE *out)
             "       per line with --json). Commands on standard input: status, calls,\n"
             "       register GW, unregister GW, dial GW NUMBER [CALLER], ring CALL,\n"
             "       answer CALL, reject CALL CODE, hangup CALL, dtmf CALL DIGITS, quit.\n"
+            "       A line over 4095 bytes or holding a NUL byte is refused whole.\n"
             "       SIGINT and SIGTERM hang up, unregister, then exit.\n"
             "demo   the Skype Connect setup end to end on the built-in loopback trunk.\n"
             "trunk  runs the loopback trunk alone, for a phone, a PBX or FreeSWITCH.\n");

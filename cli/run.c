@@ -12,8 +12,10 @@
 #include <glib.h>
 
 #include "cli.h"
+#include "file_text.h"
 
 #define STOP_TIMEOUT_MS 5000
+#define SDP_MAX (64u * 1024u)     /* an SDP is a few hundred bytes */
 
 typedef enum incoming_policy { INCOMING_RING, INCOMING_ANSWER, INCOMING_REJECT } incoming_policy;
 
@@ -101,10 +103,12 @@ static int parse_args(int argc, char **argv, run_opts *o)
         } else if (!strcmp(a, "--internal-acl") && has_value) {
             o->internal_acl = argv[++i];
         } else if (!strcmp(a, "--sdp") && has_value) {
+            char *error = NULL;
             g_free(o->sdp);
-            o->sdp = NULL;
-            if (!g_file_get_contents(argv[++i], &o->sdp, NULL, NULL)) {
-                fprintf(stderr, "skypeconnect run: --sdp: cannot read '%s'\n", argv[i]);
+            o->sdp = cli_read_file(argv[++i], SDP_MAX, &error);
+            if (!o->sdp) {
+                fprintf(stderr, "skypeconnect run: --sdp: %s\n", error);
+                g_free(error);
                 return -1;
             }
         } else if (!strcmp(a, "--log") && has_value) {
@@ -178,10 +182,12 @@ static void print_started(sc_session *s, const run_opts *o)
         if (tls > 0) snprintf(tls_text, sizeof tls_text, "%d", tls);
         char internal_text[16] = "null";
         if (o->internal) snprintf(internal_text, sizeof internal_text, "%d", sc_session_local_port(s, "internal"));
+        char *host_json = sc_json_quote(host);
         snprintf(line, sizeof line,
-                 "{\"event\":\"started\",\"bind\":\"%s\",\"udp_port\":%d,\"tcp_port\":%d,\"tls_port\":%s,"
+                 "{\"event\":\"started\",\"bind\":%s,\"udp_port\":%d,\"tcp_port\":%d,\"tls_port\":%s,"
                  "\"internal_port\":%s}",
-                 host, udp, tcp, tls_text, internal_text);
+                 host_json, udp, tcp, tls_text, internal_text);
+        sc_free(host_json);
     } else if (tls > 0) {
         snprintf(line, sizeof line, "started on %s: udp and tcp port %d, tls port %d", host, udp, tls);
     } else {
@@ -202,24 +208,26 @@ static void print_status(sc_session *s)
     }
 }
 
-static void command_error(const run_opts *o, const char *command, int rc)
+/* An error line: --json prints an "error" event that parses whatever bytes
+ * the command and the message hold (they echo what was typed). */
+static void print_error(const run_opts *o, const char *command, const char *code, const char *message)
 {
     if (o->json) {
-        char *msg = NULL;
-        size_t len = 0;
-        FILE *f = open_memstream(&msg, &len);
-        const char *p;
-        fprintf(f, "{\"event\":\"error\",\"command\":\"");
-        for (p = command; *p; p++) fprintf(f, (*p == '"' || *p == '\\') ? "\\%c" : "%c", *p);
-        fprintf(f, "\",\"code\":\"%s\",\"message\":\"", sc_status_name(rc));
-        for (p = sc_last_error(); *p; p++) fprintf(f, (*p == '"' || *p == '\\') ? "\\%c" : "%c", *p);
-        fprintf(f, "\"}");
-        fclose(f);
-        cli_print_line(msg);
-        free(msg);
+        char *cmd = sc_json_quote(command), *msg = sc_json_quote(message);
+        char *line = g_strdup_printf("{\"event\":\"error\",\"command\":%s,\"code\":\"%s\",\"message\":%s}",
+                                     cmd, code, msg);
+        cli_print_line(line);
+        g_free(line);
+        sc_free(cmd);
+        sc_free(msg);
     } else {
-        fprintf(stderr, "%s: %s\n", command, sc_last_error());
+        fprintf(stderr, "%s: %s\n", command, message);
     }
+}
+
+static void command_error(const run_opts *o, const char *command, int rc)
+{
+    print_error(o, command, sc_status_name(rc), sc_last_error());
 }
 
 static bool is_call_command(const char *cmd)
@@ -254,17 +262,13 @@ static int call_command(sc_session *s, const run_opts *o, const char *cmd, const
 
 static void print_calls(sc_session *s)
 {
-    /* ids are small and dense: ask for each one up to the newest */
-    int live = sc_session_call_count(s);
-    for (int id = 1, found = 0; found < live && id < 1000000; id++) {
-        sc_call *call = sc_session_find_call(s, id);
-        if (!call) continue;
-        char *json = sc_call_to_json(call);
-        cli_print_line(json);
+    sc_call **calls = sc_session_list_calls(s, NULL);
+    for (sc_call **c = calls; c && *c; c++) {
+        char *json = sc_call_to_json(*c);
+        if (json) cli_print_line(json);
         sc_free(json);
-        sc_call_unref(call);
-        found++;
     }
+    sc_call_list_free(calls);
 }
 
 /* Runs one command line; returns true when it asks to quit. */
@@ -349,9 +353,13 @@ typedef struct run_loop {
     const run_opts *o;
 } run_loop;
 
-static bool run_line(char *line, void *p)
+static bool run_line(char *line, const char *error, void *p)
 {
     run_loop *l = p;
+    if (!line) {
+        print_error(l->o, "input", sc_status_name(SC_EINVAL), error);
+        return false;
+    }
     return run_command(l->s, l->o, line);
 }
 

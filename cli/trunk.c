@@ -223,9 +223,13 @@ typedef struct trunk_loop {
     const trunk_opts *o;
 } trunk_loop;
 
-static bool trunk_line(char *line, void *p)
+static bool trunk_line(char *line, const char *error, void *p)
 {
     trunk_loop *l = p;
+    if (!line) {
+        fprintf(stderr, "input: %s\n", error);
+        return false;
+    }
     return trunk_command(l->t, l->o, line);
 }
 

@@ -42,6 +42,7 @@ typedef struct loader {
     GArray *frames;           /* frame_kind stack */
     pending_gateway *current; /* the open <gateway>, or NULL */
     GPtrArray *done;          /* pending_gateway* closed so far, in order */
+    GHashTable *done_names;   /* name -> the first of done with it (a file may hold thousands) */
     sc_diag_load diags;       /* this load's diagnostics */
     bool saw_element, saw_gateway;
 } loader;
@@ -129,11 +130,7 @@ static void free_pending(gpointer p)
 
 static const pending_gateway *find_done(const loader *ld, const char *name)
 {
-    for (guint i = 0; i < ld->done->len; i++) {
-        const pending_gateway *pg = g_ptr_array_index(ld->done, i);
-        if (!strcmp(pg->gw->name, name)) return pg;
-    }
-    return NULL;
+    return g_hash_table_lookup(ld->done_names, name);
 }
 
 /* Name problems: missing, refused by FreeSWITCH, or already used. */
@@ -194,6 +191,8 @@ static void close_gateway(loader *ld)
         g_free(msg);
     }
     g_ptr_array_add(ld->done, pg);
+    if (pg->gw->name && !g_hash_table_contains(ld->done_names, pg->gw->name))
+        g_hash_table_insert(ld->done_names, pg->gw->name, pg);
     ld->current = NULL;
 }
 
@@ -512,6 +511,7 @@ int sc_config_parse_xml(sc_config *cfg, const char *xml, size_t len, const char 
         .cfg = cfg, .source = source_name,
         .frames = g_array_new(FALSE, FALSE, sizeof(frame_kind)),
         .done = g_ptr_array_new_with_free_func(free_pending),
+        .done_names = g_hash_table_new(g_str_hash, g_str_equal),
     };
     sc_diag_load_begin(&ld.diags, &cfg->diags, source_name);
     sc_xml_doc_init(&ld.doc, xml, len, &parser, &ld);
@@ -536,6 +536,7 @@ int sc_config_parse_xml(sc_config *cfg, const char *xml, size_t len, const char 
     status = finish_load(&ld, status);
 
     sc_xml_doc_clear(&ld.doc);
+    g_hash_table_destroy(ld.done_names);
     g_ptr_array_free(ld.done, TRUE);
     g_array_free(ld.frames, TRUE);
     return status;

@@ -4,6 +4,14 @@
 
 #include "xml_common.h"
 
+/* Where the last column was counted: a one-line document of n elements
+ * would otherwise cost n counts from the start of that line, each O(n). */
+struct sc_xml_column_memo {
+    size_t line_start;
+    size_t off;
+    int column;
+};
+
 static void index_lines(sc_xml_doc *doc)
 {
     size_t zero = 0;
@@ -23,6 +31,8 @@ void sc_xml_doc_init(sc_xml_doc *doc, const char *text, size_t len, const GMarku
     doc->text = text;
     doc->len = len;
     doc->nul_offset = SIZE_MAX;
+    doc->memo = g_new0(struct sc_xml_column_memo, 1);
+    doc->memo->line_start = SIZE_MAX;
     index_lines(doc);
     doc->ctx = g_markup_parse_context_new(parser, 0, user, NULL);
 }
@@ -31,6 +41,8 @@ void sc_xml_doc_clear(sc_xml_doc *doc)
 {
     g_markup_parse_context_free(doc->ctx);
     g_array_free(doc->line_starts, TRUE);
+    g_free(doc->memo);
+    doc->memo = NULL;
     doc->ctx = NULL;
     doc->line_starts = NULL;
 }
@@ -84,8 +96,15 @@ void sc_xml_line_and_column(const sc_xml_doc *doc, size_t off, int *line, int *c
         else hi = mid;
     }
     size_t start = g_array_index(doc->line_starts, size_t, lo);
+    struct sc_xml_column_memo *m = doc->memo;
     *line = (int)lo + 1;
-    *column = (int)g_utf8_strlen(doc->text + start, (gssize)(off - start)) + 1;
+    if (m->line_start == start && m->off <= off)
+        *column = m->column + (int)g_utf8_strlen(doc->text + m->off, (gssize)(off - m->off));
+    else
+        *column = (int)g_utf8_strlen(doc->text + start, (gssize)(off - start)) + 1;
+    m->line_start = start;
+    m->off = off;
+    m->column = *column;
 }
 
 /* True when a start tag of element begins at byte off. */

@@ -19,6 +19,7 @@ typedef struct sc_xml_doc {
     GArray *line_starts;      /* size_t: byte offset of each line's start */
     GMarkupParseContext *ctx;
     size_t nul_offset;        /* where a NUL byte stopped the parse, SIZE_MAX if none */
+    struct sc_xml_column_memo *memo; /* the last column counted (see sc_xml_line_and_column) */
 } sc_xml_doc;
 
 /* Indexes the text's lines and makes a parse context that calls parser's
@@ -31,7 +32,10 @@ void sc_xml_doc_clear(sc_xml_doc *doc);
  * NUL byte (XML has none, GMarkup would take it as text). */
 bool sc_xml_doc_parse(sc_xml_doc *doc, GError **err);
 
-/* The real 1-based line and column (in UTF-8 characters) of byte off. */
+/* The real 1-based line and column (in UTF-8 characters) of byte off.
+ * Counting resumes from the previous answer when off is further on the
+ * same line, so walking a document with everything on one line stays
+ * linear (elements are reported in order). */
 void sc_xml_line_and_column(const sc_xml_doc *doc, size_t off, int *line, int *column);
 
 /* Line and column of the '<' of the element GMarkup just reported. */

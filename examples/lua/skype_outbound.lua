@@ -24,7 +24,8 @@ argv[2]  the gateway XML (default /etc/freeswitch/sip_profiles/external/<gateway
 mod_lua runs this in a fresh lua_State per call, on the channel's thread;
 sc.policy() returns the process-wide policy shared by every call (loaded once).
 Install the module as /usr/lib/x86_64-linux-gnu/lua/5.3/skypeconnect.so (or
-set lua.conf.xml's module-directory).
+set lua.conf.xml's module-directory). The whole setup, and what to check, is
+in docs/freeswitch-mod-lua.md.
 ]]
 local sc = require "skypeconnect"
 

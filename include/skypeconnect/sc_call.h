@@ -158,6 +158,19 @@ SC_API int sc_session_dial_checked(sc_session *s, const char *gateway, const cha
                                    const char *caller_number, const char *caller_name,
                                    const char *sdp, sc_call **out);
 
+/**
+ * The session's live calls, lowest id first, taken at once on the stack's
+ * thread (walking ids with sc_session_find_call() races with calls ending).
+ * @param[out] count number of calls in the list (may be NULL)
+ * @return a NULL-terminated array of new references (empty before start or
+ *         with no call), freed with sc_call_list_free(); NULL with
+ *         ::SC_EINVAL for a NULL session.
+ */
+SC_API sc_call **sc_session_list_calls(sc_session *s, size_t *count);
+
+/** Releases every reference of an sc_session_list_calls() array, then the array. NULL is fine. */
+SC_API void sc_call_list_free(sc_call **calls);
+
 /** The live call with that id (a new reference), or NULL with ::SC_ENOTFOUND. */
 SC_API sc_call *sc_session_find_call(sc_session *s, int id);
 

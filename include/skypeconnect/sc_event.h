@@ -129,6 +129,15 @@ SC_API long long sc_event_time_us(const sc_event *ev);
  */
 SC_API char *sc_event_to_json(const sc_event *ev);
 
+/**
+ * @p s as a JSON string literal, quotes included, whatever bytes it holds:
+ * quotes, backslashes and control bytes are escaped and invalid UTF-8
+ * becomes U+FFFD, exactly as in sc_event_to_json(). For applications that
+ * print their own JSON next to the library's. NULL is the empty string.
+ * Caller frees with sc_free(). Never NULL (GLib aborts when memory runs out).
+ */
+SC_API char *sc_json_quote(const char *s);
+
 /** One readable line describing the event. Caller frees with sc_free(). */
 SC_API char *sc_event_to_text(const sc_event *ev);
 

@@ -2,8 +2,9 @@
 /* mod_lua emulation: a host process dlopen()s fake_mod_lua.so with
  * RTLD_GLOBAL (FreeSWITCH loads mod_lua with SMODF_GLOBAL_SYMBOLS), then
  * runs examples/lua/skype_outbound.lua for many calls at once: 8 threads,
- * each call in a fresh lua_State that require()s skypeconnect (the thread-
- * safe luaopen, BINDINGS.md B1) and asks the shared trunk policy. Checks the
+ * each call in a fresh lua_State that require()s skypeconnect (concurrent
+ * requires are safe: see docs/freeswitch-mod-lua.md) and asks the shared
+ * trunk policy. Checks the
  * applications each call executed, that max-channels was never exceeded,
  * and that no policy is left registered once every lua_State is closed.
  *

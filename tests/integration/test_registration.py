@@ -191,6 +191,10 @@ class RegistrationTest(ScTestCase):
         k = self.start_kamailio()
         cli = self.start_cli([self.gateway_file(skype_gateway(k.port, retry_seconds=5))])
         cli.wait_for(match(gateway="skype", state="REGED"), 15)
+        # Kamailio logs a REGISTER after it has answered it: wait for the record
+        # of the saved registration so it cannot land after the mark below.
+        self.assertIsNotNone(k.wait_record(lambda r: r.get("method") == "REGISTER" and
+                                           r.get("result") == "saved", 5), k.describe())
         t_unreg = time.monotonic()
         cli.send("unregister skype")
         cli.wait_for(match(gateway="skype", state="UNREGISTER"), 10)

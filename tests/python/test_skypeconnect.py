@@ -265,6 +265,77 @@ class TestDialplan(unittest.TestCase):
         self.assertTrue(bad.diagnostics)
 
 
+class TestHostileArguments(unittest.TestCase):
+    """Arguments the C API cannot take as they are: refused with an exception
+    before the library is called, never silently changed."""
+
+    def test_nul_in_a_string_is_a_value_error(self):
+        with sc.Session() as s:
+            s.add_gateway(noreg_gateway("g", dial_prefix="00"))
+            s.start()
+            with self.assertRaises(ValueError):
+                s.dial("g", "0044123\x00999")
+            self.assertEqual(s.call_count, 0)
+            self.assertEqual(s.calls, [])
+        with self.assertRaises(ValueError):
+            sc.DialRule.prefix("00").check("0044\x00112")
+        with self.assertRaises(ValueError):
+            sc.Config.from_string("<include/>\x00<gateway/>")
+        with self.assertRaises(ValueError):
+            core.gateway_new("a\x00b")
+
+    def test_paths_take_str_bytes_and_pathlike_only(self):
+        import pathlib
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "gw.xml")
+            with open(path, "w") as f:
+                f.write(GATEWAY_XML.format(name="pathgw"))
+            for p in (path, path.encode(), pathlib.Path(path)):
+                cfg = sc.Config()
+                cfg.load_file(p)
+                self.assertEqual(len(cfg), 1, p)
+            with self.assertRaises(ValueError):
+                sc.Config().load_file(path + "\x00.txt")
+            for bad in (None, 5, ["x"], object()):
+                with self.assertRaises(TypeError, msg=repr(bad)):
+                    sc.Config().load_file(bad)
+                with self.assertRaises(TypeError, msg=repr(bad)):
+                    sc.Dialplan().load_dir(bad)
+                with self.assertRaises(TypeError, msg=repr(bad)):
+                    sc.Policy.load(bad, "pathgw")
+            self.assertFalse(os.path.exists(os.path.join(os.getcwd(), "None")))
+
+    def test_callback_setters_refuse_what_is_not_callable(self):
+        for bad in (5, "print", b"x", [print]):
+            with self.assertRaises(TypeError, msg=repr(bad)):
+                sc.set_log_handler(bad)
+            with self.assertRaises(TypeError, msg=repr(bad)):
+                core.set_log_cb(int(sc.LogLevel.WARNING), bad)
+            with self.assertRaises(TypeError, msg=repr(bad)):
+                sc.Session(on_event=bad)
+            with sc.Session() as s:
+                with self.assertRaises(TypeError, msg=repr(bad)):
+                    s.on_event = bad
+                with self.assertRaises(TypeError, msg=repr(bad)):
+                    core.session_set_event_cb(s._p(), bad)
+        # What was refused changed nothing: the default logger is still in place.
+        sc.set_log_handler(None)
+
+    def test_calls_lists_the_live_calls(self):
+        with sc.Trunk("127.0.0.1:0", "alice", "pw") as t, sc.Session() as s:
+            t.set_ring_seconds(60)
+            s.add_gateway("loop", proxy=t.address, username="alice", password="pw", register=False,
+                          dial_prefix="00")
+            s.start()
+            a = s.dial("loop", "0044111", sdp=SDP)
+            b = s.dial("loop", "0044222", sdp=SDP)
+            a.hangup()
+            s.wait_for(lambda e: e.type == sc.EventType.CALL_STATE and e.call_id == a.id
+                       and e.call_state == sc.CallState.ENDED, timeout=5)
+            self.assertEqual([c.id for c in s.calls], [b.id])
+            self.assertEqual(s.calls[0].destination, "0044222")
+
+
 class TestSessionThread(unittest.TestCase):
     def test_events_from_library_thread(self):
         seen = []

@@ -548,6 +548,61 @@ static void test_columns_count_characters(void)
     sc_config_free(cfg);
 }
 
+/* Everything on one line: n gateways, each with a comment holding a
+ * two-byte character, and an error in the last one. */
+static GString *one_line_gateways(int n)
+{
+    GString *xml = g_string_new("<include>");
+    for (int i = 0; i < n; i++)
+        g_string_append_printf(xml, "<!-- \xc3\xa9 --><gateway name=\"g%d\"><param name=\"username\" value=\"u\"/>"
+                               "<param name=\"password\" value=\"p\"/><param name=\"ping\" value=\"%s\"/></gateway>",
+                               i, i == n - 1 ? "x" : "30");
+    g_string_append(xml, "</include>");
+    return xml;
+}
+
+static double seconds_to_load(const GString *xml, int reps)
+{
+    double best = 1e9;
+    for (int r = 0; r < reps; r++) {
+        sc_config *cfg = sc_config_new();
+        gint64 t0 = g_get_monotonic_time();
+        sc_config_load_string(cfg, xml->str, "one.xml");
+        double dt = (double)(g_get_monotonic_time() - t0) / G_USEC_PER_SEC;
+        sc_config_free(cfg);
+        if (dt < best) best = dt;
+    }
+    return best;
+}
+
+static void test_one_line_file_is_linear(void)
+{
+    /* Columns were counted from the start of the line for every element:
+     * 5,000 gateways on one line took a minute. Compare 10x the input in
+     * the same run, with a wide bound (linear is ~10x, quadratic ~100x). */
+    GString *small = one_line_gateways(500), *big = one_line_gateways(5000);
+    sc_config *cfg = sc_config_new();
+    char want[128];
+    double t_small = seconds_to_load(small, 3), t_big = seconds_to_load(big, 2);
+    if (t_small < 0.002) t_small = 0.002;   /* timer granularity */
+    fprintf(stderr, "  500 gateways on one line: %.4f s, 5000: %.4f s\n", t_small, t_big);
+    CHECK(t_big / t_small <= 40);
+    /* The columns are still right: the last gateway's ping, counted in
+     * characters (each comment's é is two bytes, one column). */
+    CHECK_EQ_INT(sc_config_load_string(cfg, big->str, "one.xml"), SC_ECONFIG);
+    const char *ping = g_strrstr(big->str, "<param name=\"ping\" value=\"x\"");
+    long col = g_utf8_strlen(big->str, ping - big->str) + 1;
+    g_snprintf(want, sizeof want, "one.xml:1:%ld: error: gateway 'g4999': param 'ping'", col);
+    bool found = false;
+    for (size_t i = 0; i < sc_config_diag_count(cfg); i++)
+        if (g_str_has_prefix(sc_config_diag_text(cfg, i), want)) found = true;
+    if (!found && sc_config_diag_count(cfg)) fprintf(stderr, "  want %s, got %s\n", want, sc_config_diag_text(cfg, 0));
+    CHECK(found);
+    sc_config_free(cfg);
+    g_string_free(small, TRUE);
+    g_string_free(big, TRUE);
+}
+
 static void test_what_gmarkup_tolerates(void)
 {
     /* GMarkup takes '<' in an attribute value and repeated attributes; the
@@ -622,4 +677,5 @@ SC_TEST_MAIN(TEST(test_skype_page), TEST(test_profile_gateways),
              TEST(test_io_errors), TEST(test_bad_arguments), TEST(test_malformed),
              TEST(test_nul_in_file), TEST(test_deep_nesting_is_bounded),
              TEST(test_many_errors_are_capped), TEST(test_columns_count_characters), TEST(test_what_gmarkup_tolerates),
+             TEST(test_one_line_file_is_linear),
              TEST(test_password_never_leaks))

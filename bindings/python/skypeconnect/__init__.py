@@ -333,6 +333,9 @@ def set_log_handler(handler: Optional[Callable[[LogLevel, str], None]],
     if handler is None:
         _core.set_log_cb(int(level), None)
         return
+    if not callable(handler):
+        # Refused now: accepted, it would raise inside every later log line.
+        raise TypeError("set_log_handler: handler must be callable or None, not %s" % type(handler).__name__)
 
     def _log(lvl, message, _h=handler):
         _h(_enum(LogLevel, lvl) or lvl, message)
@@ -575,7 +578,7 @@ class Config:
     def load_file(self, path: str) -> None:
         """Loads the gateways of one XML file. ConfigError/ParseError carry ``diagnostics``."""
         try:
-            _core.config_load_file(self._ptr, str(path))
+            _core.config_load_file(self._ptr, path)
         except Error as e:
             self._attach(e)
             raise
@@ -699,7 +702,7 @@ class Policy:
     @classmethod
     def load(cls, gateway_xml_path: str, gateway_name: str) -> "Policy":
         """The policy of that gateway; the same shared object on every call."""
-        return cls(_core.policy_load(str(gateway_xml_path), gateway_name))
+        return cls(_core.policy_load(gateway_xml_path, gateway_name))
 
     @classmethod
     def from_gateway(cls, gw: Gateway) -> "Policy":
@@ -922,13 +925,13 @@ class Dialplan:
             _core.dialplan_free(p)
 
     def load_file(self, path: str, default_context: Optional[str] = None) -> None:
-        _core.dialplan_load_file(self._ptr, str(path), default_context)
+        _core.dialplan_load_file(self._ptr, path, default_context)
 
     def load_string(self, xml: str, source_name: str = "<string>", default_context: Optional[str] = None) -> None:
         _core.dialplan_load_string(self._ptr, xml, source_name, default_context)
 
     def load_dir(self, path: str) -> None:
-        _core.dialplan_load_dir(self._ptr, str(path))
+        _core.dialplan_load_dir(self._ptr, path)
 
     @property
     def diagnostics(self) -> list:
@@ -985,6 +988,8 @@ class Session:
                  tls_verify: bool = True, answer_timeout: Optional[int] = None,
                  inbound_acl: Optional[str] = None, gateways: Iterable = ()):
         self._ptr = None
+        if on_event is not None and not callable(on_event):
+            raise TypeError("on_event must be callable or None, not %s" % type(on_event).__name__)
         self._interrupted = False
         self._mode = Dispatch(dispatch)
         self._on_event = on_event
@@ -1000,7 +1005,7 @@ class Session:
             if bind:
                 _core.session_set_bind(ptr, bind)
             if tls_dir:
-                _core.session_set_tls(ptr, str(tls_dir), 1 if tls_verify else 0)
+                _core.session_set_tls(ptr, tls_dir, 1 if tls_verify else 0)
             if answer_timeout is not None:
                 _core.session_set_answer_timeout(ptr, int(answer_timeout))
             if inbound_acl is not None:
@@ -1103,7 +1108,7 @@ class Session:
 
     def load_dialplan(self, path: str) -> None:
         """Loads FreeSWITCH dialplan XML (folder or file) that routes the session's calls; before start."""
-        _core.session_load_dialplan(self._p(), str(path))
+        _core.session_load_dialplan(self._p(), path)
 
     @property
     def answer_timeout(self) -> Optional[int]:
@@ -1167,8 +1172,15 @@ class Session:
         """Dials a number through a gateway. Raises DialRefused (saying which
         rule refused it) or ChannelsBusy before any SIP is sent when the
         gateway's dial rule, the emergency refusal or max-channels say no.
-        ``checked=True``: the dialplan already allowed the number
-        (``sc_session_dial_checked``)."""
+        ``checked=True`` (``sc_session_dial_checked``) says your own routing
+        already allowed the number. It replaces only a missing rule: when the
+        gateway has ``dial-prefix`` or ``dial-pattern``, that rule is still
+        enforced exactly as without ``checked`` (the number must match, and
+        ``dial-format`` still says what is dialled); when it has neither,
+        any number of digits (optionally with a leading ``+``) passes instead
+        of being refused with ``no_rule``. Emergency numbers, malformed or too
+        long numbers, a gateway that is not UP and full ``max-channels`` are
+        refused either way."""
         fn = _core.session_dial_checked if checked else _core.session_dial
         try:
             return Call(fn(self._p(), gateway, number, caller_number, caller_name, sdp)[1])
@@ -1181,6 +1193,11 @@ class Session:
             return Call(_core.session_find_call(self._p(), int(call_id)))
         except NotFound:
             return None
+
+    @property
+    def calls(self) -> list:
+        """The live calls, lowest id first (one snapshot)."""
+        return [Call(p) for p in _core.session_list_calls(self._p())]
 
     @property
     def call_count(self) -> int:
