@@ -59,8 +59,9 @@ SC_API void sc_session_free(sc_session *s);
  * Port 0 (the default) picks a free port; sc_session_local_port() tells which.
  * Without it, the session listens on every interface (IPv4 and IPv6), and each
  * gateway's Contact carries the address the kernel routes towards its proxy;
- * only when every gateway's proxy is a loopback address does it stay on
- * 127.0.0.1. "0.0.0.0" or "::" also mean every interface. Before start only.
+ * it stays on 127.0.0.1 when every gateway added before start has a loopback
+ * proxy, or none was added (an application that adds its gateways later binds
+ * "0.0.0.0"). "0.0.0.0" or "::" also mean every interface. Before start only.
  * @return ::SC_OK; ::SC_EPARSE for a malformed address; ::SC_ESTATE when started.
  */
 SC_API int sc_session_set_bind(sc_session *s, const char *addr);
