@@ -118,13 +118,13 @@ void sc_nat_clear(sc_reg *r)
 }
 
 /* Our own address as the registrar should see it without NAT. */
-static const char *local_host(sc_reg *r)
+static const char *local_host(const sc_reg *r)
 {
     if (sc_session_listens_any(r->s) && r->nat.local_host[0]) return r->nat.local_host;
     return sc_session_contact_host(r->s);
 }
 
-static int local_port(sc_reg *r)
+static int local_port(const sc_reg *r)
 {
     return sc_session_local_port_for(r->s, r->gw->register_transport);
 }
@@ -334,11 +334,10 @@ static void append_addr(GString *b, const char *key, const char *host, int port)
 
 void sc_nat_json(const sc_reg *r, GString *b)
 {
-    sc_reg *m = (sc_reg *)r;  /* the lookups below only read */
     const sc_nat *n = &r->nat;
-    append_addr(b, "local_address", local_host(m), local_port(m));
+    append_addr(b, "local_address", local_host(r), local_port(r));
     append_addr(b, "public_address", n->detected ? n->seen_host : n->public_host,
-                n->detected ? n->seen_port : local_port(m));
+                n->detected ? n->seen_port : local_port(r));
     g_string_append_printf(b, ",\"nat\":%s,\"keepalive\":%d", n->detected ? "true" : "false",
                            sc_nat_keepalive_seconds(r));
 }
