@@ -58,7 +58,7 @@ class Kamailio:
     def __init__(self, workdir, users=None, port=None, tls=False, tls_port=None,
                  min_expires=10, max_expires=3600, bad_auth_reply=401, options_reply=200,
                  realm="127.0.0.1", auth_checks=1, pstn_port=None, net=None, netns=None,
-                 addr=LOOPBACK, nat_fix=False, pstn_host=None):
+                 addr=None, nat_fix=False, pstn_host=None):
         """net/netns: run inside that namespace of a sctest.netns.NatNet (addr is then
         an address of it); nat_fix: a provider that fixes NATed Contacts from the
         source address (fix_nated_register/fix_nated_contact), else it keeps the
@@ -66,10 +66,11 @@ class Kamailio:
         self.workdir = os.path.abspath(workdir)
         os.makedirs(self.workdir, exist_ok=True)
         self.net = net
-        self.netns = netns if net else None
-        self.addr = addr
+        self.in_netns = netns if net else None
+        # (a subclass may have set its own address before calling us)
+        self.addr = addr or getattr(self, "addr", None) or LOOPBACK
         self.nat_fix = nat_fix
-        self.pstn_host = pstn_host or addr
+        self.pstn_host = pstn_host or (self.addr if self.in_netns else LOOPBACK)
         self.users = dict(users or {"skype": "secret"})
         for u, p in self.users.items():
             for ch in " ;=\"'|":
@@ -136,13 +137,13 @@ class Kamailio:
         if self.tls:
             a += ["-A", "WITH_TLS", "-A", "SC_TLS_PORT=%d" % self.tls_port,
                   "-A", 'SC_TLS_CFG="%s"' % self.tls_cfg]
-        if self.netns:
-            a = self.net.argv_in(self.netns, a)
+        if self.in_netns:
+            a = self.net.argv_in(self.in_netns, a)
         return a
 
     def _options_ok(self, transport):
-        if self.netns:
-            return self.net.call_in(self.netns, options_ok, self.port, host=self.addr,
+        if self.in_netns:
+            return self.net.call_in(self.in_netns, options_ok, self.port, host=self.addr,
                                     transport=transport, timeout=0.5)
         return options_ok(self.port, host=self.addr, transport=transport, timeout=0.5)
 
@@ -165,7 +166,7 @@ class Kamailio:
             self._prepare_tls()
         # a restart must get the same port back: wait (bounded) until it is free
         deadline = time.monotonic() + 10
-        while not self.netns and not port_is_free(self.port, host=self.addr) and \
+        while not self.in_netns and not port_is_free(self.port, host=self.addr) and \
                 time.monotonic() < deadline:
             time.sleep(0.2)
         self.runs += 1

@@ -87,13 +87,13 @@ class Sipp:
         namespace has every port free, so fixed ones are used unless given).
         """
         self.net = net
-        self.netns = netns if net else None
+        self.in_netns = netns if net else None
         self.scenario = scenario_path(scenario)
         self.name = os.path.splitext(os.path.basename(self.scenario))[0]
         self.workdir = os.path.abspath(workdir)
         os.makedirs(self.workdir, exist_ok=True)
         self.local_ip = local_ip
-        self.port = port or (5090 if self.netns else free_port(host=local_ip))
+        self.port = port or (5090 if self.in_netns else free_port(host=local_ip))
         self.keys = dict(keys or {})
         self.timeout = int(timeout)
         self.max_calls = max_calls
@@ -111,7 +111,7 @@ class Sipp:
         self.message_file = base + "-messages.log"
         self.error_file = base + "-errors.log"
         self.output_file = base + "-output.log"
-        if self.netns:
+        if self.in_netns:
             self.control_port = self.port + 1
             self.media_port = self.port + 10 - (self.port % 2)
         else:
@@ -148,13 +148,13 @@ class Sipp:
         a += self.extra_args
         if self.remote:
             a.append(self.remote)
-        if self.netns:
-            a = self.net.argv_in(self.netns, a)
+        if self.in_netns:
+            a = self.net.argv_in(self.in_netns, a)
         return a
 
     def _bound(self):
-        if self.netns:
-            return not self.net.call_in(self.netns, port_is_free, self.port, host=self.local_ip,
+        if self.in_netns:
+            return not self.net.call_in(self.in_netns, port_is_free, self.port, host=self.local_ip,
                                         udp=True, tcp=False)
         return not port_is_free(self.port, host=self.local_ip, udp=True, tcp=False)
 
