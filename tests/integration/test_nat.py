@@ -16,7 +16,7 @@ from sctest.calls import CallTestCase, ACCOUNT, PASSWORD
 from sctest.cli import ScCli, match, skype_gateway
 from sctest.kamailio import Kamailio
 from sctest.netcheck import bound_addresses, non_loopback
-from sctest.netns import NatNet, unavailable_reason
+from sctest.netns import nat_for_test
 from sctest.procs import ManagedProcess
 from sctest.sipp import Sipp
 
@@ -28,14 +28,8 @@ KEEPALIVE = 5
 
 class NatTestCase(CallTestCase):
     def setUp(self):
-        why = unavailable_reason()
-        if why:
-            self.skipTest(why)
         super().setUp()
-        self.net = NatNet(udp_timeout=UDP_TIMEOUT)
-        # cleanups run last-in first-out: the namespaces go after every process in them
-        self.addCleanup(self.net.teardown)
-        self.net.setup()
+        self.net = nat_for_test(self, udp_timeout=UDP_TIMEOUT)
 
     def provider(self, nat_fix):
         n = self.net

@@ -15,7 +15,7 @@ import time
 import unittest
 
 from sctest.kamailio import Kamailio
-from sctest.netns import NatNet, unavailable_reason
+from sctest.netns import nat_for_test
 from sctest.sipclient import SipClient
 from sctest.testcase import ScTestCase
 
@@ -33,13 +33,8 @@ class NetnsTest(ScTestCase):
     needs_cli = False
 
     def setUp(self):
-        why = unavailable_reason()
-        if why:
-            self.skipTest(why)
         super().setUp()
-        self.net = NatNet(udp_timeout=UDP_TIMEOUT)
-        self.addCleanup(self.net.teardown)
-        self.net.setup()
+        self.net = nat_for_test(self, udp_timeout=UDP_TIMEOUT)
 
     def test_masquerade_expiry_and_rebinding(self):
         n = self.net

@@ -8,23 +8,13 @@ import unittest
 
 from sctest.certs import client_tls_dir, make_certs
 from sctest.cli import match, skype_gateway
-from sctest.kamailio import Kamailio, KamailioTlsUnavailable
 from sctest.testcase import ScTestCase
 
 
 class TlsVerifyTest(ScTestCase):
 
-    def _kamailio(self):
-        k = Kamailio(os.path.join(self.tmp, "kamailio"), tls=True)
-        self.addCleanup(k.stop)
-        try:
-            k.start()
-        except KamailioTlsUnavailable as e:
-            self.skipTest("Kamailio's tls module cannot load here: %s" % str(e)[:300])
-        return k
-
     def test_untrusted_certificate_fails_at_once(self):
-        k = self._kamailio()
+        k = self.start_tls_kamailio()
         tls_dir = client_tls_dir(k.certs, os.path.join(self.tmp, "tls"))
         # a CA that did not sign the trunk's certificate
         other = make_certs(os.path.join(self.tmp, "other"))
@@ -42,7 +32,7 @@ class TlsVerifyTest(ScTestCase):
 
     def test_trusted_certificate_still_registers(self):
         """The check does not get in the way of a certificate that verifies."""
-        k = self._kamailio()
+        k = self.start_tls_kamailio()
         tls_dir = client_tls_dir(k.certs, os.path.join(self.tmp, "tls"))
         gw = self.gateway_file(skype_gateway(k.tls_port, register_transport="tls"))
         cli = self.start_cli([gw], tls_dir=tls_dir, extra_args=["--tls-verify"])

@@ -195,6 +195,20 @@ class NatNet:
         return any(n in names for n in (self.lan, self.router, self.inet))
 
 
+def nat_for_test(testcase, udp_timeout=10, **kw):
+    """A NatNet set up for a unittest.TestCase: skips the test (saying why) when
+    this host cannot build it; torn down by the test's cleanups, which run
+    last-in first-out: call this before starting the processes that live in it,
+    so the namespaces go after them."""
+    why = unavailable_reason()
+    if why:
+        testcase.skipTest(why)
+    net = NatNet(udp_timeout=udp_timeout, **kw)
+    testcase.addCleanup(net.teardown)
+    net.setup()
+    return net
+
+
 def _teardown_all():
     with _LIVE_LOCK:
         nets = list(_LIVE)
