@@ -16,6 +16,7 @@ int cli_check(int argc, char **argv);
 int cli_run(int argc, char **argv);
 int cli_demo(int argc, char **argv);
 int cli_trunk(int argc, char **argv);
+int cli_edge_config(int argc, char **argv);
 
 /* Loads every file into cfg, printing diagnostics to out.
  * Returns the number of errors. */

@@ -15,6 +15,7 @@ static void usage(FILE *out)
             "                        [--internal ADDR [--internal-acl LIST]]\n"
             "       skypeconnect demo [--json]\n"
             "       skypeconnect trunk [--listen ADDR] [--user U --password P] [--json]\n"
+            "       skypeconnect edge-config --gateway FILE --instance HOST:PORT... (edge-config --help)\n"
             "       skypeconnect --version\n"
             "\n"
             "check  validates FreeSWITCH gateway XML and prints every error and warning\n"
@@ -39,6 +40,7 @@ int main(int argc, char **argv)
     if (!strcmp(argv[1], "run")) return cli_run(argc - 2, argv + 2);
     if (!strcmp(argv[1], "demo")) return cli_demo(argc - 2, argv + 2);
     if (!strcmp(argv[1], "trunk")) return cli_trunk(argc - 2, argv + 2);
+    if (!strcmp(argv[1], "edge-config")) return cli_edge_config(argc - 2, argv + 2);
     if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
         printf("skypeconnect %s\n", sc_version());
         return CLI_EXIT_OK;

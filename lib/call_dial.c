@@ -13,6 +13,7 @@
 #include "skypeconnect/sc_dialrule.h"
 #include "sip_text.h"
 #include "dialrule_priv.h"
+#include "gateway_rule.h"
 
 
 static sc_reg *find_reg(sc_session *s, const char *name)
@@ -22,43 +23,18 @@ static sc_reg *find_reg(sc_session *s, const char *name)
     return NULL;
 }
 
-static int apply_emergency_settings(sc_dialrule *rule, const sc_gateway *gw)
-{
-    int rc = SC_OK;
-    if (gw->emergency_country && *gw->emergency_country)
-        rc = sc_dialrule_set_emergency_country(rule, gw->emergency_country);
-    if (!rc && gw->emergency_numbers && *gw->emergency_numbers)
-        rc = sc_dialrule_add_emergency(rule, gw->emergency_numbers);
-    return rc;
-}
-
-/* The gateway's own rule (NULL when it has none: dial-out is then refused). */
-static const sc_dialrule *gateway_rule(sc_reg *r)
+/* The gateway's own rule, built once (NULL when it has none: dial-out is
+ * then refused). The session validated the gateway when it was added, so a
+ * failure here is a bug; it refuses the call rather than falling back to
+ * any rule. */
+int sc_dial_gateway_rule(sc_reg *r, const sc_dialrule **out)
 {
     if (!r->dialrule_built) {
-        const sc_gateway *gw = r->gw;
+        if (sc_gw_rule_build(r->gw, false, &r->dialrule, NULL) != SC_OK) return SC_ECONFIG;
         r->dialrule_built = true;
-        if (gw->dial_prefix && *gw->dial_prefix) r->dialrule = sc_dialrule_new_prefix(gw->dial_prefix);
-        else if (gw->dial_pattern && *gw->dial_pattern)
-            r->dialrule = sc_dialrule_new_pattern(gw->dial_pattern, gw->dial_format);
-        if (r->dialrule && apply_emergency_settings(r->dialrule, gw) != SC_OK) {
-            sc_dialrule_free(r->dialrule);
-            r->dialrule = NULL;
-        }
     }
-    return r->dialrule;
-}
-
-/* For numbers a dialplan condition already allowed: any number, but still
- * never an emergency number or anything but digits. */
-static sc_dialrule *policy_rule(sc_reg *r)
-{
-    sc_dialrule *rule = sc_dialrule_new_pattern("^\\+?[0-9]+$", "$0");
-    if (rule && apply_emergency_settings(rule, r->gw) != SC_OK) {
-        sc_dialrule_free(rule);
-        return NULL;
-    }
-    return rule;
+    *out = r->dialrule;
+    return SC_OK;
 }
 
 static void refuse(dial_op *op, int rc, int refusal, const char *message)
@@ -91,7 +67,8 @@ static bool display_name_ok(const char *n)
     return strlen(n) <= 64;
 }
 
-static void send_invite(dial_op *op, sc_reg *r, const char *dial)
+/* @p wire: the Request-URI's user part, checked (sc_gw_rule_wire()). */
+static void send_invite(dial_op *op, sc_reg *r, const char *wire)
 {
     const sc_gateway *gw = r->gw;
     const char *caller = op->caller_number && *op->caller_number ? op->caller_number : sc_gw_from_user(gw);
@@ -102,10 +79,8 @@ static void send_invite(dial_op *op, sc_reg *r, const char *dial)
                                                           : g_strdup("");
     sc_call *c = sc_call_new(op->s, SC_CALL_OUTBOUND, sc_reg_name(r));
 
-    ruri = g_strdup_printf("sip:%s%s@%s%s%s", gw->destination_prefix ? gw->destination_prefix : "", dial,
-                           r->sip.proxy_host, *tp ? ";transport=" : "", tp);
-    to = g_strdup_printf("<sip:%s%s@%s>", gw->destination_prefix ? gw->destination_prefix : "", dial,
-                         r->sip.proxy_host);
+    ruri = g_strdup_printf("sip:%s@%s%s%s", wire, r->sip.proxy_host, *tp ? ";transport=" : "", tp);
+    to = g_strdup_printf("<sip:%s@%s>", wire, r->sip.proxy_host);
     if (gw->caller_id_in_from) {
         from = g_strdup_printf("%s<sip:%s@%s>", name_part, caller, from_domain);
     } else {
@@ -156,8 +131,9 @@ void sc_dial_on_stack(void *p)
 {
     dial_op *op = p;
     sc_reg *r;
-    char *dial = NULL, msg[512];
-    sc_dialrule *policy = NULL;
+    char *wire = NULL, msg[512];
+    const sc_dialrule *rule = NULL;
+    sc_dialrule *any = NULL;
     int rc;
 
     if (op->s->phase != SC_PHASE_RUNNING) {
@@ -171,23 +147,21 @@ void sc_dial_on_stack(void *p)
         g_snprintf(op->err, sizeof op->err, "no gateway '%s' in this session", op->gateway);
         return;
     }
-    if (op->checked && !gateway_rule(r)) {
-        /* The dialplan's condition is the rule; the gateway's own rule, if
-         * it has one, still applies on top of it. */
-        policy = policy_rule(r);
-        rc = sc_dialrule_check(policy, op->number, &dial);
-    } else {
-        rc = sc_dialrule_check(gateway_rule(r), op->number, &dial);
-    }
+    rc = sc_dial_gateway_rule(r, &rule);
+    /* A dialplan condition chose the number: through a gateway without a
+     * rule of its own, any number (never an emergency one) may leave. */
+    if (rc == SC_OK && op->checked && !rule && (rc = sc_gw_rule_build(r->gw, true, &any, NULL)) == SC_OK)
+        rule = any;
+    if (rc == SC_OK)
+        rc = sc_gw_rule_wire(rule, r->gw->destination_prefix, op->number, NULL, &wire);
+    sc_dialrule_free(any);
     if (rc != SC_OK) {
-        int refusal = sc_dialrule_last_refusal();
+        int refusal = rc == SC_EREFUSED ? sc_dialrule_last_refusal() : SC_DIAL_NO_RULE;
         g_snprintf(msg, sizeof msg, "gateway '%s': %s", op->gateway, sc_last_error());
         op->refusal = refusal;
         refuse(op, SC_EREFUSED, refusal, msg);
-        sc_dialrule_free(policy);
         return;
     }
-    sc_dialrule_free(policy);
     if (r->status != SC_GW_UP) {
         g_snprintf(msg, sizeof msg, "gateway '%s' is DOWN (%s): not dialling %s", op->gateway,
                    sc_reg_state_name(r->state), op->number);
@@ -198,9 +172,9 @@ void sc_dial_on_stack(void *p)
         op->refusal = SC_DIAL_CHANNELS;
         refuse(op, SC_ECHANNELS, SC_DIAL_CHANNELS, msg);
     } else {
-        send_invite(op, r, dial);
+        send_invite(op, r, wire);
     }
-    g_free(dial);
+    g_free(wire);
 }
 
 static int dial(sc_session *s, const char *gateway, const char *number, const char *caller_number,

@@ -73,6 +73,9 @@ typedef struct dial_op {
     char err[512];
 } dial_op;
 void sc_dial_on_stack(void *op);
+/* The gateway's own dial rule, built once (NULL: it has none). */
+struct sc_dialrule;
+int sc_dial_gateway_rule(sc_reg *r, const struct sc_dialrule **out);
 
 /* route.c: the dialplan at work (stack thread) */
 void sc_route_incoming(sc_session *s, sc_call *c, const char *context);

@@ -175,7 +175,11 @@ static void report_problem(const char *param, const char *message, void *user)
 {
     loader *ld = user;
     const pending_gateway *pg = ld->current;
-    diag_at(ld, SC_DIAG_ERROR, pg->line, pg->column, pg->gw->name, param, false, message);
+    /* At the param's own line when it has one (a dial-format the rule
+     * builder refuses is that line's fault), else at the <gateway>. */
+    int line = param ? GPOINTER_TO_INT(g_hash_table_lookup(pg->param_lines, param)) : 0;
+    diag_at(ld, SC_DIAG_ERROR, line ? line : pg->line, line ? 0 : pg->column, pg->gw->name, param, false,
+            message);
 }
 
 static void close_gateway(loader *ld)

@@ -330,6 +330,7 @@ static void free_route_action(gpointer p)
     g_free(a->data);
     g_free(a->extension);
     g_free(a->origin);
+    g_free(a->problem);
     g_free(a);
 }
 
@@ -349,6 +350,14 @@ SC_API void sc_route_free(sc_route *r)
     g_ptr_array_free(r->actions, TRUE);
     g_string_free(r->explain, TRUE);
     g_free(r);
+}
+
+static const dp_route_action *route_action(const sc_route *r, size_t i);
+
+const char *dp_route_action_problem(const sc_route *r, size_t i)
+{
+    const dp_route_action *a = route_action(r, i);
+    return a ? a->problem : NULL;
 }
 
 static const dp_route_action *route_action(const sc_route *r, size_t i)

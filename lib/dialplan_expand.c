@@ -21,6 +21,8 @@ typedef struct expander {
     void *user;
     bool cut;
     int depth;
+    const char *data_safe;  /* NULL: no check; else the punctuation a value may hold */
+    char *tainted;          /* the first value that held anything else */
 } expander;
 
 static void put(expander *e, const char *s, size_t n)
@@ -30,6 +32,24 @@ static void put(expander *e, const char *s, size_t n)
         e->cut = true;
     }
     g_string_append_len(e->out, s, (gssize)n);
+}
+
+/* What a capture or a variable gives is data (a number, a name), never
+ * syntax of the action it lands in: a value with a separator in it would
+ * let a caller who dials "00x,sofia/gateway/skype/4930123456" add a bridge
+ * target. Such a value is remembered, and the action refused. */
+static void put_value(expander *e, const char *value)
+{
+    size_t n = strlen(value);
+    if (e->data_safe && !e->tainted) {
+        for (size_t i = 0; i < n; i++) {
+            if (!g_ascii_isalnum(value[i]) && !strchr(e->data_safe, value[i])) {
+                e->tainted = g_strdup(value);
+                break;
+            }
+        }
+    }
+    put(e, value, n);
 }
 
 /* Capture number @p digits (n of them); "" when it does not exist or did not
@@ -61,8 +81,7 @@ static void expand_into(expander *e, const char *text, size_t len);
 static void expand_braced(expander *e, const char *inner, size_t n)
 {
     if (e->captures && n > 0 && strspn(inner, "0123456789") >= n) {
-        const char *c = capture(e, inner, n);
-        put(e, c, strlen(c));
+        put_value(e, capture(e, inner, n));
         return;
     }
     char *name;
@@ -79,7 +98,7 @@ static void expand_braced(expander *e, const char *inner, size_t n)
         name = g_strndup(inner, n);
     }
     const char *value = e->lookup(name, e->user);
-    if (value) put(e, value, strlen(value));
+    if (value) put_value(e, value);
     g_free(name);
 }
 
@@ -97,8 +116,7 @@ static const char *expand_dollar(expander *e, const char *p, const char *end)
     if (e->captures && p + 1 < end && g_ascii_isdigit(p[1])) {
         const char *q = p + 1;
         while (q < end && g_ascii_isdigit(*q)) q++;
-        const char *c = capture(e, p + 1, (size_t)(q - p - 1));
-        put(e, c, strlen(c));
+        put_value(e, capture(e, p + 1, (size_t)(q - p - 1)));
         return q;
     }
     if (p + 1 < end && p[1] == '{') {
@@ -128,17 +146,25 @@ static void expand_into(expander *e, const char *text, size_t len)
     }
 }
 
-char *dp_expand(const char *text, char *const *captures, dp_lookup_fn lookup, void *user,
-                bool *cut)
+char *dp_expand_data(const char *text, char *const *captures, dp_lookup_fn lookup, void *user,
+                     bool *cut, const char *data_safe, char **tainted)
 {
     expander e = {
         .out = g_string_new(NULL), .captures = captures,
         .ncaptures = captures ? g_strv_length((char **)captures) : 0,
-        .lookup = lookup, .user = user,
+        .lookup = lookup, .user = user, .data_safe = data_safe,
     };
     expand_into(&e, text, strlen(text));
     if (cut) *cut = e.cut;
+    if (tainted) *tainted = e.tainted;
+    else g_free(e.tainted);
     return g_string_free(e.out, FALSE);
+}
+
+char *dp_expand(const char *text, char *const *captures, dp_lookup_fn lookup, void *user,
+                bool *cut)
+{
+    return dp_expand_data(text, captures, lookup, user, cut, NULL, NULL);
 }
 
 /* ---------------------------------------------------------------------------

@@ -114,6 +114,7 @@ struct sc_call_fields {
 
 typedef struct dp_route_action {
     char *app, *data, *extension, *origin;
+    char *problem;         /* why the runtime must refuse it, or NULL */
 } dp_route_action;
 
 struct sc_route {
@@ -163,6 +164,16 @@ typedef const char *(*dp_lookup_fn)(const char *name, void *user);
  * sets *cut. Returns a new string. */
 char *dp_expand(const char *text, char *const *captures, dp_lookup_fn lookup, void *user,
                 bool *cut);
+/* dp_expand(), and when @p data_safe is not NULL: every substituted value
+ * (capture or variable) may hold only ASCII letters, digits and the bytes
+ * of @p data_safe; the first one that holds anything else is returned in
+ * *tainted (g_free it; NULL when all were clean). */
+char *dp_expand_data(const char *text, char *const *captures, dp_lookup_fn lookup, void *user,
+                     bool *cut, const char *data_safe, char **tainted);
+/* The punctuation a value may hold inside bridge and transfer data: what a
+ * number, a SIP user or a host:port needs, and none of their separators
+ * (',' '|' between targets, '/' before a gateway's number, '@', blanks). */
+#define DP_DATA_SAFE "+*#._~-:"
 /* Splits FreeSWITCH's "/re/flags" form and checks the expression; fills
  * m->pattern, m->flags, m->has_group; on error returns a message (g_free). */
 char *dp_match_prepare(dp_match *m);
@@ -171,6 +182,10 @@ char *dp_match_prepare(dp_match *m);
 GRegex *dp_regex_compile(const char *pattern, GRegexCompileFlags flags, char **error);
 /* Messages about ${...} forms libskypeconnect does not expand; NULL if none. */
 char *dp_expand_check(const char *text);
+
+/* Why the session must not run action @p i of @p r (its data does not fit
+ * the application, or a value put syntax into it), or NULL. */
+const char *dp_route_action_problem(const sc_route *r, size_t i);
 
 /* ---- dialplan_route.c ---- */
 int dp_route(const sc_dialplan *dp, const char *context, const sc_call_fields *fields,

@@ -390,24 +390,36 @@ static bool try_extension(router *r, const dp_extension *x)
 static void run_one(sc_route *route, const collected *c, scope *exec)
 {
     const dp_action *a = c->action;
-    bool cut = false;
-    char *data = dp_expand(a->data, c->captures, scope_lookup, exec, &cut);
+    bool cut = false, syntax = a->app == DP_APP_BRIDGE || a->app == DP_APP_TRANSFER;
+    char *tainted = NULL, *problem = NULL;
+    char *data = dp_expand_data(a->data, c->captures, scope_lookup, exec, &cut,
+                                syntax ? DP_DATA_SAFE : NULL, &tainted);
     if (cut) note(route, "action %s (%s): data cut at %u bytes", dp_app_name(a->app), a->origin,
                   DP_MAX_EXPANDED);
     if (a->app == DP_APP_SET) apply_set(exec->vars, data);
-    char *problem = dp_app_check_data(a->app, data);
+    if (tainted) {
+        GString *shown = g_string_new(NULL);
+        append_shown(shown, tainted, 100);
+        problem = g_strdup_printf("a value put '%s' into the %s data, but what a variable or $N "
+                                  "expands to must be data (letters, digits, %s), never %s syntax",
+                                  shown->str, dp_app_name(a->app), DP_DATA_SAFE, dp_app_name(a->app));
+        g_string_free(shown, TRUE);
+        g_free(tainted);
+    } else {
+        problem = dp_app_check_data(a->app, data);
+    }
     if (problem) {
         /* Kept, so that the route shows what FreeSWITCH would try; the
          * session refuses to run it. */
         note(route, "action %s (%s): %s: the runtime refuses it", dp_app_name(a->app), a->origin,
              problem);
-        g_free(problem);
     }
     dp_route_action *ra = g_new0(dp_route_action, 1);
     ra->app = g_strdup(dp_app_name(a->app));
     ra->data = data;
     ra->extension = g_strdup(c->extension);
     ra->origin = g_strdup(a->origin);
+    ra->problem = problem;
     g_ptr_array_add(route->actions, ra);
 }
 

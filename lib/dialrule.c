@@ -29,10 +29,13 @@
 #include "skypeconnect/sc_dialrule.h"
 #include "dialrule_priv.h"
 #include "error_priv.h"
+#include "rule_export_priv.h"
 
-/* A prefix longer than this is a mistake, not a dial plan (the Skype page
- * uses "00"; national access codes plus "+" stay well below). */
-#define SC_DIAL_MAX_PREFIX 8
+/* A prefix longer than this is a mistake, not a dial plan. It is the
+ * gateway parameter's own limit (gateway.c): a prefix the configuration
+ * accepts must be one this builder takes ("004930123" restricts a trunk to
+ * one Berlin number range), or dialplan calls would lose their rule. */
+#define SC_DIAL_MAX_PREFIX 16
 /* Dial-plan patterns are a line; a bound keeps a hostile or corrupted
  * configuration from costing seconds of regex compilation. */
 #define SC_DIAL_MAX_PATTERN 1024
@@ -410,6 +413,15 @@ SC_API const char *sc_dialrule_describe(const sc_dialrule *rule)
     return rule ? rule->describe : "no dial rule";
 }
 
+void sc_dialrule_get_parts(const sc_dialrule *rule, sc_dialrule_parts *out)
+{
+    out->is_prefix = rule->kind == RULE_PREFIX;
+    out->prefix = rule->prefix;
+    out->pattern = rule->re ? g_regex_get_pattern(rule->re) : NULL;
+    out->format = rule->format;
+    out->emerg = &rule->emerg;
+}
+
 /* --- checking ----------------------------------------------------------- */
 
 static int refuse_emergency(const char *number, int off)
@@ -547,4 +559,29 @@ SC_API int sc_dialrule_is_emergency(const sc_dialrule *rule, const char *number)
      * refuses such strings anyway, for their syntax). */
     if (!number || !number_ok(number, &len, &s)) return 0;
     return sc_emerg_match(rule ? &rule->emerg : NULL, number, len) >= 0;
+}
+
+int sc_dial_check_wire(const sc_dialrule *rule, const char *dial, const char *wire)
+{
+    char why[160], show[SC_DIAL_SHOW_SIZE];
+    num_scan s;
+    size_t len;
+    int off;
+    if (!wire || !number_ok(wire, &len, &s)) {
+        int code;
+        if (!wire) return REFUSE(SC_DIAL_BAD_NUMBER, "no number to send");
+        code = scan_verdict(&s, why, sizeof why);
+        return REFUSE(code, "%s would go on the wire as '%s', which is refused: %s", dial,
+                      sc_dial_escape(show, sizeof show, wire, strnlen(wire, sizeof show)), why);
+    }
+    off = sc_emerg_match(rule ? &rule->emerg : NULL, wire, len);
+    if (off == 0)
+        return REFUSE(SC_DIAL_EMERGENCY, "%s would go on the wire as %s, an emergency number: "
+                      "the trunk provider forbids emergency calls", dial, wire);
+    if (off > 0)
+        return REFUSE(SC_DIAL_EMERGENCY, "%s would go on the wire as %s, an emergency number (%s after "
+                      "the prefix %.*s): the trunk provider forbids emergency calls",
+                      dial, wire, wire + off, off, wire);
+    last_refusal = SC_DIAL_OK;
+    return SC_OK;
 }

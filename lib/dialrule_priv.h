@@ -1,9 +1,12 @@
-/* Emergency-number sets shared by dialrule.c and emergency.c. */
+/* Emergency-number sets shared by dialrule.c and emergency.c, and the wire
+ * check of the number path (gateway_rule.c). */
 #ifndef SC_DIALRULE_PRIV_H
 #define SC_DIALRULE_PRIV_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+struct sc_dialrule;
 
 /* Longest emergency number we accept in a list. Real ones have 2 to 5 digits;
  * the cap keeps entries fixed-size so a lookup never allocates. */
@@ -49,6 +52,13 @@ int sc_emerg_lookup(const sc_emerg_set *set, const char *digits, size_t len);
  * the offset of the suffix that matched (so callers can say "112 after the
  * prefix 0044"), or -1. */
 int sc_emerg_match(const sc_emerg_set *set, const char *number, size_t len);
+
+/* Checks @p wire, the user part exactly as it goes into the Request-URI
+ * (what the rule built from the dialled number, after destination-prefix
+ * and any later rewrite): valid number syntax, and no emergency number under
+ * @p rule's list (the defaults when @p rule is NULL). @p dial names the
+ * number in messages. SC_OK, or SC_EREFUSED with the refusal set. */
+int sc_dial_check_wire(const struct sc_dialrule *rule, const char *dial, const char *wire);
 
 /* Sets the calling thread's sc_dialrule_last_refusal(). For code that runs
  * sc_dialrule_check() on one thread (the SIP stack's) on behalf of a caller

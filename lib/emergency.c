@@ -23,11 +23,9 @@
  *
  * Only EXACT equality counts: a long number that merely contains 112
  * (00441121234567) is allowed, because after any of these strips it is still
- * much longer than an emergency number. Because every candidate is a suffix
- * at most 6 characters shorter than the number ("011" + a 3-digit country
- * code), a number longer than the longest listed emergency number + 6 can
- * never match, and the lookup first checks the candidate's length against a
- * bit mask, so ordinary numbers cost a handful of comparisons.
+ * much longer than an emergency number. The lookup first checks the
+ * candidate's length against a bit mask, and strips only start at zeros (or
+ * a leading '+'), so ordinary numbers cost a handful of comparisons.
  *
  * THE PRICE. Rule 4 also refuses a few short numbers that might be real:
  * a country whose subscriber numbers are 3 to 5 digits long (a few island
@@ -38,19 +36,25 @@
  * an emergency talking to a trunk that cannot locate them. When in doubt we
  * refuse.
  *
+ * ANY NUMBER OF PREFIXES. The strips above repeat, in any order: networks
+ * and PBXs forgive extra zeros, so "000000112", "00000000911", "0044 0 999"
+ * and "00 00 112" are emergency numbers too (sc_emerg_match() walks every
+ * position a sequence of strips reaches; it is still only exact equality of
+ * a suffix, so long numbers stay allowed).
+ *
  * WHAT WE DO NOT STRIP. A "9 for an outside line" access code (the US "9911"
  * problem) is not stripped: the trunk receives "9911" as dialled, which is
  * not an emergency number to it. A dial rule that removes such a code
- * (^9(\d+)$ -> $1) has its RESULT checked again (dialrule.c), which is where
- * the 112 inside 9112 is caught. Nor do we strip a trunk '0' after a country
- * code ("+44 0 999"): that is not a valid way to write a number, and each
- * extra strip is more legitimate numbers refused.
+ * (^9(\d+)$ -> $1) has its RESULT checked again (dialrule.c), and so is the
+ * number as it goes on the wire (after destination-prefix), which is where
+ * the 112 inside 9112 is caught.
  */
 #include <string.h>
 #include <glib.h>
 
 #include "dialrule_priv.h"
 #include "error_priv.h"
+#include "rule_export_priv.h"
 
 #define E(s) { sizeof(s) - 1, s }
 
@@ -90,6 +94,16 @@ static const struct {
     { "ZA", "10111,10177,112" },
 };
 
+size_t sc_emerg_default_count(void)
+{
+    return G_N_ELEMENTS(defaults);
+}
+
+const sc_emerg_entry *sc_emerg_default_at(size_t i)
+{
+    return i < G_N_ELEMENTS(defaults) ? &defaults[i] : NULL;
+}
+
 static uint32_t defaults_lenmask(void)
 {
     uint32_t m = 0;
@@ -125,26 +139,45 @@ int sc_emerg_lookup(const sc_emerg_set *set, const char *digits, size_t len)
     return set && in_entries(set->entries, set->count, digits, len);
 }
 
+/* Marks in @p reach every position of @p number that stripping prefixes
+ * reaches, any number of them in any order: a trunk '0', an international
+ * prefix ('+' at the very start, "00", "011") and, after an international
+ * prefix, a country code of 1 to 3 digits. @p len < 64 (the mask's size). */
+static void reach_positions(const char *number, size_t len, uint64_t *reach)
+{
+    size_t todo[64], n = 0;
+    todo[n++] = 0;
+    *reach = 1;
+    while (n) {
+        size_t p = todo[--n], next[5], k = 0, intl = 0;
+        if (number[p] == '0') next[k++] = p + 1;                       /* trunk */
+        if (p == 0 && number[0] == '+') intl = 1;
+        else if (p + 2 <= len && !memcmp(number + p, "00", 2)) intl = p + 2;
+        else if (p + 3 <= len && !memcmp(number + p, "011", 3)) intl = p + 3;
+        if (intl)
+            for (size_t cc = 0; cc <= 3; cc++) next[k++] = intl + cc;  /* country code */
+        for (size_t i = 0; i < k; i++) {
+            uint64_t bit = UINT64_C(1) << next[i];
+            if (next[i] >= len || (*reach & bit)) continue;
+            *reach |= bit;
+            todo[n++] = next[i];  /* each position enters once: n < 64 */
+        }
+    }
+}
+
 int sc_emerg_match(const sc_emerg_set *set, const char *number, size_t len)
 {
-    /* Candidate suffixes, in the order of the rules above; duplicates are
-     * harmless (a failed lookup is a bit test). */
-    size_t cand[7], n = 0;
-    size_t d = (len > 0 && number[0] == '+') ? 1 : 0;
-    size_t intl = 0;
-
-    cand[n++] = d;                                              /* rule 1 */
-    if (len > d && number[d] == '0') cand[n++] = d + 1;         /* rule 2 */
-    if (d == 1) intl = 1;
-    else if (len >= 3 && !memcmp(number, "011", 3)) intl = 3;
-    else if (len >= 2 && !memcmp(number, "00", 2)) intl = 2;
-    if (intl) {
-        if (intl != d) cand[n++] = intl;                        /* rule 3 */
-        for (size_t cc = 1; cc <= 3; cc++) cand[n++] = intl + cc;   /* rule 4 */
-    }
-    for (size_t i = 0; i < n; i++)
-        if (cand[i] < len && sc_emerg_lookup(set, number + cand[i], len - cand[i]))
-            return (int)cand[i];
+    /* Every suffix some sequence of strips reaches is a candidate: rules 1
+     * to 4 above are the one-strip cases; "000000112" (six zeros, each a
+     * trunk or international prefix) and "0044 0 999" take several. */
+    uint64_t reach;
+    /* 64 bytes and more is no valid number (callers refuse those first),
+     * and the positions would not fit the mask. */
+    if (len == 0 || len >= 64) return -1;
+    reach_positions(number, len, &reach);
+    for (size_t p = 0; p < len; p++)
+        if ((reach & (UINT64_C(1) << p)) && number[p] != '+' && sc_emerg_lookup(set, number + p, len - p))
+            return (int)p;
     return -1;
 }
 

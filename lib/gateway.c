@@ -22,6 +22,7 @@
 #include "error_priv.h"
 #include "gateway_priv.h"
 #include "skypeconnect/sc_dialrule.h"
+#include "gateway_rule.h"
 
 /* ---------------------------------------------------------------------------
  * The parameter table
@@ -414,7 +415,12 @@ static char *check_dial_prefix(const char *value)
 static char *check_regex(const char *value)
 {
     GError *err = NULL;
-    GRegex *re = g_regex_new(value, 0, 0, &err);
+    GRegex *re;
+    /* GLib hands a pattern to PCRE2 without checking its UTF-8, and PCRE2
+     * then reads past a broken sequence (the number-path fuzzer found a
+     * crash here): refuse such text before compiling it. */
+    if (!g_utf8_validate(value, -1, NULL)) return value_error(value, "is not valid UTF-8 text");
+    re = g_regex_new(value, 0, 0, &err);
     if (re) {
         g_regex_unref(re);
         return NULL;
@@ -787,24 +793,33 @@ void sc_gw_add_variable(sc_gateway *gw, const char *name, const char *value,
  * Cross-parameter checks
  * ------------------------------------------------------------------------- */
 
-/* The emergency settings must be ones the dial-rule module knows. */
+/* The dial rule must be one the library can build: the same builder as the
+ * session's and the policy's (gateway_rule.c), so a configuration check
+ * accepts exactly what dialling accepts. A rule that does not build would
+ * otherwise leave the gateway without one, and dialplan bridges through it
+ * with the any-number rule. */
 static int check_dial_policy(const sc_gateway *gw, sc_gw_problem_fn problem, void *user)
 {
+    const char *bad = NULL;
+    sc_dialrule *rule = NULL;
     int found = 0;
-    sc_dialrule *probe;
-    if (!is_set(gw->emergency_country) && !is_set(gw->emergency_numbers)) return 0;
-    probe = sc_dialrule_new_prefix("0");
-    if (is_set(gw->emergency_country) &&
-        sc_dialrule_set_emergency_country(probe, gw->emergency_country) != SC_OK) {
-        problem("emergency-country", sc_last_error(), user);
+    if (sc_gw_rule_build(gw, false, &rule, &bad) != SC_OK) {
+        problem(bad ? bad : "dial-prefix", sc_last_error(), user);
         found++;
     }
-    if (is_set(gw->emergency_numbers) &&
-        sc_dialrule_add_emergency(probe, gw->emergency_numbers) != SC_OK) {
-        problem("emergency-numbers", sc_last_error(), user);
-        found++;
+    sc_dialrule_free(rule);
+    /* destination-prefix goes before every dialled number on the wire,
+     * where the emergency check runs: it must keep the number a number. */
+    if (is_set(gw->destination_prefix)) {
+        const char *d = gw->destination_prefix + (gw->destination_prefix[0] == '+');
+        if (strspn(d, "0123456789") != strlen(d) || strlen(gw->destination_prefix) > DIAL_PREFIX_MAX) {
+            char *msg = value_error(gw->destination_prefix,
+                                    "is not a number prefix (at most 16 digits with an optional leading '+')");
+            problem("destination-prefix", msg, user);
+            g_free(msg);
+            found++;
+        }
     }
-    sc_dialrule_free(probe);
     return found;
 }
 
@@ -822,14 +837,6 @@ int sc_gw_check(const sc_gateway *gw, sc_gw_problem_fn problem, void *user)
     if (is_set(gw->dial_prefix) && is_set(gw->dial_pattern)) {
         problem("dial-pattern", "cannot be used together with dial-prefix; set only one", user);
         found++;
-    }
-    if (is_set(gw->dial_pattern)) {
-        char *err = check_regex(gw->dial_pattern);
-        if (err) {
-            problem("dial-pattern", err, user);
-            g_free(err);
-            found++;
-        }
     }
     if (is_set(gw->dial_format) && !is_set(gw->dial_pattern)) {
         problem("dial-format", "needs dial-pattern (dial-prefix always dials the whole number)", user);

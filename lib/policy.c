@@ -15,12 +15,14 @@
 #include "skypeconnect/sc_config.h"
 #include "skypeconnect/sc_dialrule.h"
 #include "dialrule_priv.h"
+#include "gateway_rule.h"
 #include "error_priv.h"
 
 struct sc_policy {
     char *name;
     char *source;          /* XML path or "<gateway>" */
     sc_dialrule *rule;     /* NULL: no dial rule, every number refused */
+    char *destination_prefix; /* put before the rule's result on the wire */
     int max_channels;      /* 0: unlimited */
     int refs;              /* under registry_lock */
     atomic_int in_use;
@@ -43,51 +45,30 @@ static void policy_free(sc_policy *p)
 {
     if (!p) return;
     sc_dialrule_free(p->rule);
+    g_free(p->destination_prefix);
     g_free(p->name);
     g_free(p->source);
     g_free(p);
 }
 
-static int apply_emergency(sc_dialrule *rule, const sc_gateway *gw)
-{
-    const char *country = sc_gateway_get(gw, "emergency-country");
-    const char *numbers = sc_gateway_get(gw, "emergency-numbers");
-    int rc = SC_OK;
-    if (country && *country) rc = sc_dialrule_set_emergency_country(rule, country);
-    if (!rc && numbers && *numbers) rc = sc_dialrule_add_emergency(rule, numbers);
-    return rc;
-}
-
-/* Builds (does not register) the policy of a gateway, as lib/call_dial.c
- * builds a session gateway's rule: dial-prefix, else dial-pattern with
- * dial-format, then the emergency settings. */
+/* Builds (does not register) the policy of a gateway with the builder a
+ * session uses (gateway_rule.c), so the two can never disagree. */
 static sc_policy *policy_build(const sc_gateway *gw, const char *source)
 {
-    const char *prefix, *pattern, *format, *maxch;
     sc_policy *p;
-    if (sc_gateway_validate(gw) != SC_OK) {
-        sc_fail(SC_ECONFIG, "%s", sc_last_error());
-        return NULL;
-    }
+    if (sc_gateway_validate(gw) != SC_OK) return NULL;  /* SC_ECONFIG, its message set */
     p = g_new0(sc_policy, 1);
     p->name = g_strdup(sc_gateway_name(gw));
     p->source = g_strdup(source);
     p->refs = 1;
     atomic_init(&p->in_use, 0);
-    prefix = sc_gateway_get(gw, "dial-prefix");
-    pattern = sc_gateway_get(gw, "dial-pattern");
-    format = sc_gateway_get(gw, "dial-format");
-    maxch = sc_gateway_get(gw, "max-channels");
-    p->max_channels = maxch && *maxch ? atoi(maxch) : 0;
-    if (prefix && *prefix) p->rule = sc_dialrule_new_prefix(prefix);
-    else if (pattern && *pattern) p->rule = sc_dialrule_new_pattern(pattern, format && *format ? format : NULL);
-    if (((prefix && *prefix) || (pattern && *pattern)) && !p->rule) {
-        sc_fail(SC_ECONFIG, "gateway '%s': %s", p->name, sc_last_error());
-        policy_free(p);
-        return NULL;
-    }
-    if (p->rule && apply_emergency(p->rule, gw) != SC_OK) {
-        sc_fail(SC_ECONFIG, "gateway '%s': %s", p->name, sc_last_error());
+    p->max_channels = gw->max_channels;
+    p->destination_prefix = g_strdup(gw->destination_prefix);
+    if (sc_gw_rule_build(gw, false, &p->rule, NULL) != SC_OK) {
+        /* cannot happen after validate (the same builder ran): say so */
+        char *why = g_strdup(sc_last_error());
+        sc_fail(SC_ECONFIG, "gateway '%s': %s", p->name, why);
+        g_free(why);
         policy_free(p);
         return NULL;
     }
@@ -146,7 +127,9 @@ SC_API sc_policy *sc_policy_load(const char *gateway_xml_path, const char *gatew
     rc = sc_config_load_file(cfg, gateway_xml_path);
     if (rc != SC_OK) {
         const char *err = first_error(cfg);
-        sc_fail(rc, "%s", err ? err : sc_last_error());
+        char *why = g_strdup(err ? err : sc_last_error());  /* sc_fail() overwrites it */
+        sc_fail(rc, "%s", why);
+        g_free(why);
         p = NULL;
     } else if (!(gw = sc_config_find_gateway(cfg, gateway_name))) {
         sc_fail(SC_ENOTFOUND, "%s: no gateway '%s'", gateway_xml_path, gateway_name);
@@ -238,10 +221,12 @@ SC_API const char *sc_policy_describe(const sc_policy *p)
 
 SC_API int sc_policy_check(const sc_policy *p, const char *number, char **dial_out)
 {
+    char *wire = NULL;
     int rc;
     if (dial_out) *dial_out = NULL;
     if (!p || !number) return sc_fail(SC_EINVAL, "sc_policy_check: %s is NULL", !p ? "policy" : "number");
-    rc = sc_dialrule_check(p->rule, number, dial_out);
+    rc = sc_gw_rule_wire(p->rule, p->destination_prefix, number, dial_out, &wire);
+    g_free(wire);
     if (rc != SC_OK) {
         char msg[512];
         g_strlcpy(msg, sc_last_error(), sizeof msg);

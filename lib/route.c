@@ -14,6 +14,9 @@
 #include "error_priv.h"
 #include "skypeconnect/sc_dialplan.h"
 #include "skypeconnect/sc_dialrule.h"
+#include "dialplan_priv.h"
+#include "bridge_target.h"
+#include "dialrule_priv.h"
 
 /* FreeSWITCH stops transfer loops too; 8 hops is more than any real plan needs. */
 #define SC_MAX_TRANSFERS 8
@@ -134,6 +137,14 @@ static void run_route(sc_session *s, sc_call *a, const char *context, const char
     }
     for (size_t i = 0; i < n; i++) {
         const char *app = sc_route_action_app(route, i), *data = sc_route_action_data(route, i);
+        const char *problem = dp_route_action_problem(route, i);
+        if (problem && (!strcmp(app, "transfer") || !strcmp(app, "bridge"))) {
+            /* The route's explanation says so too: what a caller's number
+             * (or a bad endpoint) would make of the action never runs. */
+            sc_log(SC_LOG_WARNING, "call %d: not running %s: %s", a->id, app, problem);
+            end_a(a, 403, "Forbidden", "CALL_REJECTED");
+            break;
+        }
         if (!strcmp(app, "transfer")) {
             do_transfer(s, a, data, context);
             break;
@@ -189,8 +200,13 @@ static void unlink_legs(sc_call *c)
     sc_call_unref(peer);
 }
 
-/* sofia/internal/USER@HOST[:PORT] or a sip: URI: a local endpoint, no dial rule. */
-static sc_call *dial_internal(sc_session *s, sc_call *a, const char *target)
+static sc_call *dial_gateway(sc_session *s, sc_call *a, const char *target, int *code);
+
+/* sofia/internal/USER@HOST[:PORT], sofia/external/USER@HOST[:PORT] or a sip:
+ * URI: a direct call from the listener. A target that is a gateway's trunk
+ * is dialled as that gateway, with all its checks; any other still never
+ * gets an emergency number (bridge_target.c says why). */
+static sc_call *dial_internal(sc_session *s, sc_call *a, const char *target, int *code)
 {
     nua_t *nua = s->nua_internal ? s->nua_internal : s->nua;
     const char *host = s->nua_internal ? s->internal_host : s->bind_host;
@@ -205,6 +221,29 @@ static sc_call *dial_internal(sc_session *s, sc_call *a, const char *target)
         sc_log(SC_LOG_WARNING, "call %d: bridge target '%s' is not USER@HOST[:PORT] or a sip: URI", a->id, target);
         g_free(uri);
         return NULL;
+    }
+    {
+        char *user = g_strndup(uri + 4 + (uri[3] == 's'), (gsize)(strchr(uri, '@') - uri - 4 - (uri[3] == 's')));
+        sc_reg *trunk = sc_bridge_target_trunk(s, uri);
+        char why[SC_DIAL_SHOW_SIZE + 120];
+        if (trunk) {
+            char *as_gateway = g_strdup_printf("sofia/gateway/%s/%s", sc_reg_name(trunk), user);
+            sc_log(SC_LOG_INFO, "call %d: bridge target '%s' is gateway '%s''s trunk: dialled through it",
+                   a->id, target, sc_reg_name(trunk));
+            b = dial_gateway(s, a, as_gateway, code);
+            g_free(as_gateway);
+            g_free(user);
+            g_free(uri);
+            return b;
+        }
+        if (sc_bridge_target_emergency(s, user, why, sizeof why)) {
+            sc_log(SC_LOG_INFO, "dial-out refused: call %d: %s", a->id, why);
+            *code = 403;
+            g_free(user);
+            g_free(uri);
+            return NULL;
+        }
+        g_free(user);
     }
     b = sc_call_new(s, SC_CALL_OUTBOUND, "");
     b->nua = nua;
@@ -277,7 +316,7 @@ static void bridge_next(sc_session *s, sc_call *a)
             continue;
         }
         if (g_str_has_prefix(target, "sofia/gateway/")) b = dial_gateway(s, a, target, &code);
-        else b = dial_internal(s, a, target);
+        else b = dial_internal(s, a, target, &code);
         if (!b && code == 480) code = 502;
         g_free(target);
         if (b) {

@@ -27,6 +27,7 @@
 #include "ctx_sync.h"
 #include "free_port.h"
 #include "sofia_stack.h"
+#include "served_methods.h"
 #include "error_priv.h"
 #include "call_priv.h"
 #include "skypeconnect/sc_dialplan.h"
@@ -465,14 +466,14 @@ static void nua_cb(nua_event_t event, int status, char const *phrase, nua_t *nua
         else nua_handle_destroy(nh);
         break;
     case nua_i_options:
-        /* nua has answered 200 itself. */
+        /* nua has answered 200 itself; the handle it made is ours to drop. */
+        sc_drop_stray_request(nua, event, nh);
         break;
     default:
         r = reg_for_handle(s, nh);
         if (r) {
             sc_reg_on_response(r, event, status, phrase, nh, sip);
-        } else if (nh && event >= nua_i_chat && event < nua_r_set_params) {
-            /* An unsolicited request on a new handle that we do not serve. */
+        } else if (sc_drop_stray_request(nua, event, nh)) {
             sc_log(SC_LOG_DEBUG, "ignoring %s (%d %s)", nua_event_name(event), status, phrase);
         }
         break;
@@ -492,6 +493,7 @@ static char *sip_host(const char *host)
 static int internal_up(sc_session *s)
 {
     char *host = NULL, *url, *shost;
+    tagi_t *methods;
     int port = 0, rc = parse_bind(s->internal_bind, &host, &port);
     if (rc) return rc;
     port = sc_find_free_port(host, strchr(host, ':') != NULL, true, port);
@@ -503,11 +505,12 @@ static int internal_up(sc_session *s)
     }
     shost = sip_host(host);
     url = g_strdup_printf("sip:%s:%d", shost, port);
+    methods = sc_served_method_tags();
     s->nua_internal = nua_create(s->root, nua_cb, s, NUTAG_URL(url),
                                  NUTAG_OUTBOUND("no-options-keepalive no-validate no-natify no-use-rport"),
                                  NUTAG_KEEPALIVE(0), NUTAG_USER_AGENT(SC_USER_AGENT),
-                                 NUTAG_AUTOANSWER(0), NUTAG_ENABLEMESSAGE(0), NUTAG_MEDIA_ENABLE(0),
-                                 TAG_END());
+                                 NUTAG_AUTOANSWER(0), NUTAG_MEDIA_ENABLE(0), TAG_NEXT(methods));
+    tl_vfree(methods);
     s->internal_port = port;
     g_free(g_steal_pointer(&s->internal_host));
     s->internal_host = host;
@@ -522,6 +525,7 @@ static int stack_up(sc_session *s)
 {
     bool v6;
     char *host, *url, *sips_url = NULL;
+    tagi_t *methods;
     int port = s->bind_port;
 
     sc_listen_choose(s);
@@ -560,6 +564,7 @@ static int stack_up(sc_session *s)
         sips_url = g_strdup_printf("sips:%s:%d", host, s->tls_port);
     }
 
+    methods = sc_served_method_tags();
     s->nua = nua_create(s->root, nua_cb, s,
                         NUTAG_URL(url),
                         TAG_IF(sips_url, NUTAG_SIPS_URL(sips_url)),
@@ -588,8 +593,9 @@ static int stack_up(sc_session *s)
                         NUTAG_AUTOANSWER(0),
                         /* SDP is the application's: Sofia's offer/answer engine stays out. */
                         NUTAG_MEDIA_ENABLE(0),
-                        NUTAG_ENABLEMESSAGE(0),
-                        TAG_END());
+                        /* calls only: no REFER, SUBSCRIBE, NOTIFY, MESSAGE */
+                        TAG_NEXT(methods));
+    tl_vfree(methods);
     g_free(url);
     g_free(sips_url);
     g_free(host);

@@ -47,10 +47,10 @@ else
   (cd build && ctest --output-on-failure -j"$jobs" --timeout 900 -R '^integration\.')
 fi
 
-echo "== fuzz smoke runs (libFuzzer, clang: gateway XML, dial rules, dialplan)"
+echo "== fuzz smoke runs (libFuzzer, clang: gateway XML, dial rules, dialplan, number path, stdin reader)"
 CC=clang cmake -S . -B build-fuzz -DSC_FUZZ=ON -DSC_BUILD_PYTHON=OFF -DSC_BUILD_LUA=OFF \
   -DSC_BUILD_BENCH=OFF -DSC_FUZZ_SECONDS="${SC_FUZZ_SECONDS:-20}" >/dev/null
-cmake --build build-fuzz -j"$jobs" --target fuzz_gateway fuzz_dialrule fuzz_dialplan
+cmake --build build-fuzz -j"$jobs" --target fuzz_gateway fuzz_dialrule fuzz_dialplan fuzz_numberpath fuzz_cli_lines
 (cd build-fuzz && ctest -L fuzz --output-on-failure)
 
 echo "== all tests passed"

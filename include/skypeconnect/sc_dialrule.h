@@ -12,10 +12,11 @@
  *   110, 118, 119, 100, 101, 102, 108 by default, plus a country's own list
  *   (sc_dialrule_set_emergency_country()) and any extra numbers. Prefixes
  *   do not hide one: the number counts as an emergency number when, after
- *   removing a leading '+', or one leading '0' (trunk prefix), or an
- *   international prefix ('+', "00", "011") optionally followed by a 1-3
- *   digit country code, what is left is EXACTLY a listed number ("+112",
- *   "0112", "00112", "011911", "0044112", "+44999", "001911"). Longer numbers
+ *   removing any number of prefixes, each a '0' (trunk prefix) or an
+ *   international prefix ('+' at the start, "00", "011") optionally followed
+ *   by a 1-3 digit country code, what is left is EXACTLY a listed number
+ *   ("+112", "0112", "00112", "011911", "0044112", "+44999", "001911",
+ *   "000000112", "00000000911", "00440999"). Longer numbers
  *   that merely contain one ("00441121234567") are fine. This refuses a
  *   few short numbers of very small numbering plans too, deliberately;
  * - contains anything but digits and one leading '+' (no '@', ';', '?',
@@ -56,7 +57,7 @@ SC_API const char *sc_dial_refusal_name(int refusal);
 
 /**
  * The Skype Connect rule `^(PREFIX\d+)$`: numbers starting with @p prefix
- * (digits, or '+' then digits; e.g. "00"; at most 8 characters) followed by
+ * (digits, or '+' then digits; e.g. "00"; at most 16 characters) followed by
  * at least one digit. The number goes out whole ($1). Checked without a
  * regular expression: this is the fast rule.
  * @return a rule, or NULL with ::SC_EINVAL (bad prefix; "" and "+" are

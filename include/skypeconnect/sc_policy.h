@@ -87,7 +87,9 @@ SC_API const char *sc_policy_describe(const sc_policy *p);
 
 /**
  * Checks a number exactly as sc_session_dial() does before sending anything:
- * the gateway's dial rule, then emergency numbers and syntax.
+ * the gateway's dial rule, then emergency numbers and syntax, on the number,
+ * on what the rule builds, and on the number as it would go on the wire
+ * (destination-prefix + what the rule builds).
  * @param[out] dial_out when allowed and not NULL: the number to dial (what
  *        the rule builds), freed by the caller with sc_free().
  * @return ::SC_OK; ::SC_EREFUSED with sc_last_error() saying which gateway

@@ -17,5 +17,7 @@
 #include "sc_call.h"
 #include "sc_trunk.h"
 #include "sc_policy.h"
+#include "sc_rule_export.h"
+#include "sc_gateway_secret.h"
 
 #endif

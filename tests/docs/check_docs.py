@@ -75,8 +75,9 @@ if "usage" not in HELP:
 OPTION_RE = re.compile(r"(?<![\w-])--[a-z][a-z0-9-]*")
 OPTIONS = set(OPTION_RE.findall(HELP)) | set(re.findall(r'"(--[a-z][a-z0-9-]*)', SOURCES))
 # subcommands: "skypeconnect WORD" in the usage, and argv[1] comparisons in main
-SUBCOMMANDS = set(re.findall(r"skypeconnect ([a-z]+)", HELP))
-SUBCOMMANDS |= set(re.findall(r'strcmp\(argv\[1\], "([a-z]+)"\)', SOURCES))
+# (subcommands may have a hyphen inside: edge-config)
+SUBCOMMANDS = set(re.findall(r"skypeconnect ([a-z]+(?:-[a-z]+)*)", HELP))
+SUBCOMMANDS |= set(re.findall(r'strcmp\(argv\[1\], "([a-z]+(?:-[a-z]+)*)"\)', SOURCES))
 # standard-input commands: the words of the help's "Commands on standard input:"
 # sentences, and every lowercase word the sources compare or print as a string
 STDIN = set()
@@ -261,7 +262,7 @@ def check_man(path):
         for opt in OPTION_RE.findall(plain):
             if opt not in OPTIONS:
                 problem(path, ln, "skypeconnect has no option %s" % opt)
-        m = re.match(r"^\.(?:B|SS|TP)?\s*skypeconnect\s+([a-z]+)", plain)
+        m = re.match(r"^\.(?:B|SS|TP)?\s*skypeconnect\s+([a-z]+(?:-[a-z]+)*)", plain)
         if m and m.group(1) not in SUBCOMMANDS:
             problem(path, ln, "no such subcommand: %s" % m.group(1))
 

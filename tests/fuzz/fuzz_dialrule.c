@@ -19,6 +19,7 @@
 
 #include "skypeconnect/sc_dialrule.h"
 #include "dialrule_priv.h"
+#include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -26,11 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void expect(int cond, const char *what, const char *number)
 {
-    if (!cond) {
-        fprintf(stderr, "fuzz_dialrule: broken promise: %s (number '%s', error '%s')\n",
-                what, number ? number : "(null)", sc_last_error());
-        abort();
-    }
+    fuzz_expect("fuzz_dialrule", cond, what, number);
 }
 
 static int printable(const char *s)
@@ -42,13 +39,7 @@ static int printable(const char *s)
 
 static int clean_number(const char *s)
 {
-    size_t digits = 0;
-    if (*s == '+') s++;
-    for (; *s; s++) {
-        if (*s < '0' || *s > '9') return 0;
-        digits++;
-    }
-    return digits >= 1 && digits <= SC_DIAL_MAX_DIGITS;
+    return fuzz_clean_number(s);
 }
 
 static void check_one(const sc_dialrule *rule, int is_prefix, const char *prefix, const char *number)
@@ -116,16 +107,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     unsigned flags;
     sc_dialrule *rule, *page, *twin = NULL;
 
-    if (size < 1) return 0;
-    flags = data[0];
-    /* Copy with a final NUL so that every field is a C string. */
-    buf = malloc(size);
-    memcpy(buf, data + 1, size - 1);
-    buf[size - 1] = '\0';
-    field[nfields++] = buf;
-    for (size_t i = 0; i + 1 < size && nfields < MAX_FIELDS; i++)
-        if (buf[i] == '\0') field[nfields++] = buf + i + 1;
-    while (nfields < 4) field[nfields++] = (char *)"";
+    buf = fuzz_fields(data, size, &flags, field, MAX_FIELDS, 4, &nfields);
+    if (!buf) return 0;
 
     if (flags & 1) rule = sc_dialrule_new_prefix(field[0]);
     else rule = sc_dialrule_new_pattern(field[0], (flags & 2) ? NULL : field[1]);

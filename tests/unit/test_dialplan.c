@@ -11,6 +11,7 @@
 #include <glib.h>
 
 #include "skypeconnect/sc_dialplan.h"
+#include "dialplan_priv.h"
 #include "sc_test.h"
 
 #define DATA(name) SC_TEST_DATA_DIR "/dialplan/" name
@@ -674,6 +675,42 @@ static void test_regex_rules(void)
     sc_dialplan_free(dp);
 }
 
+/* Issue #11 item 4: what ${destination_number} expands to is data. The old
+ * router kept the expanded "...,sofia/gateway/skype/4930123456" as two
+ * targets, and the session dialled the second. */
+static void test_expansion_is_data_not_bridge_syntax(void)
+{
+    sc_dialplan *dp = load("<extension name='out'>\n"
+                           "  <condition field='destination_number' expression='^00'>\n"
+                           "    <action application='set' data='dom=127.0.0.1:5090'/>\n"
+                           "    <action application='bridge' data='sofia/gateway/skype/${destination_number}'/>\n"
+                           "    <action application='transfer' data='${destination_number} XML default'/>\n"
+                           "    <action application='bridge' data='sofia/internal/${destination_number}@${dom}'/>\n"
+                           "  </condition>\n"
+                           "</extension>\n", SC_OK);
+    static const char *hostile[] = {
+        "00x,sofia/gateway/skype/4930123456", "00x|sofia/gateway/skype/4930123456",
+        "00/../other/4930123456", "00 XML admin", "001@evil.example", "00\t1", "00{x=y}1",
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(hostile); i++) {
+        sc_route *r = route(dp, "t", "destination_number", hostile[i], NULL);
+        CHECK_EQ_INT(sc_route_action_count(r), 4);
+        CHECK(dp_route_action_problem(r, 0) == NULL);                 /* set */
+        for (size_t a = 1; a < 4; a++) {
+            CHECK(dp_route_action_problem(r, a) != NULL);
+            CHECK_CONTAINS(dp_route_action_problem(r, a), "must be data");
+        }
+        sc_route_free(r);
+    }
+    /* An ordinary number, and a host:port from a variable, are fine. */
+    sc_route *r = route(dp, "t", "destination_number", "0049301234", NULL);
+    for (size_t a = 0; a < 4; a++) CHECK(dp_route_action_problem(r, a) == NULL);
+    ACTIONS(r, "set dom=127.0.0.1:5090", "bridge sofia/gateway/skype/0049301234",
+            "transfer 0049301234 XML default", "bridge sofia/internal/0049301234@127.0.0.1:5090");
+    sc_route_free(r);
+    sc_dialplan_free(dp);
+}
+
 static void test_bridge_checked_after_expansion(void)
 {
     sc_dialplan *dp = load("<extension name='out'>\n"
@@ -689,9 +726,9 @@ static void test_bridge_checked_after_expansion(void)
      * FreeSWITCH would try), and explained: the runtime refuses it. */
     r = route(dp, "t", "destination_number", "12 34,sip:x", NULL);
     ACTIONS(r, "bridge sofia/gateway/skype/12 34,sip:x");
-    CHECK_CONTAINS(sc_route_explain(r), "action bridge (dp.xml:3): bridge endpoint "
-                   "'sofia/gateway/skype/12 34' is not sofia/gateway/NAME/NUMBER: the runtime "
-                   "refuses it");
+    CHECK_CONTAINS(sc_route_explain(r), "action bridge (dp.xml:3): a value put '12 34,sip:x' "
+                   "into the bridge data, but what a variable or $N expands to must be data");
+    CHECK_CONTAINS(sc_route_explain(r), "the runtime refuses it");
     sc_route_free(r);
     r = route(dp, "t", "destination_number", "", NULL);
     CHECK_CONTAINS(sc_route_explain(r), "the runtime refuses it");
@@ -1198,7 +1235,7 @@ SC_TEST_MAIN(TEST(test_skype_page_folder), TEST(test_skype_page_files),
              TEST(test_unknown_context), TEST(test_continue), TEST(test_break),
              TEST(test_anti_actions), TEST(test_multiple_conditions), TEST(test_captures),
              TEST(test_variables), TEST(test_inline_set), TEST(test_nested_conditions),
-             TEST(test_regex_rules), TEST(test_bridge_checked_after_expansion),
+             TEST(test_regex_rules), TEST(test_bridge_checked_after_expansion), TEST(test_expansion_is_data_not_bridge_syntax),
              TEST(test_applications_accepted), TEST(test_load_errors), TEST(test_load_warnings),
              TEST(test_all_errors_reported), TEST(test_malformed_xml), TEST(test_fuzz_seed_loads),
              TEST(test_folder_with_a_broken_file), TEST(test_io_errors), TEST(test_call_fields),

@@ -160,8 +160,9 @@ static void bad_prefixes(void)
         { " 00", "character 1 is not a digit" },
         { "00\n", "'00\\x0A'" },
         { "\xd9\xa0", "'\\xD9\\xA0'" },
-        { "123456789", "longer than 8" },
-        { "+12345678", "longer than 8" },
+        /* the gateway parameter's limit: one the configuration accepts builds */
+        { "12345678901234567", "longer than 16" },
+        { "+1234567890123456", "longer than 16" },
     };
     for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
         sc_dialrule *r = sc_dialrule_new_prefix(bad[i].prefix);
@@ -738,6 +739,26 @@ static gpointer worker(gpointer data)
     return NULL;
 }
 
+/* Issue #11 item 5: any number of international and trunk prefixes. The
+ * old normalisation stripped one of each and let these go out. */
+static void emergency_after_many_prefixes(void)
+{
+    sc_dialrule *r = allow_all();
+    static const char *refused[] = {
+        "000000112", "00000000911", "0000999", "00000112", "0000000000000112",
+        "00112", "000112", "0000112", "+00112", "+0000911", "0044000999", "00440999",
+        "+440999", "0011911", "0110112", "000044112", "00440044112",
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(refused); i++) {
+        REFUSED(r, refused[i], SC_DIAL_EMERGENCY, "is an emergency number");
+        CHECK_EQ_INT(sc_dialrule_is_emergency(NULL, refused[i]), 1);
+    }
+    /* Long numbers stay allowed however many zeros they start with. */
+    static const char *fine[] = { "0000441234567", "000049301234567", "00000012345", "0001121234" };
+    for (size_t i = 0; i < G_N_ELEMENTS(fine); i++) ALLOWED(r, fine[i], fine[i]);
+    sc_dialrule_free(r);
+}
+
 static void many_threads_one_rule(void)
 {
     enum { THREADS = 8 };
@@ -762,7 +783,7 @@ static void many_threads_one_rule(void)
 
 SC_TEST_MAIN(TEST(refusal_names), TEST(no_rule_refuses_everything), TEST(skype_page_prefix_rule),
              TEST(plus_prefix_rule), TEST(bad_prefixes), TEST(injection_attempts), TEST(length_limits),
-             TEST(emergency_defaults), TEST(emergency_comes_before_the_rule), TEST(emergency_countries),
+             TEST(emergency_defaults), TEST(emergency_after_many_prefixes), TEST(emergency_comes_before_the_rule), TEST(emergency_countries),
              TEST(add_emergency_numbers), TEST(pattern_rules_and_formats),
              TEST(patterns_match_the_whole_number), TEST(bad_patterns_and_formats), TEST(regressions),
              TEST(many_threads_one_rule))

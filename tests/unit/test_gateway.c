@@ -513,8 +513,44 @@ static void test_password_never_leaks(void)
     g_string_free(log_lines, TRUE);
 }
 
+/* A dial-pattern that is not UTF-8 crashed PCRE2 inside the parameter check
+ * (found by fuzz_numberpath); and the rule checks of the issue #11 kind:
+ * what the builder cannot build is a validation error naming the param. */
+static void test_dial_rule_is_built_when_validated(void)
+{
+    static const char *const broken[] = { "^(\\d+)\xff\xff", "\xd0\x91l\xf2\x80,17", "(\xc3" };
+    static const struct { const char *param, *value, *also, *also_value, *named; } bad[] = {
+        { "dial-pattern", "^9(\\d+)$", "dial-format", "abc$1", "dial-format" },
+        { "dial-pattern", "^9(\\d+)$", "dial-format", "$2", "dial-format" },
+        { "dial-prefix", "00", "destination-prefix", "sip", "destination-prefix" },
+        { "dial-prefix", "00", "emergency-country", "XX", "emergency-country" },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(broken); i++) {
+        sc_gateway *gw = sc_gateway_new("g");
+        CHECK_EQ_INT(sc_gateway_set(gw, "dial-pattern", broken[i]), SC_EINVAL);
+        CHECK_CONTAINS(sc_last_error(), "UTF-8");
+        sc_gateway_free(gw);
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
+        sc_gateway *gw = sc_gateway_new("g");
+        sc_gateway_set(gw, "register", "false");
+        CHECK_EQ_INT(sc_gateway_set(gw, bad[i].param, bad[i].value), SC_OK);
+        CHECK_EQ_INT(sc_gateway_set(gw, bad[i].also, bad[i].also_value), SC_OK);
+        CHECK_EQ_INT(sc_gateway_validate(gw), SC_ECONFIG);
+        CHECK_CONTAINS(sc_last_error(), bad[i].named);
+        sc_gateway_free(gw);
+    }
+    /* 9 to 16 characters: the configuration took them, the builder now too */
+    sc_gateway *gw = sc_gateway_new("g");
+    sc_gateway_set(gw, "register", "false");
+    CHECK_EQ_INT(sc_gateway_set(gw, "dial-prefix", "0049301234567890"), SC_OK);
+    CHECK_EQ_INT(sc_gateway_validate(gw), SC_OK);
+    sc_gateway_free(gw);
+}
+
 SC_TEST_MAIN(TEST(test_call_params), TEST(test_names), TEST(test_defaults), TEST(test_fallbacks), TEST(test_booleans),
              TEST(test_integers), TEST(test_corrections_warn), TEST(test_transport),
              TEST(test_unknown_and_ignored), TEST(test_hosts_and_users), TEST(test_dial_rules),
              TEST(test_validate), TEST(test_copy_and_variables), TEST(test_param_list),
-             TEST(test_null_arguments), TEST(test_password_never_leaks))
+             TEST(test_null_arguments), TEST(test_password_never_leaks),
+             TEST(test_dial_rule_is_built_when_validated))

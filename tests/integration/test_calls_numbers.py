@@ -1,0 +1,214 @@
+"""The number path against real peers (issue #11 items 1-5): whatever rewrites a
+number before it leaves (destination-prefix, dial-format, the dialplan's expansion,
+a direct bridge target), no emergency number and no number outside the gateway's
+rule reaches the trunk.
+
+What reached the wire is read from Kamailio's SCLOG lines (it logs every INVITE,
+even the unauthenticated first one it challenges) and the "PSTN" SIPp UAS's
+message trace. Each test ends with an allowed call as a fence: once its INVITE has
+arrived, an INVITE sent for an earlier refused one would have too.
+
+    direct dials:  the command `dial skype N` -> Kamailio -> PSTN UAS
+    dialplan:      local SIPp UAC -> the command's internal port (default context)
+                   -> bridge ... -> Kamailio -> PSTN UAS
+"""
+import os
+import re
+import unittest
+
+from sctest.calls import CallTestCase, ACCOUNT
+from sctest.cli import match, skype_gateway
+from sctest.ports import free_port
+
+
+def uri_user(value):
+    m = re.search(r"<?sips?:([^@>;]+)@", value or "")
+    return m.group(1) if m else None
+
+
+class NumberPathTest(CallTestCase):
+
+    # ---- direct dials ----
+    def fence(self, cli, k, uas, number, wire):
+        """An allowed dial after the refusals: the trunk and the PSTN saw exactly its
+        INVITE, with `wire` as the Request-URI user."""
+        call = self.dial(cli, number)
+        self.wait_call(cli, call, "answered")
+        cli.send("hangup %d" % call)
+        self.assert_ended(cli, call, "NORMAL_CLEARING", "local")
+        self.assert_wire(k, uas, [wire])
+
+    def assert_wire(self, k, uas, users):
+        invs = uas.received_requests("INVITE")
+        self.assertEqual([uri_user(i.ruri) for i in invs], users,
+                         "the PSTN side saw other INVITEs\n" + uas.messages()[-4000:])
+        seen = {r["rusr"] for r in k.invites()}
+        self.assertEqual(seen, set(users), "the trunk saw other INVITEs\n" + k.describe())
+
+    def refused_then_fence(self, gw, refused, fence, wire, message=None):
+        """A trunk with gateway overrides `gw`: every number of `refused` is refused as
+        emergency (its message containing `message`), then `fence` leaves as `wire`."""
+        k, cli = self.trunk(**gw)
+        uas = self.pstn("call_uas_answer", k)
+        for number in refused:
+            ev = self.refused_dial(cli, number, "emergency")
+            if message:
+                self.assertIn(message, ev["message"], cli.describe())
+        self.fence(cli, k, uas, fence, wire)
+        self.assert_quit_clean(cli)
+
+    def test_destination_prefix_plus_cannot_make_an_emergency_number(self):
+        """dial-prefix 44 and destination-prefix '+': 44999 used to leave as
+        INVITE sip:+44999 (the check ran before the prefix). Now refused as emergency,
+        like 44112; 441234567890 still leaves as +441234567890."""
+        self.refused_then_fence(dict(dial_prefix="44", destination_prefix="+"),
+                                ("44999", "44112", "440999", "4400112"),
+                                "441234567890", "+441234567890", message="on the wire as +")
+
+    def test_destination_prefix_1_cannot_make_112(self):
+        """destination-prefix 1 with a rule allowing any digits: 12 used to leave as
+        sip:112. Refused as emergency, and so is 11 (111 is on NZ's list, the gateway's
+        emergency-country); 4930123456 leaves as 14930123456."""
+        self.refused_then_fence(dict(dial_pattern="^(\\d+)$", destination_prefix="1", emergency_country="NZ"),
+                                ("12", "11", "0112"), "4930123456", "14930123456")
+
+    def test_dial_format_result_checked_with_destination_prefix(self):
+        """dial-pattern ^9(\\d+)$ -> dial-format $1 and destination-prefix 1: 912 passed
+        the rule (its result 12 is no emergency number) and left as 112. Refused now;
+        94930123456 leaves as 14930123456."""
+        self.refused_then_fence(dict(dial_pattern="^9(\\d+)$", dial_format="$1", destination_prefix="1"),
+                                ("912", "9112", "90112"), "94930123456", "14930123456")
+
+    def test_any_number_of_leading_zeros(self):
+        """000000112 and 00000000911 used to go out (one prefix was stripped, not
+        several). Refused as emergency; 0000441234567 is fine."""
+        self.refused_then_fence(dict(dial_prefix="00"),
+                                ("000000112", "00000000911", "0000999", "000044999", "0044000112"),
+                                "0000441234567", "0000441234567")
+
+    # ---- dialplan ----
+    def start_dialplan(self, extensions, kamailio_port=None, **gw):
+        """Kamailio, then the command with the Skype gateway (plus `gw` overrides), a
+        default context holding `extensions`, and the internal side. Returns
+        (kamailio, cli, internal_port)."""
+        d = os.path.join(self.tmp, "dialplan")
+        os.makedirs(os.path.join(d, "default"), exist_ok=True)
+        with open(os.path.join(d, "default", "00_numbers.xml"), "w") as f:
+            f.write("<include>\n%s</include>\n" % extensions)
+        k = self.start_kamailio(users={ACCOUNT: "secret"}, port=kamailio_port)
+        gwfile = self.gateway_file(skype_gateway(k.port, **gw))
+        cli = self.start_cli([gwfile], extra_args=["--dialplan", d, "--internal", "127.0.0.1:0"])
+        port = cli.started.get("internal_port")
+        self.assertIsInstance(port, int, cli.describe())
+        cli.wait_for(match(gateway="skype", state="REGED"), 15, after=0)
+        self.assertTrue(k.wait_count(1, 5, result="saved"), k.describe())
+        return k, cli, port
+
+    def phone(self, internal, number, **kw):
+        return self.caller("dp_uac", internal, service=number, caller="1000", caller_name="Bob", **kw)
+
+    def refused_call(self, cli, internal, number, code=403):
+        """A local phone dials `number`: it is routed, then refused with `code`."""
+        mark = len(cli.events)
+        uac = self.phone(internal, number)
+        r = cli.wait_for(match(event="call_routed"), 10, after=mark)
+        ended = cli.wait_for(match(event="call_state", call=r["call"], state="ended"), 10, after=mark)
+        self.assert_sipp_ok(uac)
+        self.assertEqual(ended["sip_code"], code, cli.describe())
+        self.assertFalse(self.sipp_events(uac, "answered"), uac.describe())
+        return r
+
+    def allowed_call(self, cli, internal, number):
+        mark = len(cli.events)
+        uac = self.phone(internal, number, duration_ms=300)
+        r = cli.wait_for(match(event="call_routed"), 10, after=mark)
+        self.wait_call(cli, r["call"], "answered")
+        self.assert_sipp_ok(uac)
+        self.wait_sipp_event(uac, "bye_ok")
+
+    def test_dialplan_bridge_keeps_a_long_dial_prefix(self):
+        """dial-prefix 004930123 (9 characters: the configuration took 16, the rule
+        builder 8, so dialplan bridges fell back to any number): a phone dialling
+        0090555123456 through ^(\\d+)$ -> sofia/gateway/skype/$1 used to go out. Now the
+        gateway's rule applies: refused no_match; 00493012345 goes out."""
+        k, cli, internal = self.start_dialplan(
+            '  <extension name="out">\n'
+            '    <condition field="destination_number" expression="^(\\d+)$">\n'
+            '      <action application="bridge" data="sofia/gateway/skype/$1"/>\n'
+            '    </condition>\n'
+            '  </extension>\n', dial_prefix="004930123")
+        pstn = self.pstn("dp_uas_answer", k, timeout=60, max_calls=1)
+        mark = len(cli.events)
+        self.refused_call(cli, internal, "0090555123456")
+        ref = cli.wait_for(match(event="dial_refused"), 10, after=mark)
+        self.assertEqual(ref["reason"], "no_match", cli.describe())
+        self.allowed_call(cli, internal, "00493012345")
+        self.assert_wire(k, pstn, ["00493012345"])
+        self.assert_quit_clean(cli)
+
+    def test_sofia_external_to_the_trunk_gets_the_gateway_rules(self):
+        """^9(\\d+)$ -> sofia/external/$1@<trunk>: 9112 used to send INVITE sip:112 to
+        the trunk. The target is the trunk's address, so it is dialled as gateway
+        skype (dial-prefix 00): 9112 refused emergency, 94930123456 refused no_match,
+        9004930123456 goes out as 004930123456 (through the gateway: challenged and
+        relayed)."""
+        kport = free_port()
+        k, cli, internal = self.start_dialplan(
+            '  <extension name="external">\n'
+            '    <condition field="destination_number" expression="^9(\\d+)$">\n'
+            '      <action application="bridge" data="sofia/external/$1@127.0.0.1:%d"/>\n'
+            '    </condition>\n'
+            '  </extension>\n' % kport, kamailio_port=kport, dial_prefix="00")
+        pstn = self.pstn("dp_uas_answer", k, timeout=60, max_calls=1)
+        for number, reason in (("9112", "emergency"), ("94930123456", "no_match"),
+                               ("9000112", "emergency")):
+            mark = len(cli.events)
+            self.refused_call(cli, internal, number)
+            ref = cli.wait_for(match(event="dial_refused"), 10, after=mark)
+            self.assertEqual((ref["reason"], ref["gateway"]), (reason, "skype"), cli.describe())
+        self.allowed_call(cli, internal, "9004930123456")
+        self.assert_wire(k, pstn, ["004930123456"])
+        self.assert_quit_clean(cli)
+
+    def test_sip_target_elsewhere_still_refuses_emergency(self):
+        """A sip: target that is not the trunk (a local UAS) gets the emergency refusal:
+        ^7(\\+?\\d+)$ -> sip:$1@127.0.0.1:UAS; 7112 and 7000911 are refused 403 and the UAS
+        gets nothing; 71000 reaches it."""
+        uas_port = free_port(udp=True, tcp=False)
+        k, cli, internal = self.start_dialplan(
+            '  <extension name="direct">\n'
+            '    <condition field="destination_number" expression="^7(\\+?\\d+)$">\n'
+            '      <action application="bridge" data="sip:$1@127.0.0.1:%d"/>\n'
+            '    </condition>\n'
+            '  </extension>\n' % uas_port)
+        uas = self.start_sipp("dp_uas_answer", port=uas_port, timeout=60, max_calls=1)
+        for number in ("7112", "7000911", "7+44999"):
+            self.refused_call(cli, internal, number)
+        self.allowed_call(cli, internal, "71000")
+        self.assertEqual([uri_user(i.ruri) for i in uas.received_requests("INVITE")], ["1000"],
+                         uas.messages()[-4000:])
+        self.assertFalse(k.invites(), k.describe())
+        self.assert_quit_clean(cli)
+
+    def test_dialled_separator_cannot_add_a_bridge_target(self):
+        """Condition ^00, bridge sofia/gateway/skype/${destination_number}: dialling
+        00x,sofia/gateway/skype/4930123456 used to call 4930123456 (the ',' split the
+        expansion into two targets). Refused 403 with nothing sent; so are '|' and a
+        '/' that would move the gateway; 004930123456 goes out."""
+        k, cli, internal = self.start_dialplan(
+            '  <extension name="out">\n'
+            '    <condition field="destination_number" expression="^00">\n'
+            '      <action application="bridge" data="sofia/gateway/skype/${destination_number}"/>\n'
+            '    </condition>\n'
+            '  </extension>\n')
+        pstn = self.pstn("dp_uas_answer", k, timeout=60, max_calls=1)
+        for number in ("00x,sofia/gateway/skype/4930123456", "00x|sofia/gateway/skype/4930123456",
+                       "00/../skype/4930123456"):
+            self.refused_call(cli, internal, number)
+        self.allowed_call(cli, internal, "004930123456")
+        self.assert_wire(k, pstn, ["004930123456"])
+        self.assert_quit_clean(cli)
+
+
+if __name__ == "__main__":
+    unittest.main()
