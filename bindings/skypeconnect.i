@@ -949,6 +949,7 @@ SC_NULL_IS_ERROR(sc_policy_from_gateway)
 SC_NULL_IS_ERROR(sc_policy_get)
 SC_NULL_IS_ERROR(sc_session_find_call)
 SC_NULL_IS_ERROR(sc_session_gateway_json)
+SC_NULL_IS_ERROR(sc_session_listen_host)
 SC_NULL_IS_NONE(sc_session_next_event)
 
 /* ===================================================================== */

@@ -6,6 +6,7 @@
 #include <sofia-sip/sip_status.h>
 
 #include "call_priv.h"
+#include "nat.h"
 #include "error_priv.h"
 
 static const char *const state_names[] = {
@@ -375,7 +376,7 @@ static void early_op(void *p)
     if (!sdp_ok(op) || !inbound_open(op)) return;
     g_free(op->c->local_sdp);
     op->c->local_sdp = g_strdup(op->text);
-    nua_respond(op->c->nh, SIP_183_SESSION_PROGRESS,
+    nua_respond(op->c->nh, SIP_183_SESSION_PROGRESS, SC_NAT_CONTACT_TAG(op->c),
                 SIPTAG_CONTENT_TYPE_STR("application/sdp"), SIPTAG_PAYLOAD_STR(op->text), TAG_END());
     sc_call_set_state(op->c, SC_CALL_EARLY);
 }
@@ -401,7 +402,7 @@ static void answer_op(void *p)
         g_source_unref(op->c->answer_timer);
         op->c->answer_timer = NULL;
     }
-    nua_respond(op->c->nh, SIP_200_OK,
+    nua_respond(op->c->nh, SIP_200_OK, SC_NAT_CONTACT_TAG(op->c),
                 SIPTAG_CONTENT_TYPE_STR("application/sdp"), SIPTAG_PAYLOAD_STR(op->text), TAG_END());
 }
 

@@ -99,8 +99,8 @@ bool sc_ping_owns(const sc_reg *r, nua_handle_t *nh)
 
 void sc_ping_on_response(sc_reg *r, int status, const char *phrase, const sip_t *sip)
 {
-    (void)sip;
     r->ping_ms = (int)((g_get_monotonic_time() - r->ping_sent_at) / 1000);
     drop_ping_handle(r);
+    sc_nat_on_options_answer(r, sip);  /* a ping is a NAT keepalive too */
     ping_result(r, status != 408 && status != 503 && status < 700, status, phrase);
 }

@@ -4,6 +4,7 @@
 
 #include "session_priv.h"
 #include "sip_text.h"
+#include "nat.h"
 
 struct sc_reg {
     sc_session *s;
@@ -41,6 +42,9 @@ struct sc_reg {
     int ping_count;
     gint64 ping_sent_at;
     int ping_ms;                /* last round trip */
+
+    sc_nat nat;                 /* Contact address, public address, keepalive (nat.c) */
+    struct sc_tls_job *tls_job; /* the TLS check shadowing this attempt, or NULL (tls_check.c) */
 };
 
 /* registration.c */
@@ -49,6 +53,7 @@ void sc_reg_set_status(sc_reg *r, int status, int sip_code, const char *phrase, 
 void sc_reg_fail(sc_reg *r, int sip_code, const char *phrase, int reason, int retry_after);
 GSource *sc_reg_timer(sc_reg *r, int ms, GSourceFunc fn);
 void sc_reg_timer_cancel(GSource **t);
+void sc_reg_refresh_now(sc_reg *r);   /* REGISTER again now, keeping the state (NAT rebinding) */
 
 /* ping.c */
 void sc_ping_start(sc_reg *r);

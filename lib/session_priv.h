@@ -40,8 +40,10 @@ struct sc_session {
     sc_phase phase;
 
     /* options (before start) */
-    char *bind_host;           /* "127.0.0.1", "::1" */
+    char *bind_host;           /* "127.0.0.1", "::1"; "0.0.0.0" when listening on all */
     int bind_port;
+    bool bind_explicit;        /* sc_session_set_bind() was called: it wins */
+    bool listen_any;           /* listening on every interface (listen.c) */
     char *tls_dir;
     bool tls_verify;
     int dispatch_mode;
@@ -97,6 +99,12 @@ void sc_session_changed(sc_session *s);                 /* wake waiters */
 void sc_session_run_sync(sc_session *s, void (*fn)(void *), void *data);
 int sc_session_local_port_for(sc_session *s, sc_transport t);
 const char *sc_session_contact_host(sc_session *s);
+
+/* listen.c: with no explicit bind, every interface unless all gateways are
+ * on loopback (the demo and the loopback trunk). Stack thread, before the
+ * port is picked. */
+void sc_listen_choose(sc_session *s);
+bool sc_session_listens_any(sc_session *s);
 
 /* registration.c: stack thread only */
 sc_reg *sc_reg_new(sc_session *s, const sc_gateway *gw);

@@ -20,9 +20,13 @@ PACKAGES=(
   build-essential g++ cmake pkg-config binutils
   # library dependencies
   libsofia-sip-ua-dev libsofia-sip-ua-glib-dev libglib2.0-dev
+  # OpenSSL (Sofia's TLS library): the library's own certificate check
+  libssl-dev
   # integration tests: SIP server, SIP load generator, certificates
   kamailio kamailio-tls-modules kamailio-utils-modules sip-tester openssl
   python3 iproute2 procps
+  # NAT integration tests: namespaces, MASQUERADE, conntrack flush
+  iptables conntrack
   # memory checking and fuzzers
   valgrind clang
   # language bindings

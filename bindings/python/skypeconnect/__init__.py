@@ -952,6 +952,11 @@ class Session:
         """The local UDP port (after start)."""
         return self.local_port("udp")
 
+    @property
+    def listen_host(self) -> str:
+        """The address listened on after start ("0.0.0.0": every interface)."""
+        return _core.session_listen_host(self._p())
+
     def set_main_context(self, gmain_context) -> None:
         """Runs the stack on an application's GMainContext (a SWIG/ctypes pointer)."""
         _core.session_set_main_context(self._p(), gmain_context)
