@@ -8,15 +8,18 @@
  *     into extra return values;
  *   - (cb, user, destroy) callback triples taking one callable;
  *   - library-allocated strings copied and freed with sc_free().
- * The Python package builds its classes in pure Python on top of these
- * (bindings/python/skypeconnect/__init__.py); Lua gets its classes here
- * (%extend, Lua only), because a C module is all `require` loads.
+ * The classes (Session, Gateway, Config, Call, DialRule, Dialplan,
+ * CallFields, Route, Policy, Trunk, Event) are one model for both languages,
+ * declared once below with %extend. Lua uses them as they are (a C module is
+ * all `require` loads); the Python package subclasses them and adds only
+ * what is Python's (bindings/python/skypeconnect/__init__.py). C names never
+ * reach a script: Lua errors name "Session:dial", Python raises the
+ * package's exceptions.
  *
- * Rules learnt the hard way (docs/BINDINGS.md): every %rename/%feature comes
- * before the declaration; %extend methods without a body bind to
- * <struct>_<method>(); methods with a body get names that no C function has
- * (lua_*) and a %rename; Lua callbacks run only on the thread that called
- * dispatch(), never on a library thread.
+ * Rules: every %rename/%feature comes before the declaration; %extend
+ * methods without a body bind to <struct>_<method>(); methods with a body
+ * get names that no C function has (lua_*) and a %rename; Lua callbacks run
+ * only on the thread that called dispatch(), never on a library thread.
  */
 #if defined(SWIGPYTHON)
 %module(package="skypeconnect", threads="1") core
@@ -24,6 +27,7 @@
 %module skypeconnect
 %begin %{
 #define luaopen_skypeconnect luaopen_skypeconnect_unlocked
+#define _POSIX_C_SOURCE 200809L   /* clock_gettime */
 %}
 #endif
 
@@ -31,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <pthread.h>
+#include <time.h>
 #include "skypeconnect/skypeconnect.h"
 #include "skypeconnect/sc_trunk.h"
 
@@ -91,29 +96,30 @@ static int sc_py_alive(void)
 #endif
 }
 
-/* Sets the Python exception for a status: the class registered for the
- * code (DialRefused when a dial refusal is behind it), else Error. Needs the
- * GIL. Reads the refusal at once: it is thread-local, like the message. */
+/* Sets the Python exception for a status: DialRefused for a refusal by a
+ * dial rule (EREFUSED with a refusal behind it), else the class registered
+ * for the code (ECHANNELS: ChannelsBusy, a DialRefused whose refusal is
+ * always "channels"), else Error. Needs the GIL. Reads the refusal at once:
+ * it is thread-local, like the message. */
 static void sc_py_raise(int code, const char *msg)
 {
     PyObject *cls = NULL, *key, *args;
-    int refusal = sc_dialrule_last_refusal();
+    int refusal = SC_DIAL_OK;
     const char *text = msg && *msg ? msg : sc_strerror(code);
+    if (code == SC_EREFUSED) refusal = sc_dialrule_last_refusal();
+    else if (code == SC_ECHANNELS) refusal = SC_DIAL_CHANNELS;
     if (!sc_py_error_base) {
         PyErr_Format(PyExc_RuntimeError, "%s (%s)", text, sc_status_name(code));
         return;
     }
-    if ((code == SC_EREFUSED || code == SC_ECHANNELS) && refusal != SC_DIAL_OK && sc_py_dial_refused &&
-        code == SC_EREFUSED)
-        cls = sc_py_dial_refused;
+    if (code == SC_EREFUSED && refusal != SC_DIAL_OK) cls = sc_py_dial_refused;
     if (!cls && sc_py_error_map) {
         key = PyLong_FromLong(code);
         cls = key ? PyDict_GetItem(sc_py_error_map, key) : NULL;   /* borrowed */
         Py_XDECREF(key);
     }
     if (!cls) cls = sc_py_error_base;
-    args = Py_BuildValue("(sis)", text, code,
-                         (code == SC_EREFUSED || code == SC_ECHANNELS) ? sc_dial_refusal_name(refusal) : "");
+    args = Py_BuildValue("(sis)", text, code, refusal != SC_DIAL_OK ? sc_dial_refusal_name(refusal) : "");
     if (args) {
         PyErr_SetObject(cls, args);
         Py_DECREF(args);
@@ -137,6 +143,8 @@ static void sc_py_callback_error(PyObject *callable, sc_session *s)
         PyErr_WriteUnraisable(callable);
     }
 }
+
+#define SC_CTOR_FAILED() sc_py_raise(sc_last_status() ? sc_last_status() : SC_EINTERNAL, sc_last_error())
 
 static void sc_py_decref(void *user)
 {
@@ -252,25 +260,25 @@ static int sc_py_text(PyObject *o, const char **out, int argnum, const char *fn)
 %typemap(freearg) char **dial_out { sc_free(*$1); }
 %typemap(in, numinputs=0) sc_call **out (sc_call *tmp = NULL) { $1 = &tmp; }
 %typemap(argout) sc_call **out {
-  $result = SWIG_Python_AppendOutput($result, *$1 ? SWIG_NewPointerObj(*$1, SWIGTYPE_p_sc_call, 0) : SWIG_Py_Void());
-  *$1 = NULL;   /* the reference now belongs to Python (skypeconnect.Call unrefs it) */
+  $result = SWIG_Python_AppendOutput($result, *$1 ? SWIG_NewPointerObj(*$1, SWIGTYPE_p_sc_call, SWIG_POINTER_OWN) : SWIG_Py_Void());
+  *$1 = NULL;   /* the reference now belongs to the Call object */
 }
 %typemap(freearg) sc_call **out { if (*$1) sc_call_unref(*$1); }
 %typemap(in, numinputs=0) sc_route **out (sc_route *tmp = NULL) { $1 = &tmp; }
 %typemap(argout) sc_route **out {
-  $result = SWIG_Python_AppendOutput($result, *$1 ? SWIG_NewPointerObj(*$1, SWIGTYPE_p_sc_route, 0) : SWIG_Py_Void());
+  $result = SWIG_Python_AppendOutput($result, *$1 ? SWIG_NewPointerObj(*$1, SWIGTYPE_p_sc_route, SWIG_POINTER_OWN) : SWIG_Py_Void());
   *$1 = NULL;
 }
 %typemap(freearg) sc_route **out { if (*$1) sc_route_free(*$1); }
 
 /* sc_session_list_calls: a list of calls, each holding the reference the
- * array held (skypeconnect.Call unrefs it); the array itself is freed. */
+ * array held (the Call object unrefs it); the array itself is freed. */
 %typemap(in, numinputs=0) size_t *count (size_t tmp = 0) { $1 = &tmp; }
 %typemap(out) sc_call ** {
   if (!$1) { sc_py_raise(sc_last_status() ? sc_last_status() : SC_EINTERNAL, sc_last_error()); SWIG_fail; }
   $result = PyList_New(0);
   for (sc_call **c = $1; *c; c++) {
-    PyObject *o = $result ? SWIG_NewPointerObj(*c, SWIGTYPE_p_sc_call, 0) : NULL;
+    PyObject *o = $result ? SWIG_NewPointerObj(*c, SWIGTYPE_p_sc_call, SWIG_POINTER_OWN) : NULL;
     if (!o || PyList_Append($result, o) < 0) sc_call_unref(*c);
     Py_XDECREF(o);
   }
@@ -307,6 +315,19 @@ static int sc_py_text(PyObject *o, const char **out, int argnum, const char *fn)
 /* ------------------------------------------------------------------ */
 /* Python-only helpers (leading underscore: not part of the C API).     */
 %feature("nothreadallow") _register_errors;
+%feature("nothreadallow") _forget;
+/* New references and copies: the object frees them (never flip thisown from
+ * Python: SWIG 4.1 then releases its module capsule once too often). */
+%newobject sc_gateway_copy;
+%newobject sc_policy_from_gateway;
+%newobject sc_policy_get;
+%newobject sc_session_find_call;
+/* Keyword arguments everywhere; an unknown keyword is a TypeError. */
+%feature("kwargs");
+/* A method on a closed object (its pointer forgotten): Closed, not a crash. */
+%typemap(check) SWIGTYPE *self {
+  if (!$1) { sc_py_raise(SC_ECLOSED, "the object is closed"); SWIG_fail; }
+}
 %feature("nothreadallow") _event_fields;
 %inline %{
 /* Stores the exception classes defined in __init__.py. */
@@ -317,8 +338,8 @@ void _register_errors(PyObject *base, PyObject *mapping, PyObject *dial_refused)
     sc_py_error_base = base; sc_py_error_map = mapping; sc_py_dial_refused = dial_refused;
 }
 
-/* Every field of an event in one dict (one call, GIL held); "call" is a new
- * reference that the caller owns (skypeconnect.Call unrefs it). */
+/* Every field of an event in one dict (one call, GIL held); "call" is a Call
+ * object holding its own reference. */
 PyObject *_event_fields(const sc_event *ev)
 {
     sc_call *call;
@@ -326,7 +347,7 @@ PyObject *_event_fields(const sc_event *ev)
     PyObject *d, *callo;
     if (!ev) { PyErr_SetString(PyExc_ValueError, "event is NULL"); return NULL; }
     call = sc_event_call(ev);
-    callo = call ? SWIG_NewPointerObj(sc_call_ref(call), SWIGTYPE_p_sc_call, 0) : (Py_INCREF(Py_None), Py_None);
+    callo = call ? SWIG_NewPointerObj(sc_call_ref(call), SWIGTYPE_p_sc_call, SWIG_POINTER_OWN) : (Py_INCREF(Py_None), Py_None);
     json = sc_event_to_json(ev);
     text = sc_event_to_text(ev);
     d = Py_BuildValue("{s:i,s:s,s:i,s:i,s:i,s:i,s:s,s:i,s:i,s:i,s:i,s:N,s:i,s:i,s:s,s:s,s:s,s:s,s:s,s:L,s:s,s:s,s:s,s:s}",
@@ -349,6 +370,17 @@ PyObject *_event_fields(const sc_event *ev)
 %}
 
 %inline %{
+/* Makes obj (a Trunk, Policy...) point at nothing after its close(): every
+ * later method raises Closed instead of touching freed memory. */
+void _forget(PyObject *obj)
+{
+    SwigPyObject *so = SWIG_Python_GetSwigThis(obj);
+    if (!so) return;
+    if (so->own == SWIG_POINTER_OWN) Py_XDECREF(Swig_Capsule_global);   /* as its dealloc would */
+    so->ptr = NULL;
+    so->own = 0;
+}
+
 /* Whether this thread is running a callback of session s. */
 int _in_callback(sc_session *s)
 {
@@ -394,6 +426,7 @@ static lua_State *SC_LUA_MAINTHREAD(lua_State *L)
 static int sc_lua_fail(lua_State *L, int code)
 {
     const char *msg = sc_last_error();
+    if (msg && strncmp(msg, "sc_", 3) == 0) msg += 3;   /* "session_start: ...", as Lua calls it */
     lua_pushnil(L);
     lua_pushstring(L, msg && *msg ? msg : sc_strerror(code));
     lua_pushinteger(L, code);
@@ -558,9 +591,138 @@ static _Thread_local int sc_lua_close_requested = 0;
 static void sc_lua_ctor_error(lua_State *L)
 {
     int code = sc_last_status() ? sc_last_status() : SC_EINTERNAL;
-    const char *msg = sc_last_error();
-    lua_pushfstring(L, "%s (%s)", msg && *msg ? msg : sc_strerror(code), sc_status_name(code));
+    const char *msg = sc_last_error(), *name = sc_status_name(code);
+    if (strncmp(name, "SC_", 3) == 0) name += 3;   /* the module's constant: sc.EPARSE */
+    lua_pushfstring(L, "%s (%s)", msg && *msg ? msg : sc_strerror(code), name);
 }
+
+/* -- Error messages in Lua's words: the names a Lua script uses
+ * ("Session:dial", "Gateway", "session_start"), Lua's type names and Lua's
+ * argument numbers (self not counted), as luaL_argerror words them. */
+static const struct { const char *c, *lua; } sc_lua_classes[] = {
+    {"sc_session", "Session"}, {"sc_gateway", "Gateway"}, {"sc_config", "Config"},
+    {"sc_call_fields", "CallFields"}, {"sc_call", "Call"}, {"sc_dialrule", "DialRule"},
+    {"sc_dialplan", "Dialplan"}, {"sc_route", "Route"}, {"sc_policy", "Policy"},
+    {"sc_trunk", "Trunk"}, {"sc_event", "Event"}, {NULL, NULL}};
+
+static const char *sc_lua_method(const char *m)
+{
+    if (strncmp(m, "lua_", 4) == 0) m += 4;
+    if (strcmp(m, "state_of") == 0) return "state";
+    if (strcmp(m, "direction_of") == 0) return "direction";
+    return m;
+}
+
+/* The Lua name of a wrapper's C name; returns 1 for a method (self is argument 1). */
+static int sc_lua_name(const char *sym, char *out, size_t n)
+{
+    const char *sep = strstr(sym, "::");
+    size_t i, len;
+    if (sep) {
+        len = (size_t)(sep - sym);
+        for (i = 0; sc_lua_classes[i].c; i++) {
+            if (strlen(sc_lua_classes[i].c) != len || strncmp(sym, sc_lua_classes[i].c, len) != 0) continue;
+            if (strcmp(sep + 2, sc_lua_classes[i].c) == 0) { snprintf(out, n, "%s", sc_lua_classes[i].lua); return 0; }
+            snprintf(out, n, "%s:%s", sc_lua_classes[i].lua, sc_lua_method(sep + 2));
+            return 1;
+        }
+    }
+    if (strncmp(sym, "new_", 4) == 0) { snprintf(out, n, "%s", sym + 4); return 0; }
+    for (i = 0; sc_lua_classes[i].c; i++) {
+        len = strlen(sc_lua_classes[i].lua);
+        if (strncmp(sym, sc_lua_classes[i].lua, len) == 0 && sym[len] == '_') {
+            snprintf(out, n, "%s:%s", sc_lua_classes[i].lua, sc_lua_method(sym + len + 1));
+            return 1;
+        }
+    }
+    if (strcmp(sym, "lua_open_session") == 0) sym = "open";
+    else if (strcmp(sym, "lua_open_policy") == 0) sym = "policy";
+    else if (strncmp(sym, "sc_", 3) == 0) sym += 3;
+    snprintf(out, n, "%s", sym);
+    len = strlen(out);
+    if (len && out[len - 1] == '_') out[len - 1] = '\0';   /* set_log_cb_ */
+    return 0;
+}
+
+/* "struct sc_gateway const *" -> "Gateway", "char const *" -> "string", "int" -> "number" */
+static const char *sc_lua_type(const char *ctype, char *out, size_t n)
+{
+    char word[64];
+    size_t i;
+    const char *p = ctype;
+    word[0] = '\0';
+    while (*p) {   /* the first word that is not "struct" or "const" */
+        size_t k = strcspn(p, " *|");
+        if (k && k < sizeof word && strncmp(p, "struct", k) && strncmp(p, "const", k)) {
+            memcpy(word, p, k);
+            word[k] = '\0';
+            break;
+        }
+        p += k ? k : 1;
+    }
+    for (i = 0; sc_lua_classes[i].c; i++)
+        if (strcmp(word, sc_lua_classes[i].c) == 0) return sc_lua_classes[i].lua;
+    if (strcmp(word, "char") == 0) return "string";
+    if (!strcmp(word, "int") || !strcmp(word, "size_t") || !strcmp(word, "long") || !strcmp(word, "unsigned") ||
+        !strcmp(word, "short") || !strcmp(word, "double") || !strcmp(word, "int64_t"))
+        return "number";
+    snprintf(out, n, "%s", word[0] ? word : ctype);
+    return out;
+}
+
+static void sc_lua_argerror(lua_State *L, const char *sym, int argnum, const char *ctype)
+{
+    char name[96], tbuf[64], gbuf[64];
+    int method = sc_lua_name(sym, name, sizeof name);
+    const char *want = sc_lua_type(ctype, tbuf, sizeof tbuf);
+    const char *got = lua_type(L, argnum) == LUA_TUSERDATA ? sc_lua_type(SWIG_Lua_typename(L, argnum), gbuf, sizeof gbuf)
+                                                           : luaL_typename(L, argnum);
+    if (method && argnum == 1)
+        lua_pushfstring(L, "calling '%s' on bad self (%s expected, got %s)", name, want, got);
+    else
+        lua_pushfstring(L, "bad argument #%d to '%s' (%s expected, got %s)", method ? argnum - 1 : argnum, name, want, got);
+}
+
+/* luaL_argerror's words with the Lua name (pcall(s.f, s) hides it from luaL_argerror). */
+static int sc_lua_argfail(lua_State *L, const char *name, int arg, const char *what)
+{
+    return luaL_error(L, "bad argument #%d to '%s' (%s)", arg, name, what);
+}
+
+static void sc_lua_nargs_error(lua_State *L, const char *sym, int lo, int hi)
+{
+    char name[96];
+    int method = sc_lua_name(sym, name, sizeof name), got = lua_gettop(L), d = method ? 1 : 0;
+    if (method && (got == 0 || lua_type(L, 1) != LUA_TUSERDATA))
+        lua_pushfstring(L, "'%s' called without its object (call methods with ':')", name);
+    else if (lo == hi)
+        lua_pushfstring(L, "'%s' takes %d argument%s, got %d", name, lo - d, lo - d == 1 ? "" : "s", got - d);
+    else
+        lua_pushfstring(L, "'%s' takes %d to %d arguments, got %d", name, lo - d, hi - d, got - d);
+}
+
+/* A method called on an object that close() freed: nil, message, ECLOSED
+ * (closing it again is fine). */
+static int sc_lua_closed(lua_State *L, const char *sym)
+{
+    char name[96];
+    size_t n;
+    sc_lua_name(sym, name, sizeof name);
+    n = strlen(name);
+    if (n >= 6 && strcmp(name + n - 6, ":close") == 0) { lua_pushboolean(L, 1); return 1; }
+    lua_pushnil(L);
+    lua_pushfstring(L, "%s: the object is closed", name);
+    lua_pushinteger(L, SC_ECLOSED);
+    return 3;
+}
+
+#undef SWIG_fail_arg
+#define SWIG_fail_arg(func_name, argnum, type) { sc_lua_argerror(L, func_name, argnum, type); goto fail; }
+#undef SWIG_check_num_args
+#define SWIG_check_num_args(func_name, a, b) \
+  if (lua_gettop(L) < (a) || lua_gettop(L) > (b)) { sc_lua_nargs_error(L, func_name, a, b); goto fail; }
+
+#define SC_CTOR_FAILED() sc_lua_ctor_error(L)
 
 #define sc_lua_anyarg(L, i) ((void)(L), (void)(i), 1)
 
@@ -568,6 +730,60 @@ static void sc_lua_forget_userdata(lua_State *L, int idx)
 {
     swig_lua_userdata *u = (swig_lua_userdata *)lua_touserdata(L, idx);
     if (u) { u->ptr = NULL; u->own = 0; }
+}
+
+/* A refused dial: nil, message, code, refusal ("no_match", "channels"...,
+ * as policy:check() gives it; nil when the failure is no refusal). */
+static int sc_lua_dial_fail(lua_State *L, int code)
+{
+    int n = sc_lua_fail(L, code);
+    if (code == SC_EREFUSED) lua_pushstring(L, sc_dial_refusal_name(sc_dialrule_last_refusal()));
+    else if (code == SC_ECHANNELS) lua_pushstring(L, sc_dial_refusal_name(SC_DIAL_CHANNELS));
+    else lua_pushnil(L);
+    return n + 1;
+}
+
+/* Runs the on_event() of the session at stack index 1 for ev. Returns 0, or
+ * -1 with the error (and its traceback) on the top of the stack. */
+static int sc_lua_deliver(lua_State *L, const sc_event *ev)
+{
+    lua_pushcfunction(L, sc_lua_msgh);
+    sc_lua_push_cbs(L);
+    lua_pushvalue(L, 1);
+    lua_rawget(L, -2);
+    lua_remove(L, -2);
+    if (!lua_isfunction(L, -1)) { lua_pop(L, 2); return 0; }
+    sc_lua_push_event(L, ev);
+    if (lua_pcall(L, 1, 0, -3) != 0) { lua_remove(L, -2); return -1; }
+    lua_pop(L, 1);
+    return 0;
+}
+
+/* Session:close() and its __close: frees the session now (from its own
+ * callback: once the callback has returned). */
+static int sc_lua_session_close(lua_State *L, sc_session *s)
+{
+    sc_lua_forget_userdata(L, 1);
+    if (sc_lua_dispatching == s) {
+        sc_session_stop(s, 1000);
+        sc_lua_close_requested = 1;
+    } else {
+        sc_session_free(s);
+    }
+    sc_lua_push_cbs(L);
+    lua_pushvalue(L, 1);
+    lua_pushnil(L);
+    lua_rawset(L, -3);
+    lua_pop(L, 1);
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+static long long sc_lua_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 %}
 
@@ -578,9 +794,15 @@ static void sc_lua_forget_userdata(lua_State *L, int idx)
   size_t len_ = 0;
   $1 = ($1_ltype)lua_tolstring(L, $input, &len_);
   if ($1 && strlen($1) != len_) {
-    lua_pushfstring(L, "%s: argument %d contains a NUL byte", "$symname", $argnum);
+    char name_[96];
+    int method_ = sc_lua_name("$symname", name_, sizeof name_);
+    lua_pushfstring(L, "bad argument #%d to '%s' (string contains a NUL byte)", $input - method_, name_);
     SWIG_fail;
   }
+}
+/* A method of an object that close() freed. */
+%typemap(check) SWIGTYPE *self {
+  if (!$1) return sc_lua_closed(L, "$symname");
 }
 
 /* Integers stay integers (SWIG 4.1 pushes numbers). */
@@ -727,12 +949,16 @@ SC_NULL_IS_ERROR(sc_policy_from_gateway)
 SC_NULL_IS_ERROR(sc_policy_get)
 SC_NULL_IS_ERROR(sc_session_find_call)
 SC_NULL_IS_ERROR(sc_session_gateway_json)
+SC_NULL_IS_ERROR(sc_session_listen_host)
 SC_NULL_IS_NONE(sc_session_next_event)
 
 /* ===================================================================== */
-/* Lua classes (object API). Python builds its classes in __init__.py.     */
+/* Classes: one model for both languages. Methods without a body bind to    */
+/* the C function <struct>_<method>(); a method that needs the language's  */
+/* own stack (Lua tables, several results) has a body inside #if SWIGLUA.   */
+/* The Python package subclasses these classes and adds only what is       */
+/* Python's (properties, keywords, exceptions, enums, threading).           */
 /* ===================================================================== */
-#if defined(SWIGLUA)
 %rename(Session) sc_session;
 %rename(Gateway) sc_gateway;
 %rename(Config) sc_config;
@@ -763,6 +989,8 @@ typedef struct sc_event {} sc_event;
 %rename(wait_event) sc_session::lua_wait_event;
 %rename(on_event) sc_session::lua_on_event;
 %rename(close) sc_session::lua_close;
+%rename(__close) sc_session::lua_tbc;
+%rename(wait_state) sc_session::lua_wait_state;
 %rename(dial) sc_session::lua_dial;
 %rename(dial_checked) sc_session::lua_dial_checked;
 %rename(gateway_names) sc_session::lua_gateway_names;
@@ -770,9 +998,10 @@ typedef struct sc_event {} sc_event;
 %newobject sc_session::gateway_json;
 %exception sc_session::sc_session {
   $action
-  if (!result) { sc_lua_ctor_error(L); SWIG_fail; }
+  if (!result) { SC_CTOR_FAILED(); SWIG_fail; }
 }
 %extend sc_session {
+  /* Always the queue mode: events reach on_event() inside dispatch(). */
   sc_session(const char *bind = NULL) {
     sc_session *s = sc_session_new();
     if (s && sc_session_set_dispatch(s, SC_DISPATCH_QUEUE) != SC_OK) { sc_session_free(s); return NULL; }
@@ -804,10 +1033,11 @@ typedef struct sc_event {} sc_event;
   sc_rc load_dialplan(const char *path);
   sc_val event_fd();
   void interrupt();
+#if defined(SWIGLUA)
 
   /* s:on_event(function(ev) ... end) or s:on_event(nil) */
   sc_lua_ret lua_on_event(lua_State *L, sc_lua_any fn) {
-    if (!lua_isnoneornil(L, fn) && !lua_isfunction(L, fn)) return luaL_argerror(L, 2, "function or nil expected");
+    if (!lua_isnoneornil(L, fn) && !lua_isfunction(L, fn)) return sc_lua_argfail(L, "Session:on_event", 1, "function or nil expected");
     sc_lua_push_cbs(L);
     lua_pushvalue(L, 1);
     lua_pushvalue(L, fn);
@@ -829,17 +1059,9 @@ typedef struct sc_event {} sc_event;
     sc_lua_close_requested = 0;
     while ((ev = sc_session_next_event(s, n == 0 ? timeout_ms : 0))) {
       n++;
-      lua_pushcfunction(L, sc_lua_msgh);
-      sc_lua_push_cbs(L);
-      lua_pushvalue(L, 1);
-      lua_rawget(L, -2);
-      lua_remove(L, -2);
-      if (!lua_isfunction(L, -1)) { lua_pop(L, 2); sc_event_free(ev); continue; }
-      sc_lua_push_event(L, ev);
+      failed = sc_lua_deliver(L, ev) != 0;
       sc_event_free(ev);
-      if (lua_pcall(L, 1, 0, -3) != 0) { lua_remove(L, -2); failed = 1; break; }
-      lua_pop(L, 1);
-      if (sc_lua_close_requested) break;
+      if (failed || sc_lua_close_requested) break;
     }
     sc_lua_dispatching = prev;
     if (sc_lua_close_requested) sc_session_free(s);   /* closed from its callback */
@@ -865,21 +1087,85 @@ typedef struct sc_event {} sc_event;
 
   /* Stops and frees the session now (from its own callback: once the
    * callback has returned). Later calls on the object fail with EINVAL. */
-  sc_lua_ret lua_close(lua_State *L) {
-    sc_lua_forget_userdata(L, 1);
-    if (sc_lua_dispatching == $self) {
-      sc_session_stop($self, 1000);
-      sc_lua_close_requested = 1;
-    } else {
-      sc_session_free($self);
+  sc_lua_ret lua_close(lua_State *L) { return sc_lua_session_close(L, $self); }
+  sc_lua_ret lua_tbc(lua_State *L, sc_lua_any err = 0) { return sc_lua_session_close(L, $self); }
+
+  /* ev = s:wait_state(gateway, state_or_states [, timeout_ms]): the
+   * gateway_state event of gateway entering one of the states (sc.REG_REGED
+   * or { sc.REG_REGED, sc.REG_NOREG }). Events consumed on the way go to
+   * on_event(). Fails with nil, message, sc.ETIMEOUT after timeout_ms (-1:
+   * no limit), with nil, message, sc.ESIP, reason, event as soon as the
+   * gateway fails (FAILED, FAIL_WAIT or TIMEOUT, unless waited for; reason
+   * is "auth" for a wrong password), and with sc.ECLOSED when the session
+   * stops or the gateway is removed. */
+  sc_lua_ret lua_wait_state(lua_State *L, const char *gateway, sc_lua_any states, int timeout_ms = -1) {
+    sc_session *s = $self, *prev = sc_lua_dispatching;
+    int wanted[32], nw = 0, fail_ok = 0, prev_close = sc_lua_close_requested, nret = 0;
+    long long deadline = sc_lua_now_ms() + timeout_ms;
+    if (lua_type(L, states) == LUA_TNUMBER) {
+      wanted[nw++] = (int)lua_tointeger(L, states);
+    } else if (lua_istable(L, states)) {
+      for (int i = 1; nw < 32; i++) {
+        lua_rawgeti(L, states, i);
+        if (lua_isnil(L, -1)) { lua_pop(L, 1); break; }
+        if (lua_type(L, -1) != LUA_TNUMBER) return sc_lua_argfail(L, "Session:wait_state", 2, "a table of states (numbers) expected");
+        wanted[nw++] = (int)lua_tointeger(L, -1);
+        lua_pop(L, 1);
+      }
     }
-    sc_lua_push_cbs(L);
-    lua_pushvalue(L, 1);
-    lua_pushnil(L);
-    lua_rawset(L, -3);
-    lua_pop(L, 1);
-    lua_pushboolean(L, 1);
-    return 1;
+    if (nw == 0) return sc_lua_argfail(L, "Session:wait_state", 2, "a state (sc.REG_REGED) or a table of states expected");
+    for (int i = 0; i < nw; i++)
+      if (wanted[i] == SC_REG_FAILED || wanted[i] == SC_REG_FAIL_WAIT || wanted[i] == SC_REG_TIMEOUT) fail_ok = 1;
+    sc_lua_dispatching = s;
+    sc_lua_close_requested = 0;
+    while (!nret) {
+      long long left = timeout_ms < 0 ? 200 : deadline - sc_lua_now_ms();
+      sc_event *ev;
+      int type, state, hit = 0, failed = 0;
+      if (left < 0) left = 0;
+      ev = sc_session_next_event(s, (int)(left > 200 ? 200 : left));
+      if (!ev) {
+        if (sc_last_status() < 0 && sc_last_status() != SC_ETIMEOUT) { nret = sc_lua_fail(L, sc_last_status()); break; }
+        if (timeout_ms >= 0 && sc_lua_now_ms() >= deadline) {
+          lua_pushnil(L);
+          lua_pushfstring(L, "Session:wait_state: gateway '%s' did not reach the state within %d ms", gateway, timeout_ms);
+          lua_pushinteger(L, SC_ETIMEOUT);
+          nret = 3;
+        }
+        continue;
+      }
+      if (sc_lua_deliver(L, ev) != 0) { sc_event_free(ev); nret = -1; break; }
+      type = sc_event_type_of(ev);
+      state = sc_event_state(ev);
+      if (type == SC_EVENT_GATEWAY_STATE && strcmp(sc_event_gateway(ev), gateway) == 0) {
+        for (int i = 0; i < nw; i++) hit |= wanted[i] == state;
+        failed = !fail_ok && (state == SC_REG_FAILED || state == SC_REG_FAIL_WAIT || state == SC_REG_TIMEOUT);
+      }
+      if (hit) {
+        sc_lua_push_event(L, ev);
+        nret = 1;
+      } else if (failed) {
+        lua_pushnil(L);
+        lua_pushfstring(L, "Session:wait_state: gateway '%s' failed (%s, reason %s)", gateway,
+                        sc_reg_state_name(state), sc_reason_name(sc_event_reason(ev)));
+        lua_pushinteger(L, SC_ESIP);
+        lua_pushstring(L, sc_reason_name(sc_event_reason(ev)));
+        sc_lua_push_event(L, ev);
+        nret = 5;
+      } else if (type == SC_EVENT_SESSION_STOPPED || sc_lua_close_requested ||
+                 (type == SC_EVENT_GATEWAY_REMOVED && strcmp(sc_event_gateway(ev), gateway) == 0)) {
+        lua_pushnil(L);
+        lua_pushfstring(L, "Session:wait_state: %s while waiting for gateway '%s'",
+                        type == SC_EVENT_GATEWAY_REMOVED ? "the gateway was removed" : "the session stopped", gateway);
+        lua_pushinteger(L, SC_ECLOSED);
+        nret = 3;
+      }
+      sc_event_free(ev);
+    }
+    sc_lua_dispatching = prev;
+    if (sc_lua_close_requested) sc_session_free(s);   /* closed from its callback */
+    sc_lua_close_requested = prev_close;
+    return nret < 0 ? lua_error(L) : nret;
   }
 
   /* call, err, code = s:dial(gateway, number [, caller_number, caller_name, sdp]) */
@@ -887,7 +1173,7 @@ typedef struct sc_event {} sc_event;
                       const char *caller_name = NULL, const char *sdp = NULL) {
     sc_call *c = NULL;
     if (sc_session_dial($self, gateway, number, caller_number, caller_name, sdp, &c) != SC_OK)
-      return sc_lua_fail(L, sc_last_status());
+      return sc_lua_dial_fail(L, sc_last_status());
     SWIG_NewPointerObj(L, c, SWIGTYPE_p_sc_call, 1);
     return 1;
   }
@@ -895,7 +1181,7 @@ typedef struct sc_event {} sc_event;
                               const char *caller_name = NULL, const char *sdp = NULL) {
     sc_call *c = NULL;
     if (sc_session_dial_checked($self, gateway, number, caller_number, caller_name, sdp, &c) != SC_OK)
-      return sc_lua_fail(L, sc_last_status());
+      return sc_lua_dial_fail(L, sc_last_status());
     SWIG_NewPointerObj(L, c, SWIGTYPE_p_sc_call, 1);
     return 1;
   }
@@ -912,12 +1198,13 @@ typedef struct sc_event {} sc_event;
     }
     return 1;
   }
+#endif
 }
 
 /* --- Gateway */
 %exception sc_gateway::sc_gateway {
   $action
-  if (!result) { sc_lua_ctor_error(L); SWIG_fail; }
+  if (!result) { SC_CTOR_FAILED(); SWIG_fail; }
 }
 %newobject sc_gateway::copy;
 %newobject sc_gateway::warnings;
@@ -935,7 +1222,7 @@ typedef struct sc_event {} sc_event;
 /* --- Config */
 %exception sc_config::sc_config {
   $action
-  if (!result) { sc_lua_ctor_error(L); SWIG_fail; }
+  if (!result) { SC_CTOR_FAILED(); SWIG_fail; }
 }
 %rename(gateway) sc_config::lua_gateway;
 %rename(diagnostics) sc_config::lua_diagnostics;
@@ -950,6 +1237,7 @@ typedef struct sc_event {} sc_event;
   size_t diag_count() const;
   size_t error_count() const;
   const char *diag_text(size_t i) const;
+#if defined(SWIGLUA)
   /* A copy of the gateway at index i (0-based) or of that name; nil if none. */
   sc_gateway *lua_gateway(const char *name) {
     const sc_gateway *g = sc_config_find_gateway($self, name);
@@ -965,6 +1253,7 @@ typedef struct sc_event {} sc_event;
     }
     return 1;
   }
+#endif
 }
 
 /* --- Call (refcounted: the object holds one reference) */
@@ -1005,7 +1294,7 @@ typedef struct sc_event {} sc_event;
 %rename(check) sc_dialrule::lua_check;
 %exception sc_dialrule::sc_dialrule {
   $action
-  if (!result) { sc_lua_ctor_error(L); SWIG_fail; }
+  if (!result) { SC_CTOR_FAILED(); SWIG_fail; }
 }
 %extend sc_dialrule {
   /* sc.DialRule("00") is the prefix rule; sc.DialRule(pattern, format) a pattern. */
@@ -1018,6 +1307,9 @@ typedef struct sc_event {} sc_event;
   sc_rc add_emergency(const char *numbers);
   int is_emergency(const char *number) const;
   const char *describe() const;
+#if !defined(SWIGLUA)
+  sc_rc check(const char *number, char **dial_out) const;
+#else
   /* dial, err, code, refusal = rule:check(number) */
   sc_lua_ret lua_check(lua_State *L, const char *number) {
     char *dial = NULL;
@@ -1030,12 +1322,13 @@ typedef struct sc_event {} sc_event;
     sc_free(dial);
     return 1;
   }
+#endif
 }
 
 /* --- Dialplan, call fields, routes */
 %exception sc_dialplan::sc_dialplan {
   $action
-  if (!result) { sc_lua_ctor_error(L); SWIG_fail; }
+  if (!result) { SC_CTOR_FAILED(); SWIG_fail; }
 }
 %rename(route) sc_dialplan::lua_route;
 %extend sc_dialplan {
@@ -1048,6 +1341,9 @@ typedef struct sc_event {} sc_event;
   const char *diag_text(size_t i) const;
   size_t error_count() const;
   int has_context(const char *context) const;
+#if !defined(SWIGLUA)
+  sc_rc route(const char *context, const sc_call_fields *fields, sc_route **out) const;
+#else
   /* route, err, code = dp:route(context, fields) with fields a CallFields or a table */
   sc_lua_ret lua_route(lua_State *L, const char *context, sc_lua_any fields) {
     sc_call_fields *f = NULL, *own = NULL;
@@ -1062,14 +1358,14 @@ typedef struct sc_event {} sc_event;
           const char *k = lua_tolstring(L, -2, &klen), *v = lua_tolstring(L, -1, &vlen);
           if (strlen(k) != klen || (v && strlen(v) != vlen)) {
             sc_call_fields_free(own);
-            return luaL_error(L, "route: call field '%s' contains a NUL byte", k);
+            return luaL_error(L, "bad argument #2 to 'Dialplan:route' (call field '%s' contains a NUL byte)", k);
           }
           sc_call_fields_set(f, k, v);
         }
         lua_pop(L, 1);
       }
     } else if (SWIG_ConvertPtr(L, fields, (void **)&f, SWIGTYPE_p_sc_call_fields, 0) != SWIG_OK) {
-      return luaL_argerror(L, 3, "CallFields or table expected");
+      return sc_lua_argfail(L, "Dialplan:route", 2, "CallFields or table expected");
     }
     rc = sc_dialplan_route($self, context, f, &r);
     sc_call_fields_free(own);
@@ -1077,10 +1373,11 @@ typedef struct sc_event {} sc_event;
     SWIG_NewPointerObj(L, r, SWIGTYPE_p_sc_route, 1);
     return 1;
   }
+#endif
 }
 %exception sc_call_fields::sc_call_fields {
   $action
-  if (!result) { sc_lua_ctor_error(L); SWIG_fail; }
+  if (!result) { SC_CTOR_FAILED(); SWIG_fail; }
 }
 %extend sc_call_fields {
   sc_call_fields() { return sc_call_fields_new(); }
@@ -1099,6 +1396,7 @@ typedef struct sc_event {} sc_event;
   const char *action_origin(size_t i) const;
   const char *explain() const;
   char *to_json() const;
+#if defined(SWIGLUA)
   /* { {app=, data=, extension=, origin=}, ... } */
   sc_lua_ret lua_actions(lua_State *L) {
     size_t n = sc_route_action_count($self);
@@ -1113,13 +1411,16 @@ typedef struct sc_event {} sc_event;
     }
     return 1;
   }
+#endif
 }
 
 /* --- Policy (process-wide, shared by name; the object holds one reference) */
 %rename(check) sc_policy::lua_check;
+%rename(close) sc_policy::lua_close;
+%rename(__close) sc_policy::lua_tbc;
 %exception sc_policy::sc_policy {
   $action
-  if (!result) { sc_lua_ctor_error(L); SWIG_fail; }
+  if (!result) { SC_CTOR_FAILED(); SWIG_fail; }
 }
 %extend sc_policy {
   /* sc.Policy(xml_path, name); sc.policy(...) returns nil, err, code instead of raising */
@@ -1135,6 +1436,9 @@ typedef struct sc_event {} sc_event;
   sc_rc release_channel();
   sc_val channels_in_use() const;
   sc_val max_channels() const;
+#if !defined(SWIGLUA)
+  sc_rc check(const char *number, char **dial_out) const;
+#else
   /* dial, err, code, refusal = p:check(number) */
   sc_lua_ret lua_check(lua_State *L, const char *number) {
     char *dial = NULL;
@@ -1147,6 +1451,10 @@ typedef struct sc_event {} sc_event;
     sc_free(dial);
     return 1;
   }
+  /* p:close() (also __close): drops this reference now. */
+  sc_lua_ret lua_close(lua_State *L) { sc_lua_forget_userdata(L, 1); sc_policy_unref($self); lua_pushboolean(L, 1); return 1; }
+  sc_lua_ret lua_tbc(lua_State *L, sc_lua_any err = 0) { return sc_policy_lua_close($self, L); }
+#endif
 }
 
 /* --- Trunk: the built-in loopback SIP provider (demos, tests) */
@@ -1154,9 +1462,11 @@ typedef struct sc_event {} sc_event;
 typedef struct sc_trunk {} sc_trunk;
 %exception sc_trunk::sc_trunk {
   $action
-  if (!result) { sc_lua_ctor_error(L); SWIG_fail; }
+  if (!result) { SC_CTOR_FAILED(); SWIG_fail; }
 }
 %newobject sc_trunk::log;
+%rename(close) sc_trunk::lua_close;
+%rename(__close) sc_trunk::lua_tbc;
 %extend sc_trunk {
   sc_trunk(const char *listen, const char *user, const char *password) { return sc_trunk_new(listen, user, password); }
   ~sc_trunk() { sc_trunk_free($self); }
@@ -1170,15 +1480,23 @@ typedef struct sc_trunk {} sc_trunk;
   sc_rc hangup_all();
   char *log();
   sc_val count(const char *what);
+#if defined(SWIGLUA)
+  /* t:close() (also __close: local t <close> = sc.Trunk(...)): stops it now. */
+  sc_lua_ret lua_close(lua_State *L) { sc_lua_forget_userdata(L, 1); sc_trunk_free($self); lua_pushboolean(L, 1); return 1; }
+  sc_lua_ret lua_tbc(lua_State *L, sc_lua_any err = 0) { return sc_trunk_lua_close($self, L); }
+#endif
 }
 
 /* --- Event (from session_next_event / event_copy); freed by the GC */
 %rename(fields) sc_event::lua_fields;
 %extend sc_event {
   ~sc_event() { sc_event_free($self); }
+#if defined(SWIGLUA)
   sc_lua_ret lua_fields(lua_State *L) { sc_lua_push_event(L, $self); return 1; }
+#endif
 }
 
+#if defined(SWIGLUA)
 /* Factories returning nil, message, code (class constructors raise). */
 %newobject lua_open_session;
 %newobject lua_open_policy;

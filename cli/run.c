@@ -198,15 +198,10 @@ static void print_started(sc_session *s, const run_opts *o)
     int udp = sc_session_local_port(s, "udp");
     int tcp = sc_session_local_port(s, "tcp");
     int tls = o->tls_dir ? sc_session_local_port(s, "tls") : 0;
-    const char *bind = o->bind ? o->bind : "127.0.0.1";
+    /* what the session chose: --bind, every interface ("0.0.0.0"), or loopback */
+    const char *listen = sc_session_listen_host(s);
     char host[128];
-    /* the host part of --bind, without port */
-    if (bind[0] == '[') {
-        const char *end = strchr(bind, ']');
-        snprintf(host, sizeof host, "%.*s", end ? (int)(end - bind - 1) : 0, bind + 1);
-    } else {
-        snprintf(host, sizeof host, "%.*s", (int)strcspn(bind, ":"), bind);
-    }
+    snprintf(host, sizeof host, "%s", listen ? listen : "?");
     if (o->json) {
         char tls_text[16] = "null";
         if (tls > 0) snprintf(tls_text, sizeof tls_text, "%d", tls);

@@ -20,13 +20,17 @@ PACKAGES=(
   build-essential g++ cmake pkg-config binutils
   # library dependencies
   libsofia-sip-ua-dev libsofia-sip-ua-glib-dev libglib2.0-dev
+  # OpenSSL (Sofia's TLS library): the library's own certificate check
+  libssl-dev
   # integration tests: SIP server, SIP load generator, certificates
   kamailio kamailio-tls-modules kamailio-utils-modules sip-tester openssl
   python3 iproute2 procps
+  # NAT integration tests: namespaces, MASQUERADE, conntrack flush
+  iptables conntrack
   # memory checking and fuzzers
   valgrind clang
   # language bindings
-  swig python3-dev liblua5.2-dev liblua5.3-dev liblua5.4-dev lua5.2 lua5.3 lua5.4
+  swig python3-dev python3-pip mypy liblua5.2-dev liblua5.3-dev liblua5.4-dev lua5.2 lua5.3 lua5.4
   luajit libluajit-5.1-dev
   # API reference (cmake --build build --target docs) and the man page check
   doxygen groff-base

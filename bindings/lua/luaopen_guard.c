@@ -1,4 +1,4 @@
-/* Thread-safe luaopen_skypeconnect (docs/BINDINGS.md B1).
+/* Thread-safe luaopen_skypeconnect.
  *
  * SWIG's module initialisation (SWIG_InitializeModule, SWIG_PropagateClientData)
  * writes process-global tables and is not thread-safe. FreeSWITCH's mod_lua

@@ -19,16 +19,11 @@ end
 local s = sc.Session()
 assert(s:add_gateway(gw))
 assert(s:start())
-local up
-for _ = 1, 50 do
-  local ev = s:wait_event(200)
-  if ev and ev.type == sc.EVENT_GATEWAY_STATE and (ev.state == sc.REG_REGED or ev.state == sc.REG_NOREG) then up = true break end
-end
-assert(up, "gateway did not come up")
+assert(s:wait_state(gw:name(), { sc.REG_REGED, sc.REG_NOREG }, 10000))
 
-local call, err, code = s:dial(gw:name(), number)
+local call, err, code, refusal = s:dial(gw:name(), number)
 if not call then
-  print(string.format("refused (%s): %s", sc.status_name(code), err))
+  print(string.format("refused (%s): %s", refusal or sc.status_name(code), err))
 else
   for _ = 1, 75 do
     local st = call:state()

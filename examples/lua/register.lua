@@ -17,16 +17,16 @@ end
 
 local s = sc.Session("127.0.0.1:0")       -- Lua sessions always queue their events
 assert(s:add_gateway(gw))
-local done = false
 s:on_event(function(ev)
   if ev.type == sc.EVENT_GATEWAY_STATE then
     print(string.format("%-10s %s -> %s (%s) %s", ev.gateway, ev.prev_state_name, ev.state_name,
                         ev.status_name, ev.sip_code > 0 and (ev.sip_code .. " " .. ev.phrase) or ""))
-    done = ev.state == sc.REG_REGED or ev.state == sc.REG_NOREG
   end
 end)
 assert(s:start())
-local deadline = os.time() + 10
-while not done and os.time() < deadline do s:dispatch(200) end
-print(done and "registered" or "not registered")
+-- wait_state passes the events it reads to on_event; it fails at once when
+-- the gateway fails (reason "auth" for a wrong password)
+local ev, err, code, reason = s:wait_state(gw:name(), { sc.REG_REGED, sc.REG_NOREG }, 10000)
+print(ev and "registered" or ("not registered: " .. err))
 s:close()
+if trunk then trunk:close() end

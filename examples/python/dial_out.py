@@ -20,8 +20,10 @@ else:
 with sc.Session() as session:
     session.add_gateway(gateway)
     session.start()
-    if not session.wait_state(gateway.name, sc.RegState.REGED, sc.RegState.NOREG, timeout=10):
-        sys.exit("gateway %s did not come up" % gateway.name)
+    try:
+        session.wait_state(gateway.name, sc.RegState.REGED, sc.RegState.NOREG, timeout=10)
+    except (sc.GatewayFailed, sc.Timeout) as e:
+        sys.exit("gateway %s did not come up: %s" % (gateway.name, e))
     try:
         call = session.dial(gateway.name, number)
     except sc.DialRefused as e:

@@ -31,7 +31,12 @@ def on_event(ev: sc.Event) -> None:          # runs on the library's thread
 with sc.Session(on_event=on_event) as session:
     session.add_gateway(gateway)
     session.start()
-    ev = session.wait_state(gateway.name, sc.RegState.REGED, sc.RegState.NOREG, timeout=args.seconds)
-    print("registered" if ev else "not registered after %.0f s: %s" % (args.seconds, session.gateway_state(gateway.name).name))
+    try:
+        session.wait_state(gateway.name, sc.RegState.REGED, sc.RegState.NOREG, timeout=args.seconds)
+        print("registered")
+    except sc.GatewayFailed as e:
+        print("not registered: %s" % e)        # e.reason: Reason.AUTH for a wrong password
+    except sc.Timeout:
+        print("not registered after %.0f s: %s" % (args.seconds, session.gateway_state(gateway.name).name))
 if trunk:
     trunk.close()

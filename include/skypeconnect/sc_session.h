@@ -60,7 +60,11 @@ SC_API void sc_session_free(sc_session *s);
 /**
  * Local address for SIP, "HOST" or "HOST:PORT" ("[::1]:5070" for IPv6).
  * Port 0 (the default) picks a free port; sc_session_local_port() tells which.
- * Default "127.0.0.1:0". Before start only.
+ * Without it, the session listens on every interface (IPv4 and IPv6), and each
+ * gateway's Contact carries the address the kernel routes towards its proxy;
+ * it stays on 127.0.0.1 when every gateway added before start has a loopback
+ * proxy, or none was added (an application that adds its gateways later binds
+ * "0.0.0.0"). "0.0.0.0" or "::" also mean every interface. Before start only.
  * @return ::SC_OK; ::SC_EPARSE for a malformed address; ::SC_ESTATE when started.
  */
 SC_API int sc_session_set_bind(sc_session *s, const char *addr);
@@ -135,6 +139,13 @@ SC_API int sc_session_stop(sc_session *s, int timeout_ms);
 SC_API int sc_session_is_running(sc_session *s);
 
 /**
+ * The address the session listens on after start: the bound address, or
+ * "0.0.0.0" when it listens on every interface (IPv4 and IPv6). Valid until
+ * the session is freed; NULL with ::SC_ESTATE before start.
+ */
+SC_API const char *sc_session_listen_host(sc_session *s);
+
+/**
  * The local port in use for a transport ("udp", "tcp", "tls") after start.
  * @return the port, or ::SC_ESTATE before start, ::SC_ENOTFOUND for a
  *         transport not enabled.
@@ -176,7 +187,11 @@ SC_API int sc_session_gateway_status(sc_session *s, const char *name);
 /**
  * A gateway's full status as one JSON object (no newline):
  * {"event":"gateway_status","gateway":…,"state":…,"status":…,"sip_code":…,"phrase":…,
- *  "reason":…,"expires":…,"next_retry":…,"failures":…,"ping_ms":…,"contact":…,"registrar":…}.
+ *  "reason":…,"expires":…,"next_retry":…,"failures":…,"ping_ms":…,"contact":…,"registrar":…,
+ *  "local_address":…,"public_address":…,"nat":…,"keepalive":…}.
+ * local_address: "HOST:PORT" this host sends from towards the gateway; public_address: where
+ * the registrar sees us from (learned from received/rport, or ext-sip-ip), null when unknown;
+ * nat: true when the two differ; keepalive: seconds between keepalive OPTIONS, 0 when none.
  * Caller frees with sc_free(); NULL with ::SC_ENOTFOUND.
  */
 SC_API char *sc_session_gateway_json(sc_session *s, const char *name);

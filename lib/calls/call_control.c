@@ -7,6 +7,7 @@
 #include <sofia-sip/sip_status.h>
 
 #include "calls_priv.h"
+#include "nat.h"
 #include "error_priv.h"
 
 /* ------------------------------------------------------------------ */
@@ -136,7 +137,7 @@ static int early_op(sc_session *s, void *p)
     int rc = take_local_sdp(op);
     (void)s;
     if (rc) return rc;
-    nua_respond(op->c->nh, SIP_183_SESSION_PROGRESS,
+    nua_respond(op->c->nh, SIP_183_SESSION_PROGRESS, SC_NAT_CONTACT_TAG(op->c),
                 SIPTAG_CONTENT_TYPE_STR("application/sdp"), SIPTAG_PAYLOAD_STR(op->text), TAG_END());
     sc_call_set_state(op->c, SC_CALL_EARLY);
     return SC_OK;
@@ -163,7 +164,7 @@ static int answer_op(sc_session *s, void *p)
         g_source_unref(op->c->answer_timer);
         op->c->answer_timer = NULL;
     }
-    nua_respond(op->c->nh, SIP_200_OK,
+    nua_respond(op->c->nh, SIP_200_OK, SC_NAT_CONTACT_TAG(op->c),
                 SIPTAG_CONTENT_TYPE_STR("application/sdp"), SIPTAG_PAYLOAD_STR(op->text), TAG_END());
     return SC_OK;
 }

@@ -10,6 +10,7 @@
 #include <sofia-sip/sip_status.h>
 
 #include "calls_priv.h"
+#include "nat.h"
 #include "error_priv.h"
 #include "skypeconnect/sc_dialplan.h"
 #include "skypeconnect/sc_dialrule.h"
@@ -340,7 +341,7 @@ void sc_bridge_b_response(sc_call *b, int status, const char *phrase, const sip_
     if (status > 100 && status < 200 && !a->final_sent) {
         if (has_sdp) {
             char *sdp = g_strndup(sip->sip_payload->pl_data, sip->sip_payload->pl_len);
-            nua_respond(a->nh, SIP_183_SESSION_PROGRESS, SIPTAG_CONTENT_TYPE_STR("application/sdp"),
+            nua_respond(a->nh, SIP_183_SESSION_PROGRESS, SC_NAT_CONTACT_TAG(a), SIPTAG_CONTENT_TYPE_STR("application/sdp"),
                         SIPTAG_PAYLOAD_STR(sdp), TAG_END());
             g_free(sdp);
             sc_call_set_state(a, SC_CALL_EARLY);
@@ -361,7 +362,7 @@ void sc_bridge_b_response(sc_call *b, int status, const char *phrase, const sip_
             g_source_unref(a->answer_timer);
             a->answer_timer = NULL;
         }
-        nua_respond(a->nh, SIP_200_OK, TAG_IF(sdp, SIPTAG_CONTENT_TYPE_STR("application/sdp")),
+        nua_respond(a->nh, SIP_200_OK, SC_NAT_CONTACT_TAG(a), TAG_IF(sdp, SIPTAG_CONTENT_TYPE_STR("application/sdp")),
                     TAG_IF(sdp, SIPTAG_PAYLOAD_STR(sdp)), TAG_END());
         g_free(sdp);
     } else if (status >= 300) {

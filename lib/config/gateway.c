@@ -125,6 +125,8 @@ static const param_def known_params[] = {
     P_STR("emergency-numbers", emergency_numbers, TEXT_USER, NULL),
     P_INT("max-channels", max_channels, 0, INT_MAX),
     P_INT("channels-busy-code", channels_busy_code, 400, 699),
+    P_STR("ext-sip-ip", ext_sip_ip, TEXT_HOST, NULL),
+    P_BOOL("nat-options-ping", nat_options_ping),
 };
 #define N_KNOWN_PARAMS (sizeof known_params / sizeof known_params[0])
 
@@ -602,6 +604,7 @@ sc_gateway *sc_gw_new_unchecked(const char *name)
     gw->ping_max = 1;
     gw->context = g_strdup("public");
     gw->channels_busy_code = 486;
+    gw->nat_options_ping = true;
     gw->get_buf = g_malloc0(N_KNOWN_PARAMS * SLOT_SIZE);
     refresh_derived(gw);
     return gw;

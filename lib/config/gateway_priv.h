@@ -56,6 +56,8 @@ struct sc_gateway {
     char *emergency_numbers;   /* emergency-numbers: extra numbers, comma-separated */
     int max_channels;          /* max-channels (0 = unlimited) */
     int channels_busy_code;    /* channels-busy-code: inbound answer when full (486) */
+    char *ext_sip_ip;          /* ext-sip-ip: literal, "auto", "stun:HOST[:PORT]" (nat.c) */
+    bool nat_options_ping;     /* nat-options-ping: keepalive OPTIONS behind NAT (default true) */
 
     /* <variables>: NULL-terminated arrays of "name=value", direction split */
     char **inbound_vars;

@@ -34,8 +34,10 @@ struct sc_session {
     sc_phase phase;
 
     /* options (before start) */
-    char *bind_host;           /* "127.0.0.1", "::1" */
+    char *bind_host;           /* "127.0.0.1", "::1"; "0.0.0.0" when listening on all */
     int bind_port;
+    bool bind_explicit;        /* sc_session_set_bind() was called: it wins */
+    bool listen_any;           /* listening on every interface (listen.c) */
     char *tls_dir;
     bool tls_verify;
     int dispatch_mode;

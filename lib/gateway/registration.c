@@ -22,6 +22,7 @@
 #include "registration_priv.h"
 #include "backoff.h"
 #include "digest_client.h"
+#include "tls_check.h"
 #include "error_priv.h"
 #include "skypeconnect/sc_dialrule.h"
 
@@ -175,8 +176,8 @@ sc_reg *sc_reg_new(sc_session *s, const sc_gateway *gw)
     r->status = SC_GW_DOWN;
     r->phrase = g_strdup("");
     r->requested = r->gw->expire_seconds;
-    sc_sip_texts_build(r->gw, sc_session_contact_host(s),
-                       sc_session_local_port_for(s, r->gw->register_transport), &r->sip);
+    sc_nat_init(r);
+    sc_sip_texts_build(r->gw, sc_nat_contact_host(r), sc_nat_contact_port(r), &r->sip);
     return r;
 }
 
@@ -199,6 +200,7 @@ void sc_reg_abandon(sc_reg *r)
 {
     sc_reg_timer_cancel(&r->timer);
     sc_keepalive_stop(&r->ping);
+    sc_nat_keepalive_stop(r);
     drop_handle(r);
     r->unregistering = false;
     r->next_at = 0;
@@ -218,6 +220,8 @@ void sc_reg_free(sc_reg *r)
 {
     if (!r) return;
     sc_reg_abandon(r);
+    sc_tls_check_cancel(r);
+    sc_nat_clear(r);
     sc_sip_texts_clear(&r->sip);
     g_free(r->call_id);
     if (r->trunk_ips) g_ptr_array_free(r->trunk_ips, TRUE);
@@ -233,7 +237,7 @@ bool sc_reg_busy(const sc_reg *r) { return r->unregistering && r->in_flight; }
 
 bool sc_reg_owns_handle(const sc_reg *r, nua_handle_t *nh)
 {
-    return (r->nh && r->nh == nh) || sc_keepalive_owns(&r->ping, nh);
+    return (r->nh && r->nh == nh) || sc_keepalive_owns(&r->ping, nh) || sc_nat_owns(r, nh);
 }
 
 void sc_reg_start(sc_reg *r)
@@ -282,7 +286,8 @@ static void ensure_handle(sc_reg *r)
     if (r->nh) return;
     if (!r->call_id) {
         char *uuid = g_uuid_string_random();
-        r->call_id = g_strdup_printf("%s@%s", uuid, sc_session_contact_host(r->s));
+        r->call_id = g_strdup_printf("%s@%s", uuid, r->nat.local_host[0] ? r->nat.local_host
+                                                                          : sc_session_contact_host(r->s));
         g_free(uuid);
     }
     r->nh = nua_handle(r->s->nua, NULL,
@@ -301,7 +306,7 @@ static void send_request(sc_reg *r)
     nua_method(r->nh,
                NUTAG_METHOD("REGISTER"),
                NUTAG_URL(r->sip.registrar_uri),
-               SIPTAG_CONTACT_STR(r->sip.contact),
+               SIPTAG_CONTACT_STR(sc_nat_register_contact(r)),
                SIPTAG_EXPIRES_STR(expires),
                TAG_END());
 }
@@ -321,6 +326,7 @@ static void send_register(sc_reg *r, bool unregister)
     send_request(r);
     r->in_flight = true;
     r->timeout = sc_reg_timer(r, r->gw->timeout_seconds * 1000, on_attempt_timeout);
+    if (!unregister) sc_tls_check_start(r);
 }
 
 /* Sends the same request again (after 423), keeping the attempt. */
@@ -347,6 +353,11 @@ static gboolean on_retry(gpointer p)
     send_register(r, false);
     sc_session_changed(r->s);
     return G_SOURCE_REMOVE;
+}
+
+void sc_reg_refresh_now(sc_reg *r)
+{
+    send_register(r, false);
 }
 
 static gboolean on_refresh(gpointer p)
@@ -394,6 +405,7 @@ void sc_reg_unregister(sc_reg *r, int reason)
                       (r->state == SC_REG_TRYING && r->granted > 0);
     sc_reg_timer_cancel(&r->timer);
     sc_keepalive_stop(&r->ping);
+    sc_nat_keepalive_stop(r);
     r->next_at = 0;
     r->down_reason = reason;
     if (r->state == SC_REG_DOWN || r->unregistering) return;
@@ -426,7 +438,7 @@ static bool answer_challenge(sc_reg *r, int status, const sip_t *sip)
 static int granted_expiry(const sc_reg *r, const sip_t *sip)
 {
     char port[8];
-    g_snprintf(port, sizeof port, "%d", sc_session_local_port_for(r->s, r->gw->register_transport));
+    g_snprintf(port, sizeof port, "%d", sc_nat_contact_port((sc_reg *)r));
     for (const sip_contact_t *m = sip ? sip->sip_contact : NULL; m; m = m->m_next) {
         const url_t *u = m->m_url;
         if (!m->m_expires || !u->url_user || strcmp(u->url_user, r->sip.contact_user)) continue;
@@ -473,6 +485,12 @@ static void registered(sc_reg *r, int status, const char *phrase, const sip_t *s
     /* The handle stays: refreshes keep its Call-ID, as RFC 3261 asks. */
     sc_reg_timer_cancel(&r->timeout);
     r->in_flight = false;
+    sc_nat_stale_done(r);
+    if (granted > 0 && sc_nat_on_registered(r, sip)) {
+        /* behind NAT, or the NAT moved us: the Contact has changed */
+        send_register(r, false);
+        return;
+    }
     if (granted <= 0) {
         sc_reg_fail(r, status, "registrar kept no binding (expires=0)", SC_REASON_SERVER, 0);
         return;
@@ -489,6 +507,7 @@ static void registered(sc_reg *r, int status, const char *phrase, const sip_t *s
         r->ping_count = r->gw->ping_max;
         ping_start(r);
     }
+    sc_nat_keepalive_start(r);
 }
 
 static void unregistered(sc_reg *r, int status, const char *phrase)
@@ -504,7 +523,14 @@ void sc_reg_on_response(sc_reg *r, nua_event_t event, int status, const char *ph
 {
     int reason;
     if (sc_keepalive_owns(&r->ping, nh)) {
-        if (event == nua_r_options && status >= 200) sc_keepalive_on_response(&r->ping, status, phrase);
+        if (event == nua_r_options && status >= 200) {
+            sc_nat_on_options_answer(r, sip);  /* a ping is a NAT keepalive too */
+            sc_keepalive_on_response(&r->ping, status, phrase);
+        }
+        return;
+    }
+    if (sc_nat_owns(r, nh)) {
+        if (event == nua_r_options) sc_nat_on_keepalive_answer(r, status, sip);
         return;
     }
     if (event == nua_r_authenticate && status >= 300 && r->in_flight) {
@@ -534,6 +560,7 @@ void sc_reg_on_response(sc_reg *r, nua_event_t event, int status, const char *ph
         return;
     }
     reason = classify(status, phrase, sip, r->gw->register_transport);
+    if (reason == SC_REASON_NETWORK) phrase = sc_nat_explain_failure(r, phrase);
     r->granted = 0;
     sc_reg_fail(r, status, phrase, reason,
                 from_server(status, sip) && sip->sip_retry_after ? (int)sip->sip_retry_after->af_delta : 0);
@@ -557,6 +584,7 @@ char *sc_reg_json(const sc_reg *r)
     sc_json_append_string(b, r->sip.contact);
     g_string_append(b, ",\"registrar\":");
     sc_json_append_string(b, r->sip.registrar_uri);
+    sc_nat_json(r, b);
     g_string_append_c(b, '}');
     return g_string_free(b, FALSE);
 }

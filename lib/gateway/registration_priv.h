@@ -5,6 +5,7 @@
 #include "stack.h"
 #include "sip_text.h"
 #include "keepalive.h"
+#include "nat.h"
 
 struct sc_reg {
     sc_session *s;
@@ -38,6 +39,9 @@ struct sc_reg {
     /* OPTIONS ping: the keepalive sends, registration.c judges */
     sc_keepalive ping;
     int ping_count;             /* between 0 and ping-max; UP at ping-min */
+
+    sc_nat nat;                 /* Contact address, public address, keepalive (nat.c) */
+    struct sc_tls_job *tls_job; /* the TLS check shadowing this attempt, or NULL (tls_check.c) */
 };
 
 /* registration.c: the session's view of a gateway at run time (stack thread only) */
@@ -64,6 +68,7 @@ void sc_reg_set_status(sc_reg *r, int status, int sip_code, const char *phrase, 
 void sc_reg_fail(sc_reg *r, int sip_code, const char *phrase, int reason, int retry_after);
 GSource *sc_reg_timer(sc_reg *r, int ms, GSourceFunc fn);
 void sc_reg_timer_cancel(GSource **t);
+void sc_reg_refresh_now(sc_reg *r);   /* REGISTER again now, keeping the state (NAT rebinding) */
 
 
 

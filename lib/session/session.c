@@ -131,6 +131,7 @@ static void store_bind(sc_session *s, void *p)
     g_free(s->bind_host);
     s->bind_host = o->host;
     s->bind_port = o->port;
+    s->bind_explicit = true;
     o->host = NULL;
 }
 
@@ -317,10 +318,15 @@ static int internal_up(sc_session *s)
 /* Brings the stack up on the stack thread. Returns a status. */
 static int stack_up(sc_session *s)
 {
-    bool v6 = strchr(s->bind_host, ':') != NULL;
-    char *host = sip_host(s->bind_host), *url, *sips_url = NULL;
+    bool v6;
+    char *host, *url, *sips_url = NULL;
     tagi_t *methods;
     int port = s->bind_port;
+
+    sc_listen_choose(s);
+    v6 = strchr(s->bind_host, ':') != NULL;
+    /* "sip:*": Sofia binds every local address, IPv4 and IPv6 (listen.c) */
+    host = s->listen_any && !s->bind_explicit ? g_strdup("*") : sip_host(s->bind_host);
 
     su_init();
     s->root = su_glib_root_create(s);
@@ -364,6 +370,11 @@ static int stack_up(sc_session *s)
                          * its own. */
                         NUTAG_OUTBOUND("no-options-keepalive no-validate no-natify no-use-rport"),
                         NUTAG_KEEPALIVE(0),
+                        /* rport on TCP/TLS too: behind NAT the answer's
+                         * received/rport name the connection's public end,
+                         * which the Contact needs (nat.c). */
+                        NTATAG_TCP_RPORT(1),
+                        NTATAG_TLS_RPORT(1),
                         /* A 503 with Retry-After is ours to handle (FAILED,
                          * FAIL_WAIT, back-off): Sofia must not quietly resend. */
                         NUTAG_MAX_RETRY_AFTER(0),
@@ -682,6 +693,24 @@ SC_API void sc_session_free(sc_session *s)
     g_mutex_clear(&s->lock);
     g_cond_clear(&s->cond);
     g_free(s);
+}
+
+SC_API const char *sc_session_listen_host(sc_session *s)
+{
+    bool started;
+    if (!s) {
+        sc_fail(SC_EINVAL, "sc_session_listen_host: session is NULL");
+        return NULL;
+    }
+    g_mutex_lock(&s->lock);
+    started = s->phase == SC_PHASE_RUNNING || s->phase == SC_PHASE_STOPPING;
+    g_mutex_unlock(&s->lock);
+    if (!started) {
+        sc_fail(SC_ESTATE, "sc_session_listen_host: the session is not running");
+        return NULL;
+    }
+    /* set once by the stack's start, before the session runs */
+    return s->listen_any ? "0.0.0.0" : s->bind_host;
 }
 
 SC_API int sc_session_local_port(sc_session *s, const char *transport)

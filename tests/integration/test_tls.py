@@ -4,7 +4,6 @@ import unittest
 
 from sctest.certs import client_tls_dir
 from sctest.cli import match, skype_gateway
-from sctest.kamailio import Kamailio, KamailioTlsUnavailable
 from sctest.netcheck import bound_addresses, non_loopback
 from sctest.testcase import ScTestCase
 
@@ -15,12 +14,7 @@ class TlsTest(ScTestCase):
         """11. register-transport tls, --tls-dir with agent.pem/cafile.pem -> REGED, and the
         trunk saw the REGISTER over TLS. Skipped (not failed) only when Kamailio's tls
         module cannot load."""
-        k = Kamailio(os.path.join(self.tmp, "kamailio"), tls=True)
-        self.addCleanup(k.stop)
-        try:
-            k.start()
-        except KamailioTlsUnavailable as e:
-            self.skipTest("Kamailio's tls module cannot load here: %s" % str(e)[:300])
+        k = self.start_tls_kamailio()
         tls_dir = client_tls_dir(k.certs, os.path.join(self.tmp, "tls"))
         gw = self.gateway_file(skype_gateway(k.tls_port, register_transport="tls"))
         cli = self.start_cli([gw], tls_dir=tls_dir)

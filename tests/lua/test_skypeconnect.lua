@@ -287,7 +287,8 @@ test("closing a session from inside its own callback", function()
   end
   eq(calls, 1)
   local ok, msg, code = s:start()
-  eq(ok, nil); eq(code, sc.EINVAL)
+  eq(ok, nil); eq(code, sc.ECLOSED)
+  assert(msg:find("Session:start", 1, true), msg)
 end)
 
 test("flat API with its own callback and dispatch", function()
@@ -413,6 +414,118 @@ test("list_calls: the live calls", function()
   s:close()
   t = nil
   collectgarbage()
+end)
+
+local function loop_gateway(t, password, extra)
+  local gw = sc.Gateway("trunk")
+  for k, v in pairs({ proxy = t:address(), username = "user", password = password, ["retry-seconds"] = "60" }) do
+    assert(gw:set(k, v))
+  end
+  for k, v in pairs(extra or {}) do assert(gw:set(k, v)) end
+  return gw
+end
+
+test("wait_state: the state, a failure at once, a timeout", function()
+  local t = sc.Trunk("127.0.0.1:0", "user", "right")
+  local s = sc.Session("127.0.0.1:0")
+  local seen = 0
+  s:on_event(function() seen = seen + 1 end)
+  assert(s:add_gateway(loop_gateway(t, "wrong")))
+  assert(s:start())
+  local started = os.time()
+  local ev, msg, code, reason, fev = s:wait_state("trunk", sc.REG_REGED, 20000)
+  eq(ev, nil); eq(code, sc.ESIP); eq(reason, "auth")
+  assert(msg:find("gateway 'trunk' failed", 1, true), msg)
+  eq(fev.state, sc.REG_FAILED)
+  assert(os.time() - started < 10, "wait_state waited for the timeout")
+  assert(seen > 0, "on_event did not see the events consumed")
+  s:close()
+  s = sc.Session("127.0.0.1:0")
+  assert(s:add_gateway(loop_gateway(t, "right")))
+  assert(s:start())
+  ev = assert(s:wait_state("trunk", { sc.REG_NOREG, sc.REG_REGED }, 10000))
+  eq(ev.state, sc.REG_REGED); eq(ev.gateway, "trunk")
+  t:set_fault(sc.TRUNK_FAULT_SILENT)
+  ev, msg, code = s:wait_state("trunk", sc.REG_DOWN, 200)
+  eq(ev, nil); eq(code, sc.ETIMEOUT)
+  local ok, err = pcall(s.wait_state, s, "trunk", "REGED")
+  assert(not ok and tostring(err):find("bad argument #2 to 'Session:wait_state'", 1, true), tostring(err))
+  s:close(); t:close()
+end)
+
+test("dial gives the refusal as a fourth value", function()
+  local t = sc.Trunk("127.0.0.1:0", "user", "pw")
+  local s = sc.Session("127.0.0.1:0")
+  assert(s:add_gateway(loop_gateway(t, "pw", { register = "false", ["dial-prefix"] = "00", ["emergency-country"] = "FR" })))
+  assert(s:start())
+  local call, msg, code, refusal = s:dial("trunk", "0017")
+  eq(call, nil); eq(code, sc.EREFUSED); eq(refusal, "emergency")
+  call, msg, code, refusal = s:dial("trunk", "12345")
+  eq(refusal, "no_match")
+  call, msg, code, refusal = s:dial("nosuch", "0044")
+  eq(code, sc.ENOTFOUND); eq(refusal, nil)
+  s:close(); t:close()
+end)
+
+test("close() on trunks and policies; closed objects answer nil, message, ECLOSED", function()
+  local t = sc.Trunk("127.0.0.1:0", "user", "pw")
+  assert(t:port() > 0)
+  eq(t:close(), true); eq(t:close(), true)
+  local port, msg, code = t:port()
+  eq(port, nil); eq(code, sc.ECLOSED)
+  assert(msg:find("Trunk:port", 1, true), msg)
+  local gw = sc.Gateway("luaclose")
+  assert(gw:set("register", "false")); assert(gw:set("proxy", "127.0.0.1:5999"))
+  local p = assert(sc.policy_from_gateway(gw))
+  eq(sc.policy_registered_count(), 1)
+  local shared = assert(sc.policy_get("luaclose"))
+  sc.policy_unref(shared)
+  eq(p:close(), true); eq(p:close(), true)
+  eq(sc.policy_registered_count(), 0)
+end)
+
+test("<close> variables (Lua 5.4)", function()
+  if _VERSION ~= "Lua 5.4" then return end
+  local chunk = assert(load([[
+    local sc = ...
+    local port
+    do
+      local t <close> = sc.Trunk("127.0.0.1:0", "user", "pw")
+      local s <close> = sc.Session("127.0.0.1:0")
+      assert(s:start())
+      port = t
+    end
+    return port
+  ]]))
+  local t = chunk(sc)
+  local _, _, code = t:port()
+  eq(code, sc.ECLOSED)
+end)
+
+test("error messages speak Lua", function()
+  local s = sc.Session("127.0.0.1:0")
+  local function err(f, ...)
+    local ok, e = pcall(f, ...)
+    assert(not ok, "no error")
+    e = tostring(e)
+    assert(not e:find("sc_", 1, true) and not e:find("char const", 1, true) and not e:find("lua_", 1, true), e)
+    return e
+  end
+  local e = err(s.dial, s, "gw", {})
+  assert(e:find("bad argument #2 to 'Session:dial' (string expected, got table)", 1, true), e)
+  e = err(s.dial, s, "gw", "00\0001")
+  assert(e:find("bad argument #2 to 'Session:dial'", 1, true), e)
+  e = err(s.start)
+  assert(e:find("'Session:start' called without its object", 1, true), e)
+  e = err(s.add_gateway, s, s)
+  assert(e:find("(Gateway expected, got Session)", 1, true), e)
+  e = err(sc.Trunk, "nonsense:99999", "u", "p")
+  assert(e:find("(EPARSE)", 1, true), e)
+  e = err(sc.Gateway, {})
+  assert(e:find("bad argument #1 to 'Gateway'", 1, true), e)
+  local _, msg = sc.session_start(nil)
+  assert(not msg:find("sc_", 1, true), msg)
+  s:close()
 end)
 
 print(string.format("%d passed, %d failed", passed, failed))

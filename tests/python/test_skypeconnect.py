@@ -173,7 +173,7 @@ class TestPolicy(unittest.TestCase):
         a = sc.Policy.load(self.path, "pypol")
         b = sc.Policy.load(self.path, "pypol")
         self.assertEqual(a.refcount, 2)
-        self.assertEqual(int(a._ptr), int(b._ptr))
+        self.assertEqual(int(a.this), int(b.this))
         self.assertEqual(a.max_channels, 2)
         self.assertEqual(a.source, self.path)
         b.close()
@@ -334,6 +334,95 @@ class TestHostileArguments(unittest.TestCase):
                        and e.call_state == sc.CallState.ENDED, timeout=5)
             self.assertEqual([c.id for c in s.calls], [b.id])
             self.assertEqual(s.calls[0].destination, "0044222")
+
+
+class TestNative(unittest.TestCase):
+    """What the Python package adds: exceptions, keywords, wait_state()."""
+
+    def test_wait_state_returns_the_state(self):
+        with sc.Trunk() as t, sc.Session() as s:
+            s.add_gateway("trunk", proxy=t.address, username="user", password="secret")
+            s.start()
+            ev = s.wait_state("trunk", sc.RegState.REGED, timeout=10)
+            self.assertEqual(ev.state, sc.RegState.REGED)
+            self.assertTrue(t.is_registered("user"))
+
+    def test_wait_state_raises_the_failure_at_once(self):
+        with sc.Trunk(password="right") as t, sc.Session() as s:
+            s.add_gateway("trunk", proxy=t.address, username="user", password="wrong", retry_seconds=60)
+            s.start()
+            started = time.monotonic()
+            with self.assertRaises(sc.GatewayFailed) as cm:
+                s.wait_state("trunk", sc.RegState.REGED, timeout=30)
+            self.assertLess(time.monotonic() - started, 10)
+            self.assertEqual(cm.exception.reason, sc.Reason.AUTH)
+            self.assertEqual(cm.exception.gateway, "trunk")
+            self.assertIn("auth", str(cm.exception))
+            self.assertIsInstance(cm.exception.event, sc.Event)
+
+    def test_wait_state_timeout(self):
+        with sc.Trunk() as t, sc.Session() as s:
+            t.set_fault(sc.TrunkFault.SILENT)
+            s.add_gateway("trunk", proxy=t.address, username="user", password="secret")
+            s.start()
+            with self.assertRaises(sc.Timeout) as cm:
+                s.wait_state("trunk", sc.RegState.REGED, timeout=0.3)
+            self.assertIsInstance(cm.exception, TimeoutError)
+            with self.assertRaises(TypeError):
+                s.wait_state("trunk", timeout=0.1)
+
+    def test_unknown_keyword_is_a_type_error(self):
+        with self.assertRaises(TypeError):
+            sc.Gateway("kw", no_such_param="1")
+        with self.assertRaises(TypeError):
+            sc.Trunk(listen_on="127.0.0.1:0")
+        with self.assertRaises(TypeError):
+            sc.DialRule("00").check(num="0044")
+        with self.assertRaises(TypeError):
+            core.gateway_new(nam="x")
+        with self.assertRaises(TypeError):
+            sc.Session(on_events=print)
+        with sc.Trunk() as t:
+            with self.assertRaises(TypeError):
+                t.set_fault(sc.TrunkFault.SILENT, seconds=3)
+            self.assertEqual(t.count(what="register"), 0)
+        with self.assertRaises(TypeError):
+            sc.Session().add_gateway(sc.Gateway("g"), proxy="127.0.0.1")
+
+    def test_io_failure_is_an_os_error(self):
+        with self.assertRaises(OSError) as cm:
+            sc.Config("/nonexistent/file.xml")
+        self.assertIsInstance(cm.exception, sc.IOFailure)
+        self.assertEqual(cm.exception.code, sc.Status.EIO)
+        self.assertIn("/nonexistent/file.xml", str(cm.exception))
+
+    def test_channels_busy_names_its_refusal(self):
+        gw = sc.Gateway("chan1", register=False, proxy="127.0.0.1:5999", dial_prefix="00", max_channels=1)
+        with sc.Policy.from_gateway(gw) as p:
+            with p.channel():
+                with self.assertRaises(sc.ChannelsBusy) as cm:
+                    p.acquire_channel()
+            self.assertIsInstance(cm.exception, sc.DialRefused)
+            self.assertEqual(cm.exception.refusal, "channels")
+            self.assertEqual(cm.exception.refusal_code, sc.DialRefusal.CHANNELS)
+
+    def test_closed_objects_raise_closed(self):
+        t = sc.Trunk()
+        t.close()
+        t.close()
+        with self.assertRaises(sc.Closed):
+            t.port
+        with self.assertRaises(sc.Closed):
+            t.set_expires(60)
+
+    def test_objects_from_c_are_the_package_classes(self):
+        dp = sc.Dialplan()
+        dp.load_string('<include><context name="public"><extension name="x"><condition field="destination_number" '
+                       'expression="^1$"><action application="answer"/></condition></extension>'
+                       '</context></include>')
+        self.assertIsInstance(dp.route("public", destination_number="1"), sc.Route)
+        self.assertIsInstance(sc.Gateway("g").copy(), sc.Gateway)
+        self.assertIsInstance(sc.Gateway("g"), core.Gateway)
 
 
 class TestSessionThread(unittest.TestCase):
@@ -501,7 +590,7 @@ class TestSessionQueue(unittest.TestCase):
         core.session_set_event_cb(p, cb)
         gw = noreg_gateway("raw")
         core.session_start(p)
-        core.session_add_gateway(p, gw._ptr)
+        core.session_add_gateway(p, gw)
         with self.assertRaises(KeyError):
             for _ in range(20):
                 core.session_dispatch(p, 200)

@@ -12,7 +12,10 @@ FreeSWITCH's "Skype Connect" gateway does.
         call = s.dial("skype", "0044201234567")
 
 Everything of the C API is in ``skypeconnect.core`` one-to-one (``sc_`` dropped:
-``core.session_start``); this module builds classes, enums and exceptions on it.
+``core.session_start``), with the classes the SWIG interface declares for
+Python and Lua alike (``core.Gateway``...). This module subclasses them and
+adds only what is Python's: properties and keywords, exceptions, enums, the
+``Event`` snapshot, and ``Session`` threading and asyncio.
 
 Threads: a ``Session`` delivers events on the library's own thread
 (``Dispatch.THREAD``, the default; the GIL is taken for each callback) or in
@@ -38,7 +41,7 @@ __all__ = [
     "HangupSide", "DialRefusal", "LogLevel", "Dispatch", "DiagSeverity",
     "Error", "InvalidArgument", "OutOfMemory", "StateError", "NotFound", "AlreadyExists",
     "ConfigError", "ParseError", "IOFailure", "Timeout", "Closed", "SipError", "Refused",
-    "DialRefused", "ChannelsBusy", "InternalError",
+    "DialRefused", "ChannelsBusy", "InternalError", "GatewayFailed",
     "Event", "Call", "Gateway", "Config", "Diagnostic", "DialRule", "Dialplan", "CallFields",
     "Route", "Action", "Policy", "Session", "Trunk", "TrunkFault",
     "version", "strerror", "status_name", "set_log_handler", "reg_state_name", "sip_cause",
@@ -224,8 +227,9 @@ class ParseError(Error, ValueError):
     """EPARSE: malformed XML, number or address."""
 
 
-class IOFailure(Error):
-    """EIO: a file or socket operation failed."""
+class IOFailure(Error, OSError):
+    """EIO: a file or socket operation failed (``except OSError`` catches it;
+    the library's message says which file and why)."""
 
 
 class Timeout(Error, TimeoutError):
@@ -267,6 +271,17 @@ class ChannelsBusy(DialRefused):
 
 class InternalError(Error):
     """EINTERNAL: a bug in libskypeconnect."""
+
+
+class GatewayFailed(Error):
+    """``wait_state()``: the gateway failed (FAILED, FAIL_WAIT or TIMEOUT)
+    before it reached a state waited for. ``reason`` is the ``Reason``
+    (``Reason.AUTH`` for a wrong password), ``state`` the failed state,
+    ``event`` the gateway_state event."""
+    gateway: Optional[str] = None
+    state: Optional["RegState"] = None
+    reason: Optional["Reason"] = None
+    event: Optional["Event"] = None
 
 
 _ERRORS = {
@@ -344,85 +359,50 @@ def set_log_handler(handler: Optional[Callable[[LogLevel, str], None]],
 # --------------------------------------------------------------------------- events and calls
 
 
-class Call:
+def _close(obj, free) -> None:
+    """Frees obj now; every later method raises Closed. Idempotent."""
+    if obj.thisown:
+        free(obj)
+    _core._forget(obj)
+
+
+def _getters(cls, **names):
+    """Read-only properties over core getter methods: _getters(Call, id="id")."""
+    for prop, method in names.items():
+        setattr(cls, prop, property(getattr(cls.__bases__[-1], method)))
+
+
+class Call(_core.Call):
     """A call (inbound or outbound). Holds a reference on the C call; getters
-    keep answering after the call ended."""
-    __slots__ = ("_ptr", "__weakref__")
-
-    def __init__(self, ptr):
-        if ptr is None:
-            raise InvalidArgument("no call", _core.EINVAL)
-        self._ptr = ptr
-
-    def __del__(self):
-        p, self._ptr = getattr(self, "_ptr", None), None
-        if p is not None and _core is not None:
-            _core.call_unref(p)
+    keep answering after the call ended. ``ring()``, ``answer(sdp)``,
+    ``reject(sip_code, phrase)``, ``redirect(target)``, ``hangup()``,
+    ``send_dtmf(digits)`` and ``header(name)`` are the C functions' own."""
 
     def __eq__(self, other):
-        return isinstance(other, Call) and int(self._ptr) == int(other._ptr)
+        return isinstance(other, Call) and int(self.this) == int(other.this)
 
     def __hash__(self):
-        return hash(int(self._ptr))
+        return hash(int(self.this))
 
     def __repr__(self):
         return "<skypeconnect.Call %d %s %s %s>" % (self.id, self.direction.name.lower(),
                                                      self.destination, self.state.name)
 
-    id = property(lambda self: _core.call_id(self._ptr), doc="The call's number in its session (from 1).")
-    direction = property(lambda self: CallDirection(_core.call_direction_of(self._ptr)))
-    state = property(lambda self: CallState(_core.call_state_of(self._ptr)), doc="Current CallState.")
-    gateway = property(lambda self: _core.call_gateway(self._ptr))
-    matched_by = property(lambda self: _core.call_matched_by(self._ptr),
-                          doc='How an inbound call was tied to its gateway ("gw_param", ..., "source_address").')
-    destination = property(lambda self: _core.call_destination(self._ptr))
-    caller_number = property(lambda self: _core.call_caller_number(self._ptr))
-    caller_name = property(lambda self: _core.call_caller_name(self._ptr))
-    sip_call_id = property(lambda self: _core.call_sip_call_id(self._ptr))
-    to = property(lambda self: _core.call_to(self._ptr))
-    source = property(lambda self: _core.call_source(self._ptr))
-    remote_sdp = property(lambda self: _core.call_remote_sdp(self._ptr), doc="The peer's latest SDP, or None.")
-    sip_code = property(lambda self: _core.call_sip_code(self._ptr))
-    cause = property(lambda self: _core.call_cause(self._ptr), doc='Q.850 cause name once ended, else "".')
-    hangup_side = property(lambda self: HangupSide(_core.call_hangup_side(self._ptr)))
+    direction = property(lambda self: CallDirection(_core.Call.direction(self)))
+    state = property(lambda self: CallState(_core.Call.state(self)), doc="Current CallState.")
+    hangup_side = property(lambda self: HangupSide(_core.Call.hangup_side(self)))
 
-    def header(self, name: str) -> Optional[str]:
-        """A header of the initial INVITE (all values joined with ", "), or None."""
-        return _core.call_header(self._ptr, name)
-
-    def to_json(self) -> str:
-        return _core.call_to_json(self._ptr)
+    def reject(self, sip_code: int = 486, phrase: Optional[str] = None) -> None:
+        """Inbound: rejects with a SIP status 400..699."""
+        super().reject(int(sip_code), phrase)
 
     def to_dict(self) -> dict:
         return _json.loads(self.to_json())
 
-    def ring(self) -> None:
-        """Inbound: sends 180 Ringing."""
-        _core.call_ring(self._ptr)
 
-    def early_media(self, sdp: str) -> None:
-        """Inbound: 183 Session Progress with the application's SDP."""
-        _core.call_early_media(self._ptr, sdp)
-
-    def answer(self, sdp: str) -> None:
-        """Inbound: answers (200 OK) with the application's SDP."""
-        _core.call_answer(self._ptr, sdp)
-
-    def reject(self, sip_code: int = 486, phrase: Optional[str] = None) -> None:
-        """Inbound: rejects with a SIP status 400..699."""
-        _core.call_reject(self._ptr, int(sip_code), phrase)
-
-    def redirect(self, target: str) -> None:
-        """Inbound: redirects (302) to a SIP URI."""
-        _core.call_redirect(self._ptr, target)
-
-    def hangup(self) -> None:
-        """Hangs up at any moment (BYE, CANCEL or 480); idempotent."""
-        _core.call_hangup(self._ptr)
-
-    def send_dtmf(self, digits: str) -> None:
-        """Sends DTMF digits with SIP INFO."""
-        _core.call_send_dtmf(self._ptr, digits)
+_getters(Call, id="id", gateway="gateway", matched_by="matched_by", destination="destination",
+         caller_number="caller_number", caller_name="caller_name", sip_call_id="sip_call_id", to="to",
+         source="source", remote_sdp="remote_sdp", sip_code="sip_code", cause="cause")
 
 
 class Event:
@@ -446,7 +426,7 @@ class Event:
         self.expires = fields["expires"]
         self.next_retry = fields["next_retry"]
         self.failures = fields["failures"]
-        self.call = Call(fields["call"]) if fields["call"] is not None else None
+        self.call = fields["call"]
         self.call_id = fields["call_id"]
         self.call_state = _enum(CallState, fields["call_state"]) if fields["call_state"] >= 0 else None
         self.cause = fields["cause"]
@@ -482,59 +462,43 @@ def _param_name(key: str) -> str:
     return key.replace("_", "-")
 
 
-class Gateway:
+class Gateway(_core.Gateway):
     """A gateway's configuration (FreeSWITCH ``<gateway>`` params).
 
     ``Gateway("skype", proxy="...", dial_prefix="00")`` (``_`` becomes ``-``),
-    or ``gw["dial-prefix"] = "00"``; ``gw["from-user"]`` is the effective value.
+    or ``gw["dial-prefix"] = "00"``; ``gw["from-user"]`` is the effective value
+    ("" unset; the password reads "<hidden>"). ``validate()`` checks the
+    parameters against each other (ConfigError); ``copy()``.
     """
-    __slots__ = ("_ptr",)
 
     def __init__(self, name: str, params: Optional[dict] = None, **kw):
-        self._ptr = _core.gateway_new(name)
-        for k, v in dict(params or {}, **{_param_name(k): v for k, v in kw.items()}).items():
+        super().__init__(name)
+        for k, v in (params or {}).items():
             self.set(k, v)
+        for k, v in kw.items():
+            try:
+                self.set(_param_name(k), v)
+            except NotFound:
+                raise TypeError("Gateway() got an unexpected keyword argument %r (no gateway parameter %r)"
+                                % (k, _param_name(k))) from None
 
-    @classmethod
-    def _adopt(cls, ptr) -> "Gateway":
-        g = cls.__new__(cls)
-        g._ptr = ptr
-        return g
-
-    def __del__(self):
-        p, self._ptr = getattr(self, "_ptr", None), None
-        if p is not None and _core is not None:
-            _core.gateway_free(p)
-
-    @property
-    def name(self) -> str:
-        return _core.gateway_name(self._ptr)
+    name = property(_core.Gateway.name)
 
     def set(self, param: str, value) -> None:
         """Sets a parameter (bool becomes "true"/"false"); NotFound / InvalidArgument."""
         if isinstance(value, bool):
             value = "true" if value else "false"
-        _core.gateway_set(self._ptr, param, str(value))
-
-    def get(self, param: str) -> str:
-        """The effective value ("" unset; the password reads "<hidden>")."""
-        return _core.gateway_get(self._ptr, param)
+        super().set(param, str(value))
 
     __setitem__ = set
-    __getitem__ = get
 
-    def validate(self) -> None:
-        """Checks the parameters against each other; ConfigError."""
-        _core.gateway_validate(self._ptr)
+    def __getitem__(self, param: str) -> str:
+        return self.get(param)
 
     @property
     def warnings(self) -> list:
         """Values corrected and params ignored by ``set``."""
-        w = _core.gateway_warnings(self._ptr)
-        return w.splitlines() if w else []
-
-    def copy(self) -> "Gateway":
-        return Gateway._adopt(_core.gateway_copy(self._ptr))
+        return (_core.Gateway.warnings(self) or "").splitlines()
 
     @staticmethod
     def param_names() -> list:
@@ -552,12 +516,12 @@ class Gateway:
 Diagnostic = namedtuple("Diagnostic", "severity file line column gateway param message text")
 
 
-class Config:
-    """Gateways loaded from FreeSWITCH XML, with line-accurate diagnostics."""
-    __slots__ = ("_ptr",)
+class Config(_core.Config):
+    """Gateways loaded from FreeSWITCH XML, with line-accurate diagnostics.
+    ``load_file``/``load_string`` raise ConfigError/ParseError carrying ``diagnostics``."""
 
-    def __init__(self, path: Optional[str] = None):
-        self._ptr = _core.config_new()
+    def __init__(self, path=None):
+        super().__init__()
         if path is not None:
             self.load_file(path)
 
@@ -567,76 +531,85 @@ class Config:
         c.load_string(xml, source_name)
         return c
 
-    def __del__(self):
-        p, self._ptr = getattr(self, "_ptr", None), None
-        if p is not None and _core is not None:
-            _core.config_free(p)
-
-    def _attach(self, e: Error) -> None:
-        e.diagnostics = self.diagnostics
-
-    def load_file(self, path: str) -> None:
-        """Loads the gateways of one XML file. ConfigError/ParseError carry ``diagnostics``."""
+    def load_file(self, path) -> None:
         try:
-            _core.config_load_file(self._ptr, path)
+            super().load_file(path)
         except Error as e:
-            self._attach(e)
+            e.diagnostics = self.diagnostics
             raise
 
     def load_string(self, xml: str, source_name: str = "<string>") -> None:
         try:
-            _core.config_load_string(self._ptr, xml, source_name)
+            super().load_string(xml, source_name)
         except Error as e:
-            self._attach(e)
+            e.diagnostics = self.diagnostics
             raise
 
-    def add_gateway(self, gw: Gateway) -> None:
-        _core.config_add_gateway(self._ptr, gw._ptr)
+    def __len__(self) -> int:
+        return self.gateway_count()
 
-    def __len__(self):
-        return _core.config_gateway_count(self._ptr)
+    error_count = property(_core.Config.error_count)
 
     @property
     def gateways(self) -> list:
         """Copies of the gateways, in file order."""
-        return [Gateway._adopt(_core.gateway_copy(_core.config_gateway_at(self._ptr, i)))
-                for i in range(len(self))]
+        return [(_core.gateway_copy(_core.config_gateway_at(self, i))) for i in range(len(self))]
 
     def find_gateway(self, name: str) -> Gateway:
         """A copy of the gateway of that name; NotFound."""
-        return Gateway._adopt(_core.gateway_copy(_core.config_find_gateway(self._ptr, name)))
+        return _core.gateway_copy(_core.config_find_gateway(self, name))
 
-    def __getitem__(self, name: str) -> Gateway:
-        return self.find_gateway(name)
-
-    @property
-    def error_count(self) -> int:
-        return _core.config_error_count(self._ptr)
+    __getitem__ = find_gateway
 
     @property
     def diagnostics(self) -> list:
-        p = self._ptr
-        return [Diagnostic(_enum(DiagSeverity, _core.config_diag_severity(p, i)), _core.config_diag_file(p, i),
-                           _core.config_diag_line(p, i), _core.config_diag_column(p, i),
-                           _core.config_diag_gateway(p, i), _core.config_diag_param(p, i),
-                           _core.config_diag_message(p, i), _core.config_diag_text(p, i))
-                for i in range(_core.config_diag_count(p))]
+        return [Diagnostic(_enum(DiagSeverity, _core.config_diag_severity(self, i)), _core.config_diag_file(self, i),
+                           _core.config_diag_line(self, i), _core.config_diag_column(self, i),
+                           _core.config_diag_gateway(self, i), _core.config_diag_param(self, i),
+                           _core.config_diag_message(self, i), _core.config_diag_text(self, i))
+                for i in range(self.diag_count())]
 
 # --------------------------------------------------------------------------- rules and policy
 
 
-class DialRule:
+class _Checks:
+    """check() that names the number (and the rule) in DialRefused; allows()."""
+
+    def check(self, number: str) -> str:
+        """The number to dial; DialRefused (with ``refusal`` and ``rule``) when refused."""
+        try:
+            return super().check(number)[1]
+        except DialRefused as e:
+            e.number, e.rule = number, self.description
+            if isinstance(self, Policy):
+                e.gateway = self.name
+            raise
+
+    def allows(self, number: str) -> bool:
+        try:
+            self.check(number)
+            return True
+        except DialRefused:
+            return False
+
+    def __str__(self):
+        return self.description
+
+
+class DialRule(_Checks, _core.DialRule):
     """Which numbers may go out, and as what. ``DialRule.prefix("00")`` or
-    ``DialRule.pattern(r"^9(\\d+)$", "+$1")``; emergency numbers are always refused."""
-    __slots__ = ("_ptr",)
+    ``DialRule.pattern(r"^9(\\d+)$", "+$1")``; emergency numbers are always refused
+    (``set_emergency_country``, ``add_emergency``)."""
 
     def __init__(self, prefix: Optional[str] = None, *, pattern: Optional[str] = None,
                  format: Optional[str] = None, emergency_country: Optional[str] = None,
                  emergency_numbers: Optional[str] = None):
         if (prefix is None) == (pattern is None):
-            raise InvalidArgument("give exactly one of prefix and pattern", _core.EINVAL)
-        self._ptr = (_core.dialrule_new_prefix(prefix) if prefix is not None
-                     else _core.dialrule_new_pattern(pattern, format))
+            raise TypeError("DialRule() takes exactly one of prefix and pattern")
+        if prefix is not None:
+            super().__init__(prefix, None, 0)
+        else:
+            super().__init__(pattern, format, 1)
         if emergency_country:
             self.set_emergency_country(emergency_country)
         if emergency_numbers:
@@ -650,69 +623,35 @@ class DialRule:
     def pattern(cls, pattern: str, format: Optional[str] = None, **kw) -> "DialRule":
         return cls(pattern=pattern, format=format, **kw)
 
-    def __del__(self):
-        p, self._ptr = getattr(self, "_ptr", None), None
-        if p is not None and _core is not None:
-            _core.dialrule_free(p)
-
-    def set_emergency_country(self, country: str) -> None:
-        _core.dialrule_set_emergency_country(self._ptr, country)
-
-    def add_emergency(self, numbers: str) -> None:
-        _core.dialrule_add_emergency(self._ptr, numbers)
-
-    def check(self, number: str) -> str:
-        """The number to dial; DialRefused (with ``refusal`` and ``rule``) when refused."""
-        try:
-            return _core.dialrule_check(self._ptr, number)[1]
-        except DialRefused as e:
-            e.number, e.rule = number, self.description
-            raise
-
-    def allows(self, number: str) -> bool:
-        try:
-            self.check(number)
-            return True
-        except DialRefused:
-            return False
-
     def is_emergency(self, number: str) -> bool:
-        return bool(_core.dialrule_is_emergency(self._ptr, number))
+        return bool(super().is_emergency(number))
 
-    @property
-    def description(self) -> str:
-        return _core.dialrule_describe(self._ptr)
-
-    def __str__(self):
-        return self.description
+    description = property(_core.DialRule.describe)
 
     def __repr__(self):
         return "<skypeconnect.DialRule %s>" % self.description
 
 
-class Policy:
+class Policy(_Checks, _core.Policy):
     """A gateway's trunk policy without a SIP stack (dial rule, emergency
     refusal, channel count), shared process-wide by gateway name. Made for
-    hosts that carry the SIP themselves (FreeSWITCH)."""
-    __slots__ = ("_ptr", "__weakref__")
-
-    def __init__(self, ptr):
-        self._ptr = ptr
+    hosts that carry the SIP themselves (FreeSWITCH). ``acquire_channel()``
+    raises ChannelsBusy when all max-channels are in use."""
 
     @classmethod
-    def load(cls, gateway_xml_path: str, gateway_name: str) -> "Policy":
+    def load(cls, gateway_xml_path, gateway_name: str) -> "Policy":
         """The policy of that gateway; the same shared object on every call."""
-        return cls(_core.policy_load(gateway_xml_path, gateway_name))
+        return cls(gateway_xml_path, gateway_name)
 
-    @classmethod
-    def from_gateway(cls, gw: Gateway) -> "Policy":
+    @staticmethod
+    def from_gateway(gw: Gateway) -> "Policy":
         """Registers a gateway built in code; AlreadyExists when the name is taken."""
-        return cls(_core.policy_from_gateway(gw._ptr))
+        return _core.policy_from_gateway(gw)
 
-    @classmethod
-    def get(cls, gateway_name: str) -> "Policy":
+    @staticmethod
+    def get(gateway_name: str) -> "Policy":
         """The registered policy of that name; NotFound."""
-        return cls(_core.policy_get(gateway_name))
+        return _core.policy_get(gateway_name)
 
     @staticmethod
     def registered_count() -> int:
@@ -720,11 +659,7 @@ class Policy:
 
     def close(self) -> None:
         """Drops this reference now (else the garbage collector does)."""
-        p, self._ptr = self._ptr, None
-        if p is not None:
-            _core.policy_unref(p)
-
-    __del__ = close
+        _close(self, _core.policy_unref)
 
     def __enter__(self):
         return self
@@ -732,46 +667,18 @@ class Policy:
     def __exit__(self, *exc):
         self.close()
 
-    def _p(self):
-        if self._ptr is None:
-            raise Closed("policy is closed", _core.ECLOSED)
-        return self._ptr
-
-    name = property(lambda self: _core.policy_name(self._p()))
-    source = property(lambda self: _core.policy_source(self._p()))
-    description = property(lambda self: _core.policy_describe(self._p()), doc='The dial rule as text, "" when none.')
-    refcount = property(lambda self: _core.policy_refcount(self._p()))
-    max_channels = property(lambda self: _core.policy_max_channels(self._p()))
-    channels_in_use = property(lambda self: _core.policy_channels_in_use(self._p()))
-
-    def check(self, number: str) -> str:
-        """The number to dial, exactly as a session would; DialRefused otherwise."""
-        try:
-            return _core.policy_check(self._p(), number)[1]
-        except DialRefused as e:
-            e.gateway, e.number, e.rule = self.name, number, self.description
-            raise
-
-    def allows(self, number: str) -> bool:
-        try:
-            self.check(number)
-            return True
-        except DialRefused:
-            return False
-
-    def acquire_channel(self) -> None:
-        """Takes a channel; ChannelsBusy when all max-channels are in use."""
-        _core.policy_acquire_channel(self._p())
-
-    def release_channel(self) -> None:
-        _core.policy_release_channel(self._p())
+    description = property(_core.Policy.describe, doc='The dial rule as text, "" when none.')
 
     def channel(self):
         """``with policy.channel(): ...`` holds one channel for the block."""
         return _ChannelHold(self)
 
     def __repr__(self):
-        return "<skypeconnect.Policy %r>" % (self.name if self._ptr is not None else "(closed)")
+        return "<skypeconnect.Policy %r>" % (self.name if int(self.this) else "(closed)")
+
+
+_getters(Policy, name="name", source="source", refcount="refcount", max_channels="max_channels",
+         channels_in_use="channels_in_use")
 
 
 class _ChannelHold:
@@ -794,20 +701,17 @@ class TrunkFault(enum.IntEnum):
     INTERVAL = _core.TRUNK_FAULT_INTERVAL
 
 
-class Trunk:
+class Trunk(_core.Trunk):
     """The built-in loopback trunk: a registrar with digest auth and a PSTN
-    that answers dial-outs (by the number's last digit), for demos and tests."""
-    __slots__ = ("_ptr",)
+    that answers dial-outs (by the number's last digit), for demos and tests.
+    ``set_fault``, ``set_expires``, ``set_ring_seconds``, ``place_call``,
+    ``hangup_all`` and ``count`` are the C functions' own."""
 
     def __init__(self, listen: str = "127.0.0.1:0", user: str = "user", password: str = "secret"):
-        self._ptr = _core.trunk_new(listen, user, password)
+        super().__init__(listen, user, password)
 
     def close(self) -> None:
-        p, self._ptr = getattr(self, "_ptr", None), None
-        if p is not None and _core is not None:
-            _core.trunk_free(p)
-
-    __del__ = close
+        _close(self, _core.trunk_free)
 
     def __enter__(self):
         return self
@@ -815,134 +719,78 @@ class Trunk:
     def __exit__(self, *exc):
         self.close()
 
-    port = property(lambda self: _core.trunk_port(self._ptr))
-    address = property(lambda self: _core.trunk_address(self._ptr), doc='"HOST:PORT" for a gateway\'s proxy.')
+    port = property(_core.Trunk.port)
+    address = property(_core.Trunk.address, doc='"HOST:PORT" for a gateway\'s proxy.')
 
     def set_fault(self, fault: TrunkFault, param: int = 0) -> None:
-        _core.trunk_set_fault(self._ptr, int(fault), int(param))
-
-    def set_expires(self, seconds: int) -> None:
-        _core.trunk_set_expires(self._ptr, int(seconds))
-
-    def set_ring_seconds(self, seconds: int) -> None:
-        _core.trunk_set_ring_seconds(self._ptr, int(seconds))
+        super().set_fault(int(fault), int(param))
 
     def is_registered(self, user: str) -> bool:
-        return bool(_core.trunk_is_registered(self._ptr, user))
-
-    def place_call(self, user: str, caller_number: str) -> None:
-        _core.trunk_place_call(self._ptr, user, caller_number)
-
-    def hangup_all(self) -> None:
-        _core.trunk_hangup_all(self._ptr)
+        return bool(super().is_registered(user))
 
     def log(self) -> list:
         """What the trunk has seen: one dict per SIP request."""
-        text = _core.trunk_log(self._ptr) or ""
+        text = super().log() or ""
         return [_json.loads(line) for line in text.splitlines() if line.strip()]
-
-    def count(self, what: str) -> int:
-        return _core.trunk_count(self._ptr, what)
 
 
 Action = namedtuple("Action", "app data extension origin")
 
 
-class CallFields:
+class CallFields(_core.CallFields):
     """The call fields a dialplan decides on (destination_number, caller_id_number, ...)."""
-    __slots__ = ("_ptr",)
 
     def __init__(self, fields: Optional[dict] = None, **kw):
-        self._ptr = _core.call_fields_new()
+        super().__init__()
         for k, v in dict(fields or {}, **kw).items():
             self[k] = v
 
-    def __del__(self):
-        p, self._ptr = getattr(self, "_ptr", None), None
-        if p is not None and _core is not None:
-            _core.call_fields_free(p)
-
-    def __setitem__(self, name: str, value: str) -> None:
-        _core.call_fields_set(self._ptr, name, str(value))
+    def __setitem__(self, name: str, value) -> None:
+        self.set(name, str(value))
 
     def __getitem__(self, name: str) -> str:
-        v = _core.call_fields_get(self._ptr, name)
+        v = _core.CallFields.get(self, name)
         if v is None:
             raise KeyError(name)
         return v
 
     def get(self, name: str, default=None):
-        v = _core.call_fields_get(self._ptr, name)
+        v = _core.CallFields.get(self, name)
         return default if v is None else v
 
 
-class Route:
+class Route(_core.Route):
     """A routing decision: ``actions`` (Action(app, data, extension, origin)) and ``explain``."""
-    __slots__ = ("_ptr",)
 
-    def __init__(self, ptr):
-        self._ptr = ptr
+    def __len__(self) -> int:
+        return self.action_count()
 
-    def __del__(self):
-        p, self._ptr = getattr(self, "_ptr", None), None
-        if p is not None and _core is not None:
-            _core.route_free(p)
-
-    def __len__(self):
-        return _core.route_action_count(self._ptr)
+    explain = property(_core.Route.explain)
 
     @property
     def actions(self) -> list:
-        p = self._ptr
-        return [Action(_core.route_action_app(p, i), _core.route_action_data(p, i),
-                       _core.route_action_extension(p, i), _core.route_action_origin(p, i))
+        return [Action(self.action_app(i), self.action_data(i), self.action_extension(i), self.action_origin(i))
                 for i in range(len(self))]
 
     def __iter__(self) -> Iterator[Action]:
         return iter(self.actions)
 
-    @property
-    def explain(self) -> str:
-        return _core.route_explain(self._ptr)
-
-    def to_json(self) -> str:
-        return _core.route_to_json(self._ptr)
-
     def to_dict(self) -> dict:
         return _json.loads(self.to_json())
 
 
-class Dialplan:
-    """FreeSWITCH dialplan XML, and what it would do with a call (the same engine as C and Lua)."""
-    __slots__ = ("_ptr",)
-
-    def __init__(self):
-        self._ptr = _core.dialplan_new()
-
-    def __del__(self):
-        p, self._ptr = getattr(self, "_ptr", None), None
-        if p is not None and _core is not None:
-            _core.dialplan_free(p)
-
-    def load_file(self, path: str, default_context: Optional[str] = None) -> None:
-        _core.dialplan_load_file(self._ptr, path, default_context)
-
-    def load_string(self, xml: str, source_name: str = "<string>", default_context: Optional[str] = None) -> None:
-        _core.dialplan_load_string(self._ptr, xml, source_name, default_context)
-
-    def load_dir(self, path: str) -> None:
-        _core.dialplan_load_dir(self._ptr, path)
+class Dialplan(_core.Dialplan):
+    """FreeSWITCH dialplan XML, and what it would do with a call (the same
+    engine as C and Lua): ``load_file``, ``load_string``, ``load_dir``."""
 
     @property
     def diagnostics(self) -> list:
-        return [_core.dialplan_diag_text(self._ptr, i) for i in range(_core.dialplan_diag_count(self._ptr))]
+        return [self.diag_text(i) for i in range(self.diag_count())]
 
-    @property
-    def error_count(self) -> int:
-        return _core.dialplan_error_count(self._ptr)
+    error_count = property(_core.Dialplan.error_count)
 
     def has_context(self, context: str) -> bool:
-        return bool(_core.dialplan_has_context(self._ptr, context))
+        return bool(super().has_context(context))
 
     __contains__ = has_context
 
@@ -950,10 +798,16 @@ class Dialplan:
         """Decides what the dialplan does with a call: ``dp.route("public", destination_number="0044...")``."""
         if not isinstance(fields, CallFields):
             fields = CallFields(fields, **kw)
-        return Route(_core.dialplan_route(self._ptr, context, fields._ptr)[1])
+        return super().route(context, fields)[1]
+
+
+# C functions hand out the package's classes (a call in an event, a route...).
+for _cls in (Call, Gateway, Config, DialRule, Policy, Trunk, CallFields, Route, Dialplan):
+    getattr(_core._core, _cls.__bases__[-1].__name__ + "_swigregister")(_cls)
 
 # --------------------------------------------------------------------------- session
 
+_FAILED_STATES = frozenset((RegState.FAILED, RegState.FAIL_WAIT, RegState.TIMEOUT))
 _SLICE = 0.2        # seconds: blocking waits run in slices so Ctrl-C works
 _HISTORY = 4096     # events kept for next_event()/wait_for() in THREAD mode
 _live_sessions: "weakref.WeakSet[Session]" = weakref.WeakSet()
@@ -1098,6 +952,11 @@ class Session:
         """The local UDP port (after start)."""
         return self.local_port("udp")
 
+    @property
+    def listen_host(self) -> str:
+        """The address listened on after start ("0.0.0.0": every interface)."""
+        return _core.session_listen_host(self._p())
+
     def set_main_context(self, gmain_context) -> None:
         """Runs the stack on an application's GMainContext (a SWIG/ctypes pointer)."""
         _core.session_set_main_context(self._p(), gmain_context)
@@ -1133,10 +992,12 @@ class Session:
         """Adds a Gateway (copied), or builds one: ``add_gateway("skype", proxy=...)``."""
         if not isinstance(gw, Gateway):
             gw = Gateway(gw, **params)
-        _core.session_add_gateway(self._p(), gw._ptr)
+        elif params:
+            raise TypeError("add_gateway() takes parameters only with a gateway name, not with a Gateway")
+        _core.session_add_gateway(self._p(), gw)
 
     def add_config(self, cfg: Config) -> None:
-        _core.session_add_config(self._p(), cfg._ptr)
+        _core.session_add_config(self._p(), cfg)
 
     def remove_gateway(self, name: str) -> None:
         _core.session_remove_gateway(self._p(), name)
@@ -1183,21 +1044,21 @@ class Session:
         refused either way."""
         fn = _core.session_dial_checked if checked else _core.session_dial
         try:
-            return Call(fn(self._p(), gateway, number, caller_number, caller_name, sdp)[1])
+            return fn(self._p(), gateway, number, caller_number, caller_name, sdp)[1]
         except DialRefused as e:
             e.gateway, e.number = gateway, number
             raise
 
     def find_call(self, call_id: int) -> Optional[Call]:
         try:
-            return Call(_core.session_find_call(self._p(), int(call_id)))
+            return _core.session_find_call(self._p(), int(call_id))
         except NotFound:
             return None
 
     @property
     def calls(self) -> list:
         """The live calls, lowest id first (one snapshot)."""
-        return [Call(p) for p in _core.session_list_calls(self._p())]
+        return _core.session_list_calls(self._p())
 
     @property
     def call_count(self) -> int:
@@ -1307,10 +1168,42 @@ class Session:
             if predicate is None or predicate(ev):
                 return ev
 
-    def wait_state(self, gateway: str, *states: RegState, timeout: Optional[float] = None) -> Optional[Event]:
-        """Waits for a gateway_state event of ``gateway`` entering one of ``states``."""
-        return self.wait_for(lambda e: e.type == EventType.GATEWAY_STATE and e.gateway == gateway
-                             and e.state in states, timeout)
+    def wait_state(self, gateway: str, *states: RegState, timeout: Optional[float] = None) -> Event:
+        """Waits for ``gateway`` to enter one of ``states`` and returns that
+        gateway_state event. Raises ``GatewayFailed`` (with the ``reason``,
+        e.g. ``Reason.AUTH`` for a wrong password) as soon as the gateway
+        fails instead (FAILED, FAIL_WAIT or TIMEOUT, when none of them is
+        among ``states``),
+        ``Timeout`` after ``timeout`` s, ``Closed`` when the session stops
+        or the gateway is removed."""
+        if not states:
+            raise TypeError("wait_state() needs at least one RegState")
+        wanted = {RegState(st) for st in states}
+        failing = frozenset() if wanted & _FAILED_STATES else _FAILED_STATES
+
+        def decides(e: Event) -> bool:
+            if e.type == EventType.SESSION_STOPPED:
+                return True
+            return e.gateway == gateway and (e.type == EventType.GATEWAY_REMOVED or (
+                e.type == EventType.GATEWAY_STATE and (e.state in wanted or e.state in failing)))
+        ev = self.wait_for(decides, timeout)
+        if ev is None:
+            if self._ptr is None:
+                raise Closed("the session was closed while waiting for gateway %r" % gateway, _core.ECLOSED)
+            raise Timeout("gateway %r did not reach %s within %g s"
+                          % (gateway, " or ".join(st.name for st in sorted(wanted)), timeout), _core.ETIMEOUT)
+        if ev.type == EventType.GATEWAY_STATE and ev.state in wanted:
+            return ev
+        if ev.type == EventType.GATEWAY_REMOVED:
+            raise Closed("gateway %r was removed while waiting for it" % gateway, _core.ECLOSED)
+        if ev.type == EventType.SESSION_STOPPED:
+            raise Closed("the session stopped while waiting for gateway %r" % gateway, _core.ECLOSED)
+        reason = ev.reason if ev.reason is not None else Reason.NONE
+        detail = "%d %s" % (ev.sip_code, ev.phrase) if ev.sip_code else (ev.message or "")
+        e = GatewayFailed("gateway %r failed (%s, reason %s)%s" % (gateway, ev.state.name, reason.name.lower(),
+                                                                 ": " + detail if detail else ""), _core.ESIP)
+        e.gateway, e.state, e.reason, e.event = gateway, ev.state, reason, ev
+        raise e
 
     def interrupt(self) -> None:
         """Wakes a thread blocked in dispatch()/next_event()/wait_for(). Thread-safe."""

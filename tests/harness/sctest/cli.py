@@ -147,7 +147,10 @@ class CliTimeout(AssertionError):
 # ---------------------------------------------------------------- the running command
 class ScCli:
     def __init__(self, gateways, bind="127.0.0.1:0", tls_dir=None, json_output=True,
-                 extra_args=(), workdir=None, env=None, cli=None):
+                 extra_args=(), workdir=None, env=None, cli=None, prefix=()):
+        """bind None: no --bind (the session's default). prefix: argv put in front,
+        e.g. NatNet.argv_in(ns, []) to run the command inside a namespace."""
+        self.prefix = list(prefix)
         self.cli = cli or cli_path()
         self.gateways = list(gateways)
         self.bind = bind
@@ -173,7 +176,7 @@ class ScCli:
             a += ["--tls-dir", self.tls_dir]
         if self.json_output:
             a.append("--json")
-        return a + self.extra_args
+        return self.prefix + a + self.extra_args
 
     def start(self):
         ok, why = cli_available(self.cli)

@@ -6,6 +6,10 @@
     k.invites()               # ... of INVITEs (dial-outs go to 127.0.0.1:k.pstn_port)
     k.stop(); k.start()       # restart on the same port(s)
 
+    # in a namespace of a NatNet (sctest.netns), on a non-loopback address,
+    # as a provider that fixes NATed Contacts (nathelper) or keeps them as sent
+    k = Kamailio(workdir, net=net, netns=net.inet, addr=net.inet_host, nat_fix=True)
+
 Runs in the foreground (-DD -E) as a child of the test, stopped by PID.
 """
 import os
@@ -53,9 +57,20 @@ def parse_sclog(text):
 class Kamailio:
     def __init__(self, workdir, users=None, port=None, tls=False, tls_port=None,
                  min_expires=10, max_expires=3600, bad_auth_reply=401, options_reply=200,
-                 realm="127.0.0.1", auth_checks=1, pstn_port=None):
+                 realm="127.0.0.1", auth_checks=1, pstn_port=None, net=None, netns=None,
+                 addr=None, nat_fix=False, pstn_host=None):
+        """net/netns: run inside that namespace of a sctest.netns.NatNet (addr is then
+        an address of it); nat_fix: a provider that fixes NATed Contacts from the
+        source address (fix_nated_register/fix_nated_contact), else it keeps the
+        Contact exactly as sent. pstn_host: where dial-outs go (default addr)."""
         self.workdir = os.path.abspath(workdir)
         os.makedirs(self.workdir, exist_ok=True)
+        self.net = net
+        self.in_netns = netns if net else None
+        # (a subclass may have set its own address before calling us)
+        self.addr = addr or getattr(self, "addr", None) or LOOPBACK
+        self.nat_fix = nat_fix
+        self.pstn_host = pstn_host or (self.addr if self.in_netns else LOOPBACK)
         self.users = dict(users or {"skype": "secret"})
         for u, p in self.users.items():
             for ch in " ;=\"'|":
@@ -107,7 +122,7 @@ class Kamailio:
         users = ";".join("%s=%s" % kv for kv in self.users.items())
         a = [kamailio_binary(), "-DD", "-E", "-f", CONFIG, "-Y", self.rundir, "-P", self.pidfile,
              "-m", "64", "-M", "8",
-             "-A", "SC_ADDR=%s" % LOOPBACK,
+             "-A", "SC_ADDR=%s" % self.addr,
              "-A", "SC_PORT=%d" % self.port,
              "-A", 'SC_USERS="%s"' % users,
              "-A", 'SC_REALM="%s"' % self.realm,
@@ -116,11 +131,21 @@ class Kamailio:
              "-A", "SC_AUTH_CHECKS=%d" % self.auth_checks,
              "-A", "SC_BAD_AUTH_REPLY=%d" % self.bad_auth_reply,
              "-A", "SC_OPTIONS_REPLY=%d" % self.options_reply,
-             "-A", 'SC_PSTN_ADDR="sip:%s:%d"' % (LOOPBACK, self.pstn_port)]
+             "-A", 'SC_PSTN_ADDR="sip:%s:%d"' % (self.pstn_host, self.pstn_port)]
+        if self.nat_fix:
+            a += ["-A", "WITH_NATFIX"]
         if self.tls:
             a += ["-A", "WITH_TLS", "-A", "SC_TLS_PORT=%d" % self.tls_port,
                   "-A", 'SC_TLS_CFG="%s"' % self.tls_cfg]
+        if self.in_netns:
+            a = self.net.argv_in(self.in_netns, a)
         return a
+
+    def _options_ok(self, transport):
+        if self.in_netns:
+            return self.net.call_in(self.in_netns, options_ok, self.port, host=self.addr,
+                                    transport=transport, timeout=0.5)
+        return options_ok(self.port, host=self.addr, transport=transport, timeout=0.5)
 
     # ---- lifetime ----
     def _on_line(self, line):
@@ -141,7 +166,8 @@ class Kamailio:
             self._prepare_tls()
         # a restart must get the same port back: wait (bounded) until it is free
         deadline = time.monotonic() + 10
-        while not port_is_free(self.port) and time.monotonic() < deadline:
+        while not self.in_netns and not port_is_free(self.port, host=self.addr) and \
+                time.monotonic() < deadline:
             time.sleep(0.2)
         self.runs += 1
         log = os.path.join(self.workdir, "kamailio-%d.log" % self.runs)
@@ -158,8 +184,7 @@ class Kamailio:
                     raise KamailioTlsUnavailable("kamailio with TLS did not start:\n" + text)
                 raise KamailioError("kamailio exited with %s during startup:\n%s"
                                     % (self.proc.returncode, text))
-            if options_ok(self.port, transport="udp", timeout=0.5) and \
-                    options_ok(self.port, transport="tcp", timeout=0.5) and \
+            if self._options_ok("udp") and self._options_ok("tcp") and \
                     (not self.tls or self._tls_answers()):
                 return self
             time.sleep(0.1)

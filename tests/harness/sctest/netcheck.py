@@ -38,7 +38,8 @@ def bound_addresses(pid):
     out = []
     for proto, v6 in (("udp", False), ("tcp", False), ("udp6", True), ("tcp6", True)):
         try:
-            with open("/proc/net/%s" % proto) as f:
+            # the PID's own view: right also for a process in another network namespace
+            with open("/proc/%d/net/%s" % (pid, proto)) as f:
                 next(f)
                 for line in f:
                     parts = line.split()

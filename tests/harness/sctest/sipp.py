@@ -73,7 +73,7 @@ class Sipp:
     def __init__(self, scenario, workdir, port=None, keys=None, timeout=180, max_calls=None,
                  transport="u1", extra_args=(), remote=None, users=None, local_ip=LOOPBACK,
                  service=None, duration_ms=None, rate=None, rate_period_ms=None, limit=None,
-                 trace_msg=True):
+                 trace_msg=True, net=None, netns=None):
         """scenario: a name in tests/sipp/ (without .xml) or a path.
         keys: -key NAME VALUE pairs ([NAME] in the scenario).
         remote: "host:port" for client (UAC) scenarios; None for server scenarios.
@@ -82,14 +82,18 @@ class Sipp:
         service: -s (the [service] user of UAC scenarios); duration_ms: -d (the
         length of a <pause/> without attributes); rate: -r calls per rate_period_ms
         (-rp, default 1000); limit: -l (simultaneous calls); trace_msg: keep every
-        message in the -trace_msg file (turn off for soaks).
+        message in the -trace_msg file (turn off for soaks). net/netns: run inside
+        that namespace of a sctest.netns.NatNet (local_ip an address of it; a fresh
+        namespace has every port free, so fixed ones are used unless given).
         """
+        self.net = net
+        self.in_netns = netns if net else None
         self.scenario = scenario_path(scenario)
         self.name = os.path.splitext(os.path.basename(self.scenario))[0]
         self.workdir = os.path.abspath(workdir)
         os.makedirs(self.workdir, exist_ok=True)
         self.local_ip = local_ip
-        self.port = port or free_port(host=local_ip)
+        self.port = port or (5090 if self.in_netns else free_port(host=local_ip))
         self.keys = dict(keys or {})
         self.timeout = int(timeout)
         self.max_calls = max_calls
@@ -107,8 +111,12 @@ class Sipp:
         self.message_file = base + "-messages.log"
         self.error_file = base + "-errors.log"
         self.output_file = base + "-output.log"
-        self.control_port = free_port(host=local_ip, udp=True, tcp=False, exclude=(self.port,))
-        self.media_port = _free_media_port(exclude=(self.port, self.control_port), host=local_ip)
+        if self.in_netns:
+            self.control_port = self.port + 1
+            self.media_port = self.port + 10 - (self.port % 2)
+        else:
+            self.control_port = free_port(host=local_ip, udp=True, tcp=False, exclude=(self.port,))
+            self.media_port = _free_media_port(exclude=(self.port, self.control_port), host=local_ip)
         self.proc = None
 
     def argv(self):
@@ -140,7 +148,15 @@ class Sipp:
         a += self.extra_args
         if self.remote:
             a.append(self.remote)
+        if self.in_netns:
+            a = self.net.argv_in(self.in_netns, a)
         return a
+
+    def _bound(self):
+        if self.in_netns:
+            return not self.net.call_in(self.in_netns, port_is_free, self.port, host=self.local_ip,
+                                        udp=True, tcp=False)
+        return not port_is_free(self.port, host=self.local_ip, udp=True, tcp=False)
 
     def start(self, ready_timeout=10.0):
         for f in (self.log_file, self.message_file, self.error_file):
@@ -158,7 +174,7 @@ class Sipp:
             if not self.proc.alive():
                 rc = self.proc.wait(2)
                 raise SippError("sipp exited with %s at startup:\n%s" % (rc, self.proc.tail(40)))
-            if self.remote or not port_is_free(self.port, host=self.local_ip, udp=True, tcp=False):
+            if self.remote or self._bound():
                 return self
             time.sleep(0.05)
         self.proc.stop()

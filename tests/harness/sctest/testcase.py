@@ -6,7 +6,7 @@ import time
 import unittest
 
 from .cli import ScCli, cli_available, write_gateway, write_gateways, skype_gateway, match
-from .kamailio import Kamailio
+from .kamailio import Kamailio, KamailioTlsUnavailable
 from .sipp import Sipp
 
 
@@ -38,6 +38,17 @@ class ScTestCase(unittest.TestCase):
         k = Kamailio(os.path.join(self.tmp, "kamailio"), **kw)
         self.addCleanup(k.stop)
         k.start()
+        return k
+
+    def start_tls_kamailio(self, **kw):
+        """Kamailio with TLS; the test is skipped (not failed) only when Kamailio's
+        tls module cannot load here."""
+        k = Kamailio(os.path.join(self.tmp, "kamailio"), tls=True, **kw)
+        self.addCleanup(k.stop)
+        try:
+            k.start()
+        except KamailioTlsUnavailable as e:
+            self.skipTest("Kamailio's tls module cannot load here: %s" % str(e)[:300])
         return k
 
     def start_sipp(self, scenario, **kw):

@@ -1,0 +1,76 @@
+/* Sofia-SIP's STUN client for ext-sip-ip=stun: (stun_query.h). The handle
+ * lives on the session's su_root, so its callback comes on the stack thread
+ * like every other Sofia event. */
+#define STUN_MAGIC_T struct sc_reg
+#define STUN_DISCOVERY_MAGIC_T struct sc_reg
+#include "registration_priv.h"   /* first: session_priv.h sets Sofia's magic types */
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+#include <sofia-sip/stun.h>
+#include <sofia-sip/stun_tag.h>
+
+#include "stun_query.h"
+#include "error_priv.h"
+
+static void close_socket(sc_reg *r)
+{
+    if (r->nat.stun_fd >= 0) {
+        close(r->nat.stun_fd);
+        r->nat.stun_fd = -1;
+    }
+}
+
+static void on_stun(sc_reg *r, stun_handle_t *sh, stun_discovery_t *sd, stun_action_t action,
+                    stun_state_t event)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof ss;
+    char host[64];
+    (void)sh;
+    if (action != stun_action_binding_request) return;
+    if (event != stun_discovery_done) {
+        if (event >= stun_error)
+            sc_log(SC_LOG_WARNING, "gateway %s: STUN %s:%d: %s; learning the public address from the registrar",
+                   r->gw->name, r->nat.ext_host, r->nat.ext_port, stun_str_state(event));
+        return;
+    }
+    if (stun_discovery_get_address(sd, &ss, &len) != 0) return;
+    if (ss.ss_family == AF_INET)
+        inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, host, sizeof host);
+    else if (ss.ss_family == AF_INET6)
+        inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, host, sizeof host);
+    else
+        return;
+    sc_log(SC_LOG_INFO, "gateway %s: STUN %s:%d says our public address is %s", r->gw->name,
+           r->nat.ext_host, r->nat.ext_port, host);
+    stun_discovery_release_socket(sd);
+    close_socket(r);
+    sc_nat_set_public(r, host);
+}
+
+void sc_stun_query_start(sc_reg *r)
+{
+    char *server = g_strdup_printf("%s:%d", r->nat.ext_host, r->nat.ext_port);
+    bool v6 = strchr(r->nat.ext_host, ':') != NULL;
+    r->nat.stun = stun_handle_init(r->s->root, STUNTAG_SERVER(server), TAG_END());
+    g_free(server);
+    /* Sofia's client does not make its socket: an unbound one, the kernel
+     * picks address and port when it sends */
+    r->nat.stun_fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (!r->nat.stun || r->nat.stun_fd < 0 ||
+        stun_bind(r->nat.stun, on_stun, r, STUNTAG_SOCKET(r->nat.stun_fd), STUNTAG_REGISTER_EVENTS(1),
+                  TAG_END()) < 0)
+        sc_log(SC_LOG_WARNING, "gateway %s: cannot start STUN towards %s:%d; learning the public address "
+               "from the registrar", r->gw->name, r->nat.ext_host, r->nat.ext_port);
+}
+
+void sc_stun_query_stop(sc_reg *r)
+{
+    if (r->nat.stun) {
+        stun_handle_destroy(r->nat.stun);
+        r->nat.stun = NULL;
+    }
+    close_socket(r);
+}

@@ -1,0 +1,367 @@
+"""Real networks: the command in a LAN behind a Linux NAT, the trunk on another host.
+
+Built per test by sctest.netns (root only; skipped with the reason otherwise):
+the command runs in the LAN namespace (10.77.0.2) with no --bind; Kamailio
+(the trunk) and SIPp (the PSTN) run in the internet namespace (203.0.113.10);
+the router between them MASQUERADEs with a short UDP conntrack timeout and
+random public ports. Two providers: one that fixes NATed Contacts from the
+source address (fix_nated_register, fix_nated_contact) and one that keeps the
+Contact exactly as sent, so only a Contact with our public address works.
+"""
+import os
+import time
+import unittest
+
+from sctest.calls import CallTestCase, ACCOUNT, PASSWORD
+from sctest.cli import ScCli, match, skype_gateway
+from sctest.kamailio import Kamailio
+from sctest.netcheck import bound_addresses, non_loopback
+from sctest.netns import nat_for_test
+from sctest.procs import ManagedProcess
+from sctest.sipp import Sipp
+
+# short, so that "idle for three mapping lifetimes" stays a short test
+UDP_TIMEOUT = 8
+# keepalive for the tests (ping, FreeSWITCH's minimum is 5 s): under UDP_TIMEOUT
+KEEPALIVE = 5
+
+
+class NatTestCase(CallTestCase):
+    def setUp(self):
+        super().setUp()
+        self.net = nat_for_test(self, udp_timeout=UDP_TIMEOUT)
+
+    def provider(self, nat_fix):
+        n = self.net
+        k = Kamailio(os.path.join(self.tmp, "kamailio"), net=n, netns=n.inet, addr=n.inet_host,
+                     realm=n.inet_host, nat_fix=nat_fix, users={ACCOUNT: PASSWORD}, port=5060,
+                     pstn_port=5090)
+        self.addCleanup(k.stop)
+        k.start()
+        return k
+
+    def nat_cli(self, k, transport="udp", cli_args=(), **gw):
+        n = self.net
+        params = skype_gateway(k.port, host=n.inet_host, register_transport=transport, **gw)
+        gwfile = self.gateway_file(params)
+        cli = ScCli([gwfile], bind=None, workdir=self.tmp, prefix=n.argv_in(n.lan, []),
+                    extra_args=list(cli_args))
+        self.addCleanup(cli.stop)
+        if os.environ.get("SC_TRACE"):
+            self.addCleanup(lambda: print("\n[sctest] %s\n%s" % (self.id(), cli.describe())))
+        cli.start()
+        cli.wait_started(15)
+        return cli
+
+    def status(self, cli, gateway="skype"):
+        mark = len(cli.events)
+        cli.send("status")
+        return cli.wait_for(match(event="gateway_status", gateway=gateway), 10, after=mark)
+
+    def wait_public_contact(self, k, since=None, timeout=20, other_than=None):
+        """The REGISTER the trunk saved with our public address in the Contact
+        (first in it, other than the Contact other_than)."""
+        pub = self.net.wan_router
+
+        def ct(r):
+            return r.get("ct", "").split(",")[0]
+        rec = k.wait_record(lambda r: r.get("method") == "REGISTER" and r.get("result") == "saved"
+                            and ct(r).startswith("<sip:%s@%s:" % (ACCOUNT, pub))
+                            and ct(r) != other_than, timeout, since=since)
+        self.assertIsNotNone(rec, "no REGISTER with the public address in Contact\n" + k.describe())
+        return rec
+
+    def pstn_caller(self, k, scenario="call_uac_bye", **kw):
+        """A SIPp UAC on the internet side calling our account through the trunk."""
+        n = self.net
+        s = Sipp(scenario, os.path.join(self.tmp, "sipp"), remote="%s:%d" % (n.inet_host, k.port),
+                 keys={"caller": "4930111", "caller_name": "Alice"}, service=ACCOUNT, max_calls=1,
+                 timeout=60, local_ip=n.inet_host2, port=5070, net=n, netns=n.inet, **kw)
+        self.addCleanup(s.stop)
+        s.start()
+        return s
+
+    # ---- the scenarios, for UDP and TCP ----
+    def _inbound_after_idle(self, nat_fix, transport="udp"):
+        k = self.provider(nat_fix)
+        cli = self.nat_cli(k, transport=transport, cli_args=["--on-incoming", "answer"],
+                           ping=KEEPALIVE)
+        cli.wait_for(match(gateway="skype", state="REGED"), 20, after=0)
+        self.wait_public_contact(k)
+        # three mapping lifetimes without any call: only the keepalive holds the NAT open
+        time.sleep(3 * UDP_TIMEOUT)
+        uac = self.pstn_caller(k, duration_ms=500)
+        inc = self.wait_incoming(cli, 15)
+        self.wait_call(cli, inc["call"], "answered")
+        self.assert_sipp_ok(uac, 30)
+        self.assert_ended(cli, inc["call"], "NORMAL_CLEARING", "remote")
+        self.assert_quit_clean(cli)
+
+    def _dial_out(self, nat_fix, transport="udp"):
+        n = self.net
+        k = self.provider(nat_fix)
+        uas = Sipp("call_uas_answer_bye", os.path.join(self.tmp, "sipp"), port=k.pstn_port,
+                   local_ip=n.inet_host, timeout=60, duration_ms=800, net=n, netns=n.inet)
+        self.addCleanup(uas.stop)
+        uas.start()
+        cli = self.nat_cli(k, transport=transport, dial_prefix="00")
+        cli.wait_for(match(gateway="skype", state="REGED"), 20, after=0)
+        self.wait_public_contact(k)
+        call = self.dial(cli, "004930123456")
+        self.wait_call(cli, call, "answered")
+        # the PSTN's BYE comes back through the trunk to our Contact, through the NAT
+        self.assert_ended(cli, call, "NORMAL_CLEARING", "remote", 200)
+        self.wait_sipp_event(uas, "bye_ok")
+        inv = uas.received_requests("INVITE")
+        self.assertEqual(len(inv), 1, uas.describe())
+        self.assertIn("@%s:" % n.wan_router, inv[0].header("Contact") or "",
+                      "the INVITE's Contact is our public address (or the trunk's fix)")
+        self.assert_quit_clean(cli)
+
+    def _recovers_from_rebinding(self, nat_fix, transport="udp"):
+        n = self.net
+        k = self.provider(nat_fix)
+        cli = self.nat_cli(k, transport=transport, cli_args=["--on-incoming", "answer"],
+                           ping=KEEPALIVE)
+        cli.wait_for(match(gateway="skype", state="REGED"), 20, after=0)
+        first = self.wait_public_contact(k)
+        before = self.status(cli)["public_address"]
+        # the router forgets every mapping: our next packet leaves from another public port
+        t_flush = time.monotonic()
+        n.flush_conntrack()
+        # one keepalive interval (plus slack) to notice and register again
+        rec = self.wait_public_contact(k, since=t_flush, timeout=KEEPALIVE + 6, other_than=first["ct"])
+        self.assertIn("expires=0", rec["ct"], "the old Contact is removed with the new one\n"
+                      + k.describe())
+        self.assertLessEqual(rec["_t"] - t_flush, KEEPALIVE + 4, k.describe())
+        after = self.status(cli)["public_address"]
+        self.assertNotEqual(before, after, cli.describe())
+        uac = self.pstn_caller(k, duration_ms=500)
+        inc = self.wait_incoming(cli, 15)
+        self.wait_call(cli, inc["call"], "answered")
+        self.assert_sipp_ok(uac, 30)
+        # the old binding was removed with the new REGISTER: one Contact only
+        self.assertEqual(len(k.relayed_invites("in")), 1, k.describe())
+        self.assert_quit_clean(cli)
+
+
+class RegistrationTest(NatTestCase):
+    def _registers_behind_nat(self, nat_fix):
+        k = self.provider(nat_fix)
+        cli = self.nat_cli(k)
+        self.assertEqual(cli.started.get("bind"), "0.0.0.0", "every interface\n" + cli.describe())
+        cli.wait_for(match(gateway="skype", state="REGED"), 20, after=0)
+        self.wait_public_contact(k)
+        # every interface, IPv4 and IPv6 (the namespace has ::1), one port
+        bound = {(p, ip) for p, ip, port in bound_addresses(cli.proc.pid) if port == cli.started["udp_port"]}
+        for want in (("udp", self.net.lan_host), ("tcp", self.net.lan_host), ("udp", "127.0.0.1"),
+                     ("udp6", "::1")):
+            self.assertIn(want, bound, bound)
+        st = self.status(cli)
+        self.assertTrue(st.get("nat"), cli.describe())
+        self.assertTrue(st.get("local_address", "").startswith(self.net.lan_host + ":"), st)
+        self.assertTrue(st.get("public_address", "").startswith(self.net.wan_router + ":"), st)
+        self.assertIn("@%s:" % self.net.wan_router, st.get("contact", ""), st)
+        self.assertEqual(st.get("keepalive"), 20, "default keepalive behind NAT\n" + cli.describe())
+        self.assert_quit_clean(cli)
+
+    def test_registers_without_bind_fixing_provider(self):
+        """No --bind: listens on all interfaces, Contact with the LAN address first; the
+        200 says received=router → registers again with the public address; status
+        shows local/public address, nat true, the default keepalive."""
+        self._registers_behind_nat(True)
+
+    def test_registers_without_bind_keeping_provider(self):
+        self._registers_behind_nat(False)
+
+
+class InboundAfterIdleTest(NatTestCase):
+    def test_without_keepalive_the_mapping_expires(self):
+        """The control: with nat-options-ping=false and no ping, the same idle
+        leaves the NAT without a mapping and the provider's INVITE is lost (so the
+        tests below prove the keepalive, not a NAT that never forgets)."""
+        k = self.provider(True)
+        cli = self.nat_cli(k, cli_args=["--on-incoming", "answer"], nat_options_ping=False)
+        cli.wait_for(match(gateway="skype", state="REGED"), 20, after=0)
+        self.wait_public_contact(k)
+        self.assertEqual(self.status(cli).get("keepalive"), 0, cli.describe())
+        time.sleep(UDP_TIMEOUT + 4)
+        uac = self.pstn_caller(k, duration_ms=500)
+        with self.assertRaises(AssertionError):
+            self.wait_incoming(cli, 12)
+        uac.stop()
+        self.assertEqual(len(k.relayed_invites("in")), 1, k.describe())
+
+
+    def test_inbound_after_idle_fixing_provider(self):
+        self._inbound_after_idle(True)
+
+    def test_inbound_after_idle_keeping_provider(self):
+        self._inbound_after_idle(False)
+
+
+class DialOutTest(NatTestCase):
+    def test_dial_out_fixing_provider(self):
+        self._dial_out(True)
+
+    def test_dial_out_keeping_provider(self):
+        self._dial_out(False)
+
+
+class RebindingTest(NatTestCase):
+    def test_rebinding_fixing_provider(self):
+        self._recovers_from_rebinding(True)
+
+    def test_rebinding_keeping_provider(self):
+        self._recovers_from_rebinding(False)
+
+
+class TcpTest(NatTestCase):
+    """The same over TCP: inbound calls come over the registration's own
+    connection (the trunk reuses it for the public Contact); a flushed NAT
+    breaks that connection, the keepalive opens a new one and we register again."""
+
+    def test_tcp_registers_without_bind(self):
+        k = self.provider(False)
+        cli = self.nat_cli(k, transport="tcp")
+        cli.wait_for(match(gateway="skype", state="REGED"), 20, after=0)
+        rec = self.wait_public_contact(k)
+        self.assertEqual(rec["proto"], "tcp", rec)
+        self.assertIn("transport=tcp", rec["ct"], rec)
+        self.assert_quit_clean(cli)
+
+    def test_tcp_inbound_after_idle_fixing_provider(self):
+        self._inbound_after_idle(True, "tcp")
+
+    def test_tcp_inbound_after_idle_keeping_provider(self):
+        self._inbound_after_idle(False, "tcp")
+
+    def test_tcp_dial_out(self):
+        self._dial_out(False, "tcp")
+
+    def test_tcp_rebinding_keeping_provider(self):
+        self._recovers_from_rebinding(False, "tcp")
+
+
+def stun_server_binary():
+    """tests/stun/sc_stun_server next to the command under test (build tree)."""
+    cli = os.environ.get("SC_CLI", "")
+    build = os.environ.get("SC_BUILD_DIR") or os.path.dirname(os.path.dirname(cli))
+    return os.path.join(build, "tests", "stun", "sc_stun_server")
+
+
+class ExtSipIpTest(NatTestCase):
+    def test_stun(self):
+        """ext-sip-ip=stun:HOST:PORT: Sofia's STUN client asks a STUN server (Sofia's
+        stun_mini) on the internet side; the Contact gets the router's address with
+        our own port, as FreeSWITCH's ext-sip-ip=stun: does."""
+        exe = stun_server_binary()
+        if not os.path.exists(exe):
+            self.skipTest("%s not built" % exe)
+        n = self.net
+        stun = ManagedProcess(n.argv_in(n.inet, [exe, n.inet_host2, 3478, 60]), name="stun")
+        self.addCleanup(stun.stop)
+        self.assertIsNotNone(stun.wait_line(lambda t: t == "ready", 5), stun.tail())
+        k = self.provider(True)
+        cli = self.nat_cli(k, ext_sip_ip="stun:%s:3478" % n.inet_host2)
+        port = cli.started["udp_port"]
+        cli.wait_for(match(gateway="skype", state="REGED"), 20, after=0)
+        want = "<sip:%s@%s:%d;" % (ACCOUNT, n.wan_router, port)
+        rec = k.wait_record(lambda r: r.get("result") == "saved" and r.get("ct", "").startswith(want), 10)
+        self.assertIsNotNone(rec, "no REGISTER with %s\n%s\n%s" % (want, k.describe(), stun.tail()))
+        self.assertIsNotNone(stun.wait_line(lambda t: t.startswith("request from %s:" % n.wan_router), 1),
+                             stun.tail())
+        self.assert_quit_clean(cli)
+
+    def test_literal(self):
+        """ext-sip-ip=ADDRESS: the Contact carries it (with our port) from the first
+        REGISTER on, whatever the registrar says."""
+        k = self.provider(True)
+        cli = self.nat_cli(k, ext_sip_ip="198.51.100.7")
+        cli.wait_for(match(gateway="skype", state="REGED"), 20, after=0)
+        want = "<sip:%s@198.51.100.7:%d;" % (ACCOUNT, cli.started["udp_port"])
+        regs = [r for r in k.wait_count(2, 5, result="saved")]
+        self.assertTrue(regs and all(r["ct"].startswith(want) for r in regs), k.describe())
+        self.assertTrue(self.status(cli).get("nat"), cli.describe())
+        self.assert_quit_clean(cli)
+
+
+class FailureCasesTest(NatTestCase):
+    """A registration that cannot reach the trunk says which case it is."""
+
+    def _failed(self, cli):
+        ev = cli.wait_for(match(gateway="skype", state="FAILED"), 30, after=0)
+        return ev
+
+    def test_no_route(self):
+        k = self.provider(True)
+        self.net.run(self.net.lan, ["ip", "route", "del", "default"])
+        cli = self.nat_cli(k)
+        ev = self._failed(cli)
+        self.assertEqual(ev["reason"], "network", cli.describe())
+        self.assertIn("No route to %s" % self.net.inet_host, ev["phrase"], cli.describe())
+        # Sofia has been seen spinning on "Network is unreachable" and never
+        # finishing its shutdown: the command must still quit at once
+        self.assert_quit_clean(cli, registered=False)
+
+    def test_loopback_bind_cannot_reach(self):
+        """The issue's first report: --bind 127.0.0.1 towards another host."""
+        k = self.provider(True)
+        n = self.net
+        gwfile = self.gateway_file(skype_gateway(k.port, host=n.inet_host))
+        cli = ScCli([gwfile], bind="127.0.0.1:0", workdir=self.tmp, prefix=n.argv_in(n.lan, []))
+        self.addCleanup(cli.stop)
+        cli.start()
+        ev = self._failed(cli)
+        self.assertEqual(ev["reason"], "network", cli.describe())
+        self.assertIn("Local address 127.0.0.1 cannot reach %s" % n.inet_host, ev["phrase"],
+                      cli.describe())
+        self.assertIn("bind %s" % n.lan_host, ev["phrase"], cli.describe())
+
+    def test_unreachable(self):
+        """The router answers ICMP port unreachable: nothing listens there."""
+        k = self.provider(True)
+        n = self.net
+        n.run(n.router, ["iptables", "-I", "FORWARD", "-p", "udp", "-d", n.inet_host, "-j", "REJECT",
+                         "--reject-with", "icmp-port-unreachable"])
+        cli = self.nat_cli(k)
+        ev = self._failed(cli)
+        self.assertEqual(ev["reason"], "network", cli.describe())
+        self.assertEqual(ev["sip_code"], 503, cli.describe())
+        self.assertIn("Unreachable: %s refused" % n.inet_host, ev["phrase"], cli.describe())
+
+    def test_no_answer(self):
+        """Everything dropped on the way: TIMEOUT 408, reason timeout, within timeout-seconds."""
+        k = self.provider(True)
+        self.net.block_wan(True)
+        cli = self.nat_cli(k, timeout_seconds=5)
+        ev = cli.wait_for(match(gateway="skype", state="TIMEOUT"), 15, after=0)
+        self.assertEqual((ev["sip_code"], ev["reason"]), (408, "timeout"), cli.describe())
+
+
+class LoopbackDefaultTest(CallTestCase):
+    """No namespaces: with every gateway on loopback (the demo, the loopback
+    trunk), no --bind still means 127.0.0.1 only; nothing else is bound."""
+
+    def test_loopback_gateway_keeps_loopback_default(self):
+        k = self.start_kamailio(users={ACCOUNT: PASSWORD})
+        cli = ScCli([self.gateway_file(skype_gateway(k.port))], bind=None, workdir=self.tmp)
+        self.addCleanup(cli.stop)
+        cli.start()
+        cli.wait_started(15)
+        self.assertEqual(cli.started.get("bind"), "127.0.0.1", cli.describe())
+        cli.wait_for(match(gateway="skype", state="REGED"), 15, after=0)
+        self.assertEqual(non_loopback(cli.proc.pid), [], bound_addresses(cli.proc.pid))
+        st = self.status_of(cli)
+        self.assertFalse(st.get("nat"), st)
+        self.assertTrue(st.get("local_address", "").startswith("127.0.0.1:"), st)
+        self.assert_quit_clean(cli)
+
+    def status_of(self, cli):
+        mark = len(cli.events)
+        cli.send("status")
+        return cli.wait_for(match(event="gateway_status", gateway="skype"), 10, after=mark)
+
+
+if __name__ == "__main__":
+    unittest.main()
