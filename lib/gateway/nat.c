@@ -17,6 +17,7 @@
 #include "nat.h"
 #include "stun_query.h"
 #include "error_priv.h"
+#include "timer.h"
 
 /* Contact changes in a row before we stop following the registrar: a broken
  * middlebox that reports another address every time must not loop us. */
@@ -61,11 +62,13 @@ static char *next_hop_host(const sc_reg *r)
     return host;
 }
 
-void sc_nat_init(sc_reg *r)
+void sc_nat_init(sc_reg *r, void (*reregister)(sc_reg *r))
 {
     sc_nat *n = &r->nat;
     char *host = next_hop_host(r);
     n->stun_fd = -1;
+    n->reregister = reregister;
+    n->stun_found = sc_nat_set_public;
     parse_ext(n, r->gw->ext_sip_ip);
     if (n->ext_mode == SC_EXT_STUN) sc_stun_query_start(r);
     n->route = sc_local_addr_for(host, n->local_host, sizeof n->local_host);
@@ -217,7 +220,7 @@ void sc_nat_set_public(sc_reg *r, const char *host)
     if (n->public_host && !strcmp(n->public_host, host)) return;
     g_free(n->public_host);
     n->public_host = g_strdup(host);
-    if (rebuild(r) && r->state == SC_REG_REGED && !r->in_flight) sc_reg_refresh_now(r);
+    if (rebuild(r) && r->state == SC_REG_REGED && !r->in_flight) r->nat.reregister(r);
 }
 
 const char *sc_nat_register_contact(sc_reg *r)
@@ -253,7 +256,7 @@ void sc_nat_on_options_answer(sc_reg *r, const sip_t *sip)
         rebuild(r);
     }
     /* a REGISTER on its way will learn the new address from its own answer */
-    if (r->state == SC_REG_REGED && !r->in_flight) sc_reg_refresh_now(r);
+    if (r->state == SC_REG_REGED && !r->in_flight) r->nat.reregister(r);
 }
 
 /* ------------------------------------------------------------------ */
@@ -289,12 +292,12 @@ void sc_nat_keepalive_start(sc_reg *r)
 {
     /* `ping` already sends OPTIONS often (ping.c); nat-options-ping=false: none */
     if (r->nat.ka_timer || r->gw->ping || !r->nat.detected || !r->gw->nat_options_ping) return;
-    r->nat.ka_timer = sc_reg_timer(r, SC_NAT_KEEPALIVE_DEFAULT * 1000, on_ka_tick);
+    r->nat.ka_timer = sc_ctx_timer(r->s->ctx, SC_NAT_KEEPALIVE_DEFAULT * 1000, on_ka_tick, r);
 }
 
 void sc_nat_keepalive_stop(sc_reg *r)
 {
-    sc_reg_timer_cancel(&r->nat.ka_timer);
+    sc_timer_cancel(&r->nat.ka_timer);
     drop_ka_handle(r);
 }
 
@@ -314,7 +317,7 @@ const char *sc_nat_call_contact(sc_session *s, const char *gateway)
 {
     for (guint i = 0; gateway && i < s->regs->len; i++) {
         sc_reg *r = s->regs->pdata[i];
-        if (!strcmp(sc_reg_name(r), gateway)) return r->sip.contact;
+        if (!strcmp(r->gw->name, gateway)) return r->sip.contact;
     }
     return NULL;
 }

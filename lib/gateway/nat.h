@@ -44,7 +44,13 @@ typedef struct sc_nat {
     char *seen_host;            /* where the registrar last saw us from (received or Via host) */
     int seen_port;              /* ... and its rport */
 
+    /* What the owner does when the Contact must go out again (the public
+     * address changed): registration.c's re-REGISTER, set by sc_nat_init().
+     * NAT detection only reports; registration acts. */
+    void (*reregister)(struct sc_reg *r);
+
     struct stun_handle_s *stun;  /* ext-sip-ip=stun: query (stun_query.c), or NULL */
+    void (*stun_found)(struct sc_reg *r, const char *host); /* the query's answer (nat.c) */
     int stun_fd;                 /* its socket (ours: Sofia's client wants one given), or -1 */
 
     /* keepalive OPTIONS while NAT is detected and no `ping` is configured */
@@ -55,8 +61,10 @@ typedef struct sc_nat {
 
 struct sc_reg;
 
-/* At gateway start: parse ext-sip-ip, find the local address. */
-void sc_nat_init(struct sc_reg *r);
+/* At gateway start: parse ext-sip-ip, find the local address. reregister
+ * is called (stack thread) when a learned public address changes the
+ * Contact of a registered gateway. */
+void sc_nat_init(struct sc_reg *r, void (*reregister)(struct sc_reg *r));
 void sc_nat_clear(struct sc_reg *r);
 
 /* The public address from STUN (stun_query.c): the Contact gets it with our

@@ -24,9 +24,20 @@
 #include "digest_client.h"
 #include "tls_check.h"
 #include "error_priv.h"
+#include "timer.h"
 #include "skypeconnect/sc_dialrule.h"
 
 #define SC_MAX_INTERVAL_ROUNDS 3
+
+/* The TLS check's verdict: a registrar that fails verification ends the
+ * attempt it shadowed at once (reason tls), if that attempt still waits. */
+static void on_tls_verdict(sc_reg *r, const char *failure)
+{
+    if (!r->in_flight || r->unregistering) return;
+    r->granted = 0;
+    sc_reg_fail(r, 503, failure, SC_REASON_TLS, 0);
+    sc_session_changed(r->s);
+}
 
 static void send_register(sc_reg *r, bool unregister);
 
@@ -35,19 +46,12 @@ static void send_register(sc_reg *r, bool unregister);
 
 GSource *sc_reg_timer(sc_reg *r, int ms, GSourceFunc fn)
 {
-    GSource *t = g_timeout_source_new((guint)(ms < 0 ? 0 : ms));
-    g_source_set_callback(t, fn, r, NULL);
-    g_source_attach(t, r->s->ctx);
-    return t;
+    return sc_ctx_timer(r->s->ctx, ms, fn, r);
 }
 
 void sc_reg_timer_cancel(GSource **t)
 {
-    if (*t) {
-        g_source_destroy(*t);
-        g_source_unref(*t);
-        *t = NULL;
-    }
+    sc_timer_cancel(t);
 }
 
 /* ------------------------------------------------------------------ */
@@ -176,7 +180,7 @@ sc_reg *sc_reg_new(sc_session *s, const sc_gateway *gw)
     r->status = SC_GW_DOWN;
     r->phrase = g_strdup("");
     r->requested = r->gw->expire_seconds;
-    sc_nat_init(r);
+    sc_nat_init(r, sc_reg_refresh_now);
     sc_sip_texts_build(r->gw, sc_nat_contact_host(r), sc_nat_contact_port(r), &r->sip);
     return r;
 }
@@ -326,7 +330,7 @@ static void send_register(sc_reg *r, bool unregister)
     send_request(r);
     r->in_flight = true;
     r->timeout = sc_reg_timer(r, r->gw->timeout_seconds * 1000, on_attempt_timeout);
-    if (!unregister) sc_tls_check_start(r);
+    if (!unregister) sc_tls_check_start(r, on_tls_verdict);
 }
 
 /* Sends the same request again (after 423), keeping the attempt. */

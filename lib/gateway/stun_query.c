@@ -47,7 +47,7 @@ static void on_stun(sc_reg *r, stun_handle_t *sh, stun_discovery_t *sd, stun_act
            r->nat.ext_host, r->nat.ext_port, host);
     stun_discovery_release_socket(sd);
     close_socket(r);
-    sc_nat_set_public(r, host);
+    r->nat.stun_found(r, host);  /* nat.c decides what the address means */
 }
 
 void sc_stun_query_start(sc_reg *r)

@@ -27,6 +27,7 @@ struct sc_tls_job {
     char *gateway;
     char *host, *port, *cafile;
     char *failure;              /* verification error, NULL when verified or undecided */
+    sc_tls_verdict_fn verdict;  /* registration decides what a failure means */
 };
 typedef struct sc_tls_job tls_job;
 
@@ -111,11 +112,7 @@ static gboolean deliver(gpointer p)
     sc_reg *r = j->r;
     if (!j->failure) return G_SOURCE_REMOVE;
     sc_log(SC_LOG_INFO, "gateway %s: %s", j->gateway, j->failure);
-    /* only the attempt it shadowed, still waiting for its answer */
-    if (!r || !r->in_flight || r->unregistering) return G_SOURCE_REMOVE;
-    r->granted = 0;
-    sc_reg_fail(r, 503, j->failure, SC_REASON_TLS, 0);
-    sc_session_changed(r->s);
+    if (r) j->verdict(r, j->failure);
     return G_SOURCE_REMOVE;
 }
 
@@ -134,7 +131,7 @@ void sc_tls_check_cancel(sc_reg *r)
     job_unref(g_steal_pointer(&r->tls_job));
 }
 
-void sc_tls_check_start(sc_reg *r)
+void sc_tls_check_start(sc_reg *r, sc_tls_verdict_fn verdict)
 {
     const char *hop = r->gw->register_proxy && *r->gw->register_proxy ? r->gw->register_proxy
                                                                        : sc_gw_proxy(r->gw);
@@ -146,7 +143,8 @@ void sc_tls_check_start(sc_reg *r)
     j = g_atomic_rc_box_new0(tls_job);
     j->r = r;
     j->ctx = g_main_context_ref(r->s->ctx);
-    j->gateway = g_strdup(sc_reg_name(r));
+    j->verdict = verdict;
+    j->gateway = g_strdup(r->gw->name);
     hp = sc_sip_hostport(hop, NULL);
     colon = hp[0] == '[' ? strstr(hp, "]:") : strrchr(hp, ':');
     if (colon && hp[0] == '[') colon++;

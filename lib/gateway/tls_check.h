@@ -12,9 +12,14 @@
 
 struct sc_reg;
 
+/* Called on the stack thread with the verifier's words when r's next hop
+ * failed verification (never after sc_tls_check_cancel()). The check only
+ * reports; the caller decides what a failure means for the attempt. */
+typedef void (*sc_tls_verdict_fn)(struct sc_reg *r, const char *failure);
+
 /* Starts the check for r's next hop when r registers over TLS with
  * verification on; otherwise nothing. */
-void sc_tls_check_start(struct sc_reg *r);
+void sc_tls_check_start(struct sc_reg *r, sc_tls_verdict_fn verdict);
 /* Forgets r's check in progress (its verdict is then ignored). */
 void sc_tls_check_cancel(struct sc_reg *r);
 

@@ -17,6 +17,7 @@
 #include <arpa/inet.h>
 
 #include "stack.h"   /* first: it sets Sofia's magic types */
+#include "listen.h"
 #include <sofia-sip/su_glib.h>
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/nta_tag.h>
