@@ -29,7 +29,7 @@ typedef struct trunk_opts {
     bool json;
     int ring, expires;
     int log_level;          /* -1: SKYPECONNECT_LOG, else warning */
-    bool sip_trace;         /* --log sip: refused */
+    bool sip_trace;         /* --log sip: every SIP message the trunk sends and receives */
 } trunk_opts;
 
 static int parse_int(const char *v, int lo, int hi, int *out)
@@ -66,9 +66,9 @@ static int parse_trunk_args(int argc, char **argv, trunk_opts *o)
             }
         } else if (!strcmp(a, "--log") && has_value) {
             o->log_level = cli_log_level_named(argv[++i], &o->sip_trace);
-            if (o->log_level < 0 || o->sip_trace) {
-                /* the trunk prints every request it sees already; no trace of its own */
-                fprintf(stderr, "skypeconnect trunk: --log: '%s' is not error, warning, info or debug\n", argv[i]);
+            if (o->log_level < 0) {
+                fprintf(stderr, "skypeconnect trunk: --log: '%s' is not error, warning, info, debug or sip\n",
+                        argv[i]);
                 return -1;
             }
         } else {
@@ -227,7 +227,7 @@ int cli_trunk(int argc, char **argv)
     setvbuf(stdout, NULL, _IOLBF, 0);
     rc = parse_trunk_args(argc, argv, &o);
     if (rc) return CLI_EXIT_CONFIG;
-    if (cli_log_setup(o.log_level, false, NULL) < 0) return CLI_EXIT_CONFIG;
+    if (cli_log_setup(o.log_level, o.sip_trace, NULL) < 0) return CLI_EXIT_CONFIG;
     if (cli_signal_pipe_open() < 0) {
         perror("skypeconnect trunk: pipe");
         return CLI_EXIT_FAILED;

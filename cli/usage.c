@@ -48,7 +48,7 @@ static const char trunk_usage[] =
     "  digest authentication, and a PSTN that answers numbers by their last digit:\n"
     "  0-5 ring then answer, 6 busy, 7 ring for ever, 8 not found, 9 incomplete.\n"
     "  Prints every request it sees (one JSON object per line with --json).\n"
-    "  --log LEVEL: error, warning (default), info, debug.\n"
+    "  --log LEVEL: error, warning (default), info, debug, sip (every SIP message).\n"
     "  Commands on standard input: call USER [CALLER], hangup, status,\n"
     "  fault none|wrong-password|unavailable|silent|interval [SECONDS],\n"
     "  ring SECONDS, expires SECONDS, quit. The end of standard input does not\n"

@@ -18,6 +18,7 @@
 #include "trunk_int.h"   /* first: it sets Sofia's magic types */
 #include <sofia-sip/su_glib.h>
 #include <sofia-sip/nua_tag.h>
+#include <sofia-sip/tport_tag.h>
 
 #include "ctx_sync.h"
 #include "free_port.h"
@@ -94,6 +95,7 @@ static int stack_up(sc_trunk *t, int wanted_port)
     url = g_strdup_printf("sip:%s:%d", t->uri_host, port);
     t->nua = nua_create(t->root, sc_trunk_nua_cb, t,
                         NUTAG_URL(url),
+                        TPTAG_LOG(sc_sip_trace_enabled()),  /* --log sip, as the session does */
                         /* REGISTER is ours to answer: nua would refuse it (405). */
                         NUTAG_APPL_METHOD("REGISTER"),
                         NUTAG_ALLOW("REGISTER"),

@@ -205,6 +205,36 @@ class OperatorTest(CallTestCase):
             self.assertNotIn("started", r.stdout, args)
 
 
+    def test_trunk_log_sip(self):
+        """`trunk --log sip` traces every SIP message the loopback trunk sends and
+        receives, as `run --log sip` does: an OPTIONS sent to it shows as received and
+        its 200 as sent."""
+        from sctest.cli import cli_path
+        from sctest.ports import free_port
+        from sctest.procs import ManagedProcess
+        from sctest.sipclient import SipClient
+        port = free_port()
+        trunk = ManagedProcess([cli_path(), "trunk", "--listen", "127.0.0.1:%d" % port, "--log", "sip"],
+                               name="trunk", stdin=True)
+        self.addCleanup(trunk.stop)
+        deadline = time.monotonic() + 10
+        answer = None
+        while answer is None and time.monotonic() < deadline:
+            try:
+                with SipClient(port) as c:
+                    answer = c.options(timeout=1)
+            except OSError:
+                time.sleep(0.2)
+        self.assertIsNotNone(answer, trunk.tail())
+        # the trace prints a message's lines after its "send N bytes" line: wait for
+        # the last thing expected before reading the whole
+        line = trunk.wait_line(lambda t: re.search(r"sofia:\s+SIP/2.0 200", t), 5)
+        self.assertIsNotNone(line, trunk.tail())
+        err = trunk.text("stderr")
+        self.assertRegex(err, r"sofia: recv \d+ bytes from udp/\[127\.0\.0\.1\]")
+        self.assertRegex(err, r"sofia:\s+OPTIONS sip:")
+        self.assertRegex(err, r"sofia: send \d+ bytes to udp/")
+
     def test_help_of_every_subcommand(self):
         """`SUB --help` prints that subcommand's usage on stdout and exits 0 (also after
         other arguments); `--help` lists every subcommand's usage in full, the --log
