@@ -30,6 +30,7 @@ SC_API const char *sc_strerror(int status)
     case SC_EREFUSED: return "refused by policy";
     case SC_ECHANNELS: return "no free channel";
     case SC_EINTERNAL: return "internal error";
+    case SC_ENOCODEC: return "no common codec";
     }
     return "unknown status";
 }
@@ -52,6 +53,7 @@ SC_API const char *sc_status_name(int status)
     case SC_EREFUSED: return "SC_EREFUSED";
     case SC_ECHANNELS: return "SC_ECHANNELS";
     case SC_EINTERNAL: return "SC_EINTERNAL";
+    case SC_ENOCODEC: return "SC_ENOCODEC";
     }
     return "SC_UNKNOWN";
 }
