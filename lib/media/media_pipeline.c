@@ -440,7 +440,8 @@ void sc_media_pipeline_stats(sc_media_stream *s, sc_media_stats *st)
             guint jitter = 0;
             gst_structure_get_int(src, "packets-lost", &lost);
             gst_structure_get_uint(src, "jitter", &jitter);
-            st->packets_lost = lost;
+            /* RFC 3550 lets duplicates make it negative; a report of loss does not */
+            st->packets_lost = lost > 0 ? lost : 0;
             st->jitter_ms = jitter * 1000.0 / clock;
         }
         G_GNUC_END_IGNORE_DEPRECATIONS

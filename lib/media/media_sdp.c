@@ -64,10 +64,11 @@ int sc_media_sdp_read(const char *text, sc_media_desc *out)
         }
         if (out->other_media < (int)G_N_ELEMENTS(out->other_mlines)) {
             /* Kept so the answer can reject it (port 0) in the same place, as RFC 3264 asks. */
+            char fmt[16] = "*";
+            if (m->m_rtpmaps) snprintf(fmt, sizeof fmt, "%u", (unsigned)m->m_rtpmaps->rm_pt);
+            else if (m->m_format && m->m_format->l_text) g_strlcpy(fmt, m->m_format->l_text, sizeof fmt);
             snprintf(out->other_mlines[out->other_media], sizeof out->other_mlines[0], "%s %s %s",
-                     m->m_type_name ? m->m_type_name : "audio", m->m_proto_name ? m->m_proto_name : "RTP/AVP",
-                     m->m_format && m->m_format->l_text ? m->m_format->l_text
-                     : m->m_rtpmaps ? "0" : "*");
+                     m->m_type_name ? m->m_type_name : "audio", m->m_proto_name ? m->m_proto_name : "RTP/AVP", fmt);
         }
         out->other_media++;
     }
