@@ -43,27 +43,41 @@ static GstBuffer *key_buffer(const char *b64)
     return gst_buffer_new_wrapped(raw, len);
 }
 
-/* ---- SRTP inside rtpbin ---- */
-static GstElement *on_encoder(GstElement *rtpbin, guint session, gpointer user)
+/* ---- SRTP inside rtpbin ----
+ * rtpbin looks for the encoder's rtp_src_N pad before it requests
+ * rtp_sink_N, so the sink pad is requested here, as the signal is answered.
+ * One srtpenc serves RTP and RTCP; rtpbin gets a reference each time. */
+static GstElement *encoder_with_pad(sc_media_stream *s, guint session, const char *kind)
+{
+    if (!s->srtpenc) {
+        GstElement *enc = gst_element_factory_make("srtpenc", NULL);
+        if (!enc) return NULL;
+        s->srtpenc = gst_object_ref_sink(enc);
+        GstBuffer *key = key_buffer(s->neg.tx_key_b64);
+        g_object_set(enc, "key", key, NULL);
+        gst_buffer_unref(key);
+        gst_util_set_object_arg(G_OBJECT(enc), "rtp-cipher", "aes-128-icm");
+        gst_util_set_object_arg(G_OBJECT(enc), "rtp-auth", "hmac-sha1-80");
+        gst_util_set_object_arg(G_OBJECT(enc), "rtcp-cipher", "aes-128-icm");
+        gst_util_set_object_arg(G_OBJECT(enc), "rtcp-auth", "hmac-sha1-80");
+    }
+    char name[32];
+    g_snprintf(name, sizeof name, "%s_sink_%u", kind, session);
+    GstPad *pad = gst_element_request_pad_simple(s->srtpenc, name);
+    if (pad) gst_object_unref(pad);
+    return gst_object_ref(s->srtpenc);
+}
+
+static GstElement *on_rtp_encoder(GstElement *rtpbin, guint session, gpointer user)
 {
     (void)rtpbin;
-    (void)session;
-    sc_media_stream *s = user;
-    GstElement *enc = gst_bin_get_by_name(GST_BIN(s->pipe), "sc-srtpenc");
-    if (enc) {
-        gst_object_unref(enc);   /* rtpbin owns it already; it takes the pointer again for RTCP */
-        return enc;
-    }
-    enc = gst_element_factory_make("srtpenc", "sc-srtpenc");
-    if (!enc) return NULL;
-    GstBuffer *key = key_buffer(s->neg.tx_key_b64);
-    g_object_set(enc, "key", key, NULL);
-    gst_buffer_unref(key);
-    gst_util_set_object_arg(G_OBJECT(enc), "rtp-cipher", "aes-128-icm");
-    gst_util_set_object_arg(G_OBJECT(enc), "rtp-auth", "hmac-sha1-80");
-    gst_util_set_object_arg(G_OBJECT(enc), "rtcp-cipher", "aes-128-icm");
-    gst_util_set_object_arg(G_OBJECT(enc), "rtcp-auth", "hmac-sha1-80");
-    return enc;
+    return encoder_with_pad(user, session, "rtp");
+}
+
+static GstElement *on_rtcp_encoder(GstElement *rtpbin, guint session, gpointer user)
+{
+    (void)rtpbin;
+    return encoder_with_pad(user, session, "rtcp");
 }
 
 static GstCaps *on_request_key(GstElement *dec, guint ssrc, gpointer user)
@@ -86,14 +100,13 @@ static GstElement *on_decoder(GstElement *rtpbin, guint session, gpointer user)
     (void)rtpbin;
     (void)session;
     sc_media_stream *s = user;
-    GstElement *dec = gst_bin_get_by_name(GST_BIN(s->pipe), "sc-srtpdec");
-    if (dec) {
-        gst_object_unref(dec);
-        return dec;
+    if (!s->srtpdec) {
+        GstElement *dec = gst_element_factory_make("srtpdec", NULL);
+        if (!dec) return NULL;
+        s->srtpdec = gst_object_ref_sink(dec);
+        g_signal_connect(dec, "request-key", G_CALLBACK(on_request_key), s);
     }
-    dec = gst_element_factory_make("srtpdec", "sc-srtpdec");
-    if (dec) g_signal_connect(dec, "request-key", G_CALLBACK(on_request_key), s);
-    return dec;
+    return gst_object_ref(s->srtpdec);
 }
 
 /* ---- symmetric RTP: latch onto the peer's source address, drop strangers ---- */
@@ -258,12 +271,12 @@ int sc_media_pipeline_start(sc_media_stream *s)
             missing = "srtpenc/srtpdec (gstreamer1.0-plugins-bad)";
             goto fail;
         }
-        g_signal_connect(rtpbin, "request-rtp-encoder", G_CALLBACK(on_encoder), s);
-        g_signal_connect(rtpbin, "request-rtcp-encoder", G_CALLBACK(on_encoder), s);
+        g_signal_connect(rtpbin, "request-rtp-encoder", G_CALLBACK(on_rtp_encoder), s);
+        g_signal_connect(rtpbin, "request-rtcp-encoder", G_CALLBACK(on_rtcp_encoder), s);
         g_signal_connect(rtpbin, "request-rtp-decoder", G_CALLBACK(on_decoder), s);
         g_signal_connect(rtpbin, "request-rtcp-decoder", G_CALLBACK(on_decoder), s);
     }
-    s->pipe = pipe;   /* the SRTP callbacks look elements up in it */
+    s->pipe = pipe;
 
     /* send */
     MAKE(src, "appsrc", NULL);
@@ -352,6 +365,8 @@ link_fail:
 fail:
     s->pipe = NULL;
     gst_object_unref(pipe);
+    if (s->srtpenc) gst_clear_object(&s->srtpenc);
+    if (s->srtpdec) gst_clear_object(&s->srtpdec);
     if (missing) return sc_fail(SC_ENOTFOUND, "media: GStreamer element '%s' is not installed", missing);
     return sc_fail(SC_EINTERNAL, "media: could not link the %s pipeline", n->codec->name);
 }
@@ -369,6 +384,8 @@ void sc_media_pipeline_stop(sc_media_stream *s)
     /* no stream lock held here: streaming threads take it while draining */
     gst_element_set_state(pipe, GST_STATE_NULL);
     gst_object_unref(pipe);
+    if (s->srtpenc) gst_clear_object(&s->srtpenc);
+    if (s->srtpdec) gst_clear_object(&s->srtpdec);
 }
 
 void sc_media_pipeline_update(sc_media_stream *s)

@@ -138,6 +138,7 @@ struct sc_media_stream {
 
     /* the pipeline */
     GstElement *pipe, *rtpbin, *appsrc, *rtp_sink, *rtcp_sink, *dtmfsrc, *rx_bin;
+    GstElement *srtpenc, *srtpdec;   /* our references, handed to rtpbin for RTP and RTCP */
     GstPad *rx_linked;        /* rtpbin pad feeding the audio receive chain */
     int frame_samples;
     uint64_t frames_pushed;

@@ -16,7 +16,11 @@ static void dtmf_event(GstElement *src, int number, gboolean start)
     GstStructure *st = gst_structure_new("dtmf-event", "type", G_TYPE_INT, 1, "number", G_TYPE_INT, number,
                                          "volume", G_TYPE_INT, 10, "start", G_TYPE_BOOLEAN, start, NULL);
     if (!start) gst_structure_remove_fields(st, "number", "volume", NULL);
-    gst_element_send_event(src, gst_event_new_custom(GST_EVENT_CUSTOM_UPSTREAM, st));
+    /* into the source pad, as if from downstream: GstBaseSrc's send_event
+     * does not pass custom upstream events on to rtpdtmfsrc */
+    GstPad *pad = gst_element_get_static_pad(src, "src");
+    gst_pad_send_event(pad, gst_event_new_custom(GST_EVENT_CUSTOM_UPSTREAM, st));
+    gst_object_unref(pad);
 }
 
 static int event_number(char d)

@@ -1,0 +1,270 @@
+/* Call control on the media engine over loopback: DTMF (RFC 4733 and
+ * in-band), hold/unhold by offer/answer, the media timeout, SRTP, and an RTP
+ * flood from a stranger. Audio is checked as audio (Goertzel). */
+#include "sc_test.h"
+#include "media_test_util.h"
+#include "media_priv.h"
+#include <gio/gio.h>
+
+static void dtmf_159hash_arrives_in_order_as_rfc4733(void)
+{
+    test_pair p;
+    CHECK_EQ_INT(test_pair_open(&p, NULL, NULL), SC_OK);
+    test_run(300);
+    CHECK_EQ_INT(sc_media_stream_send_dtmf(p.a, "159#"), SC_OK);
+    CHECK(TEST_RUN_UNTIL(p.rb.digits->len >= 4, 3000));
+    test_run(300);   /* and no duplicates afterwards (end packets are sent three times) */
+    CHECK_STR(p.rb.digits->str, "159#");
+    CHECK_STR(p.rb.methods->str, "rrrr");
+    CHECK_EQ_INT(sc_media_stream_send_dtmf(p.a, "12x"), SC_EINVAL);
+    CHECK_CONTAINS(sc_last_error(), "'x'");
+    test_pair_close(&p);
+}
+
+static void without_telephone_event_dtmf_is_refused_for_info(void)
+{
+    sc_media_config none = { .te_pt = -1 };
+    test_pair p;
+    CHECK_EQ_INT(test_pair_open(&p, &none, NULL), SC_OK);
+    CHECK_EQ_INT(sc_media_stream_send_dtmf(p.a, "1"), SC_ESTATE);
+    CHECK_CONTAINS(sc_last_error(), "SIP INFO");
+    test_pair_close(&p);
+}
+
+/* Dual tones written as PCM: the receiver's dtmfdetect hears them. */
+static void inband_dtmf_is_detected(void)
+{
+    if (!sc_media_element_exists("dtmfdetect")) {
+        printf("  dtmfdetect not installed: skipped\n");
+        return;
+    }
+    sc_media_config none = { .te_pt = -1 }, inband = { .inband_dtmf = 1, .te_pt = -1 };
+    test_pair p;
+    CHECK_EQ_INT(test_pair_open(&p, &none, &inband), SC_OK);
+    static const int low[] = { 697, 770, 852, 941 }, high[] = { 1209, 1336, 1477, 1633 };
+    const char *keys = "123A456B789C*0#D", *send = "73#";
+    int16_t pcm[8000 * 2] = { 0 };
+    size_t n = 0;
+    for (const char *d = send; *d; d++) {
+        int k = (int)(strchr(keys, *d) - keys);
+        for (int i = 0; i < 800; i++, n++)   /* 100 ms tone, 100 ms silence */
+            pcm[n] = (int16_t)(6000 * sin(2 * G_PI * low[k / 4] * i / 8000.0)
+                               + 6000 * sin(2 * G_PI * high[k % 4] * i / 8000.0));
+        n += 800;
+    }
+    test_run(200);
+    CHECK_EQ_INT(sc_media_stream_write(p.a, pcm, n), SC_OK);
+    CHECK(TEST_RUN_UNTIL(p.rb.digits->len >= 3, 3000));
+    test_run(200);
+    CHECK_STR(p.rb.digits->str, "73#");
+    CHECK_STR(p.rb.methods->str, "iii");
+    test_pair_close(&p);
+}
+
+static void reoffer(sc_media_stream *from, sc_media_stream *to)
+{
+    char *offer = NULL, *answer = NULL;
+    CHECK_EQ_INT(sc_media_stream_offer(from, &offer), SC_OK);
+    CHECK_EQ_INT(sc_media_stream_answer(to, offer, &answer), SC_OK);
+    CHECK_EQ_INT(sc_media_stream_set_answer(from, answer), SC_OK);
+    g_free(offer);
+    g_free(answer);
+}
+
+static void hold_and_unhold_by_offer_answer(void)
+{
+    test_pair p;
+    CHECK_EQ_INT(test_pair_open(&p, NULL, NULL), SC_OK);
+    CHECK(TEST_RUN_UNTIL(p.rb.states_up == 1, 1000));
+    /* A holds: sendonly; B answers recvonly */
+    CHECK_EQ_INT(sc_media_stream_set_direction(p.a, SC_MEDIA_SENDONLY), SC_OK);
+    reoffer(p.a, p.b);
+    CHECK(TEST_RUN_UNTIL(p.ra.states_held == 1 && p.rb.states_held == 1, 1000));
+    /* music on hold from A still reaches B; B's audio does not reach A */
+    test_wav w;
+    CHECK_EQ_INT(test_tone_through(p.a, p.b, 1000, 600, 1000, "moh.wav", &w), 0);
+    CHECK(test_tone_seconds(&w, 1000, 100) >= 0.5);
+    g_free(w.pcm);
+    sc_media_stats before;
+    sc_media_stream_get_stats(p.b, &before);
+    CHECK_EQ_INT(test_tone_through(p.b, p.a, 2000, 600, 1000, "held.wav", &w), 0);
+    CHECK(test_tone_seconds(&w, 2000, 10) < 0.05);
+    g_free(w.pcm);
+    sc_media_stats after;
+    sc_media_stream_get_stats(p.b, &after);
+    CHECK(after.packets_sent - before.packets_sent < 5);   /* recvonly: B sends nothing */
+    /* unhold */
+    CHECK_EQ_INT(sc_media_stream_set_direction(p.a, SC_MEDIA_SENDRECV), SC_OK);
+    reoffer(p.a, p.b);
+    CHECK(TEST_RUN_UNTIL(p.ra.states_up == 2 && p.rb.states_up == 2, 1000));
+    CHECK_EQ_INT(test_tone_through(p.b, p.a, 2000, 600, 1000, "unheld.wav", &w), 0);
+    double secs = test_tone_seconds(&w, 2000, 100);
+    printf("  after unhold A hears B for %.2f s\n", secs);
+    CHECK(secs >= 0.5);
+    g_free(w.pcm);
+    test_pair_close(&p);
+}
+
+static void media_timeout_is_reported_once(void)
+{
+    sc_media_config watch = { .timeout_s = 1 };
+    test_pair p;
+    CHECK_EQ_INT(test_pair_open(&p, NULL, &watch), SC_OK);
+    test_run(1500);
+    CHECK_EQ_INT(p.rb.timeouts, 0);            /* RTP flows: no timeout */
+    sc_media_stream_free(p.a);                 /* the peer goes silent */
+    gint64 t0 = g_get_monotonic_time();
+    CHECK(TEST_RUN_UNTIL(p.rb.timeouts == 1, 3000));
+    double after = (g_get_monotonic_time() - t0) / 1e6;
+    printf("  timeout reported %.2f s after the peer stopped\n", after);
+    CHECK(after >= 0.8);
+    test_run(1500);
+    CHECK_EQ_INT(p.rb.timeouts, 1);
+    test_pair_close(&p);
+}
+
+static void srtp_carries_audio_and_a_plain_receiver_hears_noise(void)
+{
+    sc_media_config srtp = { .srtp = 1 };
+    test_pair p;
+    CHECK_EQ_INT(test_pair_open(&p, &srtp, &srtp), SC_OK);
+    test_wav w;
+    CHECK_EQ_INT(test_tone_through(p.a, p.b, 1000, 800, 1400, "srtp.wav", &w), 0);
+    double secs = test_tone_seconds(&w, 1000, 100);
+    printf("  SRTP: 1 kHz for %.2f s\n", secs);
+    CHECK(secs >= 0.7 && secs <= 0.9);
+    g_free(w.pcm);
+
+    /* An eavesdropper: a plain RTP/AVP stream that receives A's SRTP packets. */
+    sc_media_engine *ec;
+    test_reports rc;
+    test_reports_init(&rc);
+    CHECK_EQ_INT(sc_media_engine_new(NULL, test_on_report, &rc, NULL, &ec), SC_OK);
+    sc_media_stream *c;
+    CHECK_EQ_INT(sc_media_stream_new(ec, NULL, NULL, &c), SC_OK);
+    char *c_offer = NULL;
+    CHECK_EQ_INT(sc_media_stream_offer(c, &c_offer), SC_OK);
+    /* C believes A speaks plain RTP at A's port */
+    char *a_plain = g_strdup_printf("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+                                    "m=audio %d RTP/AVP 0\r\n", sc_media_stream_port(p.a));
+    CHECK_EQ_INT(sc_media_stream_set_answer(c, a_plain), SC_OK);
+    /* and A is told (re-offer answered by hand) to send to C, with B's key */
+    char *a_offer = NULL;
+    CHECK_EQ_INT(sc_media_stream_offer(p.a, &a_offer), SC_OK);
+    char *b_answer = NULL;
+    CHECK_EQ_INT(sc_media_stream_answer(p.b, a_offer, &b_answer), SC_OK);
+    char from[32], to[32];
+    g_snprintf(from, sizeof from, "m=audio %d ", sc_media_stream_port(p.b));
+    /* B leaves, or A's symmetric RTP would latch back onto B's packets */
+    sc_media_stream_free(p.b);
+    g_snprintf(to, sizeof to, "m=audio %d ", sc_media_stream_port(c));
+    GString *redirected = g_string_new(b_answer);
+    g_string_replace(redirected, from, to, 1);
+    CHECK_EQ_INT(sc_media_stream_set_answer(p.a, redirected->str), SC_OK);
+    char *path = test_tmp("eavesdrop.wav");
+    CHECK_EQ_INT(sc_media_stream_record(c, path), SC_OK);
+    CHECK_EQ_INT(sc_media_stream_play_tone(p.a, 1000, 800, 0), SC_OK);
+    test_run(1400);
+    CHECK_EQ_INT(sc_media_stream_stop_record(c), SC_OK);
+    sc_media_stats cs;
+    sc_media_stream_get_stats(c, &cs);
+    CHECK(cs.packets_received >= 40);           /* the packets arrived ... */
+    CHECK_EQ_INT(test_wav_read(path, &w), 0);
+    double heard = test_tone_seconds(&w, 1000, 100);
+    printf("  plain receiver: %lu packets, 1 kHz recognisable for %.2f s\n", (unsigned long)cs.packets_received, heard);
+    CHECK(heard < 0.05);                        /* ... but decode to noise */
+    g_free(w.pcm);
+    unlink(path);
+    g_free(path);
+    g_string_free(redirected, TRUE);
+    g_free(a_offer);
+    g_free(b_answer);
+    g_free(a_plain);
+    g_free(c_offer);
+    sc_media_engine_free(ec);
+    test_reports_clear(&rc);
+    test_pair_close(&p);
+}
+
+static uint8_t ulaw(int16_t pcm)
+{
+    int sign = pcm < 0 ? 0x80 : 0, v = pcm < 0 ? -pcm : pcm;
+    if (v > 32635) v = 32635;
+    v += 0x84;
+    int exp = 7;
+    for (int mask = 0x4000; !(v & mask) && exp > 0; mask >>= 1) exp--;
+    int mant = (v >> (exp + 3)) & 0x0f;
+    return (uint8_t)~(sign | exp << 4 | mant);
+}
+
+static void a_strangers_rtp_flood_is_dropped(void)
+{
+    test_pair p;
+    CHECK_EQ_INT(test_pair_open(&p, NULL, NULL), SC_OK);
+    test_run(300);   /* B has latched on A */
+    GSocket *sock = g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, NULL);
+    GInetAddress *lo = g_inet_address_new_loopback(G_SOCKET_FAMILY_IPV4);
+    GSocketAddress *b = g_inet_socket_address_new(lo, (guint16)sc_media_stream_port(p.b));
+    char *path = test_tmp("flood.wav");
+    CHECK_EQ_INT(sc_media_stream_record(p.b, path), SC_OK);
+    CHECK_EQ_INT(sc_media_stream_play_tone(p.a, 1000, 1000, 0), SC_OK);
+    /* 1 s of a loud 3 kHz tone at 5 packets per 20 ms from another port */
+    int sent = 0;
+    for (int pkt = 0; pkt < 250; pkt++) {
+        uint8_t buf[12 + 160] = { 0x80, 0 };
+        buf[2] = (uint8_t)(pkt >> 8); buf[3] = (uint8_t)pkt;
+        uint32_t ts = (uint32_t)pkt * 160;
+        buf[4] = (uint8_t)(ts >> 24); buf[5] = (uint8_t)(ts >> 16); buf[6] = (uint8_t)(ts >> 8); buf[7] = (uint8_t)ts;
+        buf[8] = 0x12; buf[9] = 0x34; buf[10] = 0x56; buf[11] = 0x78;
+        for (int i = 0; i < 160; i++) buf[12 + i] = ulaw((int16_t)(20000 * sin(2 * G_PI * 3000 * (pkt * 160 + i) / 8000.0)));
+        if (g_socket_send_to(sock, b, (const gchar *)buf, sizeof buf, NULL, NULL) == sizeof buf) sent++;
+        if (pkt % 5 == 4) test_run(20);
+    }
+    test_run(500);
+    CHECK_EQ_INT(sc_media_stream_stop_record(p.b), SC_OK);
+    test_wav w;
+    CHECK_EQ_INT(test_wav_read(path, &w), 0);
+    double tone = test_tone_seconds(&w, 1000, 100), flood = test_tone_seconds(&w, 3000, 10);
+    sc_media_stats st;
+    sc_media_stream_get_stats(p.b, &st);
+    printf("  flood of %d packets: %lu dropped; 1 kHz %.2f s, 3 kHz %.2f s\n", sent, (unsigned long)st.packets_dropped,
+           tone, flood);
+    CHECK(tone >= 0.9);
+    CHECK(flood < 0.05);
+    CHECK(st.packets_dropped >= (uint64_t)sent - 5);
+    char want[64];
+    g_snprintf(want, sizeof want, "127.0.0.1:%d", sc_media_stream_port(p.a));
+    CHECK_STR(st.remote, want);   /* still sending to A */
+    g_free(w.pcm);
+    unlink(path);
+    g_free(path);
+    g_object_unref(b);
+    g_object_unref(lo);
+    g_object_unref(sock);
+    test_pair_close(&p);
+}
+
+static void malformed_sdp_mid_call_leaves_the_stream_working(void)
+{
+    test_pair p;
+    CHECK_EQ_INT(test_pair_open(&p, NULL, NULL), SC_OK);
+    char *answer = NULL;
+    CHECK_EQ_INT(sc_media_stream_answer(p.b, "v=0\r\nthis is not SDP\r\n", &answer), SC_EPARSE);
+    CHECK(answer == NULL);
+    CHECK_CONTAINS(sc_last_error(), "SDP");
+    CHECK_EQ_INT(sc_media_stream_set_answer(p.a, "garbage"), SC_ESTATE);   /* no offer pending */
+    test_wav w;
+    CHECK_EQ_INT(test_tone_through(p.a, p.b, 1000, 500, 1000, "after-bad-sdp.wav", &w), 0);
+    CHECK(test_tone_seconds(&w, 1000, 100) >= 0.4);
+    g_free(w.pcm);
+    test_pair_close(&p);
+}
+
+SC_TEST_MAIN(TEST(dtmf_159hash_arrives_in_order_as_rfc4733),
+             TEST(without_telephone_event_dtmf_is_refused_for_info),
+             TEST(inband_dtmf_is_detected),
+             TEST(hold_and_unhold_by_offer_answer),
+             TEST(media_timeout_is_reported_once),
+             TEST(srtp_carries_audio_and_a_plain_receiver_hears_noise),
+             TEST(a_strangers_rtp_flood_is_dropped),
+             TEST(malformed_sdp_mid_call_leaves_the_stream_working))
