@@ -244,6 +244,71 @@ static void a_strangers_rtp_flood_is_dropped(void)
     test_pair_close(&p);
 }
 
+/* A peer that is not GStreamer: RTP packets built by hand (RFC 3550 header,
+ * G.711 mu-law payload), sent from its own socket with its own SSRC. */
+static void a_hand_built_rtp_peer_is_heard(void)
+{
+    sc_media_engine *e;
+    test_reports r;
+    test_reports_init(&r);
+    CHECK_EQ_INT(sc_media_engine_new(NULL, test_on_report, &r, NULL, &e), SC_OK);
+    sc_media_stream *s;
+    CHECK_EQ_INT(sc_media_stream_new(e, NULL, NULL, &s), SC_OK);
+    GSocket *sock = g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, NULL);
+    GInetAddress *lo = g_inet_address_new_loopback(G_SOCKET_FAMILY_IPV4);
+    GSocketAddress *any = g_inet_socket_address_new(lo, 0);
+    g_socket_bind(sock, any, FALSE, NULL);
+    GSocketAddress *mine = g_socket_get_local_address(sock, NULL);
+    int port = g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(mine));
+    char *offer = NULL;
+    CHECK_EQ_INT(sc_media_stream_offer(s, &offer), SC_OK);
+    char *answer = g_strdup_printf("v=0\r\no=peer 7 7 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+                                   "m=audio %d RTP/AVP 0\r\na=ptime:20\r\n", port);
+    CHECK_EQ_INT(sc_media_stream_set_answer(s, answer), SC_OK);
+    GSocketAddress *to = g_inet_socket_address_new(lo, (guint16)sc_media_stream_port(s));
+    char *path = test_tmp("foreign.wav");
+    CHECK_EQ_INT(sc_media_stream_record(s, path), SC_OK);
+    gint64 start = g_get_monotonic_time();
+    for (int pkt = 0; pkt < 60; pkt++) {   /* 1.2 s of 1 kHz, paced at 20 ms */
+        uint8_t buf[12 + 160] = { 0x80, pkt == 0 ? 0x80 : 0x00 };
+        buf[2] = (uint8_t)((pkt + 1000) >> 8); buf[3] = (uint8_t)(pkt + 1000);
+        uint32_t ts = 90000u + (uint32_t)pkt * 160;
+        buf[4] = (uint8_t)(ts >> 24); buf[5] = (uint8_t)(ts >> 16); buf[6] = (uint8_t)(ts >> 8); buf[7] = (uint8_t)ts;
+        buf[8] = 0xca; buf[9] = 0xfe; buf[10] = 0xba; buf[11] = 0xbe;
+        for (int i = 0; i < 160; i++) buf[12 + i] = ulaw((int16_t)(12000 * sin(2 * G_PI * 1000 * (pkt * 160 + i) / 8000.0)));
+        g_socket_send_to(sock, to, (const gchar *)buf, sizeof buf, NULL, NULL);
+        gint64 next = start + (gint64)(pkt + 1) * 20000;
+        while (g_get_monotonic_time() < next) { while (g_main_context_iteration(NULL, FALSE)) {} g_usleep(2000); }
+    }
+    test_run(400);
+    CHECK_EQ_INT(sc_media_stream_stop_record(s), SC_OK);
+    test_wav w;
+    CHECK_EQ_INT(test_wav_read(path, &w), 0);
+    double secs = test_tone_seconds(&w, 1000, 100);
+    sc_media_stats st;
+    sc_media_stream_get_stats(s, &st);
+    printf("  hand-built peer: %lu packets, 1 kHz for %.2f s, remote %s\n", (unsigned long)st.packets_received, secs,
+           st.remote);
+    CHECK(secs >= 1.1 && secs <= 1.25);
+    CHECK_EQ_INT(st.packets_received, 60);
+    /* and our packets went to it (symmetric: to its source port) */
+    char buf[256];
+    gssize got = g_socket_receive_with_blocking(sock, buf, sizeof buf, FALSE, NULL, NULL);
+    CHECK(got == 12 + 160 && (buf[1] & 0x7f) == 0);
+    g_free(w.pcm);
+    unlink(path);
+    g_free(path);
+    g_free(offer);
+    g_free(answer);
+    g_object_unref(to);
+    g_object_unref(mine);
+    g_object_unref(any);
+    g_object_unref(lo);
+    g_object_unref(sock);
+    sc_media_engine_free(e);
+    test_reports_clear(&r);
+}
+
 static void malformed_sdp_mid_call_leaves_the_stream_working(void)
 {
     test_pair p;
@@ -267,4 +332,5 @@ SC_TEST_MAIN(TEST(dtmf_159hash_arrives_in_order_as_rfc4733),
              TEST(media_timeout_is_reported_once),
              TEST(srtp_carries_audio_and_a_plain_receiver_hears_noise),
              TEST(a_strangers_rtp_flood_is_dropped),
+             TEST(a_hand_built_rtp_peer_is_heard),
              TEST(malformed_sdp_mid_call_leaves_the_stream_working))
