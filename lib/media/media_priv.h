@@ -175,6 +175,13 @@ void sc_media_pipeline_stop(sc_media_stream *s);
 /* New peer address or direction without rebuilding. */
 void sc_media_pipeline_update(sc_media_stream *s);
 void sc_media_pipeline_stats(sc_media_stream *s, sc_media_stats *st);
+/* media_srtp.c: srtpenc/srtpdec through rtpbin's signals; release drops our references */
+void sc_media_srtp_attach(sc_media_stream *s, GstElement *rtpbin);
+void sc_media_srtp_release(sc_media_stream *s);
+/* media_latch.c: symmetric RTP, counters, last packet time */
+void sc_media_latch_attach(sc_media_stream *s, GstElement *rtp_src, GstElement *rtcp_src, GstElement *rtp_sink);
+/* media_bus.c: DTMF messages and errors into reports */
+void sc_media_bus_attach(sc_media_stream *s, GstElement *pipe);
 /* media_rx.c: the receive chain (depay ! dec ! PCM ! appsink) and rtpbin's new pads */
 int sc_media_rx_build(sc_media_stream *s);
 void sc_media_rx_pad_added(GstElement *rtpbin, GstPad *pad, gpointer user);
