@@ -189,6 +189,21 @@ static inline char *test_tmp(const char *name)
     return g_strdup_printf("%s/sc-media-%d-%s", g_get_tmp_dir(), (int)getpid(), name);
 }
 
+/* One stream on an engine of its own, reporting into @p r. */
+static inline int test_solo_open(test_reports *r, sc_media_engine **e, sc_media_stream **s)
+{
+    test_reports_init(r);
+    int rc = sc_media_engine_new(NULL, test_on_report, r, NULL, e);
+    return rc ? rc : sc_media_stream_new(*e, NULL, NULL, s);
+}
+
+/* Stops recording on @p rec and reads the WAV back; the tone's seconds at 100x dominance. */
+static inline double test_stop_and_measure(sc_media_stream *rec, const char *path, double freq, test_wav *w)
+{
+    if (sc_media_stream_stop_record(rec) != SC_OK || test_wav_read(path, w) != 0) return -1;
+    return test_tone_seconds(w, freq, 100);
+}
+
 /* Records @p ms on @p rec while @p play plays a @p freq tone of @p tone_ms; returns the WAV. */
 static inline int test_tone_through(sc_media_stream *play, sc_media_stream *rec, int freq, int tone_ms, int ms,
                                     const char *name, test_wav *w)

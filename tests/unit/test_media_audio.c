@@ -84,10 +84,8 @@ static void a_file_in_any_format_plays_and_loops(void)
     CHECK_EQ_INT(sc_media_stream_play_file(p.a, file, 0), SC_OK);
     CHECK(TEST_RUN_UNTIL(p.ra.play_done == 1, 3000));
     test_run(300);
-    CHECK_EQ_INT(sc_media_stream_stop_record(p.b), SC_OK);
     test_wav w;
-    CHECK_EQ_INT(test_wav_read(rec, &w), 0);
-    double once = test_tone_seconds(&w, 1400, 100);
+    double once = test_stop_and_measure(p.b, rec, 1400, &w);
     printf("  file once: 1.4 kHz for %.2f s\n", once);
     CHECK(once >= 0.32 && once <= 0.44);
     g_free(w.pcm);
@@ -98,9 +96,7 @@ static void a_file_in_any_format_plays_and_loops(void)
     test_run(1500);
     CHECK_EQ_INT(sc_media_stream_stop_play(p.a), SC_OK);
     test_run(400);
-    CHECK_EQ_INT(sc_media_stream_stop_record(p.b), SC_OK);
-    CHECK_EQ_INT(test_wav_read(rec, &w), 0);
-    double looped = test_tone_seconds(&w, 1400, 100);
+    double looped = test_stop_and_measure(p.b, rec, 1400, &w);
     printf("  file looped for 1.5 s: 1.4 kHz for %.2f s\n", looped);
     CHECK(looped >= 1.2 && looped <= 1.6);
     CHECK_EQ_INT(p.ra.play_done, 1);   /* stopping is not "done" */
@@ -157,10 +153,8 @@ static void pcm_frames_come_out_and_written_frames_go_in(void)
     CHECK_EQ_INT(sc_media_stream_record(p.b, rec), SC_OK);
     CHECK_EQ_INT(sc_media_stream_write(p.a, pcm, 8000), SC_OK);
     test_run(1500);
-    CHECK_EQ_INT(sc_media_stream_stop_record(p.b), SC_OK);
     test_wav w;
-    CHECK_EQ_INT(test_wav_read(rec, &w), 0);
-    double secs = test_tone_seconds(&w, 600, 100);
+    double secs = test_stop_and_measure(p.b, rec, 600, &w);
     printf("  written 600 Hz heard for %.2f s\n", secs);
     CHECK(secs >= 0.9 && secs <= 1.1);
     /* faster than real time is refused, clearly */

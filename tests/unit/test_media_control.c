@@ -138,10 +138,8 @@ static void srtp_carries_audio_and_a_plain_receiver_hears_noise(void)
     /* An eavesdropper: a plain RTP/AVP stream that receives A's SRTP packets. */
     sc_media_engine *ec;
     test_reports rc;
-    test_reports_init(&rc);
-    CHECK_EQ_INT(sc_media_engine_new(NULL, test_on_report, &rc, NULL, &ec), SC_OK);
     sc_media_stream *c;
-    CHECK_EQ_INT(sc_media_stream_new(ec, NULL, NULL, &c), SC_OK);
+    CHECK_EQ_INT(test_solo_open(&rc, &ec, &c), SC_OK);
     char *c_offer = NULL;
     CHECK_EQ_INT(sc_media_stream_offer(c, &c_offer), SC_OK);
     /* C believes A speaks plain RTP at A's port */
@@ -250,10 +248,8 @@ static void a_hand_built_rtp_peer_is_heard(void)
 {
     sc_media_engine *e;
     test_reports r;
-    test_reports_init(&r);
-    CHECK_EQ_INT(sc_media_engine_new(NULL, test_on_report, &r, NULL, &e), SC_OK);
     sc_media_stream *s;
-    CHECK_EQ_INT(sc_media_stream_new(e, NULL, NULL, &s), SC_OK);
+    CHECK_EQ_INT(test_solo_open(&r, &e, &s), SC_OK);
     GSocket *sock = g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, NULL);
     GInetAddress *lo = g_inet_address_new_loopback(G_SOCKET_FAMILY_IPV4);
     GSocketAddress *any = g_inet_socket_address_new(lo, 0);
@@ -281,10 +277,8 @@ static void a_hand_built_rtp_peer_is_heard(void)
         while (g_get_monotonic_time() < next) { while (g_main_context_iteration(NULL, FALSE)) {} g_usleep(2000); }
     }
     test_run(400);
-    CHECK_EQ_INT(sc_media_stream_stop_record(s), SC_OK);
     test_wav w;
-    CHECK_EQ_INT(test_wav_read(path, &w), 0);
-    double secs = test_tone_seconds(&w, 1000, 100);
+    double secs = test_stop_and_measure(s, path, 1000, &w);
     sc_media_stats st;
     sc_media_stream_get_stats(s, &st);
     printf("  hand-built peer: %lu packets, 1 kHz for %.2f s, remote %s\n", (unsigned long)st.packets_received, secs,

@@ -13,6 +13,17 @@ static char *make_offer(const char *pts, const char *attrs)
     return g_strdup_printf(offer_fmt, pts, attrs);
 }
 
+/* Answers an offer text with @p cfg: SC_OK or the negotiation's status. */
+static int answer_text(const sc_media_config *cfg, const char *pts, const char *attrs, sc_media_desc *answer,
+                       sc_media_neg *neg)
+{
+    sc_media_desc offer;
+    char *text = make_offer(pts, attrs);
+    int rc = sc_media_sdp_read(text, &offer);
+    g_free(text);
+    return rc ? rc : sc_media_answer_desc(cfg, "127.0.0.1", 20000, SC_MEDIA_SENDRECV, "", &offer, answer, neg);
+}
+
 static void our_offer_lists_codecs_events_ptime_and_direction(void)
 {
     sc_media_engine *e;
@@ -95,17 +106,13 @@ static void dynamic_payload_types_follow_the_offer(void)
 static void no_common_codec_is_enocodec_naming_both_sides(void)
 {
     sc_media_config cfg = { 0 };
-    sc_media_desc offer, answer;
+    sc_media_desc answer;
     sc_media_neg neg;
-    char *text = make_offer("18 3", "a=rtpmap:18 G729/8000\r\n");
-    CHECK_EQ_INT(sc_media_sdp_read(text, &offer), SC_OK);
-    CHECK_EQ_INT(sc_media_answer_desc(&cfg, "127.0.0.1", 20000, SC_MEDIA_SENDRECV, "", &offer, &answer, &neg),
-                 SC_ENOCODEC);
+    CHECK_EQ_INT(answer_text(&cfg, "18 3", "a=rtpmap:18 G729/8000\r\n", &answer, &neg), SC_ENOCODEC);
     CHECK_CONTAINS(sc_last_error(), "no common codec");
     CHECK_CONTAINS(sc_last_error(), "G729/8000");
     CHECK_CONTAINS(sc_last_error(), "PCMU,PCMA");
     CHECK_STR(sc_strerror(SC_ENOCODEC), "no common codec");
-    g_free(text);
 }
 
 static void malformed_sdp_is_eparse_with_the_reason(void)
@@ -129,17 +136,14 @@ static void malformed_sdp_is_eparse_with_the_reason(void)
 static void other_media_lines_are_rejected_in_place(void)
 {
     sc_media_config cfg = { 0 };
-    sc_media_desc offer, answer;
+    sc_media_desc answer;
     sc_media_neg neg;
-    char *text = make_offer("0", "m=video 40002 RTP/AVP 31\r\n");
-    CHECK_EQ_INT(sc_media_sdp_read(text, &offer), SC_OK);
-    CHECK_EQ_INT(sc_media_answer_desc(&cfg, "127.0.0.1", 20000, SC_MEDIA_SENDRECV, "", &offer, &answer, &neg), SC_OK);
+    CHECK_EQ_INT(answer_text(&cfg, "0", "m=video 40002 RTP/AVP 31\r\n", &answer, &neg), SC_OK);
     char *out = NULL;
     CHECK_EQ_INT(sc_media_sdp_write(&answer, &out), SC_OK);
     CHECK_CONTAINS(out, "m=audio 20000 RTP/AVP 0");
     CHECK_CONTAINS(out, "m=video 0 RTP/AVP 31");
     g_free(out);
-    g_free(text);
 }
 
 static void srtp_offers_crypto_and_requires_it(void)
