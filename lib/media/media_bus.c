@@ -12,26 +12,24 @@ static char digit_of(int number)
     return number >= 0 && number < 16 ? digits[number] : '\0';
 }
 
-static GstBusSyncReply on_bus(GstBus *bus, GstMessage *m, gpointer user)
+static void handle(sc_media_stream *s, GstMessage *m)
 {
-    (void)bus;
-    sc_media_stream *s = user;
     sc_media_report r = { .tag = s->tag };
     if (GST_MESSAGE_TYPE(m) == GST_MESSAGE_ELEMENT) {
         const GstStructure *st = gst_message_get_structure(m);
         int number = -1;
         if (!st || !gst_structure_has_name(st, "dtmf-event") || !gst_structure_get_int(st, "number", &number))
-            return GST_BUS_DROP;
+            return;
         const char *src = GST_MESSAGE_SRC_NAME(m);
         r.kind = SC_MEDIA_R_DTMF;
         r.digit = digit_of(number);
         r.method = src && !strcmp(src, "sc-dtmfdetect") ? SC_DTMF_INBAND : SC_DTMF_RFC4733;
-        if (!r.digit) return GST_BUS_DROP;
+        if (!r.digit) return;
         gint64 now = g_get_monotonic_time();
         if (r.method == SC_DTMF_RFC4733) {
             __atomic_store_n(&s->last_rfc4733_us, now, __ATOMIC_RELAXED);
         } else if (now - __atomic_load_n(&s->last_rfc4733_us, __ATOMIC_RELAXED) < 1000000) {
-            return GST_BUS_DROP;  /* the same key heard twice: the event already counted */
+            return;  /* the same key heard twice: the event already counted */
         }
         sc_media_post(s->engine, &r);
     } else if (GST_MESSAGE_TYPE(m) == GST_MESSAGE_ERROR) {
@@ -46,6 +44,14 @@ static GstBusSyncReply on_bus(GstBus *bus, GstMessage *m, gpointer user)
         SC_LOGW("%s", text);
         sc_media_post(s->engine, &r);
     }
+}
+
+static GstBusSyncReply on_bus(GstBus *bus, GstMessage *m, gpointer user)
+{
+    (void)bus;
+    handle(user, m);
+    /* a sync handler that drops a message owns it (GstBusSyncHandler) */
+    gst_message_unref(m);
     return GST_BUS_DROP;
 }
 

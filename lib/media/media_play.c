@@ -121,19 +121,25 @@ static int mix_tone(sc_media_player *p, int16_t *mix, size_t n)
     return p->pos < period || p->loop;
 }
 
-/* Why the decoder stopped, if it did. */
+/* Why the decoder stopped, if it did. Every other message is discarded, so
+ * a file looping for hours does not pile messages up on its bus. */
 static int bus_error(sc_media_player *p, char *text, size_t size)
 {
     GstBus *bus = gst_element_get_bus(p->pipe);
-    GstMessage *m = gst_bus_pop_filtered(bus, GST_MESSAGE_ERROR);
+    GstMessage *m;
+    int failed = 0;
+    while (!failed && (m = gst_bus_pop(bus))) {
+        if (GST_MESSAGE_TYPE(m) == GST_MESSAGE_ERROR) {
+            GError *err = NULL;
+            gst_message_parse_error(m, &err, NULL);
+            g_snprintf(text, size, "play '%s': %s", p->path, err ? err->message : "decoding failed");
+            g_clear_error(&err);
+            failed = 1;
+        }
+        gst_message_unref(m);
+    }
     gst_object_unref(bus);
-    if (!m) return 0;
-    GError *err = NULL;
-    gst_message_parse_error(m, &err, NULL);
-    g_snprintf(text, size, "play '%s': %s", p->path, err ? err->message : "decoding failed");
-    g_clear_error(&err);
-    gst_message_unref(m);
-    return 1;
+    return failed;
 }
 
 static int mix_file(sc_media_player *p, int16_t *mix, size_t n, char *text, size_t size)

@@ -105,6 +105,29 @@ static void hold_and_unhold_by_offer_answer(void)
     test_pair_close(&p);
 }
 
+static void a_codec_change_by_reoffer_rebuilds_the_stream(void)
+{
+    sc_media_config b_cfg = { .codecs = "PCMA,PCMU" };
+    test_pair p;
+    CHECK_EQ_INT(test_pair_open(&p, NULL, &b_cfg), SC_OK);   /* B answers A's offer by B's preference */
+    sc_media_stats st;
+    sc_media_stream_get_stats(p.a, &st);
+    CHECK_STR(st.codec, "PCMA/8000");
+    reoffer(p.b, p.a);                                         /* A answers B's offer by A's: PCMU */
+    sc_media_stream_get_stats(p.a, &st);
+    CHECK_STR(st.codec, "PCMU/8000");
+    sc_media_stream_get_stats(p.b, &st);
+    CHECK_STR(st.codec, "PCMU/8000");
+    test_wav w;
+    CHECK_EQ_INT(test_tone_through(p.b, p.a, 1000, 500, 1000, "changed.wav", &w), 0);
+    CHECK(test_tone_seconds(&w, 1000, 100) >= 0.4);
+    g_free(w.pcm);
+    CHECK_EQ_INT(sc_media_stream_send_dtmf(p.a, "7"), SC_OK);   /* the rebuilt stream still has DTMF */
+    CHECK(TEST_RUN_UNTIL(p.rb.digits->len == 1, 2000));
+    CHECK_STR(p.rb.digits->str, "7");
+    test_pair_close(&p);
+}
+
 static void media_timeout_is_reported_once(void)
 {
     sc_media_config watch = { .timeout_s = 1 };
@@ -323,6 +346,7 @@ SC_TEST_MAIN(TEST(dtmf_159hash_arrives_in_order_as_rfc4733),
              TEST(without_telephone_event_dtmf_is_refused_for_info),
              TEST(inband_dtmf_is_detected),
              TEST(hold_and_unhold_by_offer_answer),
+             TEST(a_codec_change_by_reoffer_rebuilds_the_stream),
              TEST(media_timeout_is_reported_once),
              TEST(srtp_carries_audio_and_a_plain_receiver_hears_noise),
              TEST(a_strangers_rtp_flood_is_dropped),

@@ -219,6 +219,63 @@ static void hold_timeout_applies_while_held(void)
     test_pair_close(&p);
 }
 
+static int open_fds(void)
+{
+    int n = 0;
+    GDir *d = g_dir_open("/proc/self/fd", 0, NULL);
+    if (!d) return -1;
+    while (g_dir_read_name(d)) n++;
+    g_dir_close(d);
+    return n;
+}
+
+static int threads(void)
+{
+    gchar *status = NULL;
+    int n = -1;
+    if (g_file_get_contents("/proc/self/status", &status, NULL, NULL)) {
+        const char *t = strstr(status, "Threads:");
+        if (t) n = atoi(t + 8);
+    }
+    g_free(status);
+    return n;
+}
+
+/* Calls come and go for as long as the process lives: nothing may pile up. */
+static void many_calls_leave_no_sockets_or_threads_behind(void)
+{
+    test_pair p;
+    CHECK_EQ_INT(test_pair_open(&p, NULL, NULL), SC_OK);   /* engines and GStreamer warmed up */
+    test_run(200);
+    sc_media_stream_free(p.a);
+    sc_media_stream_free(p.b);
+    test_run(300);
+    int fds0 = open_fds(), th0 = threads();
+    for (int round = 0; round < 20; round++) {
+        sc_media_stream *a, *b;
+        char *offer = NULL, *answer = NULL;
+        CHECK_EQ_INT(sc_media_stream_new(p.ea, NULL, NULL, &a), SC_OK);
+        CHECK_EQ_INT(sc_media_stream_new(p.eb, NULL, NULL, &b), SC_OK);
+        CHECK_EQ_INT(sc_media_stream_offer(a, &offer), SC_OK);
+        CHECK_EQ_INT(sc_media_stream_answer(b, offer, &answer), SC_OK);
+        CHECK_EQ_INT(sc_media_stream_set_answer(a, answer), SC_OK);
+        sc_media_stream_send_dtmf(a, "1");
+        sc_media_stream_play_tone(b, 500, 100, 0);
+        test_run(60);
+        sc_media_stream_free(a);
+        sc_media_stream_free(b);
+        g_free(offer);
+        g_free(answer);
+    }
+    test_run(500);
+    int fds1 = open_fds(), th1 = threads();
+    printf("  after 20 calls: descriptors %d -> %d, threads %d -> %d\n", fds0, fds1, th0, th1);
+    CHECK(fds1 <= fds0 + 2);
+    CHECK(th1 <= th0 + 4);
+    test_pair_close(&p);
+}
+
 SC_TEST_MAIN(TEST(five_percent_loss_the_call_goes_on_and_stats_show_it),
              TEST(reports_arrive_only_on_the_given_context),
-             TEST(hold_timeout_applies_while_held))
+             TEST(hold_timeout_applies_while_held),
+             TEST(many_calls_leave_no_sockets_or_threads_behind))
