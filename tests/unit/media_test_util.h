@@ -209,6 +209,7 @@ static inline int test_solo_open(test_reports *r, sc_media_engine **e, sc_media_
 /* Stops recording on @p rec and reads the WAV back; the tone's seconds at 100x dominance. */
 static inline double test_stop_and_measure(sc_media_stream *rec, const char *path, double freq, test_wav *w)
 {
+    memset(w, 0, sizeof *w);
     if (sc_media_stream_stop_record(rec) != SC_OK || test_wav_read(path, w) != 0) return -1;
     return test_tone_seconds(w, freq, 100);
 }
