@@ -62,7 +62,16 @@ void sc_media_offer_desc(const sc_media_config *cfg, const char *ip, int port, s
     for (int i = 0; i < n; i++)
         add_fmt(offer, list[i]->static_pt >= 0 ? list[i]->static_pt : list[i]->dyn_pt, list[i]->name,
                 list[i]->clock_rate, list[i]->channels);
-    if (cfg->te_pt >= 0) add_fmt(offer, te_pt_of(cfg), "telephone-event", 8000, 0);
+    if (cfg->te_pt >= 0) {
+        add_fmt(offer, te_pt_of(cfg), "telephone-event", 8000, 0);
+        /* RFC 4733 events share the audio's RTP clock: Opus needs its own */
+        for (int i = 0; i < n; i++)
+            if (list[i]->clock_rate == 48000) {
+                int pt = te_pt_of(cfg) < 127 ? te_pt_of(cfg) + 1 : 126;
+                add_fmt(offer, pt, "telephone-event", 48000, 0);
+                break;
+            }
+    }
     if (cfg->srtp) {
         offer->savp = 1;
         offer->ncrypto = 1;
@@ -103,11 +112,13 @@ static void set_remote(sc_media_neg *neg, const sc_media_desc *peer)
     neg->remote_rtcp_port = peer->rtcp_port;
 }
 
+/* The telephone-event at the codec's clock rate (RFC 4733 2.1), if offered. */
 static int pick_te(const sc_media_config *cfg, const sc_media_desc *d, const sc_media_codec *codec)
 {
-    if (cfg->te_pt < 0 || codec->clock_rate != 8000) return -1;
+    if (cfg->te_pt < 0) return -1;
     for (int i = 0; i < d->nfmt; i++)
-        if (!strcasecmp(d->fmt[i].name, "telephone-event") && d->fmt[i].rate == 8000) return d->fmt[i].pt;
+        if (!strcasecmp(d->fmt[i].name, "telephone-event") && d->fmt[i].rate == codec->clock_rate)
+            return d->fmt[i].pt;
     return -1;
 }
 
@@ -146,7 +157,7 @@ int sc_media_answer_desc(const sc_media_config *cfg, const char *ip, int port, s
     base_desc(ip, port, answer);
     answer->dir = neg->dir;
     add_fmt(answer, neg->pt, neg->codec->name, neg->codec->clock_rate, neg->codec->channels);
-    if (neg->te_pt >= 0) add_fmt(answer, neg->te_pt, "telephone-event", 8000, 0);
+    if (neg->te_pt >= 0) add_fmt(answer, neg->te_pt, "telephone-event", neg->codec->clock_rate, 0);
     if (cr) {
         neg->srtp = 1;
         neg->crypto_tag = cr->tag;

@@ -23,8 +23,8 @@ static GstCaps *rtp_caps(const sc_media_stream *s, int pt)
                                    ? "OPUS" : n->codec->name, "payload", G_TYPE_INT, pt, NULL);
     if (pt == n->te_pt)
         return gst_caps_new_simple("application/x-rtp", "media", G_TYPE_STRING, "audio", "clock-rate", G_TYPE_INT,
-                                   8000, "encoding-name", G_TYPE_STRING, "TELEPHONE-EVENT", "payload", G_TYPE_INT,
-                                   pt, NULL);
+                                   n->codec->clock_rate, "encoding-name", G_TYPE_STRING, "TELEPHONE-EVENT",
+                                   "payload", G_TYPE_INT, pt, NULL);
     return NULL;
 }
 
@@ -111,7 +111,7 @@ int sc_media_pipeline_start(sc_media_stream *s)
         goto link_fail;
     if (n->te_pt >= 0) {
         MAKE(dtmf, "rtpdtmfsrc", NULL);
-        g_object_set(dtmf, "pt", (guint)n->te_pt, "clock-rate", 8000u, NULL);
+        g_object_set(dtmf, "pt", (guint)n->te_pt, "clock-rate", (guint)n->codec->clock_rate, NULL);
         if (!link_pads(dtmf, "src", mux, "priority_sink_%u")) goto link_fail;
     }
     if (!link_pads(mux, "src", rtpbin, "send_rtp_sink_0")) goto link_fail;

@@ -4,23 +4,29 @@
 #include "media_priv.h"
 #include "error_priv.h"
 
+/* "127.0.0.1:4000", "[::1]:4000" */
+static void host_port(char *out, size_t size, const char *ip, int port)
+{
+    g_snprintf(out, size, strchr(ip, ':') ? "[%s]:%d" : "%s:%d", ip, port);
+}
+
 void sc_media_pipeline_stats(sc_media_stream *s, sc_media_stats *st)
 {
     memset(st, 0, sizeof *st);
     st->packets_sent = __atomic_load_n(&s->tx_packets, __ATOMIC_RELAXED);
     st->packets_received = __atomic_load_n(&s->rx_packets, __ATOMIC_RELAXED);
     st->packets_dropped = __atomic_load_n(&s->dropped, __ATOMIC_RELAXED);
-    g_snprintf(st->local, sizeof st->local, "%s:%d", s->local_ip, s->port);
+    host_port(st->local, sizeof st->local, s->local_ip, s->port);
     g_mutex_lock(&s->lock);
     GstElement *rtpbin = s->rtpbin ? gst_object_ref(s->rtpbin) : NULL;
     if (s->negotiated) {
         g_snprintf(st->codec, sizeof st->codec, "%s/%d", s->neg.codec->name, s->neg.codec->clock_rate);
         if (s->latched_rtp) {
             char *ip = g_inet_address_to_string(g_inet_socket_address_get_address(s->latched_rtp));
-            g_snprintf(st->remote, sizeof st->remote, "%s:%u", ip, g_inet_socket_address_get_port(s->latched_rtp));
+            host_port(st->remote, sizeof st->remote, ip, g_inet_socket_address_get_port(s->latched_rtp));
             g_free(ip);
         } else {
-            g_snprintf(st->remote, sizeof st->remote, "%s:%d", s->neg.remote_ip, s->neg.remote_port);
+            host_port(st->remote, sizeof st->remote, s->neg.remote_ip, s->neg.remote_port);
         }
     }
     int clock = s->negotiated ? s->neg.codec->clock_rate : 8000;

@@ -168,8 +168,33 @@ static void pcm_frames_come_out_and_written_frames_go_in(void)
     test_pair_close(&p);
 }
 
+static void ipv6_loopback_carries_the_tone(void)
+{
+    sc_media_config v6 = { .local_ip = "::1" };
+    test_pair p;
+    if (test_pair_open(&p, &v6, &v6) != SC_OK) {
+        printf("  no IPv6 loopback here (%s): skipped\n", sc_last_error());
+        test_pair_close(&p);
+        return;
+    }
+    char *offer = NULL;
+    CHECK_EQ_INT(sc_media_stream_offer(p.a, &offer), SC_OK);
+    CHECK_CONTAINS(offer, "c=IN IP6 ::1");
+    test_wav w;
+    CHECK_EQ_INT(test_tone_through(p.a, p.b, 1000, 500, 1000, "v6.wav", &w), 0);
+    CHECK(test_tone_seconds(&w, 1000, 100) >= 0.45);
+    sc_media_stats st;
+    sc_media_stream_get_stats(p.b, &st);
+    printf("  IPv6: local %s remote %s\n", st.local, st.remote);
+    CHECK(g_str_has_prefix(st.local, "[::1]:") && g_str_has_prefix(st.remote, "[::1]:"));
+    g_free(w.pcm);
+    g_free(offer);
+    test_pair_close(&p);
+}
+
 SC_TEST_MAIN(TEST(tone_played_one_way_is_recorded_with_its_frequency_and_duration),
              TEST(each_available_codec_carries_the_tone),
              TEST(a_file_in_any_format_plays_and_loops),
              TEST(an_unreadable_file_errors_and_the_stream_goes_on),
-             TEST(pcm_frames_come_out_and_written_frames_go_in))
+             TEST(pcm_frames_come_out_and_written_frames_go_in),
+             TEST(ipv6_loopback_carries_the_tone))

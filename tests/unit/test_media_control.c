@@ -21,6 +21,24 @@ static void dtmf_159hash_arrives_in_order_as_rfc4733(void)
     test_pair_close(&p);
 }
 
+static void dtmf_rides_opus_at_48khz(void)
+{
+    if (!sc_media_codec_find("opus", 48000)) {
+        printf("  opus not installed: skipped\n");
+        return;
+    }
+    sc_media_config opus = { .codecs = "opus" };
+    test_pair p;
+    CHECK_EQ_INT(test_pair_open(&p, &opus, &opus), SC_OK);
+    test_run(300);
+    CHECK_EQ_INT(sc_media_stream_send_dtmf(p.b, "*0"), SC_OK);
+    CHECK(TEST_RUN_UNTIL(p.ra.digits->len >= 2, 3000));
+    test_run(300);
+    CHECK_STR(p.ra.digits->str, "*0");
+    CHECK_STR(p.ra.methods->str, "rr");
+    test_pair_close(&p);
+}
+
 static void without_telephone_event_dtmf_is_refused_for_info(void)
 {
     sc_media_config none = { .te_pt = -1 };
@@ -343,6 +361,7 @@ static void malformed_sdp_mid_call_leaves_the_stream_working(void)
 }
 
 SC_TEST_MAIN(TEST(dtmf_159hash_arrives_in_order_as_rfc4733),
+             TEST(dtmf_rides_opus_at_48khz),
              TEST(without_telephone_event_dtmf_is_refused_for_info),
              TEST(inband_dtmf_is_detected),
              TEST(hold_and_unhold_by_offer_answer),

@@ -101,6 +101,12 @@ static void dynamic_payload_types_follow_the_offer(void)
     CHECK_EQ_INT(neg.te_pt, -1);             /* telephone-event/8000 cannot ride a 48 kHz clock */
     CHECK_EQ_INT(neg.remote_rtcp_port, 40005);
     g_free(text);
+    text = make_offer("96 97 98", "a=rtpmap:96 opus/48000/2\r\na=rtpmap:97 telephone-event/8000\r\n"
+                                  "a=rtpmap:98 telephone-event/48000\r\n");
+    CHECK_EQ_INT(sc_media_sdp_read(text, &offer), SC_OK);
+    CHECK_EQ_INT(sc_media_answer_desc(&cfg, "127.0.0.1", 20000, SC_MEDIA_SENDRECV, "", &offer, &answer, &neg), SC_OK);
+    CHECK_EQ_INT(neg.te_pt, 98);             /* ... telephone-event/48000 can */
+    g_free(text);
 }
 
 static void no_common_codec_is_enocodec_naming_both_sides(void)
