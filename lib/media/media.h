@@ -143,6 +143,18 @@ int sc_media_stream_get_stats(sc_media_stream *stream, sc_media_stats *out);
 /** Local RTP port. */
 int sc_media_stream_port(const sc_media_stream *stream);
 
+/** Looks a gateway parameter up by name; NULL when unset. */
+typedef const char *(*sc_media_param_fn)(void *ctx, const char *name);
+/** Settings from gateway parameters (FreeSWITCH's names: codec-prefs, rtp-ip,
+ * rtp-start-port, rtp-end-port, rtp-timeout-sec, rtp-hold-timeout-sec,
+ * auto-jitterbuffer-msec, rtp-secure-media, dtmf-type, rfc2833-pt, inband-dtmf).
+ * The strings in @p out are the lookup's. SC_ECONFIG naming the parameter and value. */
+int sc_media_config_from_params(sc_media_param_fn get, void *ctx, sc_media_config *out);
+
+/** The command line's JSON line for a report (dtmf, media_state, media_stats,
+ * media_timeout, media_error, play_done); NULL for frames. g_free() it. */
+char *sc_media_report_json(const sc_media_report *report, int call_id);
+
 /** "sendrecv", "sendonly", "recvonly", "inactive". */
 const char *sc_media_dir_name(sc_media_dir dir);
 /** "rfc4733", "info", "inband". */
