@@ -90,8 +90,8 @@ int sc_media_sdp_read(const char *text, sc_media_desc *out)
     out->rtcp_port = out->port ? out->port + 1 : 0;
     out->savp = audio->m_proto == sdp_proto_srtp;
     out->dir = (sc_media_dir)audio->m_mode;
-    /* "c=IN IP4 0.0.0.0" is RFC 2543's hold */
-    if (!strcmp(out->ip, "0.0.0.0")) out->dir &= SC_MEDIA_RECVONLY;
+    /* "c=IN IP4 0.0.0.0" is RFC 2543's hold: nothing may be sent to its author */
+    if (!strcmp(out->ip, "0.0.0.0")) out->dir &= SC_MEDIA_SENDONLY;
     for (const sdp_rtpmap_t *rm = audio->m_rtpmaps; rm && out->nfmt < SC_MEDIA_MAX_FMT; rm = rm->rm_next) {
         sc_media_fmt *f = &out->fmt[out->nfmt];
         f->pt = rm->rm_pt;

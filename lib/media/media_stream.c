@@ -99,8 +99,16 @@ static int same_media(const sc_media_neg *a, const sc_media_neg *b)
 }
 
 /* A completed exchange: start, update in place, or rebuild when the codec or keys changed. */
-static int apply(sc_media_stream *s, const sc_media_neg *neg)
+static int apply(sc_media_stream *s, const sc_media_neg *in)
 {
+    sc_media_neg copy = *in, *neg = &copy;
+    /* RFC 2543 hold ("c=IN IP4 0.0.0.0") names no address; sending there
+     * would reach this very host, so the last real destination stays. */
+    if (s->negotiated && (!strcmp(neg->remote_ip, "0.0.0.0") || !strcmp(neg->remote_ip, "::"))) {
+        g_strlcpy(neg->remote_ip, s->neg.remote_ip, sizeof neg->remote_ip);
+        neg->remote_port = s->neg.remote_port;
+        neg->remote_rtcp_port = s->neg.remote_rtcp_port;
+    }
     int rebuild = !s->negotiated || !same_media(&s->neg, neg) || !s->pipe;
     if (rebuild) sc_media_pipeline_stop(s);
     g_mutex_lock(&s->lock);

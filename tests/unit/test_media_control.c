@@ -111,6 +111,21 @@ static void hold_and_unhold_by_offer_answer(void)
     sc_media_stats after;
     sc_media_stream_get_stats(p.b, &after);
     CHECK(after.packets_sent - before.packets_sent < 5);   /* recvonly: B sends nothing */
+    /* an old-style hold (c=0.0.0.0) from B keeps A's destination: nothing is sent to this host's port */
+    char *b_offer = NULL, *a_answer = NULL;
+    CHECK_EQ_INT(sc_media_stream_offer(p.b, &b_offer), SC_OK);
+    GString *old_hold = g_string_new(b_offer);
+    g_string_replace(old_hold, "c=IN IP4 127.0.0.1", "c=IN IP4 0.0.0.0", 0);
+    CHECK_EQ_INT(sc_media_stream_answer(p.a, old_hold->str, &a_answer), SC_OK);
+    CHECK_CONTAINS(a_answer, "a=inactive");   /* A was sendonly already; B offers no address */
+    sc_media_stats held;
+    sc_media_stream_get_stats(p.a, &held);
+    char b_addr[64];
+    g_snprintf(b_addr, sizeof b_addr, "127.0.0.1:%d", sc_media_stream_port(p.b));
+    CHECK_STR(held.remote, b_addr);
+    g_string_free(old_hold, TRUE);
+    g_free(b_offer);
+    g_free(a_answer);
     /* unhold */
     CHECK_EQ_INT(sc_media_stream_set_direction(p.a, SC_MEDIA_SENDRECV), SC_OK);
     reoffer(p.a, p.b);
