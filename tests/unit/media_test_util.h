@@ -50,6 +50,17 @@ static inline int test_wav_read(const char *path, test_wav *w)
     return 0;
 }
 
+/* G.711 mu-law of one sample (ITU-T G.711), for peers built by hand. */
+static inline uint8_t test_ulaw(int16_t pcm)
+{
+    int sign = pcm < 0 ? 0x80 : 0, v = pcm < 0 ? -pcm : pcm;
+    if (v > 32635) v = 32635;
+    v += 0x84;
+    int exp = 7;
+    for (int mask = 0x4000; !(v & mask) && exp > 0; mask >>= 1) exp--;
+    return (uint8_t)~(sign | exp << 4 | ((v >> (exp + 3)) & 0x0f));
+}
+
 /* Goertzel power of one frequency over pcm[0..n). */
 static inline double test_goertzel(const int16_t *pcm, size_t n, int rate, double freq)
 {

@@ -240,15 +240,18 @@ static void srtp_carries_audio_and_a_plain_receiver_hears_noise(void)
     test_pair_close(&p);
 }
 
-static uint8_t ulaw(int16_t pcm)
+/* One RTP packet (RFC 3550 header, PT 0) carrying 20 ms of a mu-law tone;
+ * the tone's phase follows the timestamp, so packets join up. */
+static void rtp_tone_packet(uint8_t buf[12 + 160], uint16_t seq, uint32_t ts, uint32_t ssrc, int marker, int freq,
+                            int amplitude)
 {
-    int sign = pcm < 0 ? 0x80 : 0, v = pcm < 0 ? -pcm : pcm;
-    if (v > 32635) v = 32635;
-    v += 0x84;
-    int exp = 7;
-    for (int mask = 0x4000; !(v & mask) && exp > 0; mask >>= 1) exp--;
-    int mant = (v >> (exp + 3)) & 0x0f;
-    return (uint8_t)~(sign | exp << 4 | mant);
+    buf[0] = 0x80;
+    buf[1] = marker ? 0x80 : 0x00;
+    buf[2] = (uint8_t)(seq >> 8); buf[3] = (uint8_t)seq;
+    buf[4] = (uint8_t)(ts >> 24); buf[5] = (uint8_t)(ts >> 16); buf[6] = (uint8_t)(ts >> 8); buf[7] = (uint8_t)ts;
+    buf[8] = (uint8_t)(ssrc >> 24); buf[9] = (uint8_t)(ssrc >> 16); buf[10] = (uint8_t)(ssrc >> 8); buf[11] = (uint8_t)ssrc;
+    for (int i = 0; i < 160; i++)
+        buf[12 + i] = test_ulaw((int16_t)(amplitude * sin(2 * G_PI * freq * (double)(ts + (uint32_t)i) / 8000.0)));
 }
 
 static void a_strangers_rtp_flood_is_dropped(void)
@@ -265,12 +268,8 @@ static void a_strangers_rtp_flood_is_dropped(void)
     /* 1 s of a loud 3 kHz tone at 5 packets per 20 ms from another port */
     int sent = 0;
     for (int pkt = 0; pkt < 250; pkt++) {
-        uint8_t buf[12 + 160] = { 0x80, 0 };
-        buf[2] = (uint8_t)(pkt >> 8); buf[3] = (uint8_t)pkt;
-        uint32_t ts = (uint32_t)pkt * 160;
-        buf[4] = (uint8_t)(ts >> 24); buf[5] = (uint8_t)(ts >> 16); buf[6] = (uint8_t)(ts >> 8); buf[7] = (uint8_t)ts;
-        buf[8] = 0x12; buf[9] = 0x34; buf[10] = 0x56; buf[11] = 0x78;
-        for (int i = 0; i < 160; i++) buf[12 + i] = ulaw((int16_t)(20000 * sin(2 * G_PI * 3000 * (pkt * 160 + i) / 8000.0)));
+        uint8_t buf[12 + 160];
+        rtp_tone_packet(buf, (uint16_t)pkt, (uint32_t)pkt * 160, 0x12345678u, 0, 3000, 20000);
         if (g_socket_send_to(sock, b, (const gchar *)buf, sizeof buf, NULL, NULL) == sizeof buf) sent++;
         if (pkt % 5 == 4) test_run(20);
     }
@@ -322,12 +321,8 @@ static void a_hand_built_rtp_peer_is_heard(void)
     CHECK_EQ_INT(sc_media_stream_record(s, path), SC_OK);
     gint64 start = g_get_monotonic_time();
     for (int pkt = 0; pkt < 60; pkt++) {   /* 1.2 s of 1 kHz, paced at 20 ms */
-        uint8_t buf[12 + 160] = { 0x80, pkt == 0 ? 0x80 : 0x00 };
-        buf[2] = (uint8_t)((pkt + 1000) >> 8); buf[3] = (uint8_t)(pkt + 1000);
-        uint32_t ts = 90000u + (uint32_t)pkt * 160;
-        buf[4] = (uint8_t)(ts >> 24); buf[5] = (uint8_t)(ts >> 16); buf[6] = (uint8_t)(ts >> 8); buf[7] = (uint8_t)ts;
-        buf[8] = 0xca; buf[9] = 0xfe; buf[10] = 0xba; buf[11] = 0xbe;
-        for (int i = 0; i < 160; i++) buf[12 + i] = ulaw((int16_t)(12000 * sin(2 * G_PI * 1000 * (pkt * 160 + i) / 8000.0)));
+        uint8_t buf[12 + 160];
+        rtp_tone_packet(buf, (uint16_t)(pkt + 1000), 90000u + (uint32_t)pkt * 160, 0xcafebabeu, pkt == 0, 1000, 12000);
         g_socket_send_to(sock, to, (const gchar *)buf, sizeof buf, NULL, NULL);
         gint64 next = start + (gint64)(pkt + 1) * 20000;
         while (g_get_monotonic_time() < next) { while (g_main_context_iteration(NULL, FALSE)) {} g_usleep(2000); }

@@ -108,16 +108,6 @@ static const char uac_xml[] =
     "</scenario>\n"
     "\n";
 
-static uint8_t ulaw(int16_t pcm)
-{
-    int sign = pcm < 0 ? 0x80 : 0, v = pcm < 0 ? -pcm : pcm;
-    if (v > 32635) v = 32635;
-    v += 0x84;
-    int exp = 7;
-    for (int mask = 0x4000; !(v & mask) && exp > 0; mask >>= 1) exp--;
-    return (uint8_t)~(sign | exp << 4 | ((v >> (exp + 3)) & 0x0f));
-}
-
 /* A UDP port free right now on loopback (bound and released). */
 static int free_udp_port(void)
 {
@@ -175,7 +165,7 @@ static void a_sipp_rtp_stream_is_recorded_as_a_tone(void)
     /* 2 s of 1 kHz as raw mu-law, the format rtp_stream sends for payload 0 */
     char *tone = test_tmp("tone.ulaw");
     guint8 *raw = g_new(guint8, 16000);
-    for (int i = 0; i < 16000; i++) raw[i] = ulaw((int16_t)(12000 * sin(2 * G_PI * 1000 * i / 8000.0)));
+    for (int i = 0; i < 16000; i++) raw[i] = test_ulaw((int16_t)(12000 * sin(2 * G_PI * 1000 * i / 8000.0)));
     g_file_set_contents(tone, (const char *)raw, 16000, NULL);
     g_free(raw);
     char port[16];
