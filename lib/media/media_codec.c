@@ -16,7 +16,7 @@ static const sc_media_codec codecs[] = {
 
 /* Elements every stream needs, whatever the codec. */
 static const char *const required[] = {
-    "rtpbin", "udpsrc", "udpsink", "appsrc", "appsink", "audioconvert", "audioresample",
+    "rtpbin", "udpsrc", "udpsink", "appsink", "audioconvert", "audioresample",
     "capsfilter", "rtpdtmfsrc", "rtpdtmfdepay", "rtpdtmfmux", "fakesink", NULL
 };
 

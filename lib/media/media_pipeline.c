@@ -1,6 +1,6 @@
 /* One stream's pipeline, built after an offer/answer exchange:
  *
- *   appsrc (PCM, pushed by the media clock) ! audioconvert ! audioresample ! enc ! pay
+ *   [feed pad: PCM pushed by the media clock] ! audioconvert ! audioresample ! enc ! pay
  *       ! rtpdtmfmux (+ rtpdtmfsrc for RFC 4733) ! rtpbin.send_rtp_sink_0
  *   rtpbin.send_rtp_src_0 ! udpsink     rtpbin.send_rtcp_src_0 ! udpsink
  *   udpsrc ! rtpbin.recv_rtp_sink_0     udpsrc ! rtpbin.recv_rtcp_sink_0
@@ -10,7 +10,6 @@
  * rtpbin through its request-*-encoder/decoder signals. */
 #include <stdio.h>
 #include <string.h>
-#include <gst/app/gstappsrc.h>
 #include "media_priv.h"
 #include "error_priv.h"
 
@@ -33,6 +32,46 @@ static GstCaps *on_pt_map(GstElement *rtpbin, guint session, guint pt, gpointer 
     (void)rtpbin;
     (void)session;
     return rtp_caps(user, (int)pt);
+}
+
+/* ---- the send side's source: a pad of ours ----
+ * The media thread pushes each frame through encoder, payloader, rtpbin and
+ * udpsink itself: no appsrc queue and no extra thread (and wake-up) per
+ * stream, which is most of the cost at a few hundred calls. */
+static gboolean feed_query(GstPad *pad, GstObject *parent, GstQuery *q)
+{
+    if (GST_QUERY_TYPE(q) == GST_QUERY_LATENCY) {
+        gst_query_set_latency(q, TRUE, 0, GST_CLOCK_TIME_NONE);   /* live, as the clock pushes in real time */
+        return TRUE;
+    }
+    return gst_pad_query_default(pad, parent, q);
+}
+
+static GstPad *feed_pad(sc_media_stream *s, GstElement *first)
+{
+    GstPad *feed = gst_object_ref_sink(gst_pad_new("sc-feed", GST_PAD_SRC));
+    gst_pad_set_query_function(feed, feed_query);
+    gst_pad_set_active(feed, TRUE);
+    GstPad *in = gst_element_get_static_pad(first, "sink");
+    GstPadLinkReturn linked = gst_pad_link(feed, in);
+    gst_object_unref(in);
+    if (linked != GST_PAD_LINK_OK) {
+        gst_object_unref(feed);
+        return NULL;
+    }
+    /* sticky: kept on our pad and sent along with the first buffer */
+    char id[32];
+    g_snprintf(id, sizeof id, "sc-media-%d", s->port);
+    gst_pad_push_event(feed, gst_event_new_stream_start(id));
+    GstCaps *pcm = gst_caps_new_simple("audio/x-raw", "format", G_TYPE_STRING, "S16LE", "rate", G_TYPE_INT,
+                                       s->cfg.pcm_rate, "channels", G_TYPE_INT, 1, "layout", G_TYPE_STRING,
+                                       "interleaved", NULL);
+    gst_pad_push_event(feed, gst_event_new_caps(pcm));
+    gst_caps_unref(pcm);
+    GstSegment seg;
+    gst_segment_init(&seg, GST_FORMAT_TIME);
+    gst_pad_push_event(feed, gst_event_new_segment(&seg));
+    return feed;
 }
 
 /* ---- building ---- */
@@ -72,7 +111,7 @@ int sc_media_pipeline_start(sc_media_stream *s)
     const sc_media_neg *n = &s->neg;
     const char *missing = NULL;
     GstElement *pipe = gst_pipeline_new("sc-media");
-    GstElement *rtpbin, *src, *conv, *res, *caps, *enc, *pay, *mux, *dtmf = NULL, *rtp_snk, *rtcp_snk, *rtp_src,
+    GstElement *rtpbin, *conv, *res, *caps, *enc, *pay, *mux, *dtmf = NULL, *rtp_snk, *rtcp_snk, *rtp_src,
                *rtcp_src;
     MAKE(rtpbin, "rtpbin", NULL);
     g_object_set(rtpbin, "latency", (guint)s->cfg.jitter_ms, "do-lost", TRUE, NULL);
@@ -88,12 +127,6 @@ int sc_media_pipeline_start(sc_media_stream *s)
     s->pipe = pipe;
 
     /* send */
-    MAKE(src, "appsrc", NULL);
-    GstCaps *pcm = gst_caps_new_simple("audio/x-raw", "format", G_TYPE_STRING, "S16LE", "rate", G_TYPE_INT,
-                                       s->cfg.pcm_rate, "channels", G_TYPE_INT, 1, "layout", G_TYPE_STRING,
-                                       "interleaved", NULL);
-    g_object_set(src, "caps", pcm, "format", GST_FORMAT_TIME, "is-live", TRUE, "do-timestamp", FALSE, NULL);
-    gst_caps_unref(pcm);
     MAKE(conv, "audioconvert", NULL);
     MAKE(res, "audioresample", NULL);
     MAKE(caps, "capsfilter", NULL);
@@ -107,7 +140,7 @@ int sc_media_pipeline_start(sc_media_stream *s)
     if (g_object_class_find_property(G_OBJECT_GET_CLASS(pay), "max-ptime"))
         g_object_set(pay, "min-ptime", (gint64)20 * GST_MSECOND, "max-ptime", (gint64)20 * GST_MSECOND, NULL);
     MAKE(mux, "rtpdtmfmux", NULL);
-    if (!gst_element_link_many(src, conv, res, caps, enc, pay, NULL) || !link_pads(pay, "src", mux, "sink_%u"))
+    if (!gst_element_link_many(conv, res, caps, enc, pay, NULL) || !link_pads(pay, "src", mux, "sink_%u"))
         goto link_fail;
     if (n->te_pt >= 0) {
         MAKE(dtmf, "rtpdtmfsrc", NULL);
@@ -141,10 +174,12 @@ int sc_media_pipeline_start(sc_media_stream *s)
     if (sc_media_rx_build(s) != SC_OK) goto link_fail;
 
     sc_media_bus_attach(s, pipe);
+    GstPad *feed = feed_pad(s, conv);
+    if (!feed) goto link_fail;
 
     g_mutex_lock(&s->lock);
     s->rtpbin = rtpbin;
-    s->appsrc = src;
+    s->feed = feed;
     s->dtmfsrc = dtmf;
     s->rtp_sink = rtp_snk;
     s->rtcp_sink = rtcp_snk;
@@ -173,14 +208,26 @@ void sc_media_pipeline_stop(sc_media_stream *s)
 {
     g_mutex_lock(&s->lock);
     GstElement *pipe = s->pipe;
-    s->pipe = s->rtpbin = s->appsrc = s->dtmfsrc = s->rtp_sink = s->rtcp_sink = NULL;
+    GstPad *feed = s->feed;
+    s->feed = NULL;
+    s->pipe = s->rtpbin = s->dtmfsrc = s->rtp_sink = s->rtcp_sink = NULL;
     s->rx_linked = NULL;
     g_clear_object(&s->latched_rtp);
     g_clear_object(&s->latched_rtcp);
     g_mutex_unlock(&s->lock);
-    if (!pipe) return;
     /* no stream lock held here: streaming threads take it while draining */
-    gst_element_set_state(pipe, GST_STATE_NULL);
+    if (pipe) gst_element_set_state(pipe, GST_STATE_NULL);
+    if (feed) {
+        /* peers do not hold references: unlink before our pad goes */
+        GstPad *peer = gst_pad_get_peer(feed);
+        if (peer) {
+            gst_pad_unlink(feed, peer);
+            gst_object_unref(peer);
+        }
+        gst_pad_set_active(feed, FALSE);
+        gst_object_unref(feed);
+    }
+    if (!pipe) return;
     gst_object_unref(pipe);
     sc_media_srtp_release(s);
 }

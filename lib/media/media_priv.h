@@ -137,7 +137,8 @@ struct sc_media_stream {
     int negotiated;
 
     /* the pipeline */
-    GstElement *pipe, *rtpbin, *appsrc, *rtp_sink, *rtcp_sink, *dtmfsrc, *rx_bin;
+    GstElement *pipe, *rtpbin, *rtp_sink, *rtcp_sink, *dtmfsrc, *rx_bin;
+    GstPad *feed;             /* ours, linked to audioconvert: the media thread pushes here */
     GstElement *srtpenc, *srtpdec;   /* our references, handed to rtpbin for RTP and RTCP */
     GstPad *rx_linked;        /* rtpbin pad feeding the audio receive chain */
     int frame_samples;

@@ -3,7 +3,6 @@
  * counted timestamp, so RTP timestamps advance exactly by the frame however
  * late the clock fires. Also here: RFC 4733 digits and the media timeout. */
 #include <string.h>
-#include <gst/app/gstappsrc.h>
 #include "media_priv.h"
 #include "error_priv.h"
 
@@ -108,7 +107,7 @@ static void mix_frame(sc_media_stream *s, int16_t *frame, size_t n)
 void sc_media_tx_tick(sc_media_stream *s, gint64 now)
 {
     g_mutex_lock(&s->lock);
-    if (!s->appsrc) {
+    if (!s->feed) {
         g_mutex_unlock(&s->lock);
         return;
     }
@@ -135,7 +134,7 @@ void sc_media_tx_tick(sc_media_stream *s, gint64 now)
         GST_BUFFER_DURATION(b) = 20 * GST_MSECOND;
         if (s->frames_pushed == 0) GST_BUFFER_FLAG_SET(b, GST_BUFFER_FLAG_DISCONT);
         s->frames_pushed++;
-        if (sending) gst_app_src_push_buffer(GST_APP_SRC(s->appsrc), b);
+        if (sending) gst_pad_push(s->feed, b);   /* FLUSHING while stopping: nothing to do */
         else gst_buffer_unref(b);
     }
     if (sending) dtmf_step(s, now);
