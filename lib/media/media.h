@@ -117,7 +117,9 @@ int sc_media_stream_offer(sc_media_stream *stream, char **sdp_out);
 /** Takes the peer's offer, starts or updates media, builds our answer (g_free).
  * SC_ENOCODEC when nothing offered is acceptable (answer 488), SC_EPARSE for malformed SDP. */
 int sc_media_stream_answer(sc_media_stream *stream, const char *offer, char **sdp_out);
-/** Takes the peer's answer to our last offer and starts or updates media. */
+/** Takes the peer's answer to our last offer and starts or updates media. May
+ * be called again for the same offer (183 then 200, forked answers): an
+ * identical answer changes nothing. SC_ESTATE before any offer of ours. */
 int sc_media_stream_set_answer(sc_media_stream *stream, const char *answer);
 /** Direction we want (hold = SENDONLY); applies to the next offer or answer. */
 int sc_media_stream_set_direction(sc_media_stream *stream, sc_media_dir dir);

@@ -110,14 +110,18 @@ static int apply(sc_media_stream *s, const sc_media_neg *in)
         neg->remote_rtcp_port = s->neg.remote_rtcp_port;
     }
     int rebuild = !s->negotiated || !same_media(&s->neg, neg) || !s->pipe;
+    int moved = !rebuild && (strcmp(s->neg.remote_ip, neg->remote_ip) || s->neg.remote_port != neg->remote_port
+                             || s->neg.remote_rtcp_port != neg->remote_rtcp_port);
+    int turned = !rebuild && s->neg.dir != neg->dir;
     if (rebuild) sc_media_pipeline_stop(s);
     g_mutex_lock(&s->lock);
     s->neg = *neg;
     s->negotiated = 1;
     g_mutex_unlock(&s->lock);
     int rc = rebuild ? sc_media_pipeline_start(s) : SC_OK;
-    if (!rebuild) sc_media_pipeline_update(s);
-    if (rc == SC_OK) post_state(s, neg->dir == SC_MEDIA_SENDRECV ? "up" : "held");
+    if (moved) sc_media_pipeline_update(s);
+    /* the same answer again (a 200 repeating the 183's SDP) changes nothing and says nothing */
+    if (rc == SC_OK && (rebuild || moved || turned)) post_state(s, neg->dir == SC_MEDIA_SENDRECV ? "up" : "held");
     return rc;
 }
 
@@ -169,7 +173,7 @@ int sc_media_stream_set_answer(sc_media_stream *s, const char *answer)
     if (rc) return rc;
     rc = sc_media_take_answer(&s->cfg, &s->last_offer, &theirs, &neg);
     if (rc) return rc;
-    s->have_offer = 0;
+    /* the offer stays open: a 183's answer may be followed by the 200's (or a forked one) */
     return apply(s, &neg);
 }
 

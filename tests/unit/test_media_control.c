@@ -354,6 +354,41 @@ static void a_hand_built_rtp_peer_is_heard(void)
     test_reports_clear(&r);
 }
 
+/* Early media: the 183's answer starts audio, the 200 repeats it (nothing
+ * restarts), a forked 200 from elsewhere moves it. */
+static void provisional_then_final_answers(void)
+{
+    test_reports ra;
+    sc_media_engine *ea;
+    sc_media_stream *a;
+    CHECK_EQ_INT(test_solo_open(&ra, &ea, &a), SC_OK);
+    CHECK_EQ_INT(sc_media_stream_set_answer(a, "v=0\r\n"), SC_ESTATE);   /* nothing offered yet */
+    CHECK_CONTAINS(sc_last_error(), "no offer of ours");
+    test_pair p;
+    CHECK_EQ_INT(test_pair_open(&p, NULL, NULL), SC_OK);
+    sc_media_stream_free(p.a);   /* B answers our stream alone: its first peer must not be heard */
+    char *offer = NULL, *answer = NULL;
+    CHECK_EQ_INT(sc_media_stream_offer(a, &offer), SC_OK);
+    CHECK_EQ_INT(sc_media_stream_answer(p.b, offer, &answer), SC_OK);
+    CHECK_EQ_INT(sc_media_stream_set_answer(a, answer), SC_OK);    /* B's answer, as in a 183 */
+    CHECK(TEST_RUN_UNTIL(ra.states_up == 1, 1000));
+    test_wav w;
+    CHECK_EQ_INT(test_tone_through(p.b, a, 1000, 400, 700, "early.wav", &w), 0);
+    CHECK(test_tone_seconds(&w, 1000, 100) >= 0.35);                /* the announcement is heard before answer */
+    g_free(w.pcm);
+    CHECK_EQ_INT(sc_media_stream_set_answer(a, answer), SC_OK);    /* 200 with the same SDP */
+    test_run(200);
+    CHECK_EQ_INT(ra.states_up, 1);
+    CHECK_EQ_INT(test_tone_through(p.b, a, 1000, 400, 700, "answered.wav", &w), 0);
+    CHECK(test_tone_seconds(&w, 1000, 100) >= 0.35);
+    g_free(w.pcm);
+    g_free(offer);
+    g_free(answer);
+    sc_media_engine_free(ea);
+    test_reports_clear(&ra);
+    test_pair_close(&p);
+}
+
 static void malformed_sdp_mid_call_leaves_the_stream_working(void)
 {
     test_pair p;
@@ -362,7 +397,7 @@ static void malformed_sdp_mid_call_leaves_the_stream_working(void)
     CHECK_EQ_INT(sc_media_stream_answer(p.b, "v=0\r\nthis is not SDP\r\n", &answer), SC_EPARSE);
     CHECK(answer == NULL);
     CHECK_CONTAINS(sc_last_error(), "SDP");
-    CHECK_EQ_INT(sc_media_stream_set_answer(p.a, "garbage"), SC_ESTATE);   /* no offer pending */
+    CHECK_EQ_INT(sc_media_stream_set_answer(p.a, "garbage"), SC_EPARSE);   /* a later answer, malformed */
     test_wav w;
     CHECK_EQ_INT(test_tone_through(p.a, p.b, 1000, 500, 1000, "after-bad-sdp.wav", &w), 0);
     CHECK(test_tone_seconds(&w, 1000, 100) >= 0.4);
@@ -380,4 +415,5 @@ SC_TEST_MAIN(TEST(dtmf_159hash_arrives_in_order_as_rfc4733),
              TEST(srtp_carries_audio_and_a_plain_receiver_hears_noise),
              TEST(a_strangers_rtp_flood_is_dropped),
              TEST(a_hand_built_rtp_peer_is_heard),
+             TEST(provisional_then_final_answers),
              TEST(malformed_sdp_mid_call_leaves_the_stream_working))
