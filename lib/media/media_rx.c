@@ -57,12 +57,11 @@ static GstFlowReturn on_sample(GstAppSink *sink, gpointer user)
 
 int sc_media_rx_build(sc_media_stream *s)
 {
-    GstElement *bin = gst_bin_new("sc-rx"), *depay, *dec, *plc = NULL, *conv, *res, *caps, *detect = NULL, *sink;
+    /* No packet-loss concealment for G.711: spanplc (spandsp 0.0.6) copies
+     * overlapping memory in plc_fillin (AddressSanitizer: memcpy-param-overlap). */
+    GstElement *bin = gst_bin_new("sc-rx"), *depay, *dec, *conv, *res, *caps, *detect = NULL, *sink;
     ADD(depay, s->neg.codec->depay, NULL);
     ADD(dec, s->neg.codec->dec, NULL);
-    /* G.711 and G.722 have no concealment of their own: spandsp's fills the
-     * gaps the jitter buffer reports for lost packets (Opus conceals itself). */
-    if (s->neg.codec->static_pt >= 0 && sc_media_element_exists("spanplc")) ADD(plc, "spanplc", NULL);
     ADD(conv, "audioconvert", NULL);
     ADD(res, "audioresample", NULL);
     ADD(caps, "capsfilter", NULL);
@@ -78,8 +77,7 @@ int sc_media_rx_build(sc_media_stream *s)
     g_object_set(sink, "sync", FALSE, "async", FALSE, "emit-signals", FALSE, "max-buffers", 50, "drop", TRUE, NULL);
     GstAppSinkCallbacks cbs = { .new_sample = on_sample };
     gst_app_sink_set_callbacks(GST_APP_SINK(sink), &cbs, s, NULL);
-    gboolean ok = (plc ? gst_element_link_many(depay, dec, plc, conv, NULL) : gst_element_link(depay, dec) && gst_element_link(dec, conv))
-        && gst_element_link_many(conv, res, caps, NULL)
+    gboolean ok = gst_element_link_many(depay, dec, conv, res, caps, NULL)
         && (detect ? gst_element_link_many(caps, detect, sink, NULL) : gst_element_link(caps, sink));
     if (!ok) {
         gst_object_unref(bin);
