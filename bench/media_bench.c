@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <glib.h>
-#include "media/media.h"
+#include "media.h"
 
 static double cpu_s(void)
 {

@@ -3,7 +3,7 @@
  * media_timeout, media_error and play_done). One object per report. */
 #include <string.h>
 #include "media_priv.h"
-#include "event_priv.h"
+#include "json.h"
 
 static GString *start(const char *event, int call_id)
 {

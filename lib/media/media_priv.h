@@ -111,7 +111,22 @@ sc_media_player *sc_media_player_tone(int freq_hz, int ms, int rate, int loop);
 int sc_media_player_mix(sc_media_player *p, int16_t *mix, size_t n, char *text, size_t text_size);
 void sc_media_player_free(sc_media_player *p);
 
-/* ---- reports (media_engine.c) ---- */
+/* ---- the engine (media_engine.c) ---- */
+typedef struct sc_media_sink sc_media_sink;
+struct sc_media_engine {
+    GMainContext *report_ctx;
+    sc_media_sink *sink;
+    GMainContext *ctx;   /* the media thread's */
+    GMainLoop *loop;
+    GThread *thread;
+    GMutex lock;         /* guards streams */
+    GList *streams;      /* what the clock serves */
+};
+
+/* ---- reports (media_reports.c) ---- */
+sc_media_sink *sc_media_sink_new(sc_media_report_fn cb, void *user, sc_destroy_fn destroy);
+/* Late reports become no-ops; the sink's destroy runs when the last is gone. */
+void sc_media_sink_close(sc_media_sink *k);
 void sc_media_post(sc_media_engine *e, const sc_media_report *r);
 
 /* ---- one stream ---- */
@@ -188,7 +203,8 @@ int sc_media_rx_build(sc_media_stream *s);
 void sc_media_rx_pad_added(GstElement *rtpbin, GstPad *pad, gpointer user);
 /* media_tx.c: called by the media thread's clock for each stream */
 void sc_media_tx_tick(sc_media_stream *s, gint64 now_us);
-/* media_engine.c: list of streams the clock serves */
+/* media_clock.c: the media thread's tick and the list of streams it serves */
+gboolean sc_media_clock_tick(gpointer engine);
 void sc_media_engine_add(sc_media_engine *e, sc_media_stream *s);
 void sc_media_engine_remove(sc_media_engine *e, sc_media_stream *s);
 

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <glib.h>
-#include "media/media.h"
+#include "media.h"
 
 /* Under ASan: full unwinding on malloc, so that tests/lsan.supp can name
  * GLib's quark block (allocated by its load-time constructor, left behind by
