@@ -69,7 +69,7 @@ static bool display_name_ok(const char *n)
 }
 
 /* @p wire: the Request-URI's user part, checked (sc_gw_rule_wire()). */
-static void send_invite(dial_op *op, sc_reg *r, const char *wire)
+static int send_invite(dial_op *op, sc_reg *r, const char *wire)
 {
     const sc_gateway *gw = r->gw;
     const char *caller = op->caller_number && *op->caller_number ? op->caller_number : sc_gw_from_user(gw);
@@ -104,6 +104,23 @@ static void send_invite(dial_op *op, sc_reg *r, const char *wire)
     c->caller_name = g_strdup(op->caller_name ? op->caller_name : "");
     c->to = g_strdup(to);
     c->local_sdp = op->sdp && *op->sdp ? g_strdup(op->sdp) : NULL;
+    if (op->media) {
+        /* Before any SIP: a call that cannot have the media asked for is not made. */
+        int rc = sc_call_media_offer(c, &c->local_sdp);
+        if (rc) {
+            g_free(ruri);
+            g_free(to);
+            g_free(from);
+            g_free(pai);
+            g_free(rpid);
+            g_free(outbound);
+            g_free(name_part);
+            g_free(from_domain);
+            sc_call_detach_session(c);
+            sc_call_unref(c);
+            return rc;
+        }
+    }
     c->nua = op->s->nua;
     c->nh = nua_handle(op->s->nua, c, SIPTAG_TO_STR(to), SIPTAG_FROM_STR(from),
                        TAG_IF(outbound, NUTAG_PROXY(outbound)), TAG_END());
@@ -126,6 +143,7 @@ static void send_invite(dial_op *op, sc_reg *r, const char *wire)
     g_free(outbound);
     g_free(name_part);
     g_free(from_domain);
+    return SC_OK;
 }
 
 int sc_dial_on_stack(sc_session *s, void *p)
@@ -162,18 +180,17 @@ int sc_dial_on_stack(sc_session *s, void *p)
         g_snprintf(msg, sizeof msg, "gateway '%s': all %d channels are busy", op->gateway, r->gw->max_channels);
         rc = refuse(op, SC_ECHANNELS, SC_DIAL_CHANNELS, msg);
     } else {
-        send_invite(op, r, wire);
-        rc = SC_OK;
+        rc = send_invite(op, r, wire);
     }
     g_free(wire);
     return rc;
 }
 
-static int dial(sc_session *s, const char *gateway, const char *number, const char *caller_number,
-                const char *caller_name, const char *sdp, sc_call **out, bool checked)
+int sc_dial(sc_session *s, const char *gateway, const char *number, const char *caller_number,
+            const char *caller_name, const char *sdp, sc_call **out, bool checked, bool media)
 {
     dial_op op = { .gateway = gateway, .number = number, .caller_number = caller_number,
-                   .caller_name = caller_name, .sdp = sdp, .checked = checked };
+                   .caller_name = caller_name, .sdp = sdp, .checked = checked, .media = media };
     bool running;
     int rc;
     if (out) *out = NULL;
@@ -205,14 +222,14 @@ static int dial(sc_session *s, const char *gateway, const char *number, const ch
 SC_API int sc_session_dial(sc_session *s, const char *gateway, const char *number,
                            const char *caller_number, const char *caller_name, const char *sdp, sc_call **out)
 {
-    return dial(s, gateway, number, caller_number, caller_name, sdp, out, false);
+    return sc_dial(s, gateway, number, caller_number, caller_name, sdp, out, false, false);
 }
 
 SC_API int sc_session_dial_checked(sc_session *s, const char *gateway, const char *number,
                                    const char *caller_number, const char *caller_name, const char *sdp,
                                    sc_call **out)
 {
-    return dial(s, gateway, number, caller_number, caller_name, sdp, out, true);
+    return sc_dial(s, gateway, number, caller_number, caller_name, sdp, out, true, false);
 }
 
 SC_API int sc_session_set_answer_timeout(sc_session *s, int seconds)

@@ -43,6 +43,10 @@ SC_API const char *sc_event_type_name(int type)
     case SC_EVENT_DIAL_REFUSED: return "dial_refused";
     case SC_EVENT_INBOUND_REFUSED: return "inbound_refused";
     case SC_EVENT_CALL_ROUTED: return "call_routed";
+    case SC_EVENT_DTMF: return "dtmf";
+    case SC_EVENT_MEDIA_STATE: return "media_state";
+    case SC_EVENT_MEDIA_STATS: return "media_stats";
+    case SC_EVENT_MEDIA_NOTICE: return "media_notice";
     }
     return "unknown";
 }
@@ -64,6 +68,10 @@ sc_event *sc_event_new(int type, const char *gateway)
     ev->source = g_strdup("");
     ev->context = g_strdup("");
     ev->route_json = g_strdup("");
+    ev->media_json = g_strdup("");
+    ev->digit = g_strdup("");
+    ev->dtmf_method = g_strdup("");
+    ev->media_state = g_strdup("");
     return ev;
 }
 
@@ -101,6 +109,9 @@ SC_API const char *sc_event_message(const sc_event *ev) { return ev ? ev->messag
 SC_API const char *sc_event_source(const sc_event *ev) { return ev ? ev->source : ""; }
 SC_API const char *sc_event_context(const sc_event *ev) { return ev ? ev->context : ""; }
 SC_API const char *sc_event_route_json(const sc_event *ev) { return ev ? ev->route_json : ""; }
+SC_API const char *sc_event_dtmf_digit(const sc_event *ev) { return ev ? ev->digit : ""; }
+SC_API const char *sc_event_dtmf_method(const sc_event *ev) { return ev ? ev->dtmf_method : ""; }
+SC_API const char *sc_event_media_state(const sc_event *ev) { return ev ? ev->media_state : ""; }
 
 SC_API sc_event *sc_event_copy(const sc_event *ev)
 {
@@ -121,6 +132,10 @@ SC_API sc_event *sc_event_copy(const sc_event *ev)
     c->source = g_strdup(ev->source);
     c->context = g_strdup(ev->context);
     c->route_json = g_strdup(ev->route_json);
+    c->media_json = g_strdup(ev->media_json);
+    c->digit = g_strdup(ev->digit);
+    c->dtmf_method = g_strdup(ev->dtmf_method);
+    c->media_state = g_strdup(ev->media_state);
     return c;
 }
 
@@ -137,6 +152,10 @@ SC_API void sc_event_free(sc_event *ev)
     g_free(ev->source);
     g_free(ev->context);
     g_free(ev->route_json);
+    g_free(ev->media_json);
+    g_free(ev->digit);
+    g_free(ev->dtmf_method);
+    g_free(ev->media_state);
     g_free(ev);
 }
 
@@ -196,6 +215,8 @@ SC_API char *sc_event_to_json(const sc_event *ev)
         sc_fail(SC_EINVAL, "event is NULL");
         return NULL;
     }
+    /* Media events keep the engine's exact line (issue #13's names). */
+    if (ev->media_json && ev->media_json[0]) return g_strdup(ev->media_json);
     b = g_string_new("{\"event\":");
     sc_json_append_string(b, sc_event_type_name(ev->type));
     if (ev->type == SC_EVENT_SESSION_STOPPED) {
@@ -297,6 +318,14 @@ SC_API char *sc_event_to_text(const sc_event *ev)
         break;
     case SC_EVENT_INBOUND_REFUSED:
         g_string_append_printf(b, "inbound call refused with %d (%s): %s", ev->sip_code, ev->refusal, ev->message);
+        break;
+    case SC_EVENT_DTMF:
+        g_string_append_printf(b, "call %d: DTMF %s (%s)", sc_event_call_id(ev), ev->digit, ev->dtmf_method);
+        break;
+    case SC_EVENT_MEDIA_STATE:
+    case SC_EVENT_MEDIA_STATS:
+    case SC_EVENT_MEDIA_NOTICE:
+        g_string_append_printf(b, "call %d: %s", sc_event_call_id(ev), ev->media_json);
         break;
     default:
         g_string_append(b, "unknown event");
