@@ -1,0 +1,146 @@
+"""Calls with the library's own media (issue #13), between real peers.
+
+- Library to library through the Kamailio trunk: `skypeconnect run --media`
+  on both sides (the "office" answers with `--on-incoming answer`, the other
+  dials its registered number); a tone played one way is recorded on the
+  other and checked as audio (Goertzel dominance and duration); DTMF 159#
+  arrives in order by RFC 4733; media_stats come before "ended".
+- No common codec: 488, and both processes go on.
+- An unreadable file: a clear error, and the call goes on.
+"""
+import os
+import unittest
+
+from sctest import audio
+from sctest.calls import CallTestCase
+from sctest.cli import match, skype_gateway
+
+OFFICE = "4930222"
+OFFICE_PASSWORD = "office-secret"
+
+
+class MediaTest(CallTestCase):
+
+    def two_sides(self, caller_gw=None, office_gw=None):
+        """Kamailio with two accounts; the caller (gateway "skype") and the office
+        (gateway "office", answering with media). Returns (k, caller, office)."""
+        k = self.start_kamailio(users={"skype": "secret", OFFICE: OFFICE_PASSWORD})
+        caller_gw = dict({"dial_prefix": "49"}, **(caller_gw or {}))
+        a = self.start_cli([self.gateway_file(skype_gateway(k.port, **caller_gw), name="skype")],
+                           extra_args=["--media"])
+        b = self.start_cli([self.gateway_file(skype_gateway(k.port, user=OFFICE, password=OFFICE_PASSWORD,
+                                                            **(office_gw or {})), name="office")],
+                           extra_args=["--media", "--on-incoming", "answer"])
+        for cli, gw in ((a, "skype"), (b, "office")):
+            cli.wait_for(match(gateway=gw, state="REGED"), 15, after=0)
+        self.assertTrue(k.wait_count(2, 5, result="saved"), k.describe())
+        return k, a, b
+
+    def connect(self, a, b):
+        """a dials the office; both sides' media up. Returns (a's call, b's call)."""
+        ca = self.dial(a, OFFICE)
+        self.wait_call(a, ca, "answered")
+        cb = b.wait_for(match(event="incoming_call"), 15, after=0)["call"]
+        self.wait_call(b, cb, "answered")
+        for cli, c in ((a, ca), (b, cb)):
+            ev = cli.wait_for(match(event="media_state", call=c, state="up"), 10, after=0)
+            self.assertEqual(ev.get("codec"), "PCMU/8000", cli.describe())
+            self.assertTrue(ev.get("local", "").startswith("127.0.0.1:"), cli.describe())
+        return ca, cb
+
+    def test_tone_and_dtmf_library_to_library(self):
+        k, a, b = self.two_sides()
+        ca, cb = self.connect(a, b)
+        tone = os.path.join(self.tmp, "tone.wav")
+        rec = os.path.join(self.tmp, "rec.wav")
+        audio.write_tone_wav(tone, 1000, 2000)
+        b.send("record %d %s" % (cb, rec))
+        mark = len(a.events)
+        a.send("play %d %s" % (ca, tone))
+        a.wait_for(match(event="play_done", call=ca), 10, after=mark)
+        # what is on the wire and in the jitter buffer reaches the file
+        b.send("status")
+        import time
+        time.sleep(0.5)
+        b.send("stop %d" % cb)
+        # the figures of the tone, on request: no loss, little jitter
+        mark = len(b.events)
+        b.send("stats %d" % cb)
+        now = b.wait_for(lambda e: e.get("call") == cb and "packets_received" in e and "event" not in e, 5,
+                         after=mark, what="the stats line")
+        self.assertEqual(now["packets_lost"], 0, b.describe())
+        self.assertLess(now["jitter_ms"], 20.0, b.describe())
+        self.assertGreater(now["packets_received"], 100, b.describe())
+
+        mark = len(b.events)
+        a.send("dtmf %d 159#" % ca)
+        b.wait_for(lambda e: sum(1 for x in b.events_since(mark) if x.get("event") == "dtmf") >= 4, 10,
+                   after=mark, what="four DTMF digits")
+        dtmf = [x for x in b.events_since(mark) if x.get("event") == "dtmf"]
+        self.assertEqual("".join(x["digit"] for x in dtmf), "159#", b.describe())
+        self.assertEqual({x["method"] for x in dtmf}, {"rfc4733"}, b.describe())
+        self.assertEqual({x["call"] for x in dtmf}, {cb}, b.describe())
+
+        rate, samples = audio.read_wav(rec)
+        self.assertEqual(rate, 8000)
+        what = audio.describe(samples, rate, 1000)
+        self.assertGreater(audio.dominance(samples, rate, 1000), 20.0, what)
+        seconds = audio.tone_seconds(samples, rate, 1000)
+        self.assertGreater(seconds, 1.7, what)
+        self.assertLess(seconds, 2.3, what)
+
+        a.send("hangup %d" % ca)
+        for cli, c in ((a, ca), (b, cb)):
+            self.wait_call(cli, c, "ended")
+            evs = [e for e in cli.events_since(0) if e.get("call") == c and "event" in e]
+            names = [e.get("event") + ("/" + e.get("state", "") if e.get("event") != "media_stats" else "")
+                     for e in evs]
+            i_stats = names.index("media_stats")
+            self.assertLess(i_stats, names.index("call_state/ended"), names)
+            self.assertLess(names.index("media_state/down"), names.index("call_state/ended"), names)
+        stats_b = b.wait_for(match(event="media_stats", call=cb), 1, after=0)
+        stats_a = a.wait_for(match(event="media_stats", call=ca), 1, after=0)
+        # 2 s of tone at 50 packets a second, plus the DTMF and the rest of the call
+        self.assertGreater(stats_b["packets_received"], 100, b.describe())
+        self.assertGreater(stats_a["packets_sent"], 100, a.describe())
+        self.assertEqual(stats_b["packets_lost"], 0, b.describe())
+
+    def test_no_common_codec_is_488_and_both_go_on(self):
+        k, a, b = self.two_sides(caller_gw={"codec_prefs": "PCMU"}, office_gw={"codec_prefs": "PCMA"})
+        ca = self.dial(a, OFFICE)
+        ev = self.wait_call(a, ca, "ended")
+        self.assertEqual(ev.get("sip_code"), 488, a.describe())
+        err = b.wait_for(match(event="error", command="on-incoming"), 10, after=0)
+        self.assertEqual(err.get("code"), "SC_ENOCODEC", b.describe())
+        self.assertIn("no common codec", err.get("message", ""), b.describe())
+        # both processes go on: a call with a codec in common works afterwards
+        self.assertEqual(self.live_calls(b), [])
+        self.assertEqual(self.live_calls(a), [])
+
+    def test_unreadable_file_is_an_error_and_the_call_goes_on(self):
+        k, a, b = self.two_sides()
+        ca, cb = self.connect(a, b)
+        mark = len(a.events)
+        a.send("play %d %s" % (ca, os.path.join(self.tmp, "no-such-greeting.wav")))
+        err = a.wait_for(match(event="error", command="play"), 10, after=mark)
+        self.assertIn("no-such-greeting.wav", err.get("message", ""), a.describe())
+        self.assertEqual(err.get("code"), "SC_EIO", a.describe())
+        # the call goes on: a tone still reaches the other side
+        rec = os.path.join(self.tmp, "rec.wav")
+        b.send("record %d %s" % (cb, rec))
+        mark = len(a.events)
+        a.send("tone %d 700 1000" % ca)
+        a.wait_for(match(event="play_done", call=ca), 10, after=mark)
+        import time
+        time.sleep(0.5)
+        b.send("stop %d" % cb)
+        time.sleep(0.3)
+        rate, samples = audio.read_wav(rec)
+        self.assertGreater(audio.tone_seconds(samples, rate, 700), 0.8, audio.describe(samples, rate, 700))
+        self.assertEqual([c["call"] for c in self.live_calls(a)], [ca])
+        a.send("hangup %d" % ca)
+        self.wait_call(b, cb, "ended")
+
+
+if __name__ == "__main__":
+    unittest.main()
