@@ -71,6 +71,7 @@ typedef int sc_lua_ret;
 %newobject sc_session_gateway_json;
 %newobject sc_route_to_json;
 %newobject sc_trunk_log;
+%newobject sc_gateway_password;
 
 /* ===================================================================== */
 /* Python runtime helpers                                                  */
@@ -1226,5 +1227,7 @@ sc_lua_ret lua_open_policy(lua_State *L, const char *gateway_xml_path, const cha
 %include "skypeconnect/sc_call.h"
 %include "skypeconnect/sc_policy.h"
 %include "skypeconnect/sc_trunk.h"
+%include "skypeconnect/sc_rule_export.h"
+%include "skypeconnect/sc_gateway_secret.h"
 
 int sc_set_log_cb_(int max_level, sc_log_cb cb, void *user, sc_destroy_fn destroy);

@@ -69,7 +69,7 @@ int cli_check(int argc, char **argv)
     char **gateway_files;
     int ngateway_files = 0;
     if (argc < 1) {
-        fprintf(stderr, "usage: skypeconnect check FILE|DIR...\n");
+        cli_usage(stderr, "check");
         return CLI_EXIT_CONFIG;
     }
     cfg = sc_config_new();

@@ -22,6 +22,13 @@ int cli_edge_config(int argc, char **argv);
  * Returns the number of errors. */
 int cli_load_gateways(sc_config *cfg, char **files, int nfiles, FILE *out);
 
+/* usage.c: the help of one subcommand ("run", ...), or of all of them
+ * (NULL or an unknown name). */
+void cli_usage(FILE *out, const char *subcommand);
+/* Whether --help or -h is among the arguments: help wins over any other
+ * argument, so that `skypeconnect run --gateway x --help` helps too. */
+bool cli_wants_help(int argc, char **argv);
+
 /* Prints a line to stdout and flushes it (output is read by programs). */
 void cli_print_line(const char *line);
 

@@ -10,6 +10,7 @@
  * `transfer 1000 XML default`; phone 1000 dials 0044... which goes out
  * through the gateway by the prefix rule; 112 and a number without the
  * prefix are refused, and nothing reaches the trunk for them. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -327,16 +328,24 @@ int cli_demo(int argc, char **argv)
 {
     demo d = { 0 };
     sc_event *ev;
+    const char *keep = NULL;
     for (int i = 0; i < argc; i++) {
         if (!strcmp(argv[i], "--json")) d.json = true;
+        else if (!strcmp(argv[i], "--keep") && i + 1 < argc) keep = argv[++i];
         else {
-            fprintf(stderr, "usage: skypeconnect demo [--json]\n");
+            fprintf(stderr, "skypeconnect demo: %s '%s'\n\n",
+                    !strcmp(argv[i], "--keep") ? "missing value for" : "unknown argument", argv[i]);
+            cli_usage(stderr, "demo");
             return CLI_EXIT_CONFIG;
         }
     }
+    if (keep && g_mkdir_with_parents(keep, 0755) < 0) {
+        fprintf(stderr, "skypeconnect demo: --keep %s: %s\n", keep, g_strerror(errno));
+        return CLI_EXIT_CONFIG;
+    }
     setvbuf(stdout, NULL, _IOLBF, 0);
     say(&d, "libskypeconnect %s demo: the Skype Connect setup on the built-in loopback trunk", sc_version());
-    d.dir = g_dir_make_tmp("skypeconnect-demo-XXXXXX", NULL);
+    d.dir = keep ? g_strdup(keep) : g_dir_make_tmp("skypeconnect-demo-XXXXXX", NULL);
     d.trunk = sc_trunk_new("127.0.0.1:0", DEMO_USER, DEMO_PASSWORD);
     if (!d.dir || !d.trunk || start_phone(&d) != SC_OK ||
         !write_seed(&d, sc_session_local_port(d.phone, "udp")) || start_office(&d) != SC_OK ||
@@ -368,7 +377,10 @@ out:
     sc_session_free(d.office);
     sc_session_free(d.phone);
     sc_trunk_free(d.trunk);
-    if (d.dir) {
+    if (d.dir && keep) {
+        say(&d, "The configuration stays in %s.", d.dir);
+        g_free(d.dir);
+    } else if (d.dir) {
         char *cmd[] = { "rm", "-rf", d.dir, NULL };
         g_spawn_sync(NULL, cmd, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
         g_free(d.dir);

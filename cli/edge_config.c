@@ -31,16 +31,12 @@ typedef struct edge_opts {
     int flood_limit;            /* requests per 2 s from one address */
 } edge_opts;
 
-#define USAGE "usage: skypeconnect edge-config --gateway FILE [--name GATEWAY] --instance HOST:PORT\n" \
-              "         [--instance HOST:PORT...] [--listen HOST:PORT] [--advertise HOST:PORT]\n" \
-              "         [--probe-interval S] [--flood-limit N] [--control unix:PATH]\n" \
-              "Prints the Kamailio configuration of an edge in front of the instances (docs/scale-out.md).\n"
-
 static int usage_error(const char *fmt, const char *value)
 {
     fprintf(stderr, "skypeconnect edge-config: ");
     fprintf(stderr, fmt, value);
-    fprintf(stderr, "\n%s", USAGE);
+    fputc('\n', stderr);
+    cli_usage(stderr, "edge-config");
     return CLI_EXIT_CONFIG;
 }
 
@@ -522,7 +518,7 @@ static int parse_args(int argc, char **argv, edge_opts *o)
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            printf("%s", USAGE);
+            cli_usage(stdout, "edge-config");
             return -1;
         }
         bool takes = !strcmp(a, "--gateway") || !strcmp(a, "--name") || !strcmp(a, "--instance") ||

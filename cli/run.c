@@ -13,6 +13,10 @@
 
 #include "cli.h"
 #include "file_text.h"
+#include "gw_stats.h"
+#include "log_sink.h"
+#include "metrics.h"
+#include "status_table.h"
 
 #define STOP_TIMEOUT_MS 5000
 #define SDP_MAX (64u * 1024u)     /* an SDP is a few hundred bytes */
@@ -35,16 +39,12 @@ typedef struct run_opts {
     const char *internal_acl;
     char *sdp;              /* what we offer and answer with */
     bool media;             /* --media: the library's own SDP and RTP */
+    const sc_config *cfg;   /* the gateways loaded, for status */
+    cli_stats *stats;       /* what the events say, for status and metrics */
+    int log_level;          /* -1: SKYPECONNECT_LOG, else warning */
+    bool sip_trace;         /* --log sip */
+    const char *metrics;    /* --metrics ADDR */
 } run_opts;
-
-static int parse_log_level(const char *v)
-{
-    if (!strcmp(v, "error")) return SC_LOG_ERROR;
-    if (!strcmp(v, "warning")) return SC_LOG_WARNING;
-    if (!strcmp(v, "info")) return SC_LOG_INFO;
-    if (!strcmp(v, "debug")) return SC_LOG_DEBUG;
-    return -1;
-}
 
 static int parse_on_incoming(const char *v, run_opts *o)
 {
@@ -71,6 +71,8 @@ static int parse_on_incoming(const char *v, run_opts *o)
 
 static int parse_args(int argc, char **argv, run_opts *o)
 {
+    char *log_error = NULL;
+    o->log_level = -1;
     o->gateway_files = calloc((size_t)argc + 1, sizeof(char *));
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
@@ -115,12 +117,20 @@ static int parse_args(int argc, char **argv, run_opts *o)
                 return -1;
             }
         } else if (!strcmp(a, "--log") && has_value) {
-            int level = parse_log_level(argv[++i]);
-            if (level < 0) {
-                fprintf(stderr, "skypeconnect run: --log: '%s' is not error, warning, info or debug\n", argv[i]);
+            o->log_level = cli_log_level_named(argv[++i], &o->sip_trace);
+            if (o->log_level < 0) {
+                fprintf(stderr, "skypeconnect run: --log: '%s' is not " CLI_LOG_LEVELS "\n", argv[i]);
                 return -1;
             }
-            sc_set_log_cb(NULL, level, NULL, NULL);
+        } else if (!strcmp(a, "--log-to") && has_value) {
+            char *error = NULL;
+            if (cli_log_add_target(argv[++i], &error) < 0) {
+                fprintf(stderr, "skypeconnect run: --log-to: %s\n", error);
+                g_free(error);
+                return -1;
+            }
+        } else if (!strcmp(a, "--metrics") && has_value) {
+            o->metrics = argv[++i];
         } else {
             fprintf(stderr, "skypeconnect run: %s '%s'\n",
                     a[0] == '-' && !has_value ? "missing value for" : "unknown argument", a);
@@ -129,6 +139,11 @@ static int parse_args(int argc, char **argv, run_opts *o)
     }
     if (o->ngateway_files == 0) {
         fprintf(stderr, "skypeconnect run: at least one --gateway FILE is needed\n");
+        return -1;
+    }
+    if (cli_log_setup(o->log_level, o->sip_trace, &log_error) < 0) {
+        fprintf(stderr, "skypeconnect run: --log-to %s\n", log_error ? log_error : sc_last_error());
+        g_free(log_error);
         return -1;
     }
     return 0;
@@ -162,12 +177,22 @@ static bool drain_events(sc_session *s, const run_opts *o, int wait_ms)
     bool stopped = false;
     while ((ev = sc_session_next_event(s, wait_ms))) {
         print_event(o, ev);
+        cli_stats_event(o->stats, ev);
         if (sc_event_type_of(ev) == SC_EVENT_INCOMING_CALL) handle_incoming(o, sc_event_call(ev));
         if (sc_event_type_of(ev) == SC_EVENT_SESSION_STOPPED) stopped = true;
         sc_event_free(ev);
         wait_ms = 0;
     }
     return stopped;
+}
+
+/* Where --metrics listens (port 0 picks one): before "started". */
+static void print_metrics_address(const run_opts *o, const char *address)
+{
+    char line[160];
+    if (o->json) snprintf(line, sizeof line, "{\"event\":\"metrics\",\"address\":\"%s\",\"path\":\"/metrics\"}", address);
+    else snprintf(line, sizeof line, "metrics on http://%s/metrics", address);
+    cli_print_line(line);
 }
 
 static void print_started(sc_session *s, const run_opts *o)
@@ -202,18 +227,6 @@ static void print_started(sc_session *s, const run_opts *o)
         snprintf(line, sizeof line, "started on %s: udp and tcp port %d", host, udp);
     }
     cli_print_line(line);
-}
-
-static void print_status(sc_session *s)
-{
-    int n = sc_session_gateway_count(s);
-    for (int i = 0; i < n; i++) {
-        char *name = sc_session_gateway_name_at(s, i);
-        char *json = name ? sc_session_gateway_json(s, name) : NULL;
-        if (json) cli_print_line(json);
-        sc_free(json);
-        sc_free(name);
-    }
 }
 
 /* An error line: --json prints an "error" event that parses whatever bytes
@@ -309,15 +322,36 @@ static int call_command(sc_session *s, const run_opts *o, const char *cmd, const
     return rc;
 }
 
-static void print_calls(sc_session *s)
+/* Every live call, one line each; then, in --json, a "calls" event with the
+ * count (so a reader knows the list is complete, and an empty list shows). */
+static void print_calls(sc_session *s, const run_opts *o)
 {
-    sc_call **calls = sc_session_list_calls(s, NULL);
+    size_t n = 0;
+    sc_call **calls = sc_session_list_calls(s, &n);
     for (sc_call **c = calls; c && *c; c++) {
         char *json = sc_call_to_json(*c);
-        if (json) cli_print_line(json);
+        if (json && o->json) {
+            char *line = g_strdup_printf("{\"event\":\"call\",%s", json + 1);
+            cli_print_line(line);
+            g_free(line);
+        } else if (json) {
+            char *text = g_strdup_printf("call %d: %s %s via %s to %s", sc_call_id(*c),
+                                         sc_call_direction_of(*c) == SC_CALL_INBOUND ? "inbound" : "outbound",
+                                         sc_call_state_name(sc_call_state_of(*c)), sc_call_gateway(*c),
+                                         sc_call_destination(*c));
+            cli_print_line(text);
+            g_free(text);
+        }
         sc_free(json);
     }
     sc_call_list_free(calls);
+    if (o->json) {
+        char line[64];
+        snprintf(line, sizeof line, "{\"event\":\"calls\",\"count\":%zu}", n);
+        cli_print_line(line);
+    } else if (n == 0) {
+        cli_print_line("no calls");
+    }
 }
 
 /* Runs one command line; returns true when it asks to quit. */
@@ -329,7 +363,7 @@ static bool run_command(sc_session *s, const run_opts *o, char *line)
     if (!cmd) return false;
     if (!strcmp(cmd, "quit") || !strcmp(cmd, "exit")) return true;
     if (!strcmp(cmd, "status")) {
-        print_status(s);
+        rc = cli_status_print(s, o->cfg, o->stats, arg, o->json);
     } else if (!strcmp(cmd, "register") && arg) {
         rc = sc_session_gateway_register(s, arg);
     } else if (!strcmp(cmd, "unregister") && arg) {
@@ -348,9 +382,9 @@ static bool run_command(sc_session *s, const run_opts *o, char *line)
     } else if (is_call_command(cmd) && arg) {
         rc = call_command(s, o, cmd, arg);
     } else if (!strcmp(cmd, "calls")) {
-        print_calls(s);
+        print_calls(s, o);
     } else {
-        fprintf(stderr, "unknown command '%s' (status, calls, register GW, unregister GW, dial GW NUMBER, "
+        fprintf(stderr, "unknown command '%s' (status [GW], calls, register GW, unregister GW, dial GW NUMBER, "
                         "ring|answer|hangup CALL, reject CALL CODE, dtmf CALL DIGITS, play|record CALL FILE, "
                         "tone CALL HZ MS, stop|stats CALL, quit)\n", cmd);
         return false;
@@ -477,6 +511,7 @@ int cli_run(int argc, char **argv)
     run_opts o = { 0 };
     sc_config *cfg = NULL;
     sc_session *s = NULL;
+    cli_metrics *metrics = NULL;
     int status = CLI_EXIT_OK;
 
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -487,6 +522,8 @@ int cli_run(int argc, char **argv)
     }
     if (!o.sdp) o.sdp = default_sdp(o.bind);
     cfg = sc_config_new();
+    o.cfg = cfg;
+    o.stats = cli_stats_new();
     if (cli_load_gateways(cfg, o.gateway_files, o.ngateway_files, stderr) > 0) {
         fprintf(stderr, "skypeconnect run: configuration has errors; nothing started\n");
         status = CLI_EXIT_CONFIG;
@@ -508,13 +545,22 @@ int cli_run(int argc, char **argv)
         status = CLI_EXIT_CONFIG;
         goto out;
     }
+    cli_stats_started(o.stats);
+    if (o.metrics && !(metrics = cli_metrics_start(o.metrics, s, o.cfg, o.stats))) {
+        status = CLI_EXIT_CONFIG;
+        goto out;
+    }
+    if (metrics) print_metrics_address(&o, cli_metrics_address(metrics));
     print_started(s, &o);
     serve(s, &o);
     stop_and_report(s, &o);
 out:
+    cli_metrics_stop(metrics);
     sc_session_free(s);
     sc_config_free(cfg);
+    cli_stats_free(o.stats);
     free(o.gateway_files);
     g_free(o.sdp);
+    cli_log_close();
     return status;
 }

@@ -14,6 +14,8 @@
 #include <glib.h>
 
 #include "cli.h"
+#include "json_flat.h"
+#include "log_sink.h"
 #include "skypeconnect/sc_trunk.h"
 
 int cli_trunk(int argc, char **argv);   /* also in cli.h */
@@ -26,23 +28,9 @@ typedef struct trunk_opts {
     const char *listen, *user, *password;
     bool json;
     int ring, expires;
+    int log_level;          /* -1: SKYPECONNECT_LOG, else warning */
+    bool sip_trace;         /* --log sip: refused */
 } trunk_opts;
-
-static void trunk_usage(FILE *out)
-{
-    fprintf(out,
-            "usage: skypeconnect trunk [--listen ADDR] [--user U --password P] [--json]\n"
-            "                          [--ring SECONDS] [--expires SECONDS] [--log LEVEL]\n"
-            "\n"
-            "Runs a small SIP provider on ADDR (default " DEFAULT_LISTEN "; port 0 picks one)\n"
-            "with one account (default user and password \"" DEFAULT_USER "\"): a registrar with\n"
-            "digest authentication, and a PSTN that answers numbers by their last digit:\n"
-            "0-5 ring then answer, 6 busy, 7 ring for ever, 8 not found, 9 incomplete.\n"
-            "Prints every request it sees (one JSON object per line with --json).\n"
-            "Commands on standard input: call USER [CALLER], hangup, status,\n"
-            "fault none|wrong-password|unavailable|silent|interval [SECONDS],\n"
-            "ring SECONDS, expires SECONDS, quit.\n");
-}
 
 static int parse_int(const char *v, int lo, int hi, int *out)
 {
@@ -60,9 +48,6 @@ static int parse_trunk_args(int argc, char **argv, trunk_opts *o)
         bool has_value = i + 1 < argc;
         if (!strcmp(a, "--json")) {
             o->json = true;
-        } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            trunk_usage(stdout);
-            return 1;
         } else if (!strcmp(a, "--listen") && has_value) {
             o->listen = argv[++i];
         } else if (!strcmp(a, "--user") && has_value) {
@@ -80,14 +65,12 @@ static int parse_trunk_args(int argc, char **argv, trunk_opts *o)
                 return -1;
             }
         } else if (!strcmp(a, "--log") && has_value) {
-            const char *v = argv[++i];
-            int level = !strcmp(v, "error") ? SC_LOG_ERROR : !strcmp(v, "warning") ? SC_LOG_WARNING
-                      : !strcmp(v, "info") ? SC_LOG_INFO : !strcmp(v, "debug") ? SC_LOG_DEBUG : -1;
-            if (level < 0) {
-                fprintf(stderr, "skypeconnect trunk: --log: '%s' is not error, warning, info or debug\n", v);
+            o->log_level = cli_log_level_named(argv[++i], &o->sip_trace);
+            if (o->log_level < 0 || o->sip_trace) {
+                /* the trunk prints every request it sees already; no trace of its own */
+                fprintf(stderr, "skypeconnect trunk: --log: '%s' is not error, warning, info or debug\n", argv[i]);
                 return -1;
             }
-            sc_set_log_cb(NULL, level, NULL, NULL);
         } else {
             fprintf(stderr, "skypeconnect trunk: %s '%s'\n",
                     a[0] == '-' && !has_value ? "missing value for" : "unknown argument", a);
@@ -97,36 +80,17 @@ static int parse_trunk_args(int argc, char **argv, trunk_opts *o)
     return 0;
 }
 
-/* The value of "key" in a one-line JSON object, unescaped (g_free), or NULL.
- * Enough for the trunk's own entries: flat, strings and integers. */
-static char *json_field(const char *line, const char *key)
-{
-    char *pattern = g_strdup_printf("\"%s\":", key);
-    const char *p = strstr(line, pattern);
-    GString *b;
-    g_free(pattern);
-    if (!p) return NULL;
-    p += strlen(key) + 3;
-    if (*p != '"') return g_strndup(p, strcspn(p, ",}"));
-    b = g_string_new(NULL);
-    for (p++; *p && *p != '"'; p++) {
-        if (*p == '\\' && p[1]) p++;
-        g_string_append_c(b, *p);
-    }
-    return g_string_free(b, FALSE);
-}
-
 /* "register in sip:127.0.0.1:5080 -> 401 Unauthorized (challenged)" */
 static void print_entry_text(const char *line)
 {
-    char *event = json_field(line, "event"), *dir = json_field(line, "direction");
-    char *target = json_field(line, "number"), *status = json_field(line, "status");
-    char *phrase = json_field(line, "phrase"), *note = json_field(line, "note");
-    char *from = json_field(line, "from");
+    char *event = cli_json_field(line, "event"), *dir = cli_json_field(line, "direction");
+    char *target = cli_json_field(line, "number"), *status = cli_json_field(line, "status");
+    char *phrase = cli_json_field(line, "phrase"), *note = cli_json_field(line, "note");
+    char *from = cli_json_field(line, "from");
     GString *b = g_string_new(NULL);
     if (!target || !*target) {
         g_free(target);
-        target = json_field(line, "ruri");
+        target = cli_json_field(line, "ruri");
     }
     g_string_append_printf(b, "%s %s", event ? event : "?", dir ? dir : "?");
     if (target && *target) g_string_append_printf(b, " %s", target);
@@ -255,14 +219,15 @@ static void trunk_serve(sc_trunk *t, const trunk_opts *o)
 
 int cli_trunk(int argc, char **argv)
 {
-    trunk_opts o = { DEFAULT_LISTEN, DEFAULT_USER, DEFAULT_PASSWORD, false, -1, 0 };
+    trunk_opts o = { DEFAULT_LISTEN, DEFAULT_USER, DEFAULT_PASSWORD, false, -1, 0, -1, false };
     sc_trunk *t;
     int rc;
     char line[512];
 
     setvbuf(stdout, NULL, _IOLBF, 0);
     rc = parse_trunk_args(argc, argv, &o);
-    if (rc) return rc > 0 ? CLI_EXIT_OK : CLI_EXIT_CONFIG;
+    if (rc) return CLI_EXIT_CONFIG;
+    if (cli_log_setup(o.log_level, false, NULL) < 0) return CLI_EXIT_CONFIG;
     if (cli_signal_pipe_open() < 0) {
         perror("skypeconnect trunk: pipe");
         return CLI_EXIT_FAILED;
@@ -293,5 +258,6 @@ int cli_trunk(int argc, char **argv)
 out:
     sc_trunk_free(t);
     cli_signal_pipe_close();
+    cli_log_close();
     return rc;
 }

@@ -4,7 +4,10 @@
 # Extra arguments go to the demo (e.g. --json).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install-deps.sh >&2
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build -j"$(nproc)" --target skypeconnect_cli >&2
-exec ./build/cli/skypeconnect demo "$@"
+bash scripts/install-deps.sh --demo >&2
+# The command alone: no bindings, tests or benchmarks (their tools are not
+# installed), in a build folder of its own so that build/ keeps its options.
+cmake -S . -B build-demo -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSC_BUILD_TESTS=OFF -DSC_BUILD_PYTHON=OFF \
+      -DSC_BUILD_LUA=OFF -DSC_BUILD_BENCH=OFF >/dev/null
+cmake --build build-demo -j"$(nproc)" --target skypeconnect_cli >&2
+exec ./build-demo/cli/skypeconnect demo "$@"

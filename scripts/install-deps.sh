@@ -4,8 +4,16 @@
 # only runs dpkg-query and exits without touching apt.
 #
 # Usage: scripts/install-deps.sh            (as root, or with sudo available)
+#        scripts/install-deps.sh --demo     (only what building the command and
+#                                            running `skypeconnect demo` needs)
 #        SC_DEPS_EXTRA="pkg1 pkg2" scripts/install-deps.sh   (add packages)
 set -euo pipefail
+
+# The demo needs the toolchain and the library's dependencies; nothing else.
+DEMO_PACKAGES=(
+  build-essential cmake pkg-config
+  libsofia-sip-ua-dev libsofia-sip-ua-glib-dev libglib2.0-dev
+)
 
 PACKAGES=(
   # toolchain and build system
@@ -24,7 +32,14 @@ PACKAGES=(
   # language bindings
   swig python3-dev liblua5.2-dev liblua5.3-dev liblua5.4-dev lua5.2 lua5.3 lua5.4
   luajit libluajit-5.1-dev
+  # API reference (cmake --build build --target docs) and the man page check
+  doxygen groff-base
 )
+case "${1:-}" in
+  --demo) PACKAGES=("${DEMO_PACKAGES[@]}") ;;
+  "") ;;
+  *) echo "usage: install-deps.sh [--demo]" >&2; exit 2 ;;
+esac
 # shellcheck disable=SC2206
 [ -n "${SC_DEPS_EXTRA:-}" ] && PACKAGES+=(${SC_DEPS_EXTRA})
 

@@ -19,7 +19,11 @@
 
 SC_BEGIN_DECLS
 
+/* sc_session.h declares it too; C99 forbids a typedef twice, so one guard. */
+#ifndef SC_SESSION_TYPEDEF
+#define SC_SESSION_TYPEDEF
 typedef struct sc_session sc_session;
+#endif
 
 /** A call. Opaque, refcounted. */
 typedef struct sc_call sc_call;

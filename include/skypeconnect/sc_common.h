@@ -103,6 +103,20 @@ typedef void (*sc_log_cb)(int level, const char *message, void *user);
  */
 SC_API int sc_set_log_cb(sc_log_cb cb, int max_level, void *user, sc_destroy_fn destroy);
 
+/**
+ * Turns the trace of SIP messages on or off, process-wide: sessions started
+ * afterwards log every SIP message they send and receive, in full, at
+ * ::SC_LOG_DEBUG (lines starting "sofia: ", a header line "send N bytes to
+ * udp/[ADDR]:PORT at TIME:" or "recv N bytes from ..." then the message one
+ * line each). The log level must be ::SC_LOG_DEBUG for them to show.
+ * Messages carry what is on the wire: digest responses, never passwords.
+ * Default off. @return ::SC_OK.
+ */
+SC_API int sc_set_sip_trace(int enabled);
+
+/** Whether the SIP message trace is on (1 or 0). */
+SC_API int sc_sip_trace_enabled(void);
+
 SC_END_DECLS
 
 #endif

@@ -31,11 +31,9 @@
 #define SKYPECONNECT_SC_MEDIA_H
 
 #include "sc_common.h"
+#include "sc_call.h"   /* sc_call and sc_session, each declared once (C99) */
 
 SC_BEGIN_DECLS
-
-typedef struct sc_session sc_session;
-typedef struct sc_call sc_call;
 
 /** 1 when this library was built with media and GStreamer has the elements it needs, else 0. */
 SC_API int sc_media_supported(void);

@@ -29,8 +29,11 @@
 
 SC_BEGIN_DECLS
 
+#ifndef SC_SESSION_TYPEDEF
+#define SC_SESSION_TYPEDEF
 /** A SIP session. Opaque. */
 typedef struct sc_session sc_session;
+#endif
 
 /** How events reach the application (see the file comment). */
 typedef enum sc_dispatch_mode {

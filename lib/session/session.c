@@ -322,6 +322,7 @@ static int internal_up(sc_session *s)
     s->nua_internal = nua_create(s->root, nua_cb, s, NUTAG_URL(url),
                                  NUTAG_OUTBOUND("no-options-keepalive no-validate no-natify no-use-rport"),
                                  NUTAG_KEEPALIVE(0), NUTAG_USER_AGENT(SC_USER_AGENT),
+                                 TPTAG_LOG(sc_sip_trace_enabled()),
                                  NUTAG_AUTOANSWER(0), NUTAG_MEDIA_ENABLE(0), TAG_NEXT(methods));
     tl_vfree(methods);
     s->internal_port = port;
@@ -393,6 +394,7 @@ static int stack_up(sc_session *s)
                          * no longer hang for half a minute. */
                         NTATAG_SIP_T1X64(8000),
                         NUTAG_USER_AGENT(SC_USER_AGENT),
+                        TPTAG_LOG(sc_sip_trace_enabled()),  /* sip_trace.c */
                         NUTAG_AUTOANSWER(0),
                         /* SDP is the application's: Sofia's offer/answer engine stays out. */
                         NUTAG_MEDIA_ENABLE(0),

@@ -63,6 +63,20 @@ for h in $headers; do
   fi
 done
 
+# The umbrella header (every header, in one unit) under C99 as well: C11 is
+# what the library is built with, but a consumer on -std=c99 -pedantic
+# -Werror must not trip over a typedef declared twice (sc_session).
+printf '#include <skypeconnect/skypeconnect.h>\nint sc_hdr_c99(void);\nint sc_hdr_c99(void) { return 0; }\n' >"$work/c99.c"
+for std in c99 c11; do
+  if "$cc" -std=$std -pedantic -Wall -Wextra -Werror $incs -c "$work/c99.c" -o "$work/$std.o" >"$work/$std.log" 2>&1; then
+    echo "ok: skypeconnect.h compiles as -std=$std -pedantic -Werror"
+  else
+    echo "FAIL: skypeconnect.h does not compile as -std=$std -pedantic -Werror:"
+    sed 's/^/  /' "$work/$std.log"
+    fail=1
+  fi
+done
+
 # C++: declarations must have C linkage (extern "C"), or a C++ program would
 # look for mangled names the library does not export.
 if [ -n "$cxx" ] && [ -n "$(ls "$work"/*.cpp.o 2>/dev/null)" ]; then

@@ -48,6 +48,37 @@ ls "$libdir"/libskypeconnect.so* >/dev/null 2>&1 || die "libskypeconnect.so not 
 [ -e "$libdir/libskypeconnect.so.0" ] || { echo "FAIL: $libdir/libskypeconnect.so.0 (SONAME link) missing"; fail=1; }
 echo "installed .pc: $pc"; sed 's/^/  /' "$pc"
 
+# --- the installed command ------------------------------------------------------
+# bin/skypeconnect finds the library through its RUNPATH $ORIGIN/../LIBDIR, with
+# no LD_LIBRARY_PATH, and still does once the whole prefix is moved elsewhere.
+step "installed bin/skypeconnect starts (and after moving the prefix)"
+exe_cli="$stage/bin/skypeconnect"
+if [ ! -x "$exe_cli" ]; then
+  echo "FAIL: $exe_cli not installed"; fail=1
+else
+  moved=$work/moved
+  rm -rf "$moved" && cp -a "$stage" "$moved" || die "cannot copy the prefix"
+  for p in "$stage" "$moved"; do
+    out=$(env -u LD_LIBRARY_PATH "$p/bin/skypeconnect" --version 2>&1)
+    rc=$?
+    echo "$p/bin/skypeconnect --version: $out"
+    case "$rc:$out" in
+      "0:skypeconnect "[0-9]*) ;;
+      *) echo "FAIL: the installed command does not start from $p (exit $rc)"; fail=1 ;;
+    esac
+    if command -v ldd >/dev/null 2>&1; then
+      lib=$(env -u LD_LIBRARY_PATH ldd "$p/bin/skypeconnect" | grep 'libskypeconnect.so.0')
+      case "$lib" in
+        *"=> $p/"*) ;;
+        *) echo "FAIL: $p/bin/skypeconnect resolves libskypeconnect elsewhere: $lib"; fail=1 ;;
+      esac
+    fi
+    out=$(env -u LD_LIBRARY_PATH "$p/bin/skypeconnect" run --help 2>&1) ||
+      { echo "FAIL: $p/bin/skypeconnect run --help exited $?"; fail=1; }
+  done
+  rm -rf "$moved"
+fi
+
 # --- pkg-config -----------------------------------------------------------------
 step "consumer via pkg-config"
 # PKG_CONFIG_LIBDIR replaces the default search path: the staged .pc must work
