@@ -67,6 +67,7 @@ typedef int sc_lua_ret;
 %newobject sc_call_header;
 %newobject sc_call_remote_sdp;
 %newobject sc_call_to_json;
+%newobject sc_call_media_stats_json;
 %newobject sc_session_gateway_name_at;
 %newobject sc_session_gateway_json;
 %newobject sc_route_to_json;
@@ -693,6 +694,10 @@ SC_STATUS(sc_dialrule_set_emergency_country) SC_STATUS(sc_dialrule_add_emergency
 SC_STATUS(sc_call_ring) SC_STATUS(sc_call_early_media) SC_STATUS(sc_call_answer) SC_STATUS(sc_call_reject)
 SC_STATUS(sc_call_redirect) SC_STATUS(sc_call_hangup) SC_STATUS(sc_call_send_dtmf)
 SC_STATUS(sc_session_dial) SC_STATUS(sc_session_dial_checked)
+/* media (sc_media.h) */
+SC_STATUS(sc_session_set_media) SC_STATUS(sc_call_answer_media) SC_STATUS(sc_call_progress_media)
+SC_STATUS(sc_session_dial_media) SC_STATUS(sc_call_play) SC_STATUS(sc_call_play_tone)
+SC_STATUS(sc_call_record) SC_STATUS(sc_call_stop_media)
 SC_STATUS(sc_session_set_answer_timeout) SC_STATUS(sc_session_set_inbound_acl)
 SC_STATUS(sc_session_set_bind) SC_STATUS(sc_session_set_tls) SC_STATUS(sc_session_set_dispatch)
 SC_STATUS(sc_session_set_main_context) SC_STATUS(sc_session_set_event_cb)
@@ -765,6 +770,7 @@ typedef struct sc_event {} sc_event;
 %rename(close) sc_session::lua_close;
 %rename(dial) sc_session::lua_dial;
 %rename(dial_checked) sc_session::lua_dial_checked;
+%rename(dial_media) sc_session::lua_dial_media;
 %rename(gateway_names) sc_session::lua_gateway_names;
 %newobject sc_session::find_call;
 %newobject sc_session::gateway_json;
@@ -781,6 +787,7 @@ typedef struct sc_event {} sc_event;
   }
   ~sc_session() { sc_session_free($self); }
   sc_rc set_bind(const char *addr);
+  sc_rc set_media(int on = 1);
   sc_rc set_tls(const char *cert_dir, int verify = 1);
   sc_rc start();
   sc_rc stop(int timeout_ms = 5000);
@@ -891,6 +898,15 @@ typedef struct sc_event {} sc_event;
     SWIG_NewPointerObj(L, c, SWIGTYPE_p_sc_call, 1);
     return 1;
   }
+  /* call, err, code = s:dial_media(gateway, number [, caller_number, caller_name]) */
+  sc_lua_ret lua_dial_media(lua_State *L, const char *gateway, const char *number, const char *caller_number = NULL,
+                            const char *caller_name = NULL) {
+    sc_call *c = NULL;
+    if (sc_session_dial_media($self, gateway, number, caller_number, caller_name, &c) != SC_OK)
+      return sc_lua_fail(L, sc_last_status());
+    SWIG_NewPointerObj(L, c, SWIGTYPE_p_sc_call, 1);
+    return 1;
+  }
   sc_lua_ret lua_dial_checked(lua_State *L, const char *gateway, const char *number, const char *caller_number = NULL,
                               const char *caller_name = NULL, const char *sdp = NULL) {
     sc_call *c = NULL;
@@ -973,6 +989,7 @@ typedef struct sc_event {} sc_event;
 %newobject sc_call::header;
 %newobject sc_call::remote_sdp;
 %newobject sc_call::to_json;
+%newobject sc_call::media_stats_json;
 %extend sc_call {
   ~sc_call() { sc_call_unref($self); }
   int id() const;
@@ -999,6 +1016,14 @@ typedef struct sc_event {} sc_event;
   sc_rc redirect(const char *target);
   sc_rc hangup();
   sc_rc send_dtmf(const char *digits);
+  /* media (sc_media.h): call:play(path), call:record(path), call:send_dtmf() above */
+  sc_rc answer_media();
+  sc_rc progress_media();
+  sc_rc play(const char *path, int loop = 0);
+  sc_rc play_tone(int hz, int ms, int loop = 0);
+  sc_rc record(const char *path);
+  sc_rc stop_media();
+  char *media_stats_json();
 }
 
 /* --- DialRule */
@@ -1225,6 +1250,7 @@ sc_lua_ret lua_open_policy(lua_State *L, const char *gateway_xml_path, const cha
 %include "skypeconnect/sc_dialplan.h"
 %include "skypeconnect/sc_session.h"
 %include "skypeconnect/sc_call.h"
+%include "skypeconnect/sc_media.h"
 %include "skypeconnect/sc_policy.h"
 %include "skypeconnect/sc_trunk.h"
 %include "skypeconnect/sc_rule_export.h"

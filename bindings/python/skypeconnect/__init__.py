@@ -80,6 +80,10 @@ class EventType(enum.IntEnum):
     DIAL_REFUSED = _core.EVENT_DIAL_REFUSED
     INBOUND_REFUSED = _core.EVENT_INBOUND_REFUSED
     CALL_ROUTED = _core.EVENT_CALL_ROUTED
+    DTMF = _core.EVENT_DTMF
+    MEDIA_STATE = _core.EVENT_MEDIA_STATE
+    MEDIA_STATS = _core.EVENT_MEDIA_STATS
+    MEDIA_NOTICE = _core.EVENT_MEDIA_NOTICE
 
 
 class RegState(enum.IntEnum):
@@ -421,8 +425,39 @@ class Call:
         _core.call_hangup(self._ptr)
 
     def send_dtmf(self, digits: str) -> None:
-        """Sends DTMF digits with SIP INFO."""
+        """Sends DTMF digits: RFC 4733 when the call has media and telephone-event
+        was negotiated, SIP INFO otherwise."""
         _core.call_send_dtmf(self._ptr, digits)
+
+    # -- the library's media (Session.enable_media() before start)
+    def answer_media(self) -> None:
+        """Inbound: answers with the library's own SDP and RTP. Raises (the call
+        rejected with 488) when the offer has no codec in common."""
+        _core.call_answer_media(self._ptr)
+
+    def progress_media(self) -> None:
+        """Inbound: 183 with the library's SDP (early media: play before answering)."""
+        _core.call_progress_media(self._ptr)
+
+    def play(self, path: str, loop: bool = False) -> None:
+        """Plays a file (any format GStreamer decodes) to the far end."""
+        _core.call_play(self._ptr, path, int(bool(loop)))
+
+    def play_tone(self, hz: int, ms: int, loop: bool = False) -> None:
+        """Plays a sine tone."""
+        _core.call_play_tone(self._ptr, int(hz), int(ms), int(bool(loop)))
+
+    def record(self, path: str) -> None:
+        """Records what the far end sends to a 16-bit PCM WAV file."""
+        _core.call_record(self._ptr, path)
+
+    def stop(self) -> None:
+        """Stops playing and recording."""
+        _core.call_stop_media(self._ptr)
+
+    def media_stats(self) -> dict:
+        """packets_sent, packets_received, packets_lost, jitter_ms, codec, local, remote."""
+        return _json.loads(_core.call_media_stats_json(self._ptr))
 
 
 class Event:
@@ -468,6 +503,16 @@ class Event:
     def time(self) -> float:
         """Wall-clock time, seconds since the epoch."""
         return self.time_us / 1e6
+
+    @property
+    def digit(self) -> Optional[str]:
+        """The digit of a DTMF event ("5", "#"), else None."""
+        return self.to_dict().get("digit") if self.type == EventType.DTMF else None
+
+    @property
+    def dtmf_method(self) -> Optional[str]:
+        """How the digit came: "rfc4733", "info" or "inband"; else None."""
+        return self.to_dict().get("method") if self.type == EventType.DTMF else None
 
     def to_dict(self) -> dict:
         return _json.loads(self.json)
@@ -1106,6 +1151,10 @@ class Session:
         """Opens the internal side (local phones/PBXes) on ``addr``; before start."""
         _core.session_set_internal(self._p(), addr, acl)
 
+    def enable_media(self, on: bool = True) -> None:
+        """Lets calls have the library's own media (answer_media, dial(media=True)); before start."""
+        _core.session_set_media(self._p(), int(bool(on)))
+
     def load_dialplan(self, path: str) -> None:
         """Loads FreeSWITCH dialplan XML (folder or file) that routes the session's calls; before start."""
         _core.session_load_dialplan(self._p(), path)
@@ -1168,7 +1217,8 @@ class Session:
 
     # -- calls
     def dial(self, gateway: str, number: str, *, caller_number: Optional[str] = None,
-             caller_name: Optional[str] = None, sdp: Optional[str] = None, checked: bool = False) -> Call:
+             caller_name: Optional[str] = None, sdp: Optional[str] = None, checked: bool = False,
+             media: bool = False) -> Call:
         """Dials a number through a gateway. Raises DialRefused (saying which
         rule refused it) or ChannelsBusy before any SIP is sent when the
         gateway's dial rule, the emergency refusal or max-channels say no.
@@ -1180,9 +1230,12 @@ class Session:
         any number of digits (optionally with a leading ``+``) passes instead
         of being refused with ``no_rule``. Emergency numbers, malformed or too
         long numbers, a gateway that is not UP and full ``max-channels`` are
-        refused either way."""
+        refused either way. ``media=True`` offers the library's own SDP and
+        runs the RTP (``sc_session_dial_media``; ``sdp`` is then not used)."""
         fn = _core.session_dial_checked if checked else _core.session_dial
         try:
+            if media:
+                return Call(_core.session_dial_media(self._p(), gateway, number, caller_number, caller_name)[1])
             return Call(fn(self._p(), gateway, number, caller_number, caller_name, sdp)[1])
         except DialRefused as e:
             e.gateway, e.number = gateway, number
