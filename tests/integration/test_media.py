@@ -5,6 +5,8 @@
   dials its registered number); a tone played one way is recorded on the
   other and checked as audio (Goertzel dominance and duration); DTMF 159#
   arrives in order by RFC 4733; media_stats come before "ended".
+- Interop: a SIPp caller streams a G.711 tone (rtp_stream) through Kamailio
+  to `run --media --on-incoming answer`, whose recording is analysed.
 - No common codec: 488, and both processes go on.
 - An unreadable file: a clear error, and the call goes on.
 """
@@ -104,6 +106,30 @@ class MediaTest(CallTestCase):
         self.assertGreater(stats_b["packets_received"], 100, b.describe())
         self.assertGreater(stats_a["packets_sent"], 100, a.describe())
         self.assertEqual(stats_b["packets_lost"], 0, b.describe())
+
+    def test_sipp_rtp_stream_through_the_trunk_is_recorded(self):
+        k, cli = self.trunk(cli_args=["--media", "--on-incoming", "answer"])
+        # the scenario streams tone.ulaw from SIPp's working folder
+        os.makedirs(os.path.join(self.tmp, "sipp"), exist_ok=True)
+        audio.write_tone_ulaw(os.path.join(self.tmp, "sipp", "tone.ulaw"), 800, 2000)
+        rec = os.path.join(self.tmp, "sipp.wav")
+        sipp = self.caller("call_uac_rtp_stream", k.port, duration_ms=3000)
+        call = self.wait_incoming(cli)["call"]
+        cli.send("record %d %s" % (call, rec))
+        up = cli.wait_for(match(event="media_state", call=call, state="up"), 10, after=0)
+        self.assertEqual(up.get("codec"), "PCMU/8000", cli.describe())
+        self.assert_ended(cli, call, "NORMAL_CLEARING", "remote", timeout=20)
+        self.assert_sipp_ok(sipp)
+        stats = cli.wait_for(match(event="media_stats", call=call), 1, after=0)
+        # 2 s of tone at 50 packets a second, all from the one peer
+        self.assertGreaterEqual(stats["packets_received"], 95, cli.describe())
+        self.assertEqual(stats["packets_dropped"], 0, cli.describe())
+        rate, samples = audio.read_wav(rec)
+        what = audio.describe(samples, rate, 800)
+        self.assertGreater(audio.dominance(samples, rate, 800), 20.0, what)
+        seconds = audio.tone_seconds(samples, rate, 800)
+        self.assertGreater(seconds, 1.8, what)
+        self.assertLess(seconds, 2.2, what)
 
     def test_no_common_codec_is_488_and_both_go_on(self):
         k, a, b = self.two_sides(caller_gw={"codec_prefs": "PCMU"}, office_gw={"codec_prefs": "PCMA"})
