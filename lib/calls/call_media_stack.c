@@ -111,8 +111,7 @@ void sc_call_media_emit(sc_call *c, int type, const sc_media_report *r)
     sc_event *ev = sc_event_new(type, c->gateway);
     char digit[2] = { r->digit, '\0' };
     char *json = sc_media_report_json(r, c->id);
-    ev->call = sc_call_ref(c);
-    ev->call_state = sc_call_state_of(c);
+    ev->call = sc_call_ref(c);   /* call_state stays -1: not a call_state event */
     sc_event_set_text(&ev->media_json, json);
     g_free(json);
     if (r->kind == SC_MEDIA_R_DTMF) {

@@ -606,5 +606,67 @@ class TestCalls(unittest.TestCase):
             self.assertEqual(call_b.cause, "USER_BUSY")
 
 
+@unittest.skipUnless(core.media_supported(), "built without media, or GStreamer lacks an element")
+class TestMedia(unittest.TestCase):
+    """The library's own media between two sessions over loopback: B dials A
+    with media, A answers with media; a tone from B is recorded by A and
+    checked as audio; DTMF 159# arrives by RFC 4733."""
+
+    def test_tone_record_dtmf(self):
+        sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "harness"))
+        from sctest import audio
+        seen_a, seen_b = [], []
+
+        def until(seen, cond):
+            return lambda e: (seen.append(e), cond(e))[1]
+
+        with sc.Session() as a, sc.Session() as b, tempfile.TemporaryDirectory() as tmp:
+            a.enable_media()
+            b.enable_media()
+            a.start()
+            b.start()
+            a.add_gateway(sc.Gateway("trunk", register=False, proxy="127.0.0.1:%d" % b.port))
+            b.add_gateway(sc.Gateway("out", register=False, proxy="127.0.0.1:%d" % a.port, dial_prefix="00"))
+            self.assertIsNotNone(b.wait_state("out", sc.RegState.NOREG, timeout=5))
+            call_b = b.dial("out", "0044201234567", media=True)
+            ev = a.wait_for(until(seen_a, lambda e: e.type == sc.EventType.INCOMING_CALL), timeout=10)
+            call_a = ev.call
+            call_a.answer_media()
+            for s, seen in ((a, seen_a), (b, seen_b)):
+                ev = s.wait_for(until(seen, lambda e: e.type == sc.EventType.MEDIA_STATE), timeout=10)
+                self.assertIsNotNone(ev)
+                self.assertEqual(ev.to_dict()["state"], "up")
+                self.assertEqual(ev.to_dict()["codec"], "PCMU/8000")
+            rec = os.path.join(tmp, "rec.wav")
+            call_a.record(rec)
+            call_b.play_tone(1000, 1000)
+            self.assertIsNotNone(b.wait_for(until(seen_b, lambda e: e.type == sc.EventType.MEDIA_NOTICE
+                                                  and e.to_dict()["event"] == "play_done"), timeout=10))
+            time.sleep(0.3)
+            call_a.stop()
+            rate, samples = audio.read_wav(rec)
+            what = audio.describe(samples, rate, 1000)
+            self.assertGreater(audio.tone_seconds(samples, rate, 1000), 0.85, what)
+            self.assertLess(audio.tone_seconds(samples, rate, 1000), 1.15, what)
+            with self.assertRaises(sc.Error):
+                call_b.play(os.path.join(tmp, "no-such.wav"))
+            call_b.send_dtmf("159#")
+            digits = []
+            while len(digits) < 4:
+                ev = a.wait_for(until(seen_a, lambda e: e.type == sc.EventType.DTMF), timeout=10)
+                self.assertIsNotNone(ev, "digits so far: %r" % digits)
+                self.assertEqual(ev.dtmf_method, "rfc4733")
+                digits.append(ev.digit)
+            self.assertEqual("".join(digits), "159#")
+            stats = call_a.media_stats()
+            self.assertGreater(stats["packets_received"], 40)
+            self.assertEqual(stats["packets_lost"], 0)
+            call_b.hangup()
+            ev = a.wait_for(until(seen_a, lambda e: e.call_state == sc.CallState.ENDED), timeout=10)
+            self.assertIsNotNone(ev)
+            kinds = [e.type for e in seen_a]
+            self.assertLess(kinds.index(sc.EventType.MEDIA_STATS), len(kinds) - 1)
+
+
 if __name__ == "__main__":
     unittest.main()
