@@ -83,16 +83,21 @@ static int media_sdp_for_inbound(sc_call_op *op, char **sdp)
     return SC_OK;
 }
 
-static int answer_media_op(sc_session *s, void *p)
+/* 183 or 200 (send) with our SDP. */
+static int inbound_media(sc_session *s, sc_call_op *op, sc_stack_fn send)
 {
-    sc_call_op *op = p;
     char *sdp = NULL;
     int rc = media_sdp_for_inbound(op, &sdp);
     if (rc) return rc;
     op->text = sdp;
-    rc = sc_call_answer_on_stack(s, op);
+    rc = send(s, op);
     g_free(sdp);
     return rc;
+}
+
+static int answer_media_op(sc_session *s, void *p)
+{
+    return inbound_media(s, p, sc_call_answer_on_stack);
 }
 
 SC_API int sc_call_answer_media(sc_call *c)
@@ -103,14 +108,7 @@ SC_API int sc_call_answer_media(sc_call *c)
 
 static int progress_media_op(sc_session *s, void *p)
 {
-    sc_call_op *op = p;
-    char *sdp = NULL;
-    int rc = media_sdp_for_inbound(op, &sdp);
-    if (rc) return rc;
-    op->text = sdp;
-    rc = sc_call_early_on_stack(s, op);
-    g_free(sdp);
-    return rc;
+    return inbound_media(s, p, sc_call_early_on_stack);
 }
 
 SC_API int sc_call_progress_media(sc_call *c)

@@ -333,6 +333,14 @@ static bool relay_reinvite(sc_call *c, const char *offer)
     return true;
 }
 
+/* 200 to a re-INVITE with our SDP, which becomes the call's own. */
+static void accept_reinvite(sc_call *c, nua_handle_t *nh, const char *answer)
+{
+    g_free(c->local_sdp);
+    c->local_sdp = g_strdup(answer);
+    nua_respond(nh, SIP_200_OK, SIPTAG_CONTENT_TYPE_STR("application/sdp"), SIPTAG_PAYLOAD_STR(answer), TAG_END());
+}
+
 /* A re-INVITE on a call with our own media: the engine answers (hold,
  * unhold, a move). An offer it cannot take gets 488 and the call stays up
  * with the media it had (RFC 3264 and RFC 3261 14.2). */
@@ -345,10 +353,7 @@ static void on_media_reinvite(sc_call *c, nua_handle_t *nh, char *offer)
         sc_call_media_notice(c, "media_error", rc, sc_last_error());
         nua_respond(nh, SIP_488_NOT_ACCEPTABLE, TAG_END());
     } else {
-        g_free(c->local_sdp);
-        c->local_sdp = g_strdup(answer);
-        nua_respond(nh, SIP_200_OK, SIPTAG_CONTENT_TYPE_STR("application/sdp"), SIPTAG_PAYLOAD_STR(answer),
-                    TAG_END());
+        accept_reinvite(c, nh, answer);
     }
     g_free(answer);
     g_free(offer);
@@ -375,10 +380,7 @@ static void on_reinvite(sc_call *c, nua_handle_t *nh, const sip_t *sip)
             g_free(answer);
             answer = versioned;
         }
-        g_free(c->local_sdp);
-        c->local_sdp = g_strdup(answer);
-        nua_respond(nh, SIP_200_OK, SIPTAG_CONTENT_TYPE_STR("application/sdp"), SIPTAG_PAYLOAD_STR(answer),
-                    TAG_END());
+        accept_reinvite(c, nh, answer);
         g_free(answer);
         g_free(offer);
     } else {
