@@ -514,6 +514,12 @@ static void sc_lua_push_event(lua_State *L, const sc_event *ev)
         sc_lua_setstr(L, "call_state_name", sc_call_state_name(sc_event_call_state(ev)));
         sc_lua_setstr(L, "cause", sc_event_cause(ev));
     }
+    if (type == SC_EVENT_DTMF) {
+        sc_lua_setstr(L, "digit", sc_event_dtmf_digit(ev));
+        sc_lua_setstr(L, "method", sc_event_dtmf_method(ev));
+    }
+    if (type == SC_EVENT_MEDIA_STATE || type == SC_EVENT_MEDIA_NOTICE)
+        sc_lua_setstr(L, "media_state", sc_event_media_state(ev));
     sc_lua_setstr(L, "number", sc_event_number(ev));
     sc_lua_setstr(L, "refusal", sc_event_refusal(ev));
     sc_lua_setstr(L, "message", sc_event_message(ev));
