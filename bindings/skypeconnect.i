@@ -703,7 +703,7 @@ SC_STATUS(sc_session_dial) SC_STATUS(sc_session_dial_checked)
 /* media (sc_media.h) */
 SC_STATUS(sc_session_set_media) SC_STATUS(sc_call_answer_media) SC_STATUS(sc_call_progress_media)
 SC_STATUS(sc_session_dial_media) SC_STATUS(sc_call_play) SC_STATUS(sc_call_play_tone)
-SC_STATUS(sc_call_record) SC_STATUS(sc_call_stop_media)
+SC_STATUS(sc_call_record) SC_STATUS(sc_call_stop_media) SC_STATUS(sc_call_hold)
 SC_STATUS(sc_session_set_answer_timeout) SC_STATUS(sc_session_set_inbound_acl)
 SC_STATUS(sc_session_set_bind) SC_STATUS(sc_session_set_tls) SC_STATUS(sc_session_set_dispatch)
 SC_STATUS(sc_session_set_main_context) SC_STATUS(sc_session_set_event_cb)
@@ -1029,6 +1029,7 @@ typedef struct sc_event {} sc_event;
   sc_rc play_tone(int hz, int ms, int loop = 0);
   sc_rc record(const char *path);
   sc_rc stop_media();
+  sc_rc hold(int on = 1);
   char *media_stats_json();
 }
 

@@ -255,7 +255,8 @@ static bool is_call_command(const char *cmd)
 {
     return !strcmp(cmd, "answer") || !strcmp(cmd, "reject") || !strcmp(cmd, "hangup") ||
            !strcmp(cmd, "ring") || !strcmp(cmd, "dtmf") || !strcmp(cmd, "play") || !strcmp(cmd, "record") ||
-           !strcmp(cmd, "stop") || !strcmp(cmd, "tone") || !strcmp(cmd, "stats");
+           !strcmp(cmd, "stop") || !strcmp(cmd, "tone") || !strcmp(cmd, "stats") || !strcmp(cmd, "hold") ||
+           !strcmp(cmd, "unhold");
 }
 
 /* The rest of the command line after the call number: a file name may hold spaces. */
@@ -288,6 +289,7 @@ static int media_command(sc_call *call, const char *cmd)
         sc_free(json);
         return SC_OK;
     }
+    if (!strcmp(cmd, "hold") || !strcmp(cmd, "unhold")) return sc_call_hold(call, !strcmp(cmd, "hold"));
     return sc_call_stop_media(call);
 }
 
@@ -304,7 +306,7 @@ static int call_command(sc_session *s, const run_opts *o, const char *cmd, const
     call = sc_session_find_call(s, (int)id);
     if (!call) return sc_last_status();
     if (!strcmp(cmd, "play") || !strcmp(cmd, "record") || !strcmp(cmd, "stop") || !strcmp(cmd, "tone") ||
-        !strcmp(cmd, "stats")) {
+        !strcmp(cmd, "stats") || !strcmp(cmd, "hold") || !strcmp(cmd, "unhold")) {
         rc = media_command(call, cmd);
         sc_call_unref(call);
         return rc;
@@ -386,7 +388,7 @@ static bool run_command(sc_session *s, const run_opts *o, char *line)
     } else {
         fprintf(stderr, "unknown command '%s' (status [GW], calls, register GW, unregister GW, dial GW NUMBER, "
                         "ring|answer|hangup CALL, reject CALL CODE, dtmf CALL DIGITS, play|record CALL FILE, "
-                        "tone CALL HZ MS, stop|stats CALL, quit)\n", cmd);
+                        "tone CALL HZ MS, stop|stats|hold|unhold CALL, quit)\n", cmd);
         return false;
     }
     if (rc) command_error(o, cmd, rc);

@@ -82,6 +82,15 @@ SC_API int sc_call_play(sc_call *call, const char *path, int loop);
 /** Plays a sine tone of @p hz (50..4000) for @p ms (20..600000), once or looping (after as long a silence). */
 SC_API int sc_call_play_tone(sc_call *call, int hz, int ms, int loop);
 
+/**
+ * Puts the call on hold (re-INVITE offering sendonly: we stop hearing the
+ * far end, it stops sending) or takes it off hold (sendrecv). The
+ * media_state event says "held" or "up" once the peer answered. A refusal
+ * of the re-INVITE leaves the call up with the media it had (a media_error
+ * notice says so). ::SC_ESTATE while a re-INVITE is in progress.
+ */
+SC_API int sc_call_hold(sc_call *call, int on);
+
 /** Records what the far end sends to a 16-bit PCM mono WAV file (8 kHz), until stopped or the call ends. */
 SC_API int sc_call_record(sc_call *call, const char *path);
 

@@ -152,6 +152,33 @@ SC_API int sc_call_play_tone(sc_call *c, int hz, int ms, int loop)
     return sc_call_run_op(c, "sc_call_play_tone", play_op, &op);
 }
 
+static int hold_op(sc_session *s, void *p)
+{
+    sc_call_op *op = p;
+    sc_call *c = op->c;
+    char *sdp = NULL;
+    int st = sc_call_state_of(c), rc = media_ready(op);
+    (void)s;
+    if (rc) return rc;
+    if ((st != SC_CALL_ANSWERED && st != SC_CALL_HELD) || !c->nh)
+        return sc_call_op_fail(op, SC_ESTATE, "hold needs an answered call");
+    if (c->media_reinvite || c->relaying_reinvite || c->media_offered_in_200)
+        return sc_call_op_fail(op, SC_ESTATE, "a re-INVITE is in progress");
+    sc_media_stream_set_direction(c->media, op->code ? SC_MEDIA_SENDONLY : SC_MEDIA_SENDRECV);
+    if ((rc = sc_media_stream_offer(c->media, &sdp))) return sc_call_op_fail(op, rc, sc_last_error());
+    c->media_reinvite = true;
+    g_free(c->local_sdp);
+    c->local_sdp = sdp;
+    nua_invite(c->nh, SIPTAG_CONTENT_TYPE_STR("application/sdp"), SIPTAG_PAYLOAD_STR(c->local_sdp), TAG_END());
+    return SC_OK;
+}
+
+SC_API int sc_call_hold(sc_call *c, int on)
+{
+    sc_call_op op = { .code = on != 0 };
+    return sc_call_run_op(c, "sc_call_hold", hold_op, &op);
+}
+
 static int record_op(sc_session *s, void *p)
 {
     sc_call_op *op = p;
@@ -242,6 +269,7 @@ SC_API int sc_call_play_tone(sc_call *c, int hz, int ms, int loop)
 }
 SC_API int sc_call_record(sc_call *c, const char *path) { (void)c, (void)path; return NO_MEDIA("sc_call_record"); }
 SC_API int sc_call_stop_media(sc_call *c) { (void)c; return NO_MEDIA("sc_call_stop_media"); }
+SC_API int sc_call_hold(sc_call *c, int on) { (void)c, (void)on; return NO_MEDIA("sc_call_hold"); }
 SC_API char *sc_call_media_stats_json(sc_call *c)
 {
     (void)c;

@@ -439,6 +439,23 @@ static void on_invite_response(sc_call *c, int status, const char *phrase, const
         if (status >= 200) relayed_reinvite_answered(c, status, phrase, sip);
         return;
     }
+    if (c->media_reinvite) {
+        /* Our hold/unhold re-INVITE: its failure does not end the call
+         * (RFC 3261 14.1); the media stays as it was. */
+        if (status < 200) return;
+        c->media_reinvite = false;
+        if (status < 300 && has_sdp) {
+            char *answer = g_strndup(sip->sip_payload->pl_data, sip->sip_payload->pl_len);
+            sc_call_set_remote_sdp(c, answer, strlen(answer));
+            sc_call_media_take_answer(c, answer);
+            g_free(answer);
+        } else if (status >= 300) {
+            char *why = g_strdup_printf("the peer refused our re-INVITE: %d %s", status, phrase ? phrase : "");
+            sc_call_media_notice(c, "media_error", SC_ESIP, why);
+            g_free(why);
+        }
+        return;
+    }
     sc_log(SC_LOG_DEBUG, "call %d: INVITE answered %d %s", c->id, status, phrase ? phrase : "");
     if (!c->sip_call_id && sip && sip->sip_call_id) {
         g_mutex_lock(&c->lock);

@@ -56,6 +56,7 @@ struct sc_call {
     struct sc_media_stream *media;
     bool media_wanted;          /* dialled or answered with media */
     bool media_offered_in_200;  /* inbound INVITE had no SDP: the answer comes in the ACK */
+    bool media_reinvite;        /* our own re-INVITE (hold/unhold) awaits its answer */
 };
 
 /* call_object.c */

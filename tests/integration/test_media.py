@@ -7,6 +7,9 @@
   arrives in order by RFC 4733; media_stats come before "ended".
 - Interop: a SIPp caller streams a G.711 tone (rtp_stream) through Kamailio
   to `run --media --on-incoming answer`, whose recording is analysed.
+- Hold and unhold by re-INVITE: media_state "held" on both sides and the
+  held side's call "held"; what the held party sends is not heard while
+  held, and is again after unhold.
 - No common codec: 488, and both processes go on.
 - An unreadable file: a clear error, and the call goes on.
 """
@@ -130,6 +133,41 @@ class MediaTest(CallTestCase):
         seconds = audio.tone_seconds(samples, rate, 800)
         self.assertGreater(seconds, 1.8, what)
         self.assertLess(seconds, 2.2, what)
+
+    def tone_heard(self, sender, call_s, recorder, call_r, hz, name):
+        """Seconds of hz that recorder heard while sender played 600 ms of it."""
+        import time
+        rec = os.path.join(self.tmp, name)
+        recorder.send("record %d %s" % (call_r, rec))
+        mark = len(sender.events)
+        sender.send("tone %d %d 600" % (call_s, hz))
+        sender.wait_for(match(event="play_done", call=call_s), 10, after=mark)
+        time.sleep(0.3)
+        recorder.send("stop %d" % call_r)
+        mark = len(recorder.events)
+        recorder.send("calls")   # a fence: the stop was done
+        recorder.wait_for(match(event="calls"), 5, after=mark)
+        rate, samples = audio.read_wav(rec)
+        return audio.tone_seconds(samples, rate, hz)
+
+    def test_hold_and_unhold(self):
+        k, a, b = self.two_sides()
+        ca, cb = self.connect(a, b)
+        mark_a, mark_b = len(a.events), len(b.events)
+        a.send("hold %d" % ca)
+        a.wait_for(match(event="media_state", call=ca, state="held"), 10, after=mark_a)
+        b.wait_for(match(event="media_state", call=cb, state="held"), 10, after=mark_b)
+        self.wait_call(b, cb, "held")
+        # on hold (we offered sendonly): the office's tone does not reach us
+        self.assertEqual(self.tone_heard(b, cb, a, ca, 1200, "held.wav"), 0.0, a.describe())
+        mark_a, mark_b = len(a.events), len(b.events)
+        a.send("unhold %d" % ca)
+        a.wait_for(match(event="media_state", call=ca, state="up"), 10, after=mark_a)
+        b.wait_for(match(event="media_state", call=cb, state="up"), 10, after=mark_b)
+        b.wait_for(match(event="call_state", call=cb, state="answered"), 10, after=mark_b)
+        self.assertGreater(self.tone_heard(b, cb, a, ca, 1200, "unheld.wav"), 0.5, a.describe())
+        a.send("hangup %d" % ca)
+        self.wait_call(b, cb, "ended")
 
     def test_no_common_codec_is_488_and_both_go_on(self):
         k, a, b = self.two_sides(caller_gw={"codec_prefs": "PCMU"}, office_gw={"codec_prefs": "PCMA"})

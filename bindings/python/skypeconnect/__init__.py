@@ -455,6 +455,10 @@ class Call:
         """Stops playing and recording."""
         _core.call_stop_media(self._ptr)
 
+    def hold(self, on: bool = True) -> None:
+        """Puts the call on hold (re-INVITE, sendonly) or takes it off hold."""
+        _core.call_hold(self._ptr, int(bool(on)))
+
     def media_stats(self) -> dict:
         """packets_sent, packets_received, packets_lost, jitter_ms, codec, local, remote."""
         return _json.loads(_core.call_media_stats_json(self._ptr))
