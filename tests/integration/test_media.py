@@ -10,6 +10,9 @@
 - Hold and unhold by re-INVITE: media_state "held" on both sides and the
   held side's call "held"; what the held party sends is not heard while
   held, and is again after unhold.
+- Media timeout: the office puts the call on hold (the caller then sends
+  nothing) with rtp-hold-timeout-sec=2; no RTP for 2 s hangs up with cause
+  MEDIA_TIMEOUT.
 - No common codec: 488, and both processes go on.
 - An unreadable file: a clear error, and the call goes on.
 """
@@ -168,6 +171,18 @@ class MediaTest(CallTestCase):
         self.assertGreater(self.tone_heard(b, cb, a, ca, 1200, "unheld.wav"), 0.5, a.describe())
         a.send("hangup %d" % ca)
         self.wait_call(b, cb, "ended")
+
+    def test_media_timeout_hangs_up(self):
+        k, a, b = self.two_sides(office_gw={"rtp_hold_timeout_sec": 2})
+        ca, cb = self.connect(a, b)
+        mark = len(b.events)
+        b.send("hold %d" % cb)   # the caller answers recvonly and stops sending
+        b.wait_for(match(event="media_state", call=cb, state="held"), 10, after=mark)
+        ev = b.wait_for(match(event="media_timeout", call=cb), 8, after=mark)
+        self.assertEqual(ev.get("seconds"), 2, b.describe())
+        ended = self.assert_ended(b, cb, "MEDIA_TIMEOUT", "local")
+        self.assertLess(ended["_rel"] - ev["_rel"], 2.0, b.describe())
+        self.assert_ended(a, ca, "NORMAL_CLEARING", "remote")
 
     def test_no_common_codec_is_488_and_both_go_on(self):
         k, a, b = self.two_sides(caller_gw={"codec_prefs": "PCMU"}, office_gw={"codec_prefs": "PCMA"})
