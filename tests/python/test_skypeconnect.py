@@ -667,6 +667,38 @@ class TestMedia(unittest.TestCase):
             kinds = [e.type for e in seen_a]
             self.assertLess(kinds.index(sc.EventType.MEDIA_STATS), len(kinds) - 1)
 
+    def test_early_media_then_answer(self):
+        """183 with our SDP: the caller hears a tone before the answer, and the 200 keeps the same SDP."""
+        sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "harness"))
+        from sctest import audio
+        with sc.Session() as a, sc.Session() as b, tempfile.TemporaryDirectory() as tmp:
+            a.enable_media()
+            b.enable_media()
+            a.start()
+            b.start()
+            a.add_gateway(sc.Gateway("trunk", register=False, proxy="127.0.0.1:%d" % b.port))
+            b.add_gateway(sc.Gateway("out", register=False, proxy="127.0.0.1:%d" % a.port, dial_prefix="00"))
+            self.assertIsNotNone(b.wait_state("out", sc.RegState.NOREG, timeout=5))
+            call_b = b.dial("out", "0044201234567", media=True)
+            call_a = a.wait_for(lambda e: e.type == sc.EventType.INCOMING_CALL, timeout=10).call
+            call_a.progress_media()
+            self.assertIsNotNone(b.wait_for(lambda e: e.call_state == sc.CallState.EARLY, timeout=10))
+            self.assertIsNotNone(b.wait_for(lambda e: e.type == sc.EventType.MEDIA_STATE, timeout=10))
+            rec = os.path.join(tmp, "early.wav")
+            call_b.record(rec)
+            call_a.play_tone(700, 600)
+            self.assertIsNotNone(a.wait_for(lambda e: e.type == sc.EventType.MEDIA_NOTICE, timeout=10))
+            time.sleep(0.3)
+            call_b.stop()
+            self.assertEqual(call_b.state, sc.CallState.EARLY)
+            rate, samples = audio.read_wav(rec)
+            self.assertGreater(audio.tone_seconds(samples, rate, 700), 0.45, audio.describe(samples, rate, 700))
+            call_a.answer_media()
+            self.assertIsNotNone(b.wait_for(lambda e: e.call_state == sc.CallState.ANSWERED, timeout=10))
+            self.assertGreater(call_b.media_stats()["packets_received"], 30)
+            call_b.hangup()
+            self.assertIsNotNone(a.wait_for(lambda e: e.call_state == sc.CallState.ENDED, timeout=10))
+
 
 if __name__ == "__main__":
     unittest.main()
