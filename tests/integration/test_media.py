@@ -13,10 +13,16 @@
 - Media timeout: the office puts the call on hold (the caller then sends
   nothing) with rtp-hold-timeout-sec=2; no RTP for 2 s hangs up with cause
   MEDIA_TIMEOUT.
+- An RTP flood from a stranger's address once the peer is latched: dropped
+  and counted, not played (the recording holds the peer's tone only).
 - No common codec: 488, and both processes go on.
 - An unreadable file: a clear error, and the call goes on.
 """
 import os
+import socket
+import struct
+import threading
+import time
 import unittest
 
 from sctest import audio
@@ -183,6 +189,52 @@ class MediaTest(CallTestCase):
         ended = self.assert_ended(b, cb, "MEDIA_TIMEOUT", "local")
         self.assertLess(ended["_rel"] - ev["_rel"], 2.0, b.describe())
         self.assert_ended(a, ca, "NORMAL_CLEARING", "remote")
+
+    def test_rtp_flood_from_a_stranger_is_dropped(self):
+        k, a, b = self.two_sides()
+        ca, cb = self.connect(a, b)
+        up = b.wait_for(match(event="media_state", call=cb, state="up"), 5, after=0)
+        port = int(up["local"].rsplit(":", 1)[1])
+        time.sleep(0.3)   # the caller's packets have latched the office's stream
+        stop = threading.Event()
+        sent = [0]
+
+        def flood():
+            # loud noise as PCMU from another address and SSRC, 500 packets a second
+            sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            seq = 0
+            while not stop.is_set():
+                hdr = struct.pack("!BBHII", 0x80, 0, seq & 0xFFFF, seq * 160, 0x5EED)
+                sock.sendto(hdr + bytes([0x00, 0x80] * 80), ("127.0.0.1", port))
+                seq += 1
+                sent[0] += 1
+                time.sleep(0.002)
+            sock.close()
+        t = threading.Thread(target=flood)
+        rec = os.path.join(self.tmp, "flooded.wav")
+        b.send("record %d %s" % (cb, rec))
+        t.start()
+        try:
+            mark = len(a.events)
+            a.send("tone %d 1000 1000" % ca)
+            a.wait_for(match(event="play_done", call=ca), 10, after=mark)
+            time.sleep(0.3)
+        finally:
+            stop.set()
+            t.join()
+        b.send("stop %d" % cb)
+        mark = len(b.events)
+        b.send("stats %d" % cb)
+        st = b.wait_for(lambda e: e.get("call") == cb and "packets_dropped" in e and "event" not in e, 5,
+                        after=mark, what="the stats line")
+        self.assertGreater(sent[0], 200)
+        self.assertGreaterEqual(st["packets_dropped"], sent[0] * 0.9, b.describe())
+        rate, samples = audio.read_wav(rec)
+        what = audio.describe(samples, rate, 1000)
+        seconds = audio.tone_seconds(samples, rate, 1000)
+        self.assertGreater(seconds, 0.9, what)
+        self.assertLess(seconds, 1.1, what)
+        self.assertEqual(self.live_calls(b)[0]["call"], cb)
 
     def test_no_common_codec_is_488_and_both_go_on(self):
         k, a, b = self.two_sides(caller_gw={"codec_prefs": "PCMU"}, office_gw={"codec_prefs": "PCMA"})
