@@ -15,6 +15,7 @@
   MEDIA_TIMEOUT.
 - An RTP flood from a stranger's address once the peer is latched: dropped
   and counted, not played (the recording holds the peer's tone only).
+- Malformed SDP from a SIPp caller: 488, a clear error, and the command goes on.
 - No common codec: 488, and both processes go on.
 - An unreadable file: a clear error, and the call goes on.
 """
@@ -235,6 +236,23 @@ class MediaTest(CallTestCase):
         self.assertGreater(seconds, 0.9, what)
         self.assertLess(seconds, 1.1, what)
         self.assertEqual(self.live_calls(b)[0]["call"], cb)
+
+    def test_malformed_sdp_is_488_and_the_command_goes_on(self):
+        k, cli = self.trunk(cli_args=["--media", "--on-incoming", "answer"])
+        uac = self.caller("call_uac_bad_sdp", k.port)
+        self.wait_sipp_event(uac, "final", code=488)
+        self.assert_sipp_ok(uac)
+        err = cli.wait_for(match(event="error", command="on-incoming"), 10, after=0)
+        self.assertEqual(err.get("code"), "SC_EPARSE", cli.describe())
+        self.assertIn("SDP", err.get("message", ""), cli.describe())
+        call = self.wait_incoming(cli)["call"]
+        self.assert_ended(cli, call, "INCOMPATIBLE_DESTINATION", "local", sip_code=488)
+        # the command goes on: a good call is answered with media afterwards
+        os.makedirs(os.path.join(self.tmp, "sipp"), exist_ok=True)
+        audio.write_tone_ulaw(os.path.join(self.tmp, "sipp", "tone.ulaw"), 800, 500)
+        sipp = self.caller("call_uac_rtp_stream", k.port, duration_ms=500)
+        self.assert_sipp_ok(sipp)
+        self.assertEqual(self.live_calls(cli), [])
 
     def test_no_common_codec_is_488_and_both_go_on(self):
         k, a, b = self.two_sides(caller_gw={"codec_prefs": "PCMU"}, office_gw={"codec_prefs": "PCMA"})
