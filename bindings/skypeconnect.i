@@ -305,6 +305,14 @@ static int sc_py_text(PyObject *o, const char **out, int argnum, const char *fn)
   if (ctx.type) { PyErr_Restore(ctx.type, ctx.value, ctx.tb); SWIG_fail; }
 }
 
+/* PCM to send: bytes of signed 16-bit samples (native order). */
+%typemap(in) (const short *pcm, size_t samples) (Py_buffer view) {
+  if (PyObject_GetBuffer($input, &view, PyBUF_SIMPLE) < 0) SWIG_fail;
+  $1 = (short *)view.buf;
+  $2 = (size_t)view.len / sizeof(short);
+}
+%typemap(freearg) (const short *pcm, size_t samples) { PyBuffer_Release(&view$argnum); }
+
 /* ------------------------------------------------------------------ */
 /* Python-only helpers (leading underscore: not part of the C API).     */
 %feature("nothreadallow") _register_errors;
@@ -345,6 +353,12 @@ PyObject *_event_fields(const sc_event *ev)
         "context", sc_event_context(ev), "route_json", sc_event_route_json(ev));
     sc_free(json);
     sc_free(text);
+    if (d && sc_event_audio_samples(ev)) {
+        PyObject *pcm = PyBytes_FromStringAndSize((const char *)sc_event_audio_pcm(ev),
+                                                  (Py_ssize_t)(sc_event_audio_samples(ev) * sizeof(short)));
+        if (!pcm || PyDict_SetItemString(d, "pcm", pcm) < 0) { Py_XDECREF(pcm); Py_DECREF(d); return NULL; }
+        Py_DECREF(pcm);
+    }
     return d;
 }
 %}
@@ -520,6 +534,10 @@ static void sc_lua_push_event(lua_State *L, const sc_event *ev)
     }
     if (type == SC_EVENT_MEDIA_STATE || type == SC_EVENT_MEDIA_NOTICE)
         sc_lua_setstr(L, "media_state", sc_event_media_state(ev));
+    if (type == SC_EVENT_AUDIO) {   /* PCM as a string of native 16-bit samples */
+        lua_pushlstring(L, (const char *)sc_event_audio_pcm(ev), sc_event_audio_samples(ev) * sizeof(short));
+        lua_setfield(L, -2, "pcm");
+    }
     sc_lua_setstr(L, "number", sc_event_number(ev));
     sc_lua_setstr(L, "refusal", sc_event_refusal(ev));
     sc_lua_setstr(L, "message", sc_event_message(ev));
@@ -617,6 +635,12 @@ static void sc_lua_forget_userdata(lua_State *L, int idx)
 
 %typemap(in, numinputs=0) char **dial_out (char *tmp = NULL) { $1 = &tmp; }
 %typemap(argout) char **dial_out { if (*$1) { lua_pushstring(L, *$1); SWIG_arg++; } }
+/* PCM to send: a string of native 16-bit samples. */
+%typemap(in) (const short *pcm, size_t samples) {
+  size_t len = 0;
+  $1 = (short *)luaL_checklstring(L, $input, &len);
+  $2 = len / sizeof(short);
+}
 %typemap(freearg) char **dial_out { sc_free(*$1); }
 %typemap(in, numinputs=0) sc_call **out (sc_call *tmp = NULL) { $1 = &tmp; }
 %typemap(argout) sc_call **out { if (*$1) { SWIG_NewPointerObj(L, *$1, SWIGTYPE_p_sc_call, 1); SWIG_arg++; *$1 = NULL; } }
@@ -704,6 +728,7 @@ SC_STATUS(sc_session_dial) SC_STATUS(sc_session_dial_checked)
 SC_STATUS(sc_session_set_media) SC_STATUS(sc_call_answer_media) SC_STATUS(sc_call_progress_media)
 SC_STATUS(sc_session_dial_media) SC_STATUS(sc_call_play) SC_STATUS(sc_call_play_tone)
 SC_STATUS(sc_call_record) SC_STATUS(sc_call_stop_media) SC_STATUS(sc_call_hold)
+SC_STATUS(sc_call_set_audio) SC_STATUS(sc_call_write_audio)
 SC_STATUS(sc_session_set_answer_timeout) SC_STATUS(sc_session_set_inbound_acl)
 SC_STATUS(sc_session_set_bind) SC_STATUS(sc_session_set_tls) SC_STATUS(sc_session_set_dispatch)
 SC_STATUS(sc_session_set_main_context) SC_STATUS(sc_session_set_event_cb)
@@ -1030,6 +1055,8 @@ typedef struct sc_event {} sc_event;
   sc_rc record(const char *path);
   sc_rc stop_media();
   sc_rc hold(int on = 1);
+  sc_rc set_audio(int on = 1);
+  sc_rc write_audio(const short *pcm, size_t samples);
   char *media_stats_json();
 }
 

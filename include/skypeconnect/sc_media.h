@@ -98,6 +98,20 @@ SC_API int sc_call_record(sc_call *call, const char *path);
 SC_API int sc_call_stop_media(sc_call *call);
 
 /**
+ * Turns ::SC_EVENT_AUDIO events on or off: every 20 ms of audio the far end
+ * sends, as signed 16-bit mono PCM at 8 kHz (speech bots, analysis). They
+ * come through the session's usual delivery; a slow application only
+ * delays its own events.
+ */
+SC_API int sc_call_set_audio(sc_call *call, int on);
+
+/**
+ * Queues audio to send: signed 16-bit mono PCM at 8 kHz (160 samples are
+ * 20 ms), mixed with what plays. At most 10 s may wait at once.
+ */
+SC_API int sc_call_write_audio(sc_call *call, const short *pcm, size_t samples);
+
+/**
  * The call's media statistics as one JSON object: packets_sent,
  * packets_received, packets_lost, packets_dropped, jitter_ms, codec, local,
  * remote. sc_free() it. NULL with ::SC_ESTATE when the call has no media.

@@ -42,8 +42,10 @@ void sc_calls_media_report(const sc_media_report *r, void *user)
     case SC_MEDIA_R_PLAY_DONE:
         sc_call_media_emit(c, SC_EVENT_MEDIA_NOTICE, r);
         break;
+    case SC_MEDIA_R_FRAME:   /* only while sc_call_set_audio() has them on */
+        sc_call_media_emit(c, SC_EVENT_AUDIO, r);
+        break;
     case SC_MEDIA_R_STATS:   /* ours are sent at the call's end (sc_call_media_end) */
-    case SC_MEDIA_R_FRAME:   /* PCM frames are not offered to applications yet */
         break;
     }
 }
@@ -213,6 +215,31 @@ SC_API int sc_call_stop_media(sc_call *c)
     return sc_call_run_op(c, "sc_call_stop_media", stop_op, &op);
 }
 
+static int audio_op(sc_session *s, void *p)
+{
+    sc_call_op *op = p;
+    int rc = media_ready(op);
+    (void)s;
+    if (rc) return rc;
+    rc = op->pcm ? sc_media_stream_write(op->c->media, op->pcm, op->samples)
+                 : sc_media_stream_set_frames(op->c->media, op->code);
+    return rc ? sc_call_op_fail(op, rc, sc_last_error()) : SC_OK;
+}
+
+SC_API int sc_call_set_audio(sc_call *c, int on)
+{
+    sc_call_op op = { .code = on != 0 };
+    return sc_call_run_op(c, "sc_call_set_audio", audio_op, &op);
+}
+
+SC_API int sc_call_write_audio(sc_call *c, const short *pcm, size_t samples)
+{
+    sc_call_op op = { .pcm = pcm, .samples = samples };
+    if (!pcm || !samples) return sc_fail(SC_EINVAL, "sc_call_write_audio: no samples");
+    if (samples > 80000) return sc_fail(SC_EINVAL, "sc_call_write_audio: %zu samples: at most 80000 (10 s) at once", samples);
+    return sc_call_run_op(c, "sc_call_write_audio", audio_op, &op);
+}
+
 static int stats_op(sc_session *s, void *p)
 {
     sc_call_op *op = p;
@@ -270,6 +297,12 @@ SC_API int sc_call_play_tone(sc_call *c, int hz, int ms, int loop)
 SC_API int sc_call_record(sc_call *c, const char *path) { (void)c, (void)path; return NO_MEDIA("sc_call_record"); }
 SC_API int sc_call_stop_media(sc_call *c) { (void)c; return NO_MEDIA("sc_call_stop_media"); }
 SC_API int sc_call_hold(sc_call *c, int on) { (void)c, (void)on; return NO_MEDIA("sc_call_hold"); }
+SC_API int sc_call_set_audio(sc_call *c, int on) { (void)c, (void)on; return NO_MEDIA("sc_call_set_audio"); }
+SC_API int sc_call_write_audio(sc_call *c, const short *pcm, size_t samples)
+{
+    (void)c, (void)pcm, (void)samples;
+    return NO_MEDIA("sc_call_write_audio");
+}
 SC_API char *sc_call_media_stats_json(sc_call *c)
 {
     (void)c;

@@ -119,6 +119,9 @@ void sc_call_media_emit(sc_call *c, int type, const sc_media_report *r)
         sc_event_set_text(&ev->dtmf_method, sc_media_dtmf_method_name(r->method));
     } else if (r->kind == SC_MEDIA_R_STATE) {
         sc_event_set_text(&ev->media_state, r->state);
+    } else if (r->kind == SC_MEDIA_R_FRAME && r->pcm) {
+        ev->pcm = g_memdup2(r->pcm, r->samples * sizeof *r->pcm);
+        ev->samples = r->samples;
     } else if (type == SC_EVENT_MEDIA_NOTICE) {
         sc_event_set_text(&ev->media_state, r->kind == SC_MEDIA_R_TIMEOUT ? "media_timeout"
                                             : r->kind == SC_MEDIA_R_ERROR ? "media_error" : "play_done");

@@ -24,6 +24,8 @@ typedef struct sc_call_op {
     const char *text;
     int hz, ms;            /* a tone to play */
     char *out;             /* a result text for the caller (g_malloc) */
+    const short *pcm;      /* audio to send */
+    size_t samples;
 } sc_call_op;
 /* Runs fn(op) on the stack thread with the call's session, if it still has one. */
 int sc_call_run_op(sc_call *c, const char *what, sc_stack_fn fn, sc_call_op *op);

@@ -47,6 +47,7 @@ SC_API const char *sc_event_type_name(int type)
     case SC_EVENT_MEDIA_STATE: return "media_state";
     case SC_EVENT_MEDIA_STATS: return "media_stats";
     case SC_EVENT_MEDIA_NOTICE: return "media_notice";
+    case SC_EVENT_AUDIO: return "audio";
     }
     return "unknown";
 }
@@ -112,6 +113,8 @@ SC_API const char *sc_event_route_json(const sc_event *ev) { return ev ? ev->rou
 SC_API const char *sc_event_dtmf_digit(const sc_event *ev) { return ev ? ev->digit : ""; }
 SC_API const char *sc_event_dtmf_method(const sc_event *ev) { return ev ? ev->dtmf_method : ""; }
 SC_API const char *sc_event_media_state(const sc_event *ev) { return ev ? ev->media_state : ""; }
+SC_API const short *sc_event_audio_pcm(const sc_event *ev) { return ev ? ev->pcm : NULL; }
+SC_API size_t sc_event_audio_samples(const sc_event *ev) { return ev ? ev->samples : 0; }
 
 SC_API sc_event *sc_event_copy(const sc_event *ev)
 {
@@ -136,6 +139,7 @@ SC_API sc_event *sc_event_copy(const sc_event *ev)
     c->digit = g_strdup(ev->digit);
     c->dtmf_method = g_strdup(ev->dtmf_method);
     c->media_state = g_strdup(ev->media_state);
+    c->pcm = ev->pcm ? g_memdup2(ev->pcm, ev->samples * sizeof *ev->pcm) : NULL;
     return c;
 }
 
@@ -156,6 +160,7 @@ SC_API void sc_event_free(sc_event *ev)
     g_free(ev->digit);
     g_free(ev->dtmf_method);
     g_free(ev->media_state);
+    g_free(ev->pcm);
     g_free(ev);
 }
 
@@ -195,6 +200,9 @@ static void append_call_fields(GString *b, const sc_event *ev)
         append_field(b, "context", ev->context);
         append_field(b, "destination_number", ev->number);
         g_string_append_printf(b, ",\"route\":%s", ev->route_json[0] ? ev->route_json : "null");
+        break;
+    case SC_EVENT_AUDIO:
+        g_string_append_printf(b, ",\"samples\":%zu", ev->samples);
         break;
     case SC_EVENT_INBOUND_REFUSED:
         append_field(b, "destination_number", ev->number);
@@ -321,6 +329,9 @@ SC_API char *sc_event_to_text(const sc_event *ev)
         break;
     case SC_EVENT_DTMF:
         g_string_append_printf(b, "call %d: DTMF %s (%s)", sc_event_call_id(ev), ev->digit, ev->dtmf_method);
+        break;
+    case SC_EVENT_AUDIO:
+        g_string_append_printf(b, "call %d: %zu samples of audio", sc_event_call_id(ev), ev->samples);
         break;
     case SC_EVENT_MEDIA_STATE:
     case SC_EVENT_MEDIA_STATS:

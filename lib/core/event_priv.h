@@ -34,6 +34,8 @@ struct sc_event {
     char *digit;
     char *dtmf_method;
     char *media_state;
+    short *pcm;                 /* SC_EVENT_AUDIO: 20 ms received */
+    size_t samples;
 };
 
 /* Sets one of the event's optional strings (NULL stays ""). */

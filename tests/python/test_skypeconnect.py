@@ -667,6 +667,44 @@ class TestMedia(unittest.TestCase):
             kinds = [e.type for e in seen_a]
             self.assertLess(kinds.index(sc.EventType.MEDIA_STATS), len(kinds) - 1)
 
+    def test_pcm_frames_both_ways(self):
+        """write() sends PCM; AUDIO events bring 20 ms frames of what arrives."""
+        import array
+        import math
+        sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "harness"))
+        from sctest import audio
+        with sc.Session() as a, sc.Session() as b:
+            a.enable_media()
+            b.enable_media()
+            a.start()
+            b.start()
+            a.add_gateway(sc.Gateway("trunk", register=False, proxy="127.0.0.1:%d" % b.port))
+            b.add_gateway(sc.Gateway("out", register=False, proxy="127.0.0.1:%d" % a.port, dial_prefix="00"))
+            self.assertIsNotNone(b.wait_state("out", sc.RegState.NOREG, timeout=5))
+            call_b = b.dial("out", "0044201234567", media=True)
+            call_a = a.wait_for(lambda e: e.type == sc.EventType.INCOMING_CALL, timeout=10).call
+            call_a.answer_media()
+            self.assertIsNotNone(b.wait_for(lambda e: e.type == sc.EventType.MEDIA_STATE, timeout=10))
+            self.assertIsNotNone(a.wait_for(lambda e: e.type == sc.EventType.MEDIA_STATE, timeout=10))
+            call_a.set_audio(True)
+            tone = array.array("h", (int(10000 * math.sin(2 * math.pi * 600 * i / 8000)) for i in range(8000)))
+            call_b.write(tone.tobytes())
+            frames = []
+            deadline = time.monotonic() + 3
+            while time.monotonic() < deadline and len(frames) < 100:
+                ev = a.wait_for(lambda e: e.type == sc.EventType.AUDIO, timeout=1)
+                if ev:
+                    self.assertEqual(len(ev.pcm), 320)
+                    frames.append(ev.pcm)
+            call_a.set_audio(False)
+            samples = array.array("h", b"".join(frames)).tolist()
+            what = audio.describe(samples, 8000, 600)
+            self.assertGreater(audio.tone_seconds(samples, 8000, 600), 0.9, what)
+            with self.assertRaises(sc.InvalidArgument):
+                call_b.write(b"")
+            call_b.hangup()
+            self.assertIsNotNone(a.wait_for(lambda e: e.call_state == sc.CallState.ENDED, timeout=10))
+
     def test_early_media_then_answer(self):
         """183 with our SDP: the caller hears a tone before the answer, and the 200 keeps the same SDP."""
         sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "harness"))

@@ -84,6 +84,7 @@ class EventType(enum.IntEnum):
     MEDIA_STATE = _core.EVENT_MEDIA_STATE
     MEDIA_STATS = _core.EVENT_MEDIA_STATS
     MEDIA_NOTICE = _core.EVENT_MEDIA_NOTICE
+    AUDIO = _core.EVENT_AUDIO
 
 
 class RegState(enum.IntEnum):
@@ -455,6 +456,14 @@ class Call:
         """Stops playing and recording."""
         _core.call_stop_media(self._ptr)
 
+    def set_audio(self, on: bool = True) -> None:
+        """Turns AUDIO events on: each carries 20 ms of received PCM in ``event.pcm``."""
+        _core.call_set_audio(self._ptr, int(bool(on)))
+
+    def write(self, pcm: bytes) -> None:
+        """Queues PCM to send (16-bit mono at 8 kHz, native byte order), mixed with what plays."""
+        _core.call_write_audio(self._ptr, pcm)
+
     def hold(self, on: bool = True) -> None:
         """Puts the call on hold (re-INVITE, sendonly) or takes it off hold."""
         _core.call_hold(self._ptr, int(bool(on)))
@@ -470,7 +479,7 @@ class Event:
     events carry ``call`` (a ``Call``) and ``call_state``."""
     __slots__ = ("type", "gateway", "state", "prev_state", "status", "sip_code", "phrase", "reason",
                  "expires", "next_retry", "failures", "call", "call_id", "call_state", "cause", "number",
-                 "refusal", "message", "source", "time_us", "json", "text", "context", "route_json")
+                 "refusal", "message", "source", "time_us", "json", "text", "context", "route_json", "pcm")
 
     def __init__(self, fields: dict):
         self.type = _enum(EventType, fields["type"]) or fields["type"]
@@ -498,6 +507,7 @@ class Event:
         self.text = fields["text"]
         self.context = fields["context"]
         self.route_json = fields["route_json"]
+        self.pcm = fields.get("pcm")   # AUDIO: 20 ms of 16-bit mono PCM at 8 kHz (bytes)
 
     @classmethod
     def _from_ptr(cls, ptr) -> "Event":

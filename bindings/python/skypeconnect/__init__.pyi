@@ -18,7 +18,7 @@ class Status(enum.IntEnum):
 class EventType(enum.IntEnum):
     GATEWAY_STATE: int; GATEWAY_REMOVED: int; SESSION_STOPPED: int; INCOMING_CALL: int
     CALL_STATE: int; DIAL_REFUSED: int; INBOUND_REFUSED: int; CALL_ROUTED: int
-    DTMF: int; MEDIA_STATE: int; MEDIA_STATS: int; MEDIA_NOTICE: int
+    DTMF: int; MEDIA_STATE: int; MEDIA_STATS: int; MEDIA_NOTICE: int; AUDIO: int
 class RegState(enum.IntEnum):
     UNREGED: int; TRYING: int; REGISTER: int; REGED: int; UNREGISTER: int; FAILED: int
     FAIL_WAIT: int; EXPIRED: int; NOREG: int; DOWN: int; TIMEOUT: int
@@ -114,6 +114,8 @@ class Call:
     def record(self, path: str) -> None: ...
     def stop(self) -> None: ...
     def hold(self, on: bool = ...) -> None: ...
+    def set_audio(self, on: bool = ...) -> None: ...
+    def write(self, pcm: bytes) -> None: ...
     def media_stats(self) -> dict[str, Any]: ...
 
 class Event:
@@ -138,6 +140,7 @@ class Event:
     source: str
     context: str
     route_json: str
+    pcm: Optional[bytes]
     time_us: int
     json: str
     text: str
