@@ -16,6 +16,8 @@
 - An RTP flood from a stranger's address once the peer is latched: dropped
   and counted, not played (the recording holds the peer's tone only).
 - Malformed SDP from a SIPp caller: 488, a clear error, and the command goes on.
+- SRTP (SDES) between two sessions carries the tone; a plain offer to an
+  office that requires SRTP is 488.
 - No common codec: 488, and both processes go on.
 - An unreadable file: a clear error, and the call goes on.
 """
@@ -253,6 +255,21 @@ class MediaTest(CallTestCase):
         sipp = self.caller("call_uac_rtp_stream", k.port, duration_ms=500)
         self.assert_sipp_ok(sipp)
         self.assertEqual(self.live_calls(cli), [])
+
+    def test_srtp_between_two_sessions(self):
+        k, a, b = self.two_sides(caller_gw={"rtp_secure_media": "true"}, office_gw={"rtp_secure_media": "true"})
+        ca, cb = self.connect(a, b)
+        self.assertGreater(self.tone_heard(a, ca, b, cb, 1000, "srtp.wav"), 0.5, b.describe())
+        a.send("hangup %d" % ca)
+        self.wait_call(b, cb, "ended")
+
+    def test_plain_offer_to_an_srtp_only_office_is_488(self):
+        k, a, b = self.two_sides(office_gw={"rtp_secure_media": "mandatory"})
+        ca = self.dial(a, OFFICE)
+        ev = self.wait_call(a, ca, "ended")
+        self.assertEqual(ev.get("sip_code"), 488, a.describe())
+        err = b.wait_for(match(event="error", command="on-incoming"), 10, after=0)
+        self.assertIn("requires SRTP", err.get("message", ""), b.describe())
 
     def test_no_common_codec_is_488_and_both_go_on(self):
         k, a, b = self.two_sides(caller_gw={"codec_prefs": "PCMU"}, office_gw={"codec_prefs": "PCMA"})
