@@ -319,15 +319,20 @@ test("dispatch from inside a coroutine", function()
   s:close()
 end)
 
-test("two sessions: inbound call, answer, hangup, call states", function()
-  local a, b = sc.Session(), sc.Session()
-  assert(a:start()); assert(b:start())
+-- a takes b as its trunk ("trunk"); b dials a through "out" (prefix 00).
+local function loopback_gateways(a, b)
   local ga = sc.Gateway("trunk")
   assert(ga:set("register", "false")); assert(ga:set("proxy", "127.0.0.1:" .. b:local_port()))
   local gb = sc.Gateway("out")
   assert(gb:set("register", "false")); assert(gb:set("proxy", "127.0.0.1:" .. a:local_port()))
   assert(gb:set("dial-prefix", "00"))
   assert(a:add_gateway(ga)); assert(b:add_gateway(gb))
+end
+
+test("two sessions: inbound call, answer, hangup, call states", function()
+  local a, b = sc.Session(), sc.Session()
+  assert(a:start()); assert(b:start())
+  loopback_gateways(a, b)
   local sa, sb = {}, {}
   a:on_event(function(ev)
     sa[#sa + 1] = ev
@@ -366,12 +371,7 @@ test("media: a tone recorded, DTMF 159# by RFC 4733 through dispatch", function(
   local a, b = sc.Session(), sc.Session()
   assert(a:set_media()); assert(b:set_media())
   assert(a:start()); assert(b:start())
-  local ga = sc.Gateway("trunk")
-  assert(ga:set("register", "false")); assert(ga:set("proxy", "127.0.0.1:" .. b:local_port()))
-  local gb = sc.Gateway("out")
-  assert(gb:set("register", "false")); assert(gb:set("proxy", "127.0.0.1:" .. a:local_port()))
-  assert(gb:set("dial-prefix", "00"))
-  assert(a:add_gateway(ga)); assert(b:add_gateway(gb))
+  loopback_gateways(a, b)
   local sa, sb = {}, {}
   local rec = os.tmpname()
   a:on_event(function(ev)

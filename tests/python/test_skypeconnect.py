@@ -612,22 +612,32 @@ class TestMedia(unittest.TestCase):
     with media, A answers with media; a tone from B is recorded by A and
     checked as audio; DTMF 159# arrives by RFC 4733."""
 
-    def test_tone_record_dtmf(self):
+    @staticmethod
+    def audio():
+        """The integration harness's WAV and Goertzel helpers."""
         sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "harness"))
         from sctest import audio
+        return audio
+
+    def connect(self, a, b):
+        """Media on both sessions, started; b's gateway "out" dials a, a's "trunk" is b."""
+        a.enable_media()
+        b.enable_media()
+        a.start()
+        b.start()
+        a.add_gateway(sc.Gateway("trunk", register=False, proxy="127.0.0.1:%d" % b.port))
+        b.add_gateway(sc.Gateway("out", register=False, proxy="127.0.0.1:%d" % a.port, dial_prefix="00"))
+        self.assertIsNotNone(b.wait_state("out", sc.RegState.NOREG, timeout=5))
+
+    def test_tone_record_dtmf(self):
+        audio = self.audio()
         seen_a, seen_b = [], []
 
         def until(seen, cond):
             return lambda e: (seen.append(e), cond(e))[1]
 
         with sc.Session() as a, sc.Session() as b, tempfile.TemporaryDirectory() as tmp:
-            a.enable_media()
-            b.enable_media()
-            a.start()
-            b.start()
-            a.add_gateway(sc.Gateway("trunk", register=False, proxy="127.0.0.1:%d" % b.port))
-            b.add_gateway(sc.Gateway("out", register=False, proxy="127.0.0.1:%d" % a.port, dial_prefix="00"))
-            self.assertIsNotNone(b.wait_state("out", sc.RegState.NOREG, timeout=5))
+            self.connect(a, b)
             call_b = b.dial("out", "0044201234567", media=True)
             ev = a.wait_for(until(seen_a, lambda e: e.type == sc.EventType.INCOMING_CALL), timeout=10)
             call_a = ev.call
@@ -671,16 +681,9 @@ class TestMedia(unittest.TestCase):
         """write() sends PCM; AUDIO events bring 20 ms frames of what arrives."""
         import array
         import math
-        sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "harness"))
-        from sctest import audio
+        audio = self.audio()
         with sc.Session() as a, sc.Session() as b:
-            a.enable_media()
-            b.enable_media()
-            a.start()
-            b.start()
-            a.add_gateway(sc.Gateway("trunk", register=False, proxy="127.0.0.1:%d" % b.port))
-            b.add_gateway(sc.Gateway("out", register=False, proxy="127.0.0.1:%d" % a.port, dial_prefix="00"))
-            self.assertIsNotNone(b.wait_state("out", sc.RegState.NOREG, timeout=5))
+            self.connect(a, b)
             call_b = b.dial("out", "0044201234567", media=True)
             call_a = a.wait_for(lambda e: e.type == sc.EventType.INCOMING_CALL, timeout=10).call
             call_a.answer_media()
@@ -707,16 +710,9 @@ class TestMedia(unittest.TestCase):
 
     def test_early_media_then_answer(self):
         """183 with our SDP: the caller hears a tone before the answer, and the 200 keeps the same SDP."""
-        sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "harness"))
-        from sctest import audio
+        audio = self.audio()
         with sc.Session() as a, sc.Session() as b, tempfile.TemporaryDirectory() as tmp:
-            a.enable_media()
-            b.enable_media()
-            a.start()
-            b.start()
-            a.add_gateway(sc.Gateway("trunk", register=False, proxy="127.0.0.1:%d" % b.port))
-            b.add_gateway(sc.Gateway("out", register=False, proxy="127.0.0.1:%d" % a.port, dial_prefix="00"))
-            self.assertIsNotNone(b.wait_state("out", sc.RegState.NOREG, timeout=5))
+            self.connect(a, b)
             call_b = b.dial("out", "0044201234567", media=True)
             call_a = a.wait_for(lambda e: e.type == sc.EventType.INCOMING_CALL, timeout=10).call
             call_a.progress_media()
