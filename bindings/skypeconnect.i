@@ -72,6 +72,7 @@ typedef int sc_lua_ret;
 %newobject sc_call_header;
 %newobject sc_call_remote_sdp;
 %newobject sc_call_to_json;
+%newobject sc_call_media_stats_json;
 %newobject sc_session_gateway_name_at;
 %newobject sc_session_gateway_json;
 %newobject sc_route_to_json;
@@ -312,6 +313,14 @@ static int sc_py_text(PyObject *o, const char **out, int argnum, const char *fn)
   if (ctx.type) { PyErr_Restore(ctx.type, ctx.value, ctx.tb); SWIG_fail; }
 }
 
+/* PCM to send: bytes of signed 16-bit samples (native order). */
+%typemap(in) (const short *pcm, size_t samples) (Py_buffer view) {
+  if (PyObject_GetBuffer($input, &view, PyBUF_SIMPLE) < 0) SWIG_fail;
+  $1 = (short *)view.buf;
+  $2 = (size_t)view.len / sizeof(short);
+}
+%typemap(freearg) (const short *pcm, size_t samples) { PyBuffer_Release(&view$argnum); }
+
 /* ------------------------------------------------------------------ */
 /* Python-only helpers (leading underscore: not part of the C API).     */
 %feature("nothreadallow") _register_errors;
@@ -365,6 +374,12 @@ PyObject *_event_fields(const sc_event *ev)
         "context", sc_event_context(ev), "route_json", sc_event_route_json(ev));
     sc_free(json);
     sc_free(text);
+    if (d && sc_event_audio_samples(ev)) {
+        PyObject *pcm = PyBytes_FromStringAndSize((const char *)sc_event_audio_pcm(ev),
+                                                  (Py_ssize_t)(sc_event_audio_samples(ev) * sizeof(short)));
+        if (!pcm || PyDict_SetItemString(d, "pcm", pcm) < 0) { Py_XDECREF(pcm); Py_DECREF(d); return NULL; }
+        Py_DECREF(pcm);
+    }
     return d;
 }
 %}
@@ -545,6 +560,16 @@ static void sc_lua_push_event(lua_State *L, const sc_event *ev)
         sc_lua_setint(L, "call_state", sc_event_call_state(ev));
         sc_lua_setstr(L, "call_state_name", sc_call_state_name(sc_event_call_state(ev)));
         sc_lua_setstr(L, "cause", sc_event_cause(ev));
+    }
+    if (type == SC_EVENT_DTMF) {
+        sc_lua_setstr(L, "digit", sc_event_dtmf_digit(ev));
+        sc_lua_setstr(L, "method", sc_event_dtmf_method(ev));
+    }
+    if (type == SC_EVENT_MEDIA_STATE || type == SC_EVENT_MEDIA_NOTICE)
+        sc_lua_setstr(L, "media_state", sc_event_media_state(ev));
+    if (type == SC_EVENT_AUDIO) {   /* PCM as a string of native 16-bit samples */
+        lua_pushlstring(L, (const char *)sc_event_audio_pcm(ev), sc_event_audio_samples(ev) * sizeof(short));
+        lua_setfield(L, -2, "pcm");
     }
     sc_lua_setstr(L, "number", sc_event_number(ev));
     sc_lua_setstr(L, "refusal", sc_event_refusal(ev));
@@ -832,6 +857,12 @@ static long long sc_lua_now_ms(void)
 
 %typemap(in, numinputs=0) char **dial_out (char *tmp = NULL) { $1 = &tmp; }
 %typemap(argout) char **dial_out { if (*$1) { lua_pushstring(L, *$1); SWIG_arg++; } }
+/* PCM to send: a string of native 16-bit samples. */
+%typemap(in) (const short *pcm, size_t samples) {
+  size_t len = 0;
+  $1 = (short *)luaL_checklstring(L, $input, &len);
+  $2 = len / sizeof(short);
+}
 %typemap(freearg) char **dial_out { sc_free(*$1); }
 %typemap(in, numinputs=0) sc_call **out (sc_call *tmp = NULL) { $1 = &tmp; }
 %typemap(argout) sc_call **out { if (*$1) { SWIG_NewPointerObj(L, *$1, SWIGTYPE_p_sc_call, 1); SWIG_arg++; *$1 = NULL; } }
@@ -915,6 +946,11 @@ SC_STATUS(sc_dialrule_set_emergency_country) SC_STATUS(sc_dialrule_add_emergency
 SC_STATUS(sc_call_ring) SC_STATUS(sc_call_early_media) SC_STATUS(sc_call_answer) SC_STATUS(sc_call_reject)
 SC_STATUS(sc_call_redirect) SC_STATUS(sc_call_hangup) SC_STATUS(sc_call_send_dtmf)
 SC_STATUS(sc_session_dial) SC_STATUS(sc_session_dial_checked)
+/* media (sc_media.h) */
+SC_STATUS(sc_session_set_media) SC_STATUS(sc_call_answer_media) SC_STATUS(sc_call_progress_media)
+SC_STATUS(sc_session_dial_media) SC_STATUS(sc_call_play) SC_STATUS(sc_call_play_tone)
+SC_STATUS(sc_call_record) SC_STATUS(sc_call_stop_media) SC_STATUS(sc_call_hold)
+SC_STATUS(sc_call_set_audio) SC_STATUS(sc_call_write_audio)
 SC_STATUS(sc_session_set_answer_timeout) SC_STATUS(sc_session_set_inbound_acl)
 SC_STATUS(sc_session_set_bind) SC_STATUS(sc_session_set_tls) SC_STATUS(sc_session_set_dispatch)
 SC_STATUS(sc_session_set_main_context) SC_STATUS(sc_session_set_event_cb)
@@ -993,6 +1029,7 @@ typedef struct sc_event {} sc_event;
 %rename(wait_state) sc_session::lua_wait_state;
 %rename(dial) sc_session::lua_dial;
 %rename(dial_checked) sc_session::lua_dial_checked;
+%rename(dial_media) sc_session::lua_dial_media;
 %rename(gateway_names) sc_session::lua_gateway_names;
 %newobject sc_session::find_call;
 %newobject sc_session::gateway_json;
@@ -1010,6 +1047,7 @@ typedef struct sc_event {} sc_event;
   }
   ~sc_session() { sc_session_free($self); }
   sc_rc set_bind(const char *addr);
+  sc_rc set_media(int on = 1);
   sc_rc set_tls(const char *cert_dir, int verify = 1);
   sc_rc start();
   sc_rc stop(int timeout_ms = 5000);
@@ -1177,6 +1215,15 @@ typedef struct sc_event {} sc_event;
     SWIG_NewPointerObj(L, c, SWIGTYPE_p_sc_call, 1);
     return 1;
   }
+  /* call, err, code = s:dial_media(gateway, number [, caller_number, caller_name]) */
+  sc_lua_ret lua_dial_media(lua_State *L, const char *gateway, const char *number, const char *caller_number = NULL,
+                            const char *caller_name = NULL) {
+    sc_call *c = NULL;
+    if (sc_session_dial_media($self, gateway, number, caller_number, caller_name, &c) != SC_OK)
+      return sc_lua_fail(L, sc_last_status());
+    SWIG_NewPointerObj(L, c, SWIGTYPE_p_sc_call, 1);
+    return 1;
+  }
   sc_lua_ret lua_dial_checked(lua_State *L, const char *gateway, const char *number, const char *caller_number = NULL,
                               const char *caller_name = NULL, const char *sdp = NULL) {
     sc_call *c = NULL;
@@ -1262,6 +1309,7 @@ typedef struct sc_event {} sc_event;
 %newobject sc_call::header;
 %newobject sc_call::remote_sdp;
 %newobject sc_call::to_json;
+%newobject sc_call::media_stats_json;
 %extend sc_call {
   ~sc_call() { sc_call_unref($self); }
   int id() const;
@@ -1288,6 +1336,17 @@ typedef struct sc_event {} sc_event;
   sc_rc redirect(const char *target);
   sc_rc hangup();
   sc_rc send_dtmf(const char *digits);
+  /* media (sc_media.h): call:play(path), call:record(path), call:send_dtmf() above */
+  sc_rc answer_media();
+  sc_rc progress_media();
+  sc_rc play(const char *path, int loop = 0);
+  sc_rc play_tone(int hz, int ms, int loop = 0);
+  sc_rc record(const char *path);
+  sc_rc stop_media();
+  sc_rc hold(int on = 1);
+  sc_rc set_audio(int on = 1);
+  sc_rc write_audio(const short *pcm, size_t samples);
+  char *media_stats_json();
 }
 
 /* --- DialRule */
@@ -1543,6 +1602,7 @@ sc_lua_ret lua_open_policy(lua_State *L, const char *gateway_xml_path, const cha
 %include "skypeconnect/sc_dialplan.h"
 %include "skypeconnect/sc_session.h"
 %include "skypeconnect/sc_call.h"
+%include "skypeconnect/sc_media.h"
 %include "skypeconnect/sc_policy.h"
 %include "skypeconnect/sc_trunk.h"
 %include "skypeconnect/sc_rule_export.h"

@@ -38,6 +38,7 @@ typedef struct run_opts {
     const char *internal;
     const char *internal_acl;
     char *sdp;              /* what we offer and answer with */
+    bool media;             /* --media: the library's own SDP and RTP */
     const sc_config *cfg;   /* the gateways loaded, for status */
     cli_stats *stats;       /* what the events say, for status and metrics */
     int log_level;          /* -1: SKYPECONNECT_LOG, else warning */
@@ -76,7 +77,9 @@ static int parse_args(int argc, char **argv, run_opts *o)
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         bool has_value = i + 1 < argc;
-        if (!strcmp(a, "--json")) {
+        if (!strcmp(a, "--media")) {
+            o->media = true;
+        } else if (!strcmp(a, "--json")) {
             o->json = true;
         } else if (!strcmp(a, "--tls-verify")) {
             o->tls_verify = true;
@@ -162,7 +165,7 @@ static void handle_incoming(const run_opts *o, sc_call *call)
     int rc = SC_OK;
     switch (o->on_incoming) {
     case INCOMING_RING: rc = sc_call_ring(call); break;
-    case INCOMING_ANSWER: rc = sc_call_answer(call, o->sdp); break;
+    case INCOMING_ANSWER: rc = o->media ? sc_call_answer_media(call) : sc_call_answer(call, o->sdp); break;
     case INCOMING_REJECT: rc = sc_call_reject(call, o->reject_code, NULL); break;
     }
     if (rc) command_error(o, "on-incoming", rc);
@@ -246,12 +249,48 @@ static void command_error(const run_opts *o, const char *command, int rc)
 static bool is_call_command(const char *cmd)
 {
     return !strcmp(cmd, "answer") || !strcmp(cmd, "reject") || !strcmp(cmd, "hangup") ||
-           !strcmp(cmd, "ring") || !strcmp(cmd, "dtmf");
+           !strcmp(cmd, "ring") || !strcmp(cmd, "dtmf") || !strcmp(cmd, "play") || !strcmp(cmd, "record") ||
+           !strcmp(cmd, "stop") || !strcmp(cmd, "tone") || !strcmp(cmd, "stats") || !strcmp(cmd, "hold") ||
+           !strcmp(cmd, "unhold");
+}
+
+/* The rest of the command line after the call number: a file name may hold spaces. */
+static char *rest_of_line(void)
+{
+    char *rest = strtok(NULL, "\r\n");
+    while (rest && (*rest == ' ' || *rest == '\t')) rest++;
+    return rest && *rest ? rest : NULL;
+}
+
+static int media_command(sc_call *call, const char *cmd)
+{
+    if (!strcmp(cmd, "play")) {
+        char *file = rest_of_line();
+        return file ? sc_call_play(call, file, 0) : (fprintf(stderr, "usage: play CALL FILE\n"), SC_OK);
+    }
+    if (!strcmp(cmd, "record")) {
+        char *file = rest_of_line();
+        return file ? sc_call_record(call, file) : (fprintf(stderr, "usage: record CALL FILE\n"), SC_OK);
+    }
+    if (!strcmp(cmd, "tone")) {
+        char *hz = strtok(NULL, " \t\r\n"), *ms = hz ? strtok(NULL, " \t\r\n") : NULL;
+        if (!ms) return fprintf(stderr, "usage: tone CALL HZ MS\n"), SC_OK;
+        return sc_call_play_tone(call, atoi(hz), atoi(ms), 0);
+    }
+    if (!strcmp(cmd, "stats")) {
+        char *json = sc_call_media_stats_json(call);
+        if (!json) return sc_last_status();
+        cli_print_line(json);
+        sc_free(json);
+        return SC_OK;
+    }
+    if (!strcmp(cmd, "hold") || !strcmp(cmd, "unhold")) return sc_call_hold(call, !strcmp(cmd, "hold"));
+    return sc_call_stop_media(call);
 }
 
 static int call_command(sc_session *s, const run_opts *o, const char *cmd, const char *id_text)
 {
-    char *end, *extra = strtok(NULL, " \t\r\n");
+    char *end, *extra = NULL;
     long id = strtol(id_text, &end, 10);
     sc_call *call;
     int rc;
@@ -261,7 +300,14 @@ static int call_command(sc_session *s, const run_opts *o, const char *cmd, const
     }
     call = sc_session_find_call(s, (int)id);
     if (!call) return sc_last_status();
-    if (!strcmp(cmd, "answer")) rc = sc_call_answer(call, o->sdp);
+    if (!strcmp(cmd, "play") || !strcmp(cmd, "record") || !strcmp(cmd, "stop") || !strcmp(cmd, "tone") ||
+        !strcmp(cmd, "stats") || !strcmp(cmd, "hold") || !strcmp(cmd, "unhold")) {
+        rc = media_command(call, cmd);
+        sc_call_unref(call);
+        return rc;
+    }
+    extra = strtok(NULL, " \t\r\n");
+    if (!strcmp(cmd, "answer")) rc = o->media ? sc_call_answer_media(call) : sc_call_answer(call, o->sdp);
     else if (!strcmp(cmd, "ring")) rc = sc_call_ring(call);
     else if (!strcmp(cmd, "hangup")) rc = sc_call_hangup(call);
     else if (!strcmp(cmd, "dtmf")) rc = sc_call_send_dtmf(call, extra ? extra : "");
@@ -323,8 +369,10 @@ static bool run_command(sc_session *s, const run_opts *o, char *line)
         char *number = strtok(NULL, " \t\r\n");
         char *caller = strtok(NULL, " \t\r\n");
         sc_call *call = NULL;
-        rc = number ? sc_session_dial(s, arg, number, caller, NULL, o->sdp, &call)
-                    : (fprintf(stderr, "usage: dial GATEWAY NUMBER [CALLER]\n"), SC_OK);
+        rc = !number ? SC_OK
+             : o->media ? sc_session_dial_media(s, arg, number, caller, NULL, &call)
+             : sc_session_dial(s, arg, number, caller, NULL, o->sdp, &call);
+        if (!number) fprintf(stderr, "usage: dial GATEWAY NUMBER [CALLER]\n");
         sc_call_unref(call);
         /* a refusal is reported by its dial_refused event already */
         if (rc == SC_EREFUSED || rc == SC_ECHANNELS) rc = SC_OK;
@@ -334,7 +382,8 @@ static bool run_command(sc_session *s, const run_opts *o, char *line)
         print_calls(s, o);
     } else {
         fprintf(stderr, "unknown command '%s' (status [GW], calls, register GW, unregister GW, dial GW NUMBER, "
-                        "ring|answer|hangup CALL, reject CALL CODE, dtmf CALL DIGITS, quit)\n", cmd);
+                        "ring|answer|hangup CALL, reject CALL CODE, dtmf CALL DIGITS, play|record CALL FILE, "
+                        "tone CALL HZ MS, stop|stats|hold|unhold CALL, quit)\n", cmd);
         return false;
     }
     if (rc) command_error(o, cmd, rc);
@@ -344,6 +393,7 @@ static bool run_command(sc_session *s, const run_opts *o, char *line)
 static int start_session(sc_session *s, const run_opts *o, const sc_config *cfg)
 {
     int rc = sc_session_set_dispatch(s, SC_DISPATCH_QUEUE);
+    if (!rc && o->media) rc = sc_session_set_media(s, 1);
     if (!rc && o->answer_timeout) rc = sc_session_set_answer_timeout(s, o->answer_timeout);
     if (!rc && o->inbound_acl) rc = sc_session_set_inbound_acl(s, o->inbound_acl);
     if (!rc && o->internal) rc = sc_session_set_internal(s, o->internal, o->internal_acl);

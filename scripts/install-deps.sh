@@ -22,6 +22,10 @@ PACKAGES=(
   libsofia-sip-ua-dev libsofia-sip-ua-glib-dev libglib2.0-dev
   # OpenSSL (Sofia's TLS library): the library's own certificate check
   libssl-dev
+  # media (SC_WITH_MEDIA): GStreamer headers, and the elements used at run time:
+  # rtpbin/udp/G.711/DTMF (good), srtp/dtmfdetect (bad), opus/appsrc/decodebin (base), G.722 (libav)
+  libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev gstreamer1.0-plugins-base
+  gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-libav gstreamer1.0-tools
   # integration tests: SIP server, SIP load generator, certificates
   kamailio kamailio-tls-modules kamailio-utils-modules sip-tester openssl
   python3 iproute2 procps

@@ -9,8 +9,10 @@
  * called from any thread. Once a call has ended, control functions return
  * ::SC_ESTATE and getters keep answering.
  *
- * Media is the application's: it passes its SDP (offer or answer) as text and
- * receives the peer's; the library never rewrites either.
+ * With the functions here, media is the application's: it passes its SDP
+ * (offer or answer) as text and receives the peer's; the library never
+ * rewrites either. For the library's own media (RTP, play, record, DTMF
+ * events) see sc_media.h.
  */
 #ifndef SKYPECONNECT_SC_CALL_H
 #define SKYPECONNECT_SC_CALL_H
@@ -128,7 +130,11 @@ SC_API int sc_call_redirect(sc_call *call, const char *target);
  * (returns ::SC_OK).
  */
 SC_API int sc_call_hangup(sc_call *call);
-/** Sends DTMF digits (0-9, *, #, A-D) with SIP INFO (application/dtmf-relay), one INFO per digit. */
+/**
+ * Sends DTMF digits (0-9, *, #, A-D): by RFC 4733 in the call's RTP when it
+ * has the library's media and telephone-event was negotiated, otherwise with
+ * SIP INFO (application/dtmf-relay), one INFO per digit.
+ */
 SC_API int sc_call_send_dtmf(sc_call *call, const char *digits);
 
 /**

@@ -49,7 +49,8 @@ typedef enum sc_status {
     SC_ESIP = -11,        /**< The SIP stack failed or refused the operation. */
     SC_EREFUSED = -12,    /**< Refused by policy (dial rule, emergency number, ACL). */
     SC_ECHANNELS = -13,   /**< No free channel on the gateway. */
-    SC_EINTERNAL = -14    /**< A bug in libskypeconnect: please report it. */
+    SC_EINTERNAL = -14,   /**< A bug in libskypeconnect: please report it. */
+    SC_ENOCODEC = -15     /**< No codec in common with the peer's SDP (answer 488). */
 } sc_status;
 
 /** Static English text for a status code ("invalid argument", ...). Never NULL. */

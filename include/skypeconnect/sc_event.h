@@ -25,7 +25,12 @@ typedef enum sc_event_type {
     SC_EVENT_CALL_STATE = 5,      /**< A call changed state (sc_event_call(), sc_event_call_state()). */
     SC_EVENT_DIAL_REFUSED = 6,    /**< A dial-out was refused before any SIP was sent. */
     SC_EVENT_INBOUND_REFUSED = 7, /**< An INVITE was refused: not from the trunk, no gateway, no channel. */
-    SC_EVENT_CALL_ROUTED = 8      /**< The dialplan decided what to do with a call (sc_event_route_json()). */
+    SC_EVENT_CALL_ROUTED = 8,     /**< The dialplan decided what to do with a call (sc_event_route_json()). */
+    SC_EVENT_DTMF = 9,            /**< A DTMF digit arrived (sc_event_dtmf_digit(), sc_event_dtmf_method()). */
+    SC_EVENT_MEDIA_STATE = 10,    /**< A call's media went "up", "held" or "down" (sc_event_media_state()). */
+    SC_EVENT_MEDIA_STATS = 11,    /**< A call's media ended: its final statistics (in sc_event_to_json()). */
+    SC_EVENT_MEDIA_NOTICE = 12,   /**< Media news: "media_timeout", "media_error", "play_done" (the JSON's "event"). */
+    SC_EVENT_AUDIO = 13           /**< 20 ms of received audio, when sc_call_set_audio() turned it on (sc_event_audio_pcm()). */
 } sc_event_type;
 
 /** Registration states, with FreeSWITCH's names and meanings. */
@@ -117,6 +122,20 @@ SC_API const char *sc_event_source(const sc_event *ev);
 SC_API const char *sc_event_context(const sc_event *ev);
 /** The routing decision of an ::SC_EVENT_CALL_ROUTED event as JSON (see sc_route_to_json()), or "". */
 SC_API const char *sc_event_route_json(const sc_event *ev);
+
+/** The digit of an ::SC_EVENT_DTMF event ("5", "#"), or "". */
+SC_API const char *sc_event_dtmf_digit(const sc_event *ev);
+/** How the digit came: "rfc4733", "info" or "inband"; "" for other events. */
+SC_API const char *sc_event_dtmf_method(const sc_event *ev);
+/** The state of an ::SC_EVENT_MEDIA_STATE event ("up", "held", "down"), or the
+ * event name of an ::SC_EVENT_MEDIA_NOTICE ("media_timeout", "media_error",
+ * "play_done"); "" for other events. */
+SC_API const char *sc_event_media_state(const sc_event *ev);
+
+/** The PCM of an ::SC_EVENT_AUDIO event: signed 16-bit mono at 8 kHz, valid as long as the event; else NULL. */
+SC_API const short *sc_event_audio_pcm(const sc_event *ev);
+/** How many samples sc_event_audio_pcm() holds (160 for 20 ms); 0 for other events. */
+SC_API size_t sc_event_audio_samples(const sc_event *ev);
 
 /** Wall-clock time of the event, microseconds since the Unix epoch. */
 SC_API long long sc_event_time_us(const sc_event *ev);

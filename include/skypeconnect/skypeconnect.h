@@ -15,6 +15,7 @@
 #include "sc_dialplan.h"
 #include "sc_session.h"
 #include "sc_call.h"
+#include "sc_media.h"
 #include "sc_trunk.h"
 #include "sc_policy.h"
 #include "sc_rule_export.h"

@@ -48,18 +48,8 @@ void sc_call_set_state(sc_call *c, int state)
 /* ------------------------------------------------------------------ */
 /* Control from any thread */
 
-/* One control request. Its work runs on the stack thread and fails there
- * with op_fail() (sc_fail): sc_session_call_on_stack() brings the status and
- * the text back to the caller's thread. */
-typedef struct call_op {
-    sc_call *c;
-    const char *what;      /* the public function, for messages */
-    int code;
-    const char *text;
-} call_op;
-
 /* Runs op on the stack thread with the call's session, if it still has one. */
-static int run_call_op(sc_call *c, const char *what, sc_stack_fn fn, call_op *op)
+int sc_call_run_op(sc_call *c, const char *what, sc_stack_fn fn, sc_call_op *op)
 {
     int rc;
     sc_session *s;
@@ -79,26 +69,26 @@ static int run_call_op(sc_call *c, const char *what, sc_stack_fn fn, call_op *op
 }
 
 /* Stack thread: fails the request, naming the function and the call. */
-static int op_fail(const call_op *op, int rc, const char *msg)
+int sc_call_op_fail(const sc_call_op *op, int rc, const char *msg)
 {
     return sc_fail(rc, "%s: call %d: %s", op->what, op->c->id, msg);
 }
 
 /* Inbound, no final answer sent yet, not ended. */
-static int inbound_open(const call_op *op)
+int sc_call_inbound_open(const sc_call_op *op)
 {
     sc_call *c = op->c;
-    if (c->direction != SC_CALL_INBOUND) return op_fail(op, SC_ESTATE, "not an inbound call");
-    if (c->routed) return op_fail(op, SC_ESTATE, "the dialplan is handling this call");
-    if (c->state == SC_CALL_ENDED || c->ending || !c->nh) return op_fail(op, SC_ESTATE, "the call has ended");
-    if (c->final_sent) return op_fail(op, SC_ESTATE, "the call was answered or rejected already");
+    if (c->direction != SC_CALL_INBOUND) return sc_call_op_fail(op, SC_ESTATE, "not an inbound call");
+    if (c->routed) return sc_call_op_fail(op, SC_ESTATE, "the dialplan is handling this call");
+    if (c->state == SC_CALL_ENDED || c->ending || !c->nh) return sc_call_op_fail(op, SC_ESTATE, "the call has ended");
+    if (c->final_sent) return sc_call_op_fail(op, SC_ESTATE, "the call was answered or rejected already");
     return SC_OK;
 }
 
 static int ring_op(sc_session *s, void *p)
 {
-    call_op *op = p;
-    int rc = inbound_open(op);
+    sc_call_op *op = p;
+    int rc = sc_call_inbound_open(op);
     (void)s;
     if (rc) return rc;
     nua_respond(op->c->nh, SIP_180_RINGING, TAG_END());
@@ -108,32 +98,32 @@ static int ring_op(sc_session *s, void *p)
 
 SC_API int sc_call_ring(sc_call *c)
 {
-    call_op op = { 0 };
-    return run_call_op(c, "sc_call_ring", ring_op, &op);
+    sc_call_op op = { 0 };
+    return sc_call_run_op(c, "sc_call_ring", ring_op, &op);
 }
 
-static int sdp_ok(const call_op *op)
+static int sdp_ok(const sc_call_op *op)
 {
-    if (!op->text || !*op->text) return op_fail(op, SC_EINVAL, "the SDP is empty");
-    if (strncmp(op->text, "v=", 2)) return op_fail(op, SC_EINVAL, "the SDP must start with \"v=\"");
+    if (!op->text || !*op->text) return sc_call_op_fail(op, SC_EINVAL, "the SDP is empty");
+    if (strncmp(op->text, "v=", 2)) return sc_call_op_fail(op, SC_EINVAL, "the SDP must start with \"v=\"");
     return SC_OK;
 }
 
 /* An inbound call still open and an SDP that looks like one: the SDP
  * becomes the call's own (early media and the answer). */
-static int take_local_sdp(const call_op *op)
+static int take_local_sdp(const sc_call_op *op)
 {
     int rc = sdp_ok(op);
-    if (!rc) rc = inbound_open(op);
+    if (!rc) rc = sc_call_inbound_open(op);
     if (rc) return rc;
     g_free(op->c->local_sdp);
     op->c->local_sdp = g_strdup(op->text);
     return SC_OK;
 }
 
-static int early_op(sc_session *s, void *p)
+int sc_call_early_on_stack(sc_session *s, void *p)
 {
-    call_op *op = p;
+    sc_call_op *op = p;
     int rc = take_local_sdp(op);
     (void)s;
     if (rc) return rc;
@@ -145,13 +135,13 @@ static int early_op(sc_session *s, void *p)
 
 SC_API int sc_call_early_media(sc_call *c, const char *sdp)
 {
-    call_op op = { .text = sdp };
-    return run_call_op(c, "sc_call_early_media", early_op, &op);
+    sc_call_op op = { .text = sdp };
+    return sc_call_run_op(c, "sc_call_early_media", sc_call_early_on_stack, &op);
 }
 
-static int answer_op(sc_session *s, void *p)
+int sc_call_answer_on_stack(sc_session *s, void *p)
 {
-    call_op *op = p;
+    sc_call_op *op = p;
     int rc = take_local_sdp(op);
     (void)s;
     if (rc) return rc;
@@ -171,8 +161,8 @@ static int answer_op(sc_session *s, void *p)
 
 SC_API int sc_call_answer(sc_call *c, const char *sdp)
 {
-    call_op op = { .text = sdp };
-    return run_call_op(c, "sc_call_answer", answer_op, &op);
+    sc_call_op op = { .text = sdp };
+    return sc_call_run_op(c, "sc_call_answer", sc_call_answer_on_stack, &op);
 }
 
 /* Ends an inbound call with a final error response (stack thread). */
@@ -192,34 +182,34 @@ void sc_call_reject_now(sc_call *c, int code, const char *phrase, const char *ca
 
 static int reject_op(sc_session *s, void *p)
 {
-    call_op *op = p;
+    sc_call_op *op = p;
     int rc;
     (void)s;
     if (op->code < 400 || op->code > 699)
-        return op_fail(op, SC_EINVAL, "a rejection needs a SIP status from 400 to 699");
-    if ((rc = inbound_open(op))) return rc;
+        return sc_call_op_fail(op, SC_EINVAL, "a rejection needs a SIP status from 400 to 699");
+    if ((rc = sc_call_inbound_open(op))) return rc;
     sc_call_reject_now(op->c, op->code, op->text && *op->text ? op->text : NULL, NULL);
     return SC_OK;
 }
 
 SC_API int sc_call_reject(sc_call *c, int sip_code, const char *phrase)
 {
-    call_op op = { .code = sip_code, .text = phrase };
+    sc_call_op op = { .code = sip_code, .text = phrase };
     if (phrase && (strchr(phrase, '\r') || strchr(phrase, '\n')))
         return sc_fail(SC_EINVAL, "sc_call_reject: the reason phrase must be one line");
-    return run_call_op(c, "sc_call_reject", reject_op, &op);
+    return sc_call_run_op(c, "sc_call_reject", reject_op, &op);
 }
 
 static int redirect_op(sc_session *s, void *p)
 {
-    call_op *op = p;
+    sc_call_op *op = p;
     char *contact;
     int rc;
     (void)s;
     if (!op->text || (g_ascii_strncasecmp(op->text, "sip:", 4) && g_ascii_strncasecmp(op->text, "sips:", 5)) ||
         strpbrk(op->text, "<>\"\r\n \t"))
-        return op_fail(op, SC_EINVAL, "the redirect target must be a sip: or sips: URI without spaces or <>");
-    if ((rc = inbound_open(op))) return rc;
+        return sc_call_op_fail(op, SC_EINVAL, "the redirect target must be a sip: or sips: URI without spaces or <>");
+    if ((rc = sc_call_inbound_open(op))) return rc;
     contact = g_strdup_printf("<%s>", op->text);
     op->c->final_sent = true;
     op->c->ending = true;
@@ -233,8 +223,8 @@ static int redirect_op(sc_session *s, void *p)
 
 SC_API int sc_call_redirect(sc_call *c, const char *target)
 {
-    call_op op = { .text = target };
-    return run_call_op(c, "sc_call_redirect", redirect_op, &op);
+    sc_call_op op = { .text = target };
+    return sc_call_run_op(c, "sc_call_redirect", redirect_op, &op);
 }
 
 /* Hangs up whatever the state (stack thread). */
@@ -264,7 +254,7 @@ void sc_call_hangup_now(sc_call *c, const char *cause)
 
 static int hangup_op(sc_session *s, void *p)
 {
-    call_op *op = p;
+    sc_call_op *op = p;
     (void)s;
     sc_call_hangup_now(op->c, NULL);
     return SC_OK;
@@ -272,21 +262,27 @@ static int hangup_op(sc_session *s, void *p)
 
 SC_API int sc_call_hangup(sc_call *c)
 {
-    call_op op = { 0 };
+    sc_call_op op = { 0 };
     if (c && sc_call_state_of(c) == SC_CALL_ENDED) {
         sc_clear_error();
         return SC_OK;
     }
-    return run_call_op(c, "sc_call_hangup", hangup_op, &op);
+    return sc_call_run_op(c, "sc_call_hangup", hangup_op, &op);
 }
 
 static int dtmf_op(sc_session *s, void *p)
 {
-    call_op *op = p;
+    sc_call_op *op = p;
     int st = sc_call_state_of(op->c);
     (void)s;
     if (!op->c->nh || (st != SC_CALL_ANSWERED && st != SC_CALL_HELD && st != SC_CALL_EARLY))
-        return op_fail(op, SC_ESTATE, "DTMF needs an answered call (or early media)");
+        return sc_call_op_fail(op, SC_ESTATE, "DTMF needs an answered call (or early media)");
+    /* RFC 4733 in the call's own RTP when telephone-event was negotiated;
+     * SIP INFO otherwise (SC_ESTATE from the stream says it was not). */
+    if (op->c->media) {
+        int rc = sc_call_media_send_dtmf(op->c, op->text);
+        if (rc != SC_ESTATE) return rc ? sc_call_op_fail(op, rc, sc_last_error()) : SC_OK;
+    }
     for (const char *d = op->text; *d; d++) {
         char body[64];
         g_snprintf(body, sizeof body, "Signal=%c\r\nDuration=160\r\n", *d);
@@ -298,12 +294,12 @@ static int dtmf_op(sc_session *s, void *p)
 
 SC_API int sc_call_send_dtmf(sc_call *c, const char *digits)
 {
-    call_op op = { .text = digits };
+    sc_call_op op = { .text = digits };
     if (!digits || !*digits) return sc_fail(SC_EINVAL, "sc_call_send_dtmf: no digits");
     for (const char *d = digits; *d; d++)
         if (!strchr("0123456789*#ABCDabcd", *d))
             return sc_fail(SC_EINVAL, "sc_call_send_dtmf: '%c' is not a DTMF digit (0-9, *, #, A-D)",
                            g_ascii_isprint(*d) ? *d : '?');
     if (strlen(digits) > 64) return sc_fail(SC_EINVAL, "sc_call_send_dtmf: at most 64 digits at once");
-    return run_call_op(c, "sc_call_send_dtmf", dtmf_op, &op);
+    return sc_call_run_op(c, "sc_call_send_dtmf", dtmf_op, &op);
 }

@@ -69,7 +69,23 @@ static bool display_name_ok(const char *n)
 }
 
 /* @p wire: the Request-URI's user part, checked (sc_gw_rule_wire()). */
-static void send_invite(dial_op *op, sc_reg *r, const char *wire)
+/* The call object, with its SDP: the application's, or the library's offer.
+ * A call that cannot have the media asked for is not made (no SIP at all). */
+static int new_call(dial_op *op, sc_reg *r, sc_call **out)
+{
+    sc_call *c = sc_call_new(op->s, SC_CALL_OUTBOUND, sc_reg_name(r));
+    int rc = SC_OK;
+    c->local_sdp = op->sdp && *op->sdp ? g_strdup(op->sdp) : NULL;
+    if (op->media && (rc = sc_call_media_offer(c, &c->local_sdp))) {
+        sc_call_detach_session(c);
+        sc_call_unref(c);
+        c = NULL;
+    }
+    *out = c;
+    return rc;
+}
+
+static void send_invite(dial_op *op, sc_reg *r, const char *wire, sc_call *c)
 {
     const sc_gateway *gw = r->gw;
     const char *caller = op->caller_number && *op->caller_number ? op->caller_number : sc_gw_from_user(gw);
@@ -78,7 +94,6 @@ static void send_invite(dial_op *op, sc_reg *r, const char *wire)
     const char *tp = gw->register_transport == SC_TRANSPORT_UDP ? "" : sc_transport_name(gw->register_transport);
     char *name_part = op->caller_name && *op->caller_name ? g_strdup_printf("\"%s\" ", op->caller_name)
                                                           : g_strdup("");
-    sc_call *c = sc_call_new(op->s, SC_CALL_OUTBOUND, sc_reg_name(r));
 
     ruri = g_strdup_printf("sip:%s@%s%s%s", wire, r->sip.proxy_host, *tp ? ";transport=" : "", tp);
     to = g_strdup_printf("<sip:%s@%s>", wire, r->sip.proxy_host);
@@ -103,7 +118,6 @@ static void send_invite(dial_op *op, sc_reg *r, const char *wire)
     c->caller_number = g_strdup(caller);
     c->caller_name = g_strdup(op->caller_name ? op->caller_name : "");
     c->to = g_strdup(to);
-    c->local_sdp = op->sdp && *op->sdp ? g_strdup(op->sdp) : NULL;
     c->nua = op->s->nua;
     c->nh = nua_handle(op->s->nua, c, SIPTAG_TO_STR(to), SIPTAG_FROM_STR(from),
                        TAG_IF(outbound, NUTAG_PROXY(outbound)), TAG_END());
@@ -162,18 +176,18 @@ int sc_dial_on_stack(sc_session *s, void *p)
         g_snprintf(msg, sizeof msg, "gateway '%s': all %d channels are busy", op->gateway, r->gw->max_channels);
         rc = refuse(op, SC_ECHANNELS, SC_DIAL_CHANNELS, msg);
     } else {
-        send_invite(op, r, wire);
-        rc = SC_OK;
+        sc_call *c = NULL;
+        if ((rc = new_call(op, r, &c)) == SC_OK) send_invite(op, r, wire, c);
     }
     g_free(wire);
     return rc;
 }
 
-static int dial(sc_session *s, const char *gateway, const char *number, const char *caller_number,
-                const char *caller_name, const char *sdp, sc_call **out, bool checked)
+int sc_dial(sc_session *s, const char *gateway, const char *number, const char *caller_number,
+            const char *caller_name, const char *sdp, sc_call **out, bool checked, bool media)
 {
     dial_op op = { .gateway = gateway, .number = number, .caller_number = caller_number,
-                   .caller_name = caller_name, .sdp = sdp, .checked = checked };
+                   .caller_name = caller_name, .sdp = sdp, .checked = checked, .media = media };
     bool running;
     int rc;
     if (out) *out = NULL;
@@ -205,14 +219,14 @@ static int dial(sc_session *s, const char *gateway, const char *number, const ch
 SC_API int sc_session_dial(sc_session *s, const char *gateway, const char *number,
                            const char *caller_number, const char *caller_name, const char *sdp, sc_call **out)
 {
-    return dial(s, gateway, number, caller_number, caller_name, sdp, out, false);
+    return sc_dial(s, gateway, number, caller_number, caller_name, sdp, out, false, false);
 }
 
 SC_API int sc_session_dial_checked(sc_session *s, const char *gateway, const char *number,
                                    const char *caller_number, const char *caller_name, const char *sdp,
                                    sc_call **out)
 {
-    return dial(s, gateway, number, caller_number, caller_name, sdp, out, true);
+    return sc_dial(s, gateway, number, caller_number, caller_name, sdp, out, true, false);
 }
 
 SC_API int sc_session_set_answer_timeout(sc_session *s, int seconds)

@@ -73,6 +73,7 @@ void sc_call_finish(sc_call *c)
         nua_handle_destroy(c->nh);
         c->nh = NULL;
     }
+    sc_call_media_end(c);  /* media_stats and media_state "down" come before "ended" */
     sc_call_emit(c, SC_EVENT_CALL_STATE);
     if (c->peer) sc_bridge_leg_ended(c);
     g_strfreev(c->bridge_targets);
@@ -332,11 +333,41 @@ static bool relay_reinvite(sc_call *c, const char *offer)
     return true;
 }
 
+/* 200 to a re-INVITE with our SDP, which becomes the call's own. */
+static void accept_reinvite(sc_call *c, nua_handle_t *nh, const char *answer)
+{
+    g_free(c->local_sdp);
+    c->local_sdp = g_strdup(answer);
+    nua_respond(nh, SIP_200_OK, SIPTAG_CONTENT_TYPE_STR("application/sdp"), SIPTAG_PAYLOAD_STR(answer), TAG_END());
+}
+
+/* A re-INVITE on a call with our own media: the engine answers (hold,
+ * unhold, a move). An offer it cannot take gets 488 and the call stays up
+ * with the media it had (RFC 3264 and RFC 3261 14.2). */
+static void on_media_reinvite(sc_call *c, nua_handle_t *nh, char *offer)
+{
+    char *answer = NULL;
+    int rc = sc_call_media_reinvite(c, offer, &answer);
+    if (rc) {
+        sc_log(SC_LOG_WARNING, "call %d: re-INVITE refused with 488: %s", c->id, sc_last_error());
+        sc_call_media_notice(c, "media_error", rc, sc_last_error());
+        nua_respond(nh, SIP_488_NOT_ACCEPTABLE, TAG_END());
+    } else {
+        accept_reinvite(c, nh, answer);
+    }
+    g_free(answer);
+    g_free(offer);
+}
+
 static void on_reinvite(sc_call *c, nua_handle_t *nh, const sip_t *sip)
 {
     char *offer = sip->sip_payload && sip->sip_payload->pl_len
                       ? g_strndup(sip->sip_payload->pl_data, sip->sip_payload->pl_len) : NULL;
     if (offer) note_offer(c, offer);
+    if (c->media) {
+        on_media_reinvite(c, nh, offer);
+        return;
+    }
     if (relay_reinvite(c, offer)) {
         g_free(offer);
         return;
@@ -349,10 +380,7 @@ static void on_reinvite(sc_call *c, nua_handle_t *nh, const sip_t *sip)
             g_free(answer);
             answer = versioned;
         }
-        g_free(c->local_sdp);
-        c->local_sdp = g_strdup(answer);
-        nua_respond(nh, SIP_200_OK, SIPTAG_CONTENT_TYPE_STR("application/sdp"), SIPTAG_PAYLOAD_STR(answer),
-                    TAG_END());
+        accept_reinvite(c, nh, answer);
         g_free(answer);
         g_free(offer);
     } else {
@@ -411,6 +439,23 @@ static void on_invite_response(sc_call *c, int status, const char *phrase, const
         if (status >= 200) relayed_reinvite_answered(c, status, phrase, sip);
         return;
     }
+    if (c->media_reinvite) {
+        /* Our hold/unhold re-INVITE: its failure does not end the call
+         * (RFC 3261 14.1); the media stays as it was. */
+        if (status < 200) return;
+        c->media_reinvite = false;
+        if (status < 300 && has_sdp) {
+            char *answer = g_strndup(sip->sip_payload->pl_data, sip->sip_payload->pl_len);
+            sc_call_set_remote_sdp(c, answer, strlen(answer));
+            sc_call_media_take_answer(c, answer);
+            g_free(answer);
+        } else if (status >= 300) {
+            char *why = g_strdup_printf("the peer refused our re-INVITE: %d %s", status, phrase ? phrase : "");
+            sc_call_media_notice(c, "media_error", SC_ESIP, why);
+            g_free(why);
+        }
+        return;
+    }
     sc_log(SC_LOG_DEBUG, "call %d: INVITE answered %d %s", c->id, status, phrase ? phrase : "");
     if (!c->sip_call_id && sip && sip->sip_call_id) {
         g_mutex_lock(&c->lock);
@@ -418,6 +463,19 @@ static void on_invite_response(sc_call *c, int status, const char *phrase, const
         g_mutex_unlock(&c->lock);
     }
     if (has_sdp) sc_call_set_remote_sdp(c, sip->sip_payload->pl_data, sip->sip_payload->pl_len);
+    if (has_sdp && c->media && status >= 180 && status < 300 && !c->ending) {
+        /* Our offer's answer, in a 183 (early media) or the 200: an answer
+         * the engine cannot take ends the call. */
+        char *answer = g_strndup(sip->sip_payload->pl_data, sip->sip_payload->pl_len);
+        int rc = sc_call_media_take_answer(c, answer);
+        g_free(answer);
+        if (rc) {
+            sc_log(SC_LOG_WARNING, "call %d: the answer's SDP is unusable: %s", c->id, sc_last_error());
+            if (status >= 200) sc_call_set_state(c, SC_CALL_ANSWERED);
+            sc_call_hangup_now(c, "INCOMPATIBLE_DESTINATION");
+            return;
+        }
+    }
     if (status == 100) {
         sc_call_set_state(c, SC_CALL_PROCEEDING);
     } else if (status >= 180 && status < 200) {
@@ -469,6 +527,15 @@ void sc_calls_on_event(sc_session *s, sc_call *c, nua_event_t event, int status,
             c->end_cause = "CALL_REJECTED";
             /* the INVITE already had its final 401/407: nothing to cancel */
             sc_call_finish(c);
+        }
+        break;
+    case nua_i_ack:
+        /* Our offer went in the 200 (an INVITE without SDP): the ACK answers. */
+        if (c->media && c->media_offered_in_200 && sip && sip->sip_payload && sip->sip_payload->pl_len) {
+            char *answer = g_strndup(sip->sip_payload->pl_data, sip->sip_payload->pl_len);
+            sc_call_set_remote_sdp(c, answer, strlen(answer));
+            if (sc_call_media_take_answer(c, answer)) sc_call_hangup_now(c, "INCOMPATIBLE_DESTINATION");
+            g_free(answer);
         }
         break;
     case nua_i_cancel:

@@ -14,17 +14,44 @@ void sc_call_emit(sc_call *c, int type);                   /* an event about the
 void sc_call_reject_now(sc_call *c, int code, const char *phrase, const char *cause);
 void sc_call_hangup_now(sc_call *c, const char *cause);
 
+/* One control request. Its work runs on the stack thread and fails there
+ * with sc_call_op_fail() (sc_fail): sc_session_call_on_stack() brings the
+ * status and the text back to the caller's thread. */
+typedef struct sc_call_op {
+    sc_call *c;
+    const char *what;      /* the public function, for messages */
+    int code;
+    const char *text;
+    int hz, ms;            /* a tone to play */
+    char *out;             /* a result text for the caller (g_malloc) */
+    const short *pcm;      /* audio to send */
+    size_t samples;
+} sc_call_op;
+/* Runs fn(op) on the stack thread with the call's session, if it still has one. */
+int sc_call_run_op(sc_call *c, const char *what, sc_stack_fn fn, sc_call_op *op);
+/* Stack thread: fails the request, naming the function and the call. */
+int sc_call_op_fail(const sc_call_op *op, int rc, const char *msg);
+/* Inbound, no final answer sent yet, not ended. */
+int sc_call_inbound_open(const sc_call_op *op);
+/* 183 / 200 with op->text as our SDP (stack thread, sc_stack_fn). */
+int sc_call_early_on_stack(sc_session *s, void *op);
+int sc_call_answer_on_stack(sc_session *s, void *op);
+
 /* call_dial.c: a dial-out, run on the stack thread. */
 typedef struct dial_op {
     sc_session *s;         /* set by sc_dial_on_stack */
     const char *gateway, *number, *caller_number, *caller_name, *sdp;
     bool checked;          /* a dialplan condition allowed it (the gateway's own rule still applies) */
+    bool media;            /* the library's SDP and RTP (sc_session_dial_media) */
     sc_call *call;         /* out: a reference for the caller */
     int refusal;           /* out: sc_dial_refusal when refused */
 } dial_op;
 /* Dials on the stack thread (an sc_stack_fn): SC_OK with op->call, or a
  * failure set with sc_fail() (and op->refusal when refused). */
 int sc_dial_on_stack(sc_session *s, void *op);
+/* The public dial functions' common body. */
+int sc_dial(sc_session *s, const char *gateway, const char *number, const char *caller_number,
+            const char *caller_name, const char *sdp, sc_call **out, bool checked, bool media);
 /* The gateway's own dial rule, built once (NULL: it has none). */
 struct sc_dialrule;
 int sc_dial_gateway_rule(sc_reg *r, const struct sc_dialrule **out);
@@ -39,6 +66,23 @@ void sc_call_finish(sc_call *c);                           /* ENDED + event + br
 void sc_calls_on_incoming(sc_session *s, nua_t *nua, nua_handle_t *nh, const sip_t *sip);
 void sc_calls_on_event(sc_session *s, sc_call *c, nua_event_t event, int status,
                        const char *phrase, const sip_t *sip, tagi_t tags[]);
+
+/* call_media_stack.c: a call's own media (stack thread). Only calls with
+ * c->media (or asking for it) get here; without SC_WITH_MEDIA they fail. */
+int sc_call_media_start(sc_call *c);                       /* the stream, from the gateway's params */
+int sc_call_media_offer(sc_call *c, char **sdp_out);       /* dial: our offer (g_free) */
+/* Inbound: our answer to the INVITE's offer, or our offer when it had none. */
+int sc_call_media_local_sdp(sc_call *c, char **sdp_out);
+/* A re-INVITE's offer answered (SC_ENOCODEC/SC_EPARSE: 488), or offered anew when offerless. */
+int sc_call_media_reinvite(sc_call *c, const char *offer, char **sdp_out);
+int sc_call_media_take_answer(sc_call *c, const char *answer); /* 18x/2xx/ACK SDP; a media_error on failure */
+int sc_call_media_send_dtmf(sc_call *c, const char *digits);   /* SC_ESTATE: no telephone-event */
+void sc_call_media_notice(sc_call *c, const char *what, int status, const char *text);
+void sc_call_media_end(sc_call *c);                        /* final stats and "down", stream freed */
+struct sc_media_report;
+void sc_call_media_emit(sc_call *c, int type, const struct sc_media_report *r);
+/* call_media.c: the engine's report callback (user = the session) */
+void sc_calls_media_report(const struct sc_media_report *r, void *user);
 
 /* call_table.c: the session's live calls (stack thread) */
 void sc_calls_add(sc_session *s, sc_call *c);              /* takes the caller's reference */

@@ -127,6 +127,19 @@ static const param_def known_params[] = {
     P_INT("channels-busy-code", channels_busy_code, 400, 699),
     P_STR("ext-sip-ip", ext_sip_ip, TEXT_HOST, NULL),
     P_BOOL("nat-options-ping", nat_options_ping),
+    /* Media: kept as text here (config/ does not see the engine); the
+     * engine checks them when a call asks for media (docs/media.md). */
+    P_STR("codec-prefs", codec_prefs, TEXT_PRINTABLE, NULL),
+    P_STR("rtp-ip", rtp_ip, TEXT_HOST, NULL),
+    P_STR("rtp-start-port", rtp_start_port, TEXT_PRINTABLE, NULL),
+    P_STR("rtp-end-port", rtp_end_port, TEXT_PRINTABLE, NULL),
+    P_STR("rtp-timeout-sec", rtp_timeout_sec, TEXT_PRINTABLE, NULL),
+    P_STR("rtp-hold-timeout-sec", rtp_hold_timeout_sec, TEXT_PRINTABLE, NULL),
+    P_STR("auto-jitterbuffer-msec", auto_jitterbuffer_msec, TEXT_PRINTABLE, NULL),
+    P_STR("rtp-secure-media", rtp_secure_media, TEXT_PRINTABLE, NULL),
+    P_STR("dtmf-type", dtmf_type, TEXT_PRINTABLE, NULL),
+    P_STR("rfc2833-pt", rfc2833_pt, TEXT_PRINTABLE, NULL),
+    P_STR("inband-dtmf", inband_dtmf, TEXT_PRINTABLE, NULL),
 };
 #define N_KNOWN_PARAMS (sizeof known_params / sizeof known_params[0])
 

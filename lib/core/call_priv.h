@@ -51,6 +51,12 @@ struct sc_call {
     int end_code;               /* what ended it, recorded before Sofia's terminated state */
     const char *end_cause;
     int end_side;
+    /* media (stack thread only): the library's own RTP stream when the
+     * application asked for media; NULL when the SDP is the application's */
+    struct sc_media_stream *media;
+    bool media_wanted;          /* dialled or answered with media */
+    bool media_offered_in_200;  /* inbound INVITE had no SDP: the answer comes in the ACK */
+    bool media_reinvite;        /* our own re-INVITE (hold/unhold) awaits its answer */
 };
 
 /* call_object.c */

@@ -43,6 +43,11 @@ SC_API const char *sc_event_type_name(int type)
     case SC_EVENT_DIAL_REFUSED: return "dial_refused";
     case SC_EVENT_INBOUND_REFUSED: return "inbound_refused";
     case SC_EVENT_CALL_ROUTED: return "call_routed";
+    case SC_EVENT_DTMF: return "dtmf";
+    case SC_EVENT_MEDIA_STATE: return "media_state";
+    case SC_EVENT_MEDIA_STATS: return "media_stats";
+    case SC_EVENT_MEDIA_NOTICE: return "media_notice";
+    case SC_EVENT_AUDIO: return "audio";
     }
     return "unknown";
 }
@@ -64,6 +69,10 @@ sc_event *sc_event_new(int type, const char *gateway)
     ev->source = g_strdup("");
     ev->context = g_strdup("");
     ev->route_json = g_strdup("");
+    ev->media_json = g_strdup("");
+    ev->digit = g_strdup("");
+    ev->dtmf_method = g_strdup("");
+    ev->media_state = g_strdup("");
     return ev;
 }
 
@@ -101,6 +110,11 @@ SC_API const char *sc_event_message(const sc_event *ev) { return ev ? ev->messag
 SC_API const char *sc_event_source(const sc_event *ev) { return ev ? ev->source : ""; }
 SC_API const char *sc_event_context(const sc_event *ev) { return ev ? ev->context : ""; }
 SC_API const char *sc_event_route_json(const sc_event *ev) { return ev ? ev->route_json : ""; }
+SC_API const char *sc_event_dtmf_digit(const sc_event *ev) { return ev ? ev->digit : ""; }
+SC_API const char *sc_event_dtmf_method(const sc_event *ev) { return ev ? ev->dtmf_method : ""; }
+SC_API const char *sc_event_media_state(const sc_event *ev) { return ev ? ev->media_state : ""; }
+SC_API const short *sc_event_audio_pcm(const sc_event *ev) { return ev ? ev->pcm : NULL; }
+SC_API size_t sc_event_audio_samples(const sc_event *ev) { return ev ? ev->samples : 0; }
 
 SC_API sc_event *sc_event_copy(const sc_event *ev)
 {
@@ -121,6 +135,11 @@ SC_API sc_event *sc_event_copy(const sc_event *ev)
     c->source = g_strdup(ev->source);
     c->context = g_strdup(ev->context);
     c->route_json = g_strdup(ev->route_json);
+    c->media_json = g_strdup(ev->media_json);
+    c->digit = g_strdup(ev->digit);
+    c->dtmf_method = g_strdup(ev->dtmf_method);
+    c->media_state = g_strdup(ev->media_state);
+    c->pcm = ev->pcm ? g_memdup2(ev->pcm, ev->samples * sizeof *ev->pcm) : NULL;
     return c;
 }
 
@@ -137,6 +156,11 @@ SC_API void sc_event_free(sc_event *ev)
     g_free(ev->source);
     g_free(ev->context);
     g_free(ev->route_json);
+    g_free(ev->media_json);
+    g_free(ev->digit);
+    g_free(ev->dtmf_method);
+    g_free(ev->media_state);
+    g_free(ev->pcm);
     g_free(ev);
 }
 
@@ -177,6 +201,9 @@ static void append_call_fields(GString *b, const sc_event *ev)
         append_field(b, "destination_number", ev->number);
         g_string_append_printf(b, ",\"route\":%s", ev->route_json[0] ? ev->route_json : "null");
         break;
+    case SC_EVENT_AUDIO:
+        g_string_append_printf(b, ",\"samples\":%zu", ev->samples);
+        break;
     case SC_EVENT_INBOUND_REFUSED:
         append_field(b, "destination_number", ev->number);
         append_field(b, "source", ev->source);
@@ -196,6 +223,8 @@ SC_API char *sc_event_to_json(const sc_event *ev)
         sc_fail(SC_EINVAL, "event is NULL");
         return NULL;
     }
+    /* Media events keep the engine's exact line (issue #13's names). */
+    if (ev->media_json && ev->media_json[0]) return g_strdup(ev->media_json);
     b = g_string_new("{\"event\":");
     sc_json_append_string(b, sc_event_type_name(ev->type));
     if (ev->type == SC_EVENT_SESSION_STOPPED) {
@@ -297,6 +326,17 @@ SC_API char *sc_event_to_text(const sc_event *ev)
         break;
     case SC_EVENT_INBOUND_REFUSED:
         g_string_append_printf(b, "inbound call refused with %d (%s): %s", ev->sip_code, ev->refusal, ev->message);
+        break;
+    case SC_EVENT_DTMF:
+        g_string_append_printf(b, "call %d: DTMF %s (%s)", sc_event_call_id(ev), ev->digit, ev->dtmf_method);
+        break;
+    case SC_EVENT_AUDIO:
+        g_string_append_printf(b, "call %d: %zu samples of audio", sc_event_call_id(ev), ev->samples);
+        break;
+    case SC_EVENT_MEDIA_STATE:
+    case SC_EVENT_MEDIA_STATS:
+    case SC_EVENT_MEDIA_NOTICE:
+        g_string_append_printf(b, "call %d: %s", sc_event_call_id(ev), ev->media_json);
         break;
     default:
         g_string_append(b, "unknown event");

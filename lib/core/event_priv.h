@@ -27,6 +27,15 @@ struct sc_event {
     char *source;
     char *context;
     char *route_json;
+    /* media events: the line the media engine's JSON glue wrote (calls/
+     * renders it, since core/ does not see the engine), and the parts a
+     * binding reads */
+    char *media_json;
+    char *digit;
+    char *dtmf_method;
+    char *media_state;
+    short *pcm;                 /* SC_EVENT_AUDIO: 20 ms received */
+    size_t samples;
 };
 
 /* Sets one of the event's optional strings (NULL stays ""). */

@@ -76,6 +76,11 @@ struct sc_session {
     int internal_port;
     struct sc_acl *internal_acl; /* who may call from the internal side (loopback by default) */
 
+    /* media (issue #13): the engine is made at start when media_on, freed
+     * after the last call ended; core/ only carries the pointer */
+    bool media_on;             /* set before start */
+    struct sc_media_engine *media_engine; /* stack thread only */
+
     /* events */
     sc_cb_slot *slot;          /* under lock */
     GQueue queue;              /* sc_event*: waiting for delivery (under lock) */

@@ -34,6 +34,10 @@
 #include "registration_priv.h"
 #include "skypeconnect/sc_dialplan.h"
 #include "skypeconnect/sc_version.h"
+#include "skypeconnect/sc_media.h"
+#ifdef SC_HAVE_MEDIA
+#include "media.h"
+#endif
 
 #define SC_USER_AGENT "libskypeconnect/" SC_VERSION_STRING
 #define SC_FREE_STOP_MS 5000
@@ -113,6 +117,22 @@ static int set_before_start(sc_session *s, const char *what, void (*apply)(sc_se
     if (!fresh) return sc_fail(SC_ESTATE, "%s: only before sc_session_start()", what);
     sc_clear_error();
     return SC_OK;
+}
+
+static void apply_media(sc_session *s, void *arg)
+{
+    s->media_on = *(int *)arg != 0;
+}
+
+SC_API int sc_session_set_media(sc_session *s, int on)
+{
+    if (!s) return sc_fail(SC_EINVAL, "sc_session_set_media: session is NULL");
+#ifndef SC_HAVE_MEDIA
+    if (on)
+        return sc_fail(SC_ENOTFOUND, "sc_session_set_media: this libskypeconnect was built without media "
+                                     "(SC_WITH_MEDIA=OFF)");
+#endif
+    return set_before_start(s, "sc_session_set_media", apply_media, &on);
 }
 
 /* The session's listening addresses: numeric, the wildcard allowed. */
@@ -402,6 +422,20 @@ static int stack_up(sc_session *s)
     return s->internal_bind ? internal_up(s) : SC_OK;
 }
 
+/* The media engine, when the application asked for media: its reports
+ * come to the stack's context, so they reach calls on the stack thread. */
+static int media_up(sc_session *s)
+{
+#ifdef SC_HAVE_MEDIA
+    if (!s->media_on) return SC_OK;
+    int rc = sc_media_engine_new(s->ctx, sc_calls_media_report, s, NULL, &s->media_engine);
+    if (rc) return sc_fail(rc, "media: %s", sc_last_error());
+#else
+    (void)s;
+#endif
+    return SC_OK;
+}
+
 static void start_pending_gateways(sc_session *s)
 {
     GPtrArray *pending;
@@ -429,6 +463,11 @@ static void stack_down(sc_session *s)
         s->nua_internal = NULL;
     }
     sc_sofia_stack_destroy(&s->nua, &s->su_source, &s->root);
+#ifdef SC_HAVE_MEDIA
+    /* every call has ended (and freed its stream) by now */
+    sc_media_engine_free(s->media_engine);
+    s->media_engine = NULL;
+#endif
 }
 
 static gboolean teardown_idle(gpointer p)
@@ -462,6 +501,7 @@ static gpointer stack_thread_main(gpointer p)
     int rc;
     g_main_context_push_thread_default(s->ctx);
     rc = stack_up(s);
+    if (rc == SC_OK) rc = media_up(s);
     if (rc == SC_OK) start_pending_gateways(s);
     g_mutex_lock(&s->lock);
     s->start_status = rc;
@@ -486,6 +526,7 @@ static int start_on_app_context(sc_session *s, void *unused)
     sc_error_state failure;
     int rc = stack_up(s);
     (void)unused;
+    if (rc == SC_OK) rc = media_up(s);
     if (rc == SC_OK) {
         start_pending_gateways(s);
         return SC_OK;

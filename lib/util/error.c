@@ -29,7 +29,8 @@ static _Thread_local char last_text[SC_ERRBUF_SIZE];
     X(SC_ESIP, "SIP stack error")\
     X(SC_EREFUSED, "refused by policy")\
     X(SC_ECHANNELS, "no free channel")\
-    X(SC_EINTERNAL, "internal error")
+    X(SC_EINTERNAL, "internal error")\
+    X(SC_ENOCODEC, "no common codec")
 
 SC_API const char *sc_strerror(int status)
 {

@@ -320,15 +320,20 @@ test("dispatch from inside a coroutine", function()
   s:close()
 end)
 
-test("two sessions: inbound call, answer, hangup, call states", function()
-  local a, b = sc.Session(), sc.Session()
-  assert(a:start()); assert(b:start())
+-- a takes b as its trunk ("trunk"); b dials a through "out" (prefix 00).
+local function loopback_gateways(a, b)
   local ga = sc.Gateway("trunk")
   assert(ga:set("register", "false")); assert(ga:set("proxy", "127.0.0.1:" .. b:local_port()))
   local gb = sc.Gateway("out")
   assert(gb:set("register", "false")); assert(gb:set("proxy", "127.0.0.1:" .. a:local_port()))
   assert(gb:set("dial-prefix", "00"))
   assert(a:add_gateway(ga)); assert(b:add_gateway(gb))
+end
+
+test("two sessions: inbound call, answer, hangup, call states", function()
+  local a, b = sc.Session(), sc.Session()
+  assert(a:start()); assert(b:start())
+  loopback_gateways(a, b)
   local sa, sb = {}, {}
   a:on_event(function(ev)
     sa[#sa + 1] = ev
@@ -359,6 +364,64 @@ test("two sessions: inbound call, answer, hangup, call states", function()
   assert(ended, "no ended event")
   eq(ended.call_state_name, "ended")
   eq(inc.call:cause(), "NORMAL_CLEARING")
+  a:close(); b:close()
+end)
+
+test("media: a tone recorded, DTMF 159# by RFC 4733 through dispatch", function()
+  if sc.media_supported() ~= 1 then print("  (skipped: no media)") return end
+  local a, b = sc.Session(), sc.Session()
+  assert(a:set_media()); assert(b:set_media())
+  assert(a:start()); assert(b:start())
+  loopback_gateways(a, b)
+  local sa, sb = {}, {}
+  local rec = os.tmpname()
+  a:on_event(function(ev)
+    sa[#sa + 1] = ev
+    if ev.type == sc.EVENT_INCOMING_CALL then assert(ev.call:answer_media()) end
+    if ev.type == sc.EVENT_MEDIA_STATE and ev.media_state == "up" then assert(ev.call:record(rec)) end
+  end)
+  b:on_event(function(ev) sb[#sb + 1] = ev end)
+  assert(wait_until(b, sb, function(e) return e.state == sc.REG_NOREG end, 5000))
+  local call = assert(b:dial_media("out", "0044201234567"))
+  -- a answers inside its own dispatch (queue mode), then both sides' media is up
+  assert(wait_until(a, sa, function(e) return e.type == sc.EVENT_MEDIA_STATE and e.media_state == "up" end, 5000))
+  assert(wait_until(b, sb, function(e) return e.type == sc.EVENT_MEDIA_STATE and e.media_state == "up" end, 5000))
+  assert(call:play_tone(1000, 600))
+  assert(wait_until(b, sb, function(e) return e.media_state == "play_done" end, 5000), "no play_done")
+  local _, err, code = call:play("/nonexistent/greeting.wav")
+  eq(code, sc.EIO); assert(err:find("greeting.wav"), err)
+  assert(call:send_dtmf("159#"))
+  local digits = {}
+  assert(wait_until(a, sa, function(e)
+    if e.type == sc.EVENT_DTMF then eq(e.method, "rfc4733"); digits[#digits + 1] = e.digit end
+    return #digits == 4
+  end, 8000), "digits: " .. table.concat(digits))
+  eq(table.concat(digits), "159#")
+  assert(call:hangup())
+  assert(wait_until(a, sa, function(e) return e.call_state == sc.CALL_ENDED end, 5000))
+  local f = assert(io.open(rec, "rb"))
+  local data = f:read("*a")
+  f:close(); os.remove(rec)
+  -- 44-byte header, 16-bit samples at 8 kHz: at least the 0.6 s tone
+  assert(#data >= 44 + 0.6 * 16000, "recording of " .. #data .. " bytes")
+  if string.unpack then
+    -- the tone's frequency from its zero crossings, over the loud part
+    local crossings, loud, first, last, prev = 0, 0, nil, nil, 0
+    for pos = 45, #data - 1, 2 do
+      local v = string.unpack("<i2", data, pos)
+      if math.abs(v) > 300 then
+        loud = loud + 1
+        first = first or pos
+        last = pos
+      end
+      if v ~= 0 then
+        if prev ~= 0 and (v > 0) ~= (prev > 0) then crossings = crossings + 1 end
+        prev = v
+      end
+    end
+    local hz = first and crossings / 2 / ((last - first) / 2 / 8000) or 0
+    assert(loud > 0.4 * 8000 and hz > 900 and hz < 1100, ("%d loud samples, about %.0f Hz"):format(loud, hz))
+  end
   a:close(); b:close()
 end)
 

@@ -10,6 +10,11 @@ runs = [
     (["dial_out.py", "0044201234561"], "ANSWERED"),
     (["dial_out.py", "00999"], "refused (emergency)"),
 ]
+# the IVR needs the library's own media (GStreamer)
+sys.path.insert(0, os.environ.get("PYTHONPATH", "").split(os.pathsep)[0])
+import skypeconnect  # noqa: E402
+if skypeconnect.core.media_supported():
+    runs.append((["ivr.py"], "digits 42# (rfc4733)"))
 failed = 0
 for argv, expect in runs:
     p = subprocess.run([sys.executable, os.path.join(d, argv[0])] + argv[1:], capture_output=True, text=True,

@@ -695,5 +695,133 @@ class TestCalls(unittest.TestCase):
             self.assertEqual(call_b.cause, "USER_BUSY")
 
 
+@unittest.skipUnless(core.media_supported(), "built without media, or GStreamer lacks an element")
+class TestMedia(unittest.TestCase):
+    """The library's own media between two sessions over loopback: B dials A
+    with media, A answers with media; a tone from B is recorded by A and
+    checked as audio; DTMF 159# arrives by RFC 4733."""
+
+    @staticmethod
+    def audio():
+        """The integration harness's WAV and Goertzel helpers."""
+        sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "harness"))
+        from sctest import audio
+        return audio
+
+    def connect(self, a, b):
+        """Media on both sessions, started; b's gateway "out" dials a, a's "trunk" is b."""
+        a.enable_media()
+        b.enable_media()
+        a.start()
+        b.start()
+        a.add_gateway(sc.Gateway("trunk", register=False, proxy="127.0.0.1:%d" % b.port))
+        b.add_gateway(sc.Gateway("out", register=False, proxy="127.0.0.1:%d" % a.port, dial_prefix="00"))
+        self.assertIsNotNone(b.wait_state("out", sc.RegState.NOREG, timeout=5))
+
+    def test_tone_record_dtmf(self):
+        audio = self.audio()
+        seen_a, seen_b = [], []
+
+        def until(seen, cond):
+            return lambda e: (seen.append(e), cond(e))[1]
+
+        with sc.Session() as a, sc.Session() as b, tempfile.TemporaryDirectory() as tmp:
+            self.connect(a, b)
+            call_b = b.dial("out", "0044201234567", media=True)
+            ev = a.wait_for(until(seen_a, lambda e: e.type == sc.EventType.INCOMING_CALL), timeout=10)
+            call_a = ev.call
+            call_a.answer_media()
+            for s, seen in ((a, seen_a), (b, seen_b)):
+                ev = s.wait_for(until(seen, lambda e: e.type == sc.EventType.MEDIA_STATE), timeout=10)
+                self.assertIsNotNone(ev)
+                self.assertEqual(ev.to_dict()["state"], "up")
+                self.assertEqual(ev.to_dict()["codec"], "PCMU/8000")
+            rec = os.path.join(tmp, "rec.wav")
+            call_a.record(rec)
+            call_b.play_tone(1000, 1000)
+            self.assertIsNotNone(b.wait_for(until(seen_b, lambda e: e.type == sc.EventType.MEDIA_NOTICE
+                                                  and e.to_dict()["event"] == "play_done"), timeout=10))
+            time.sleep(0.3)
+            call_a.stop()
+            rate, samples = audio.read_wav(rec)
+            what = audio.describe(samples, rate, 1000)
+            self.assertGreater(audio.tone_seconds(samples, rate, 1000), 0.85, what)
+            self.assertLess(audio.tone_seconds(samples, rate, 1000), 1.15, what)
+            with self.assertRaises(sc.Error):
+                call_b.play(os.path.join(tmp, "no-such.wav"))
+            call_b.send_dtmf("159#")
+            digits = []
+            while len(digits) < 4:
+                ev = a.wait_for(until(seen_a, lambda e: e.type == sc.EventType.DTMF), timeout=10)
+                self.assertIsNotNone(ev, "digits so far: %r" % digits)
+                self.assertEqual(ev.dtmf_method, "rfc4733")
+                digits.append(ev.digit)
+            self.assertEqual("".join(digits), "159#")
+            stats = call_a.media_stats()
+            self.assertGreater(stats["packets_received"], 40)
+            self.assertEqual(stats["packets_lost"], 0)
+            call_b.hangup()
+            ev = a.wait_for(until(seen_a, lambda e: e.call_state == sc.CallState.ENDED), timeout=10)
+            self.assertIsNotNone(ev)
+            kinds = [e.type for e in seen_a]
+            self.assertLess(kinds.index(sc.EventType.MEDIA_STATS), len(kinds) - 1)
+
+    def test_pcm_frames_both_ways(self):
+        """write() sends PCM; AUDIO events bring 20 ms frames of what arrives."""
+        import array
+        import math
+        audio = self.audio()
+        with sc.Session() as a, sc.Session() as b:
+            self.connect(a, b)
+            call_b = b.dial("out", "0044201234567", media=True)
+            call_a = a.wait_for(lambda e: e.type == sc.EventType.INCOMING_CALL, timeout=10).call
+            call_a.answer_media()
+            self.assertIsNotNone(b.wait_for(lambda e: e.type == sc.EventType.MEDIA_STATE, timeout=10))
+            self.assertIsNotNone(a.wait_for(lambda e: e.type == sc.EventType.MEDIA_STATE, timeout=10))
+            call_a.set_audio(True)
+            tone = array.array("h", (int(10000 * math.sin(2 * math.pi * 600 * i / 8000)) for i in range(8000)))
+            call_b.write(tone.tobytes())
+            frames = []
+            deadline = time.monotonic() + 3
+            while time.monotonic() < deadline and len(frames) < 100:
+                ev = a.wait_for(lambda e: e.type == sc.EventType.AUDIO, timeout=1)
+                if ev:
+                    self.assertEqual(len(ev.pcm), 320)
+                    frames.append(ev.pcm)
+            call_a.set_audio(False)
+            samples = array.array("h", b"".join(frames)).tolist()
+            what = audio.describe(samples, 8000, 600)
+            self.assertGreater(audio.tone_seconds(samples, 8000, 600), 0.9, what)
+            with self.assertRaises(sc.InvalidArgument):
+                call_b.write(b"")
+            call_b.hangup()
+            self.assertIsNotNone(a.wait_for(lambda e: e.call_state == sc.CallState.ENDED, timeout=10))
+
+    def test_early_media_then_answer(self):
+        """183 with our SDP: the caller hears a tone before the answer, and the 200 keeps the same SDP."""
+        audio = self.audio()
+        with sc.Session() as a, sc.Session() as b, tempfile.TemporaryDirectory() as tmp:
+            self.connect(a, b)
+            call_b = b.dial("out", "0044201234567", media=True)
+            call_a = a.wait_for(lambda e: e.type == sc.EventType.INCOMING_CALL, timeout=10).call
+            call_a.progress_media()
+            self.assertIsNotNone(b.wait_for(lambda e: e.call_state == sc.CallState.EARLY, timeout=10))
+            self.assertIsNotNone(b.wait_for(lambda e: e.type == sc.EventType.MEDIA_STATE, timeout=10))
+            rec = os.path.join(tmp, "early.wav")
+            call_b.record(rec)
+            call_a.play_tone(700, 600)
+            self.assertIsNotNone(a.wait_for(lambda e: e.type == sc.EventType.MEDIA_NOTICE, timeout=10))
+            time.sleep(0.3)
+            call_b.stop()
+            self.assertEqual(call_b.state, sc.CallState.EARLY)
+            rate, samples = audio.read_wav(rec)
+            self.assertGreater(audio.tone_seconds(samples, rate, 700), 0.45, audio.describe(samples, rate, 700))
+            call_a.answer_media()
+            self.assertIsNotNone(b.wait_for(lambda e: e.call_state == sc.CallState.ANSWERED, timeout=10))
+            self.assertGreater(call_b.media_stats()["packets_received"], 30)
+            call_b.hangup()
+            self.assertIsNotNone(a.wait_for(lambda e: e.call_state == sc.CallState.ENDED, timeout=10))
+
+
 if __name__ == "__main__":
     unittest.main()

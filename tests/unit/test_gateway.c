@@ -429,7 +429,9 @@ static void test_param_list(void)
         "caller-id-in-from", "ping", "ping-min", "ping-max", "ping-user-agent", "ping-monitoring",
         "contact-in-ping", "distinct-to", "destination-prefix", "context", "dial-prefix",
         "dial-pattern", "dial-format", "emergency-country", "emergency-numbers", "max-channels",
-        "channels-busy-code", "ext-sip-ip", "nat-options-ping",
+        "channels-busy-code", "ext-sip-ip", "nat-options-ping", "codec-prefs", "rtp-ip", "rtp-start-port",
+        "rtp-end-port", "rtp-timeout-sec", "rtp-hold-timeout-sec", "auto-jitterbuffer-msec", "rtp-secure-media",
+        "dtmf-type", "rfc2833-pt", "inband-dtmf",
     };
     size_t n = sizeof expected / sizeof *expected;
     CHECK_EQ_INT(sc_gateway_param_count(), n);

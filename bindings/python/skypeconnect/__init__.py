@@ -83,6 +83,11 @@ class EventType(enum.IntEnum):
     DIAL_REFUSED = _core.EVENT_DIAL_REFUSED
     INBOUND_REFUSED = _core.EVENT_INBOUND_REFUSED
     CALL_ROUTED = _core.EVENT_CALL_ROUTED
+    DTMF = _core.EVENT_DTMF
+    MEDIA_STATE = _core.EVENT_MEDIA_STATE
+    MEDIA_STATS = _core.EVENT_MEDIA_STATS
+    MEDIA_NOTICE = _core.EVENT_MEDIA_NOTICE
+    AUDIO = _core.EVENT_AUDIO
 
 
 class RegState(enum.IntEnum):
@@ -400,6 +405,50 @@ class Call(_core.Call):
         return _json.loads(self.to_json())
 
 
+
+    # -- the library's media (Session.enable_media() before start)
+    def answer_media(self) -> None:
+        """Inbound: answers with the library's own SDP and RTP. Raises (the call
+        rejected with 488) when the offer has no codec in common."""
+        _core.call_answer_media(self)
+
+    def progress_media(self) -> None:
+        """Inbound: 183 with the library's SDP (early media: play before answering)."""
+        _core.call_progress_media(self)
+
+    def play(self, path: str, loop: bool = False) -> None:
+        """Plays a file (any format GStreamer decodes) to the far end."""
+        _core.call_play(self, path, int(bool(loop)))
+
+    def play_tone(self, hz: int, ms: int, loop: bool = False) -> None:
+        """Plays a sine tone."""
+        _core.call_play_tone(self, int(hz), int(ms), int(bool(loop)))
+
+    def record(self, path: str) -> None:
+        """Records what the far end sends to a 16-bit PCM WAV file."""
+        _core.call_record(self, path)
+
+    def stop(self) -> None:
+        """Stops playing and recording."""
+        _core.call_stop_media(self)
+
+    def set_audio(self, on: bool = True) -> None:
+        """Turns AUDIO events on: each carries 20 ms of received PCM in ``event.pcm``."""
+        _core.call_set_audio(self, int(bool(on)))
+
+    def write(self, pcm: bytes) -> None:
+        """Queues PCM to send (16-bit mono at 8 kHz, native byte order), mixed with what plays."""
+        _core.call_write_audio(self, pcm)
+
+    def hold(self, on: bool = True) -> None:
+        """Puts the call on hold (re-INVITE, sendonly) or takes it off hold."""
+        _core.call_hold(self, int(bool(on)))
+
+    def media_stats(self) -> dict:
+        """packets_sent, packets_received, packets_lost, jitter_ms, codec, local, remote."""
+        return _json.loads(_core.call_media_stats_json(self))
+
+
 _getters(Call, id="id", gateway="gateway", matched_by="matched_by", destination="destination",
          caller_number="caller_number", caller_name="caller_name", sip_call_id="sip_call_id", to="to",
          source="source", remote_sdp="remote_sdp", sip_code="sip_code", cause="cause")
@@ -411,7 +460,7 @@ class Event:
     events carry ``call`` (a ``Call``) and ``call_state``."""
     __slots__ = ("type", "gateway", "state", "prev_state", "status", "sip_code", "phrase", "reason",
                  "expires", "next_retry", "failures", "call", "call_id", "call_state", "cause", "number",
-                 "refusal", "message", "source", "time_us", "json", "text", "context", "route_json")
+                 "refusal", "message", "source", "time_us", "json", "text", "context", "route_json", "pcm")
 
     def __init__(self, fields: dict):
         self.type = _enum(EventType, fields["type"]) or fields["type"]
@@ -439,6 +488,7 @@ class Event:
         self.text = fields["text"]
         self.context = fields["context"]
         self.route_json = fields["route_json"]
+        self.pcm = fields.get("pcm")   # AUDIO: 20 ms of 16-bit mono PCM at 8 kHz (bytes)
 
     @classmethod
     def _from_ptr(cls, ptr) -> "Event":
@@ -448,6 +498,16 @@ class Event:
     def time(self) -> float:
         """Wall-clock time, seconds since the epoch."""
         return self.time_us / 1e6
+
+    @property
+    def digit(self) -> Optional[str]:
+        """The digit of a DTMF event ("5", "#"), else None."""
+        return self.to_dict().get("digit") if self.type == EventType.DTMF else None
+
+    @property
+    def dtmf_method(self) -> Optional[str]:
+        """How the digit came: "rfc4733", "info" or "inband"; else None."""
+        return self.to_dict().get("method") if self.type == EventType.DTMF else None
 
     def to_dict(self) -> dict:
         return _json.loads(self.json)
@@ -965,6 +1025,10 @@ class Session:
         """Opens the internal side (local phones/PBXes) on ``addr``; before start."""
         _core.session_set_internal(self._p(), addr, acl)
 
+    def enable_media(self, on: bool = True) -> None:
+        """Lets calls have the library's own media (answer_media, dial(media=True)); before start."""
+        _core.session_set_media(self._p(), int(bool(on)))
+
     def load_dialplan(self, path: str) -> None:
         """Loads FreeSWITCH dialplan XML (folder or file) that routes the session's calls; before start."""
         _core.session_load_dialplan(self._p(), path)
@@ -1029,7 +1093,8 @@ class Session:
 
     # -- calls
     def dial(self, gateway: str, number: str, *, caller_number: Optional[str] = None,
-             caller_name: Optional[str] = None, sdp: Optional[str] = None, checked: bool = False) -> Call:
+             caller_name: Optional[str] = None, sdp: Optional[str] = None, checked: bool = False,
+             media: bool = False) -> Call:
         """Dials a number through a gateway. Raises DialRefused (saying which
         rule refused it) or ChannelsBusy before any SIP is sent when the
         gateway's dial rule, the emergency refusal or max-channels say no.
@@ -1041,9 +1106,12 @@ class Session:
         any number of digits (optionally with a leading ``+``) passes instead
         of being refused with ``no_rule``. Emergency numbers, malformed or too
         long numbers, a gateway that is not UP and full ``max-channels`` are
-        refused either way."""
+        refused either way. ``media=True`` offers the library's own SDP and
+        runs the RTP (``sc_session_dial_media``; ``sdp`` is then not used)."""
         fn = _core.session_dial_checked if checked else _core.session_dial
         try:
+            if media:
+                return _core.session_dial_media(self._p(), gateway, number, caller_number, caller_name)[1]
             return fn(self._p(), gateway, number, caller_number, caller_name, sdp)[1]
         except DialRefused as e:
             e.gateway, e.number = gateway, number
