@@ -36,22 +36,23 @@ int sc_backoff_seconds(int base, int failures, int reason, int retry_after, unsi
 
 int sc_refresh_seconds(int granted, unsigned random)
 {
-    int margin, spread, at;
+    int margin, latest, earliest;
     if (granted <= 1) return 1;
-    if (granted <= 30) {
-        /* Half the lifetime, spread over the sixth before it. */
-        spread = granted / 6;
-        at = granted / 2 - (spread > 0 ? (int)(random % (unsigned)(spread + 1)) : 0);
-        return at > 0 ? at : 1;
-    }
-    /* A tenth of the lifetime before it lapses, at least 15 s (FreeSWITCH's
-     * margin) and at most 5 minutes; then spread over a further quarter of
-     * the lifetime, so that gateways registered together (a restart, a
-     * config load) drift apart instead of refreshing in one burst for ever. */
+    /* The latest safe moment: a tenth of the lifetime before it lapses, at
+     * least 15 s (FreeSWITCH's margin) and at most 5 minutes, but never
+     * before half the lifetime (short lifetimes). */
     margin = granted / 10;
     if (margin < 15) margin = 15;
     if (margin > 300) margin = 300;
-    spread = granted / 4;
-    at = granted - margin - (int)(random % (unsigned)(spread + 1));
-    return at > granted / 2 ? at : granted / 2;
+    latest = granted - margin;
+    if (latest < granted / 2) latest = granted / 2;
+    /* Then uniformly anywhere in the second half of the time up to it.
+     * Gateways registered together (a restart, a config load) would
+     * otherwise refresh in one burst, and with a narrow window for ever:
+     * a window [L/2, L] keeps the first round's peak at 1.5x the long-run
+     * mean rate ((L/2 + L) / 2 over L/2) and each later round spreads
+     * them further. */
+    earliest = latest / 2;
+    latest -= (int)(random % (unsigned)(latest - earliest + 1));
+    return latest > 0 ? latest : 1;
 }

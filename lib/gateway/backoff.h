@@ -18,9 +18,10 @@
 int sc_backoff_seconds(int base, int failures, int reason, int retry_after, unsigned random);
 
 /* Seconds after a successful registration granting `granted` seconds at which
- * to refresh it: well before it lapses (a tenth, 15 s to 5 min), spread by
- * `random` over a further quarter of the lifetime so that many gateways do
- * not refresh in step. Never before half the lifetime. */
+ * to refresh it: L = the lifetime less a margin (a tenth, 15 s to 5 min, but
+ * L at least half the lifetime), then `random` picks uniformly in [L/2, L],
+ * so that many gateways registered together do not refresh in step
+ * (docs/recovery.md, "The rules behind the numbers"). */
 int sc_refresh_seconds(int granted, unsigned random);
 
 #endif

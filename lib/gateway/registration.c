@@ -279,12 +279,17 @@ static gboolean on_attempt_timeout(gpointer p)
     return G_SOURCE_REMOVE;
 }
 
-/* Every REGISTER request gets a fresh handle with the gateway's one
- * Call-ID. A handle that saw an answer would put the registrar's To tag on
- * the next request, and Sofia-based registrars (FreeSWITCH's included)
- * refuse a REGISTER with a To tag as 481; a new Call-ID per request would
- * break RFC 3261 10.2.4. CSeq keeps rising: Sofia numbers non-dialog
- * requests from one counter for all handles. */
+/* One handle per registration, with the gateway's one Call-ID (RFC 3261
+ * 10.2.4), kept for refreshes and the un-REGISTER: it caches the digest
+ * credentials, so a refresh carries Authorization and costs one message
+ * instead of a challenge and a retry. Sofia stores the registrar's To tag
+ * on a handle whose non-dialog request got a 2xx (nua_method() counts as a
+ * target refresh) and puts it on the next request, which Sofia-based
+ * registrars (FreeSWITCH's included) refuse as 481; NUTAG_DIALOG(0) in
+ * send_request() keeps the handle out of any dialog, so it stores no tag.
+ * The handle is dropped only when an attempt must start clean: a failure,
+ * a timeout, a request still in flight being replaced. CSeq keeps rising:
+ * Sofia numbers non-dialog requests from one counter for all handles. */
 static void ensure_handle(sc_reg *r)
 {
     if (r->nh) return;
@@ -312,6 +317,7 @@ static void send_request(sc_reg *r)
                NUTAG_URL(r->sip.registrar_uri),
                SIPTAG_CONTACT_STR(sc_nat_register_contact(r)),
                SIPTAG_EXPIRES_STR(expires),
+               NUTAG_DIALOG(0),  /* no To tag kept for the next request (see ensure_handle) */
                TAG_END());
 }
 
@@ -319,7 +325,11 @@ static void send_register(sc_reg *r, bool unregister)
 {
     sc_reg_timer_cancel(&r->timer);
     r->next_at = 0;
-    drop_handle(r);  /* a fresh handle per request (see ensure_handle); replaces one in flight */
+    /* A request still in flight is replaced by a clean handle; an idle one
+     * (a refresh, the un-REGISTER of a binding) is reused with its
+     * credentials (see ensure_handle). */
+    if (r->in_flight) drop_handle(r);
+    sc_reg_timer_cancel(&r->timeout);
     ensure_handle(r);
     r->auth_rounds = 0;
     r->unregistering = unregister;
@@ -337,7 +347,8 @@ static void send_register(sc_reg *r, bool unregister)
 static void resend(sc_reg *r)
 {
     GSource *timeout = r->timeout;
-    /* A fresh handle (see ensure_handle); the attempt's timeout carries on. */
+    /* A fresh handle (the 423's Expires fix is ours, not the handle's
+     * cached request); the attempt's timeout carries on. */
     r->timeout = NULL;
     drop_handle(r);
     r->timeout = timeout;
@@ -384,7 +395,7 @@ static void schedule(sc_reg *r, int seconds, GSourceFunc fn)
 void sc_reg_fail(sc_reg *r, int sip_code, const char *phrase, int reason, int retry_after)
 {
     int base = r->gw->retry_seconds, wait;
-    drop_handle(r);  /* the next attempt starts clean: new Call-ID, no stale credentials */
+    drop_handle(r);  /* the next attempt starts clean: a new handle, no stale credentials */
     r->failures++;
     sc_reg_set_state(r, SC_REG_FAILED, sip_code, phrase, reason);
     if (reason == SC_REASON_TIMEOUT && r->gw->retry_908_seconds > 0) base = r->gw->retry_908_seconds;

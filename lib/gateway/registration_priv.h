@@ -28,8 +28,8 @@ struct sc_reg {
     bool dialrule_built;
     GPtrArray *trunk_ips;       /* addresses of proxy, register-proxy, outbound-proxy (inbound.c) */
 
-    nua_handle_t *nh;           /* REGISTER handle: a fresh one per request */
-    char *call_id;              /* one Call-ID for all of them */
+    nua_handle_t *nh;           /* REGISTER handle: kept across refreshes (credentials cached) */
+    char *call_id;              /* one Call-ID for every handle it ever has */
     bool in_flight;             /* a REGISTER is waiting for its answer */
     bool unregistering;         /* ... and it is an un-REGISTER */
     int down_reason;            /* reason for DOWN once the un-REGISTER ends */

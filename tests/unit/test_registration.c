@@ -32,11 +32,39 @@ static void session_registers_and_unregisters(void)
     sc_free(log);
     check_log_clean(t);
 
-    /* Not checked here: the session's un-REGISTER. Its nua_method() REGISTERs
-     * reuse the To tag of the last answer under a new Call-ID, which nua on
-     * the trunk side refuses with 481 before we see it (RFC 3261 12.2.2).
-     * raw_registrar below checks un-REGISTER with a plain client. */
+    /* The un-REGISTER goes on the registration's handle with its cached
+     * credentials and no To tag (NUTAG_DIALOG(0)): nua on the trunk side
+     * would refuse a To tag it no longer knows with 481. One message, no
+     * challenge. */
     CHECK_EQ_INT(sc_session_stop(s, 3000), SC_OK);
+    CHECK_EQ_INT(sc_trunk_is_registered(t, USER), 0);
+    CHECK_EQ_INT(sc_trunk_count(t, "register"), 3);
+    sc_session_free(s);
+    sc_trunk_free(t);
+}
+
+/* A refresh goes on the registration's handle with the cached credentials:
+ * one REGISTER, not a challenge and a retry. The trunk grants 10 s, so the
+ * refresh comes 2-5 s after the registration (backoff.c). */
+static void refresh_is_one_authorised_register(void)
+{
+    sc_trunk *t = trunk_up();
+    sc_session *s;
+    sc_event *ev;
+    if (!t) return;
+    sc_trunk_set_expires(t, 10);
+    s = session_for(t, PASSWORD);
+    ev = wait_state(s, SC_REG_REGED, 8000);
+    CHECK(ev != NULL);
+    sc_event_free(ev);
+    CHECK_EQ_INT(sc_trunk_count(t, "register"), 2);   /* challenged, then authorised */
+    ev = wait_state(s, SC_REG_REGED, 8000);           /* the refresh */
+    CHECK(ev != NULL);
+    if (ev) CHECK_EQ_INT(sc_event_sip_code(ev), 200);
+    sc_event_free(ev);
+    CHECK_EQ_INT(sc_trunk_count(t, "register"), 3);   /* the refresh: one message */
+    CHECK_EQ_INT(sc_trunk_is_registered(t, USER), 1);
+    check_log_clean(t);
     sc_session_free(s);
     sc_trunk_free(t);
 }
@@ -158,4 +186,4 @@ static void fault_silent_times_out(void)
 }
 
 
-SC_TEST_MAIN(TEST(session_registers_and_unregisters), TEST(wrong_password_fails_with_auth), TEST(fault_wrong_password), TEST(fault_unavailable_retry_after), TEST(fault_interval_too_brief), TEST(fault_silent_times_out))
+SC_TEST_MAIN(TEST(session_registers_and_unregisters), TEST(refresh_is_one_authorised_register), TEST(wrong_password_fails_with_auth), TEST(fault_wrong_password), TEST(fault_unavailable_retry_after), TEST(fault_interval_too_brief), TEST(fault_silent_times_out))
