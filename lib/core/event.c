@@ -52,23 +52,32 @@ SC_API const char *sc_event_type_name(int type)
     return "unknown";
 }
 
+/* The text of every string field nobody set. Most fields of most events
+ * stay empty (a call event uses two or three of nine): sharing one "" saves
+ * an allocation and a free per field per event. Never freed. */
+static char no_text[] = "";
+
+static char *text_dup(const char *value)
+{
+    return value && *value ? g_strdup(value) : no_text;
+}
+
+static void text_free(char *text)
+{
+    if (text != no_text) g_free(text);
+}
+
 sc_event *sc_event_new(int type, const char *gateway)
 {
     sc_event *ev = g_new0(sc_event, 1);
     ev->type = type;
-    ev->gateway = g_strdup(gateway ? gateway : "");
-    ev->phrase = g_strdup("");
+    ev->gateway = text_dup(gateway);
+    ev->phrase = no_text;
     ev->state = ev->prev_state = -1;
     ev->next_retry = -1;
     ev->call_state = -1;
     ev->time_us = g_get_real_time();
-    ev->cause = g_strdup("");
-    ev->number = g_strdup("");
-    ev->refusal = g_strdup("");
-    ev->message = g_strdup("");
-    ev->source = g_strdup("");
-    ev->context = g_strdup("");
-    ev->route_json = g_strdup("");
+    ev->cause = ev->number = ev->refusal = ev->message = ev->source = ev->context = ev->route_json = no_text;
     ev->media_json = g_strdup("");
     ev->digit = g_strdup("");
     ev->dtmf_method = g_strdup("");
@@ -78,14 +87,13 @@ sc_event *sc_event_new(int type, const char *gateway)
 
 void sc_event_set_text(char **field, const char *value)
 {
-    g_free(*field);
-    *field = g_strdup(value ? value : "");
+    text_free(*field);
+    *field = text_dup(value);
 }
 
 void sc_event_set_phrase(sc_event *ev, const char *phrase)
 {
-    g_free(ev->phrase);
-    ev->phrase = g_strdup(phrase ? phrase : "");
+    sc_event_set_text(&ev->phrase, phrase);
 }
 
 SC_API int sc_event_type_of(const sc_event *ev) { return ev ? ev->type : 0; }
@@ -125,16 +133,16 @@ SC_API sc_event *sc_event_copy(const sc_event *ev)
     }
     c = g_new(sc_event, 1);
     *c = *ev;
-    c->gateway = g_strdup(ev->gateway);
-    c->phrase = g_strdup(ev->phrase);
+    c->gateway = text_dup(ev->gateway);
+    c->phrase = text_dup(ev->phrase);
     c->call = sc_call_ref(ev->call);
-    c->cause = g_strdup(ev->cause);
-    c->number = g_strdup(ev->number);
-    c->refusal = g_strdup(ev->refusal);
-    c->message = g_strdup(ev->message);
-    c->source = g_strdup(ev->source);
-    c->context = g_strdup(ev->context);
-    c->route_json = g_strdup(ev->route_json);
+    c->cause = text_dup(ev->cause);
+    c->number = text_dup(ev->number);
+    c->refusal = text_dup(ev->refusal);
+    c->message = text_dup(ev->message);
+    c->source = text_dup(ev->source);
+    c->context = text_dup(ev->context);
+    c->route_json = text_dup(ev->route_json);
     c->media_json = g_strdup(ev->media_json);
     c->digit = g_strdup(ev->digit);
     c->dtmf_method = g_strdup(ev->dtmf_method);
@@ -146,16 +154,16 @@ SC_API sc_event *sc_event_copy(const sc_event *ev)
 SC_API void sc_event_free(sc_event *ev)
 {
     if (!ev) return;
-    g_free(ev->gateway);
-    g_free(ev->phrase);
+    text_free(ev->gateway);
+    text_free(ev->phrase);
     sc_call_unref(ev->call);
-    g_free(ev->cause);
-    g_free(ev->number);
-    g_free(ev->refusal);
-    g_free(ev->message);
-    g_free(ev->source);
-    g_free(ev->context);
-    g_free(ev->route_json);
+    text_free(ev->cause);
+    text_free(ev->number);
+    text_free(ev->refusal);
+    text_free(ev->message);
+    text_free(ev->source);
+    text_free(ev->context);
+    text_free(ev->route_json);
     g_free(ev->media_json);
     g_free(ev->digit);
     g_free(ev->dtmf_method);

@@ -29,18 +29,21 @@ static void deliver_one(sc_session *s, sc_event *ev)
     sc_event_free(ev);
 }
 
-/* THREAD mode: an idle source on the stack's context drains the queue. A
- * nested call (a callback iterating the context) returns at once: the outer
- * delivery goes on draining, so events keep their order. */
+/* THREAD mode: one source per session on the stack's context drains the
+ * queue. It is made once and armed (ready time 0) by the emit that finds
+ * the queue unarmed, not created and attached for each batch: a new idle
+ * source per batch cost more than the delivery itself. A nested call (a
+ * callback iterating the context) returns at once: the outer delivery goes
+ * on draining, so events keep their order. */
 static gboolean deliver_queued(gpointer p)
 {
     sc_session *s = p;
     sc_event *ev;
     g_mutex_lock(&s->lock);
-    s->deliver_source = 0;
+    s->deliver_armed = false;
     if (s->delivering) {
         g_mutex_unlock(&s->lock);
-        return G_SOURCE_REMOVE;
+        return G_SOURCE_CONTINUE;
     }
     s->delivering = true;
     while ((ev = g_queue_pop_head(&s->queue))) {
@@ -50,7 +53,34 @@ static gboolean deliver_queued(gpointer p)
     }
     s->delivering = false;
     g_mutex_unlock(&s->lock);
-    return G_SOURCE_REMOVE;
+    return G_SOURCE_CONTINUE;
+}
+
+/* Disarms before draining: an event emitted from here on arms it again. */
+static gboolean deliver_dispatch(GSource *src, GSourceFunc cb, gpointer user)
+{
+    g_source_set_ready_time(src, -1);
+    return cb(user);
+}
+
+static GSourceFuncs deliver_funcs = { .dispatch = deliver_dispatch };
+
+/* Under s->lock, THREAD mode, with a context. */
+static void deliver_arm(sc_session *s)
+{
+    if (s->deliver_armed) return;
+    if (!s->deliver_src) {
+        /* The context owns it; sc_session_free() destroys it by id. */
+        GSource *src = g_source_new(&deliver_funcs, sizeof(GSource));
+        g_source_set_priority(src, G_PRIORITY_DEFAULT);
+        g_source_set_callback(src, deliver_queued, s, NULL);
+        g_source_set_ready_time(src, -1);
+        s->deliver_source = g_source_attach(src, s->ctx);
+        s->deliver_src = src;
+        g_source_unref(src);
+    }
+    s->deliver_armed = true;
+    g_source_set_ready_time(s->deliver_src, 0);
 }
 
 void sc_session_deliver_queued(sc_session *s)
@@ -82,12 +112,8 @@ void sc_session_emit(sc_session *s, sc_event *ev)
     if (s->dispatch_mode == SC_DISPATCH_QUEUE) {
         if (s->queue.length == 1) wake_fd_set(s);
         g_cond_broadcast(&s->cond);
-    } else if (!s->deliver_source && s->ctx) {
-        GSource *idle = g_idle_source_new();
-        g_source_set_priority(idle, G_PRIORITY_DEFAULT);
-        g_source_set_callback(idle, deliver_queued, s, NULL);
-        s->deliver_source = g_source_attach(idle, s->ctx);
-        g_source_unref(idle);
+    } else if (s->ctx) {
+        deliver_arm(s);
     }
     g_mutex_unlock(&s->lock);
 }

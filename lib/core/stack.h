@@ -84,7 +84,9 @@ struct sc_session {
     /* events */
     sc_cb_slot *slot;          /* under lock */
     GQueue queue;              /* sc_event*: waiting for delivery (under lock) */
-    guint deliver_source;      /* THREAD mode idle source id (under lock) */
+    guint deliver_source;      /* THREAD mode delivery source id (under lock) */
+    GSource *deliver_src;      /* ... the source itself, made once, owned by ctx */
+    bool deliver_armed;        /* ... its ready time is set: a drain is due */
     bool delivering;           /* THREAD mode: a delivery loop is running */
     int wake_fd;               /* eventfd: readable while events wait */
     bool interrupted;
