@@ -15,6 +15,7 @@
 #include "registration_priv.h"
 #include "error_priv.h"
 #include "digest_client.h"
+#include "header_block.h"
 
 
 static char *source_of_request(sc_session *s, nua_t *nua, char *ip, size_t ip_size)
@@ -237,12 +238,7 @@ void sc_calls_on_incoming(sc_session *s, nua_t *nua, nua_handle_t *nh, const sip
         su_free(NULL, to);
     }
     msg = nua_current_request(nua);
-    if (msg) {
-        size_t len = 0;
-        char *text = msg_as_string(NULL, msg, NULL, 0, &len);
-        c->invite_text = g_strdup(text);
-        su_free(NULL, text);
-    }
+    c->invite_text = sc_sip_header_block(msg);  /* the received header bytes, no body, no re-encoding */
     if (sip->sip_payload && sip->sip_payload->pl_len)
         sc_call_set_remote_sdp(c, sip->sip_payload->pl_data, sip->sip_payload->pl_len);
     c->nh = nh;

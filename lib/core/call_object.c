@@ -181,14 +181,24 @@ SC_API char *sc_call_header(const sc_call *c, const char *name)
         return NULL;
     }
     out = g_string_new(NULL);
+    /* The header lines as received (sip/header_block.c): a line starting
+     * with a space or tab continues the header before it (RFC 3261 7.3.1). */
     lines = g_strsplit(c->invite_text, "\r\n", -1);
-    for (char **l = lines + 1; *l && **l; l++) {  /* skip the request line; stop at the body */
+    for (char **l = lines + 1; *l && **l; l++) {  /* skip the request line; stop at the end */
         const char *colon = strchr(*l, ':');
-        if (!colon || !header_is(*l, (size_t)(colon - *l), name)) continue;
+        if (**l == ' ' || **l == '\t' || !colon || !header_is(*l, (size_t)(colon - *l), name)) continue;
         if (out->len) g_string_append(out, ", ");
         colon++;
         while (*colon == ' ' || *colon == '\t') colon++;
         g_string_append(out, colon);
+        for (; l[1] && (l[1][0] == ' ' || l[1][0] == '\t'); l++) {
+            const char *more = l[1];
+            while (*more == ' ' || *more == '\t') more++;
+            g_string_append_c(out, ' ');
+            g_string_append(out, more);
+        }
+        while (out->len && (out->str[out->len - 1] == ' ' || out->str[out->len - 1] == '\t'))
+            g_string_truncate(out, out->len - 1);
     }
     g_strfreev(lines);
     if (!out->len) {

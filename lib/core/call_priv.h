@@ -23,7 +23,7 @@ struct sc_call {
     int direction;
     char *gateway, *matched_by, *destination, *caller_number, *caller_name;
     char *sip_call_id, *to, *source;
-    char *invite_text;          /* the initial INVITE, for sc_call_header() */
+    char *invite_text;          /* the initial INVITE's header lines as received, for sc_call_header() */
 
     /* mutable: under lock */
     int state;

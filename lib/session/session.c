@@ -29,6 +29,7 @@
 #include "addr.h"
 #include "sofia_stack.h"
 #include "served_methods.h"
+#include "header_block.h"
 #include "error_priv.h"
 #include "calls_priv.h"
 #include "registration_priv.h"
@@ -325,7 +326,9 @@ static int internal_up(sc_session *s)
                                  NUTAG_OUTBOUND("no-options-keepalive no-validate no-natify no-use-rport"),
                                  NUTAG_KEEPALIVE(0), NUTAG_USER_AGENT(SC_USER_AGENT),
                                  TPTAG_LOG(sc_sip_trace_enabled()),
-                                 NUTAG_AUTOANSWER(0), NUTAG_MEDIA_ENABLE(0), TAG_NEXT(methods));
+                                 NUTAG_AUTOANSWER(0), NUTAG_MEDIA_ENABLE(0),
+                                 NTATAG_SIPFLAGS(SC_SIP_FLAGS),
+                                 TAG_NEXT(methods));
     tl_vfree(methods);
     s->internal_port = port;
     g_free(g_steal_pointer(&s->internal_host));
@@ -405,6 +408,11 @@ static int stack_up(sc_session *s)
                          * once, and shutdown and failed TLS handshakes
                          * no longer hang for half a minute. */
                         NTATAG_SIP_T1X64(8000),
+                        /* Sofia keeps each received header's bytes (it
+                         * parses a copy): an inbound INVITE's header lines
+                         * for sc_call_header() are then copied, not printed
+                         * again (sip/header_block.c). */
+                        NTATAG_SIPFLAGS(SC_SIP_FLAGS),
                         NUTAG_USER_AGENT(SC_USER_AGENT),
                         TPTAG_LOG(sc_sip_trace_enabled()),  /* sip_trace.c */
                         NUTAG_AUTOANSWER(0),

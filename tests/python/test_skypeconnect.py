@@ -630,6 +630,51 @@ class TestCalls(unittest.TestCase):
     """Two sessions call each other over loopback: B dials out through its
     gateway to A; A takes B as its trunk (register=false, proxy = B)."""
 
+    def test_call_header_reads_the_invite_as_received(self):
+        """sc_call_header on an INVITE written by hand: compact names, a comma list
+        of Vias, a folded line, a header given twice; the body is not a header."""
+        peer = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        peer.bind(("127.0.0.1", 0))
+        peer.settimeout(5)
+        self.addCleanup(peer.close)
+        pport = peer.getsockname()[1]
+        a = sc.Session()
+        with a:
+            a.start()
+            a.add_gateway(sc.Gateway("trunk", register=False, proxy="127.0.0.1:%d" % pport))
+            self.assertIsNotNone(a.wait_state("trunk", sc.RegState.NOREG, timeout=5))
+            body = SDP + "X-Not-A-Header: body\r\n"
+            invite = ("INVITE sip:4930123456@127.0.0.1:%d SIP/2.0\r\n"
+                      "Via: SIP/2.0/UDP 127.0.0.1:%d;branch=z9hG4bK-hdr1;rport, "
+                      "SIP/2.0/UDP 10.0.0.9:5060;branch=z9hG4bK-hdr0\r\n"
+                      "Max-Forwards: 70\r\n"
+                      "f: \"Eve\" <sip:4930999@127.0.0.1>;tag=hdr\r\n"
+                      "t: <sip:4930123456@127.0.0.1>\r\n"
+                      "i: hdr-test-call@127.0.0.1\r\n"
+                      "CSeq: 1 INVITE\r\n"
+                      "Contact: <sip:4930999@127.0.0.1:%d>\r\n"
+                      "X-Folded: first part\r\n"
+                      "   second part  \r\n"
+                      "X-Twice: one\r\n"
+                      "X-Twice: two\r\n"
+                      "c: application/sdp\r\n"
+                      "l: %d\r\n\r\n%s") % (a.port, pport, pport, len(body), body)
+            peer.sendto(invite.encode(), ("127.0.0.1", a.port))
+            ev = a.wait_for(lambda e: e.type == sc.EventType.INCOMING_CALL, timeout=10)
+            self.assertIsNotNone(ev)
+            call = ev.call
+            self.assertEqual(call.header("Call-ID"), "hdr-test-call@127.0.0.1")
+            self.assertEqual(call.header("i"), "hdr-test-call@127.0.0.1")
+            self.assertIn('"Eve"', call.header("From"))
+            via = call.header("Via")
+            self.assertIn("z9hG4bK-hdr1", via)
+            self.assertIn("z9hG4bK-hdr0", via)
+            self.assertEqual(call.header("X-Folded"), "first part second part")
+            self.assertEqual(call.header("x-twice"), "one, two")
+            self.assertEqual(call.header("Content-Type"), "application/sdp")
+            self.assertIsNone(call.header("X-Not-A-Header"))
+            call.reject(486)
+
     def test_inbound_answer_hangup(self):
         incoming = []
         a = sc.Session(on_event=lambda e: incoming.append(e) if e.type == sc.EventType.INCOMING_CALL else None)
