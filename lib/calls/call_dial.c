@@ -92,19 +92,21 @@ static void send_invite(dial_op *op, sc_reg *r, const char *wire, sc_call *c)
     char *from_domain = sc_sip_hostport(sc_gw_from_domain(gw), NULL);
     char *ruri, *to, *from, *pai = NULL, *rpid = NULL, *outbound = NULL;
     const char *tp = gw->register_transport == SC_TRANSPORT_UDP ? "" : sc_transport_name(gw->register_transport);
-    char *name_part = op->caller_name && *op->caller_name ? g_strdup_printf("\"%s\" ", op->caller_name)
+    /* g_strconcat, not g_strdup_printf: these five texts were a tenth of
+     * the library's own cost per dial-out (printf's machinery for plain
+     * concatenation). */
+    char *name_part = op->caller_name && *op->caller_name ? g_strconcat("\"", op->caller_name, "\" ", NULL)
                                                           : g_strdup("");
 
-    ruri = g_strdup_printf("sip:%s@%s%s%s", wire, r->sip.proxy_host, *tp ? ";transport=" : "", tp);
-    to = g_strdup_printf("<sip:%s@%s>", wire, r->sip.proxy_host);
+    ruri = g_strconcat("sip:", wire, "@", r->sip.proxy_host, *tp ? ";transport=" : "", tp, NULL);
+    to = g_strconcat("<sip:", wire, "@", r->sip.proxy_host, ">", NULL);
     if (gw->caller_id_in_from) {
-        from = g_strdup_printf("%s<sip:%s@%s>", name_part, caller, from_domain);
+        from = g_strconcat(name_part, "<sip:", caller, "@", from_domain, ">", NULL);
     } else {
         /* Skype Connect: the SIP username in From; the caller in PAI/RPID. */
-        from = g_strdup_printf("%s<sip:%s@%s>", name_part, sc_gw_from_user(gw), from_domain);
-        pai = g_strdup_printf("%s<sip:%s@%s>", name_part, caller, from_domain);
-        rpid = g_strdup_printf("%s<sip:%s@%s>;party=calling;screen=yes;privacy=off", name_part, caller,
-                               from_domain);
+        from = g_strconcat(name_part, "<sip:", sc_gw_from_user(gw), "@", from_domain, ">", NULL);
+        pai = g_strconcat(name_part, "<sip:", caller, "@", from_domain, ">", NULL);
+        rpid = g_strconcat(pai, ";party=calling;screen=yes;privacy=off", NULL);
     }
     if (gw->outbound_proxy && *gw->outbound_proxy) {
         char *params = NULL, *hp = sc_sip_hostport(gw->outbound_proxy, &params);
