@@ -78,10 +78,7 @@ sc_event *sc_event_new(int type, const char *gateway)
     ev->call_state = -1;
     ev->time_us = g_get_real_time();
     ev->cause = ev->number = ev->refusal = ev->message = ev->source = ev->context = ev->route_json = no_text;
-    ev->media_json = g_strdup("");
-    ev->digit = g_strdup("");
-    ev->dtmf_method = g_strdup("");
-    ev->media_state = g_strdup("");
+    ev->media_json = ev->digit = ev->dtmf_method = ev->media_state = no_text;
     return ev;
 }
 
@@ -143,10 +140,10 @@ SC_API sc_event *sc_event_copy(const sc_event *ev)
     c->source = text_dup(ev->source);
     c->context = text_dup(ev->context);
     c->route_json = text_dup(ev->route_json);
-    c->media_json = g_strdup(ev->media_json);
-    c->digit = g_strdup(ev->digit);
-    c->dtmf_method = g_strdup(ev->dtmf_method);
-    c->media_state = g_strdup(ev->media_state);
+    c->media_json = text_dup(ev->media_json);
+    c->digit = text_dup(ev->digit);
+    c->dtmf_method = text_dup(ev->dtmf_method);
+    c->media_state = text_dup(ev->media_state);
     c->pcm = ev->pcm ? g_memdup2(ev->pcm, ev->samples * sizeof *ev->pcm) : NULL;
     return c;
 }
@@ -164,10 +161,10 @@ SC_API void sc_event_free(sc_event *ev)
     text_free(ev->source);
     text_free(ev->context);
     text_free(ev->route_json);
-    g_free(ev->media_json);
-    g_free(ev->digit);
-    g_free(ev->dtmf_method);
-    g_free(ev->media_state);
+    text_free(ev->media_json);
+    text_free(ev->digit);
+    text_free(ev->dtmf_method);
+    text_free(ev->media_state);
     g_free(ev->pcm);
     g_free(ev);
 }
