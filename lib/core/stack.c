@@ -34,6 +34,11 @@ void sc_session_changed(sc_session *s)
     sc_ctx_changed(&s->lock, &s->cond);
 }
 
+void sc_session_stop_check(sc_session *s)
+{
+    if (s->stop_check) s->stop_check(s);
+}
+
 /* One way to run work on the stack and carry its failure back. */
 typedef struct stack_call {
     sc_session *s;

@@ -52,12 +52,17 @@ struct sc_session {
     nua_t *nua;
     int udp_port, tcp_port, tls_port;
     bool shutdown_sent, shutdown_done, torn_down;
+    bool stopping_now;         /* inside the shutdown step (guards re-entry) */
     int shutdowns_pending;     /* nua_r_shutdown answers still awaited */
     int start_status;          /* result of the stack start, for start() */
     bool start_done;
     sc_error_state start_error;/* its failure, carried to the starting thread */
     gint64 stop_deadline;      /* monotonic time the un-REGISTERs may take */
     guint stop_timer;
+    /* Set by the session layer while stopping: lower layers call it (through
+     * sc_session_stop_check) when something they waited on settled outside
+     * a stack event, e.g. an un-REGISTER given up on by our own timer. */
+    void (*stop_check)(sc_session *s);
 
     /* gateways: stack thread only once started */
     GPtrArray *regs;           /* sc_reg* */
@@ -103,6 +108,8 @@ void sc_session_deliver_queued(sc_session *s);
  * Takes and releases the lock. */
 bool sc_session_stack_exists(sc_session *s);
 void sc_session_changed(sc_session *s);                 /* wake waiters */
+/* Lets a stopping session see that a registration settled (no-op otherwise). */
+void sc_session_stop_check(sc_session *s);
 /* Runs fn(data) on the stack thread and waits for it (at once when this
  * thread owns the stack context). Only while the stack exists. */
 void sc_session_run_sync(sc_session *s, void (*fn)(void *), void *data);

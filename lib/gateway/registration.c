@@ -275,6 +275,9 @@ static gboolean on_attempt_timeout(gpointer p)
         sc_reg_set_state(r, SC_REG_TIMEOUT, 408, "Request Timeout", SC_REASON_TIMEOUT);
         sc_reg_fail(r, 408, "Request Timeout", SC_REASON_TIMEOUT, 0);
     }
+    /* No stack event follows a request we gave up on: a stop waiting for
+     * this un-REGISTER must hear it here. */
+    sc_session_stop_check(r->s);
     sc_session_changed(r->s);
     return G_SOURCE_REMOVE;
 }

@@ -616,12 +616,16 @@ static void end_remaining_calls(sc_session *s)
     g_list_free(calls);
 }
 
-/* Called after every stack event while stopping: once every un-REGISTER is
- * answered (or the stop's deadline passed), shut Sofia down. */
-static void stop_progress(sc_session *s)
+/* Called after every stack event while stopping, when a registration
+ * settles on its own timer, and at the deadline (force): once every
+ * un-REGISTER is answered or given up on, shut Sofia down. The deadline's
+ * timer forces, because GLib may fire it a fraction of a millisecond before
+ * stop_deadline and nothing would call again. */
+static void stop_progress_at(sc_session *s, bool force)
 {
-    if (s->shutdown_sent) return;
-    if (!regs_idle(s) && g_get_monotonic_time() < s->stop_deadline) return;
+    if (s->shutdown_sent || s->stopping_now) return;
+    if (!force && !regs_idle(s) && g_get_monotonic_time() < s->stop_deadline) return;
+    s->stopping_now = true;  /* ending calls emits events; no re-entry */
     end_remaining_calls(s);
     for (guint i = 0; i < s->regs->len; i++) sc_reg_give_up(s->regs->pdata[i]);
     for (guint i = 0; i < s->removed->len; i++) sc_reg_abandon(s->removed->pdata[i]);
@@ -629,13 +633,24 @@ static void stop_progress(sc_session *s)
     s->shutdowns_pending = s->nua_internal ? 2 : 1;
     nua_shutdown(s->nua);
     if (s->nua_internal) nua_shutdown(s->nua_internal);
+    s->stopping_now = false;
+}
+
+static void stop_progress(sc_session *s)
+{
+    stop_progress_at(s, false);
+}
+
+static void stop_check(sc_session *s)
+{
+    if (s->phase == SC_PHASE_STOPPING) stop_progress(s);
 }
 
 static gboolean stop_deadline_cb(gpointer p)
 {
     sc_session *s = p;
     s->stop_timer = 0;
-    if (s->phase == SC_PHASE_STOPPING) stop_progress(s);
+    if (s->phase == SC_PHASE_STOPPING) stop_progress_at(s, true);
     sc_session_changed(s);
     return G_SOURCE_REMOVE;
 }
@@ -648,9 +663,10 @@ static void begin_stop(void *p)
     g_mutex_lock(&s->lock);
     s->phase = SC_PHASE_STOPPING;
     g_mutex_unlock(&s->lock);
+    s->stop_check = stop_check;
     sc_calls_hangup_all(s);
     for (guint i = 0; i < s->regs->len; i++) sc_reg_unregister(s->regs->pdata[i], SC_REASON_REQUEST);
-    t = g_timeout_source_new((guint)MAX((s->stop_deadline - g_get_monotonic_time()) / 1000, 0));
+    t = g_timeout_source_new((guint)MAX((s->stop_deadline - g_get_monotonic_time() + 999) / 1000, 0));
     g_source_set_callback(t, stop_deadline_cb, s, NULL);
     s->stop_timer = g_source_attach(t, s->ctx);
     g_source_unref(t);

@@ -185,5 +185,39 @@ static void fault_silent_times_out(void)
     CHECK(g_get_monotonic_time() - start < 5 * G_USEC_PER_SEC);
 }
 
+/* quit while a REGISTER is in flight to a silent registrar: the
+ * un-REGISTER is given up on by its own timer (timeout-seconds, 5 s), and
+ * no stack event follows. The stop must end then, DOWN and stopped, not at
+ * the stop's own deadline (12 s here), nor at Sofia's 30 s shutdown bound
+ * when the deadline's timer fires a fraction of a millisecond early. */
+static void stop_with_unregister_unanswered(void)
+{
+    sc_trunk *t = trunk_up();
+    sc_session *s = sc_session_new();
+    sc_gateway *gw;
+    sc_event *ev;
+    gint64 start;
+    if (!t) return;
+    CHECK_EQ_INT(sc_trunk_set_fault(t, SC_TRUNK_FAULT_SILENT, 0), SC_OK);
+    gw = gateway_for(t, PASSWORD);
+    sc_gateway_set(gw, "timeout-seconds", "5");
+    sc_session_set_dispatch(s, SC_DISPATCH_QUEUE);
+    sc_session_add_gateway(s, gw);
+    sc_gateway_free(gw);
+    CHECK_EQ_INT(sc_session_start(s), SC_OK);
+    ev = wait_state(s, SC_REG_TRYING, 3000);
+    CHECK(ev != NULL);
+    sc_event_free(ev);
+    start = g_get_monotonic_time();
+    CHECK_EQ_INT(sc_session_stop(s, 12000), SC_OK);
+    CHECK(g_get_monotonic_time() - start < 9 * G_USEC_PER_SEC);
+    ev = wait_state(s, SC_REG_DOWN, 1000);
+    CHECK(ev != NULL);
+    if (ev) CHECK_EQ_INT(sc_event_reason(ev), SC_REASON_REQUEST);
+    sc_event_free(ev);
+    sc_session_free(s);
+    sc_trunk_free(t);
+}
 
-SC_TEST_MAIN(TEST(session_registers_and_unregisters), TEST(refresh_is_one_authorised_register), TEST(wrong_password_fails_with_auth), TEST(fault_wrong_password), TEST(fault_unavailable_retry_after), TEST(fault_interval_too_brief), TEST(fault_silent_times_out))
+SC_TEST_MAIN(TEST(session_registers_and_unregisters), TEST(refresh_is_one_authorised_register), TEST(wrong_password_fails_with_auth), TEST(fault_wrong_password), TEST(fault_unavailable_retry_after), TEST(fault_interval_too_brief), TEST(fault_silent_times_out),
+             TEST(stop_with_unregister_unanswered))
