@@ -567,6 +567,11 @@ static void sc_lua_push_event(lua_State *L, const sc_event *ev)
     }
     if (type == SC_EVENT_MEDIA_STATE || type == SC_EVENT_MEDIA_NOTICE)
         sc_lua_setstr(L, "media_state", sc_event_media_state(ev));
+    if (type == SC_EVENT_DRAIN) {
+        lua_pushboolean(L, sc_event_draining(ev) == 1);
+        lua_setfield(L, -2, "draining");
+        sc_lua_setint(L, "drain_calls", sc_event_drain_calls(ev));
+    }
     if (type == SC_EVENT_AUDIO) {   /* PCM as a string of native 16-bit samples */
         lua_pushlstring(L, (const char *)sc_event_audio_pcm(ev), sc_event_audio_samples(ev) * sizeof(short));
         lua_setfield(L, -2, "pcm");
@@ -954,7 +959,7 @@ SC_STATUS(sc_call_set_audio) SC_STATUS(sc_call_write_audio)
 SC_STATUS(sc_session_set_answer_timeout) SC_STATUS(sc_session_set_inbound_acl)
 SC_STATUS(sc_session_set_bind) SC_STATUS(sc_session_set_tls) SC_STATUS(sc_session_set_dispatch)
 SC_STATUS(sc_session_set_main_context) SC_STATUS(sc_session_set_event_cb)
-SC_STATUS(sc_session_start) SC_STATUS(sc_session_stop)
+SC_STATUS(sc_session_start) SC_STATUS(sc_session_stop) SC_STATUS(sc_session_set_draining)
 SC_STATUS(sc_session_add_gateway) SC_STATUS(sc_session_add_config) SC_STATUS(sc_session_remove_gateway)
 SC_STATUS(sc_session_gateway_register) SC_STATUS(sc_session_gateway_unregister)
 SC_STATUS(sc_dialplan_load_file) SC_STATUS(sc_dialplan_load_string) SC_STATUS(sc_dialplan_load_dir)
@@ -966,7 +971,7 @@ SC_VALUE(sc_trunk_port) SC_VALUE(sc_trunk_count)
 SC_STATUS(sc_policy_check) SC_STATUS(sc_policy_acquire_channel) SC_STATUS(sc_policy_release_channel)
 SC_VALUE(sc_session_local_port) SC_VALUE(sc_session_gateway_state) SC_VALUE(sc_session_gateway_status)
 SC_VALUE(sc_session_dispatch) SC_VALUE(sc_session_event_fd) SC_VALUE(sc_session_gateway_count)
-SC_VALUE(sc_session_call_count) SC_VALUE(sc_policy_channels_in_use) SC_VALUE(sc_policy_max_channels)
+SC_VALUE(sc_session_call_count) SC_VALUE(sc_session_is_draining) SC_VALUE(sc_policy_channels_in_use) SC_VALUE(sc_policy_max_channels)
 SC_VALUE(sc_policy_refcount)
 
 SC_NULL_IS_ERROR(sc_session_new)
@@ -1052,6 +1057,8 @@ typedef struct sc_event {} sc_event;
   sc_rc start();
   sc_rc stop(int timeout_ms = 5000);
   int is_running();
+  sc_rc set_draining(int on = 1);
+  int is_draining();
   sc_val local_port(const char *transport = "udp");
   sc_rc add_gateway(const sc_gateway *gw);
   sc_rc add_config(const sc_config *cfg);

@@ -190,6 +190,8 @@ char *cli_metrics_render(sc_session *s, const sc_config *cfg, cli_stats *st)
     cli_stats_each(st, "refused", family_line, &w);
     head(b, "skypeconnect_calls_active", "gauge", "Calls in progress in the session.");
     g_string_append_printf(b, "skypeconnect_calls_active %d\n", sc_session_call_count(s));
+    head(b, "skypeconnect_draining", "gauge", "1 while the session drains (new inbound calls get 503).");
+    g_string_append_printf(b, "skypeconnect_draining %d\n", sc_session_is_draining(s) == 1);
     return g_string_free(b, FALSE);
 }
 

@@ -380,10 +380,15 @@ static bool run_command(sc_session *s, const run_opts *o, char *line)
         rc = call_command(s, o, cmd, arg);
     } else if (!strcmp(cmd, "calls")) {
         print_calls(s, o);
+    } else if (!strcmp(cmd, "drain")) {
+        /* the drain event that follows says it happened */
+        if (!arg || !strcmp(arg, "on")) rc = sc_session_set_draining(s, 1);
+        else if (!strcmp(arg, "off")) rc = sc_session_set_draining(s, 0);
+        else fprintf(stderr, "usage: drain [on|off] (not '%s')\n", arg);
     } else {
         fprintf(stderr, "unknown command '%s' (status [GW], calls, register GW, unregister GW, dial GW NUMBER, "
                         "ring|answer|hangup CALL, reject CALL CODE, dtmf CALL DIGITS, play|record CALL FILE, "
-                        "tone CALL HZ MS, stop|stats|hold|unhold CALL, quit)\n", cmd);
+                        "tone CALL HZ MS, stop|stats|hold|unhold CALL, drain [on|off], quit)\n", cmd);
         return false;
     }
     if (rc) command_error(o, cmd, rc);

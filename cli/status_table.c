@@ -161,10 +161,26 @@ static int print_one(sc_session *s, const sc_config *cfg, cli_stats *st, const c
     return SC_OK;
 }
 
+/* The session's own line: whether it drains, and its calls (the whole
+ * status only: "status GW" is about one gateway). */
+static void print_session(sc_session *s, bool json)
+{
+    int draining = sc_session_is_draining(s) == 1, calls = sc_session_call_count(s);
+    char line[128];
+    if (json)
+        g_snprintf(line, sizeof line, "{\"event\":\"session_status\",\"draining\":%s,\"calls\":%d}",
+                   draining ? "true" : "false", calls);
+    else
+        g_snprintf(line, sizeof line, "Session: %s, %d call(s) in progress",
+                   draining ? "DRAINING (new inbound calls get 503)" : "taking calls", calls);
+    cli_print_line(line);
+}
+
 int cli_status_print(sc_session *s, const sc_config *cfg, cli_stats *st, const char *name, bool json)
 {
     int n;
     if (name) return print_one(s, cfg, st, name, json);
+    print_session(s, json);
     n = sc_session_gateway_count(s);
     for (int i = 0; i < n; i++) {
         char *gw = sc_session_gateway_name_at(s, i);

@@ -29,7 +29,8 @@ static const char run_usage[] =
     "  Prometheus text on http://ADDR/metrics.\n"
     "  Commands on standard input: status [GW], calls, register GW, unregister GW,\n"
     "  dial GW NUMBER [CALLER], ring CALL, answer CALL, reject CALL CODE,\n"
-    "  hangup CALL, dtmf CALL DIGITS, quit. A line over 4095 bytes or holding a\n"
+    "  hangup CALL, dtmf CALL DIGITS, drain [on|off] (new inbound calls and\n"
+    "  OPTIONS get 503 while calls run out), quit. A line over 4095 bytes or holding a\n"
     "  NUL byte is refused whole. The end of standard input does not stop the\n"
     "  command (it runs as a service with no input); quit, SIGINT or SIGTERM do:\n"
     "  they hang up, unregister, then exit.\n";

@@ -30,7 +30,8 @@ typedef enum sc_event_type {
     SC_EVENT_MEDIA_STATE = 10,    /**< A call's media went "up", "held" or "down" (sc_event_media_state()). */
     SC_EVENT_MEDIA_STATS = 11,    /**< A call's media ended: its final statistics (in sc_event_to_json()). */
     SC_EVENT_MEDIA_NOTICE = 12,   /**< Media news: "media_timeout", "media_error", "play_done" (the JSON's "event"). */
-    SC_EVENT_AUDIO = 13           /**< 20 ms of received audio, when sc_call_set_audio() turned it on (sc_event_audio_pcm()). */
+    SC_EVENT_AUDIO = 13,          /**< 20 ms of received audio, when sc_call_set_audio() turned it on (sc_event_audio_pcm()). */
+    SC_EVENT_DRAIN = 14           /**< Draining began or ended, or a drain's last call ended (sc_event_draining(), sc_event_drain_calls()). */
 } sc_event_type;
 
 /** Registration states, with FreeSWITCH's names and meanings. */
@@ -122,6 +123,12 @@ SC_API const char *sc_event_source(const sc_event *ev);
 SC_API const char *sc_event_context(const sc_event *ev);
 /** The routing decision of an ::SC_EVENT_CALL_ROUTED event as JSON (see sc_route_to_json()), or "". */
 SC_API const char *sc_event_route_json(const sc_event *ev);
+
+/** Whether the session drains, for an ::SC_EVENT_DRAIN event: 1 draining, 0 not (any other event: -1). */
+SC_API int sc_event_draining(const sc_event *ev);
+/** The calls still in progress when an ::SC_EVENT_DRAIN event was made (0: a
+ * drain is complete, the instance may stop without dropping a call); any other event: -1. */
+SC_API int sc_event_drain_calls(const sc_event *ev);
 
 /** The digit of an ::SC_EVENT_DTMF event ("5", "#"), or "". */
 SC_API const char *sc_event_dtmf_digit(const sc_event *ev);

@@ -139,6 +139,31 @@ SC_API int sc_session_stop(sc_session *s, int timeout_ms);
 SC_API int sc_session_is_running(sc_session *s);
 
 /**
+ * Drains the session (@p on 1), or ends a drain (@p on 0): the way to take an
+ * instance out of a cluster without dropping a call. While draining:
+ * - a new inbound INVITE that would have been taken gets 503 (reason
+ *   "draining" in its ::SC_EVENT_INBOUND_REFUSED event), which a proxy in
+ *   front fails over to another instance; a caller not from the trunk still
+ *   gets its 403;
+ * - an out-of-dialog OPTIONS gets 503 "Draining", so a health probe (Kamailio
+ *   dispatcher) marks the instance inactive. (Without a drain, OPTIONS gets
+ *   503 "All Channels Busy" while every gateway's max-channels is in use,
+ *   and 503 "Stopping" during sc_session_stop().)
+ * - calls in progress run to their end; dial-outs stay allowed (the
+ *   application decides whether its own work stops).
+ * Every call emits an ::SC_EVENT_DRAIN event with the calls in progress, and
+ * a drain's last call ending emits one with sc_event_drain_calls() 0: from
+ * then on the instance can stop without dropping anything.
+ * Thread-safe; safe from the event callback.
+ * @return ::SC_OK; ::SC_EINVAL for a NULL session or @p on not 0 or 1;
+ *         ::SC_ESTATE when the session is not running.
+ */
+SC_API int sc_session_set_draining(sc_session *s, int on);
+
+/** Whether the session drains (1) or not (0); ::SC_EINVAL for NULL. Thread-safe. */
+SC_API int sc_session_is_draining(sc_session *s);
+
+/**
  * The address the session listens on after start: the bound address, or
  * "0.0.0.0" when it listens on every interface (IPv4 and IPv6). Valid until
  * the session is freed; NULL with ::SC_ESTATE before start.

@@ -16,6 +16,7 @@
 #include "error_priv.h"
 #include "digest_client.h"
 #include "header_block.h"
+#include "drain.h"
 
 
 static char *source_of_request(sc_session *s, nua_t *nua, char *ip, size_t ip_size)
@@ -82,6 +83,7 @@ void sc_call_finish(sc_call *c)
     /* An ended call outlives its session in the application's hands. */
     sc_call_detach_session(c);
     sc_calls_forget(s, c);  /* drops the session's reference */
+    sc_drain_call_left(s);
 }
 
 /* Caller ID: P-Asserted-Identity, else Remote-Party-ID, else From. */
@@ -217,6 +219,15 @@ void sc_calls_on_incoming(sc_session *s, nua_t *nua, nua_handle_t *nh, const sip
     }
     if (!(internal ? admit_from_internal(s, nh, ip, source, ruri_user, &a)
                    : admit_from_trunk(s, nh, sip, ip, source, ruri_user, &a))) {
+        g_free(source);
+        return;
+    }
+    /* After admission: a stranger gets the 403 it always gets, whatever
+     * our state; only a caller we would serve learns that we drain. */
+    if (sc_drain_active(s)) {
+        refuse_invite(s, nh, 503, a.gateway, a.destination, source, "draining",
+                      "the session is draining: new calls go to another instance");
+        g_free(a.destination);
         g_free(source);
         return;
     }

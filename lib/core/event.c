@@ -48,6 +48,7 @@ SC_API const char *sc_event_type_name(int type)
     case SC_EVENT_MEDIA_STATS: return "media_stats";
     case SC_EVENT_MEDIA_NOTICE: return "media_notice";
     case SC_EVENT_AUDIO: return "audio";
+    case SC_EVENT_DRAIN: return "drain";
     }
     return "unknown";
 }
@@ -79,6 +80,15 @@ sc_event *sc_event_new(int type, const char *gateway)
     ev->time_us = g_get_real_time();
     ev->cause = ev->number = ev->refusal = ev->message = ev->source = ev->context = ev->route_json = no_text;
     ev->media_json = ev->digit = ev->dtmf_method = ev->media_state = no_text;
+    ev->draining = ev->drain_calls = -1;
+    return ev;
+}
+
+sc_event *sc_event_new_drain(bool draining, int calls)
+{
+    sc_event *ev = sc_event_new(SC_EVENT_DRAIN, NULL);
+    ev->draining = draining;
+    ev->drain_calls = calls;
     return ev;
 }
 
@@ -120,6 +130,8 @@ SC_API const char *sc_event_dtmf_method(const sc_event *ev) { return ev ? ev->dt
 SC_API const char *sc_event_media_state(const sc_event *ev) { return ev ? ev->media_state : ""; }
 SC_API const short *sc_event_audio_pcm(const sc_event *ev) { return ev ? ev->pcm : NULL; }
 SC_API size_t sc_event_audio_samples(const sc_event *ev) { return ev ? ev->samples : 0; }
+SC_API int sc_event_draining(const sc_event *ev) { return ev ? ev->draining : -1; }
+SC_API int sc_event_drain_calls(const sc_event *ev) { return ev ? ev->drain_calls : -1; }
 
 SC_API sc_event *sc_event_copy(const sc_event *ev)
 {
@@ -232,7 +244,10 @@ SC_API char *sc_event_to_json(const sc_event *ev)
     if (ev->media_json && ev->media_json[0]) return g_strdup(ev->media_json);
     b = g_string_new("{\"event\":");
     sc_json_append_string(b, sc_event_type_name(ev->type));
-    if (ev->type == SC_EVENT_SESSION_STOPPED) {
+    if (ev->type == SC_EVENT_DRAIN)
+        g_string_append_printf(b, ",\"draining\":%s,\"calls\":%d", ev->draining ? "true" : "false",
+                               ev->drain_calls);
+    if (ev->type == SC_EVENT_SESSION_STOPPED || ev->type == SC_EVENT_DRAIN) {
         g_string_append_printf(b, ",\"time\":%.3f}", ev->time_us / 1e6);
         return g_string_free(b, FALSE);
     }
@@ -310,6 +325,11 @@ SC_API char *sc_event_to_text(const sc_event *ev)
         break;
     case SC_EVENT_SESSION_STOPPED:
         g_string_append(b, "session stopped");
+        break;
+    case SC_EVENT_DRAIN:
+        if (!ev->draining) g_string_append(b, "drain off: new inbound calls are taken again");
+        else if (ev->drain_calls == 0) g_string_append(b, "drained: no call in progress, safe to stop");
+        else g_string_append_printf(b, "draining: new inbound calls refused, %d in progress", ev->drain_calls);
         break;
     case SC_EVENT_INCOMING_CALL:
         g_string_append_printf(b, "call %d: incoming on gateway %s to %s from %s (matched by %s, source %s)",

@@ -36,12 +36,16 @@ struct sc_event {
     char *media_state;
     short *pcm;                 /* SC_EVENT_AUDIO: 20 ms received */
     size_t samples;
+    /* SC_EVENT_DRAIN */
+    int draining, drain_calls;
 };
 
 /* Sets one of the event's optional strings (NULL stays ""). */
 void sc_event_set_text(char **field, const char *value);
 
 sc_event *sc_event_new(int type, const char *gateway);
+/* An SC_EVENT_DRAIN event: draining or not, with the calls still up. */
+sc_event *sc_event_new_drain(bool draining, int calls);
 void sc_event_set_phrase(sc_event *ev, const char *phrase);
 
 /* A gateway's state as JSON members (",\"state\":..." up to "failures"):

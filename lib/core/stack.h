@@ -73,6 +73,7 @@ struct sc_session {
     GHashTable *calls;         /* id -> sc_call* (a reference) */
     int next_call_id;          /* under lock */
     int answer_timeout_s;      /* under lock */
+    bool draining;             /* under lock: new inbound calls get 503 (calls/drain.c) */
     struct sc_acl *inbound_acl;/* under lock (replaced whole) */
     struct sc_dialplan *dialplan; /* owned; set before start */
     nua_t *nua_internal;       /* the internal side (local phones), or NULL */

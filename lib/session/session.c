@@ -32,6 +32,7 @@
 #include "header_block.h"
 #include "error_priv.h"
 #include "calls_priv.h"
+#include "drain.h"
 #include "registration_priv.h"
 #include "skypeconnect/sc_dialplan.h"
 #include "skypeconnect/sc_version.h"
@@ -282,8 +283,8 @@ static void nua_cb(nua_event_t event, int status, char const *phrase, nua_t *nua
         else nua_handle_destroy(nh);
         break;
     case nua_i_options:
-        /* nua has answered 200 itself; the handle it made is ours to drop. */
-        sc_drop_stray_request(nua, event, nh);
+        /* Ours to answer (NUTAG_APPL_METHOD): the answer says our health. */
+        if (nh && nh != nua_default(nua)) sc_health_answer_options(s, nua, nh);
         break;
     default:
         r = reg_for_handle(s, nh);
@@ -328,6 +329,7 @@ static int internal_up(sc_session *s)
                                  TPTAG_LOG(sc_sip_trace_enabled()),
                                  NUTAG_AUTOANSWER(0), NUTAG_MEDIA_ENABLE(0),
                                  NTATAG_SIPFLAGS(SC_SIP_FLAGS),
+                                 NUTAG_APPL_METHOD("OPTIONS"),  /* health: calls/drain.c */
                                  TAG_NEXT(methods));
     tl_vfree(methods);
     s->internal_port = port;
@@ -418,6 +420,10 @@ static int stack_up(sc_session *s)
                         NUTAG_AUTOANSWER(0),
                         /* SDP is the application's: Sofia's offer/answer engine stays out. */
                         NUTAG_MEDIA_ENABLE(0),
+                        /* OPTIONS is ours to answer: 503 while draining,
+                         * stopping or full, so that a proxy's health probe
+                         * takes us out (calls/drain.c) */
+                        NUTAG_APPL_METHOD("OPTIONS"),
                         /* calls only: no REFER, SUBSCRIBE, NOTIFY, MESSAGE */
                         TAG_NEXT(methods));
     tl_vfree(methods);

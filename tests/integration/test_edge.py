@@ -10,7 +10,7 @@ import time
 import unittest
 
 from sctest.calls import ACCOUNT, PASSWORD, CallTestCase
-from sctest.cli import ScCli, run_command, skype_gateway, write_gateway
+from sctest.cli import ScCli, match, run_command, skype_gateway, write_gateway
 from sctest.edge import Edge
 from sctest.kamailio import kamailio_binary
 from sctest.ports import free_port
@@ -247,6 +247,55 @@ class EdgeCase(CallTestCase):
         self.wait_call(instances[0], call, "answered", timeout=15)
         self.assertEqual(len(pstn.received_requests("INVITE")), 3, pstn.describe())
         # the lock around the channel count exists (an unknown lock is only an ERROR line)
+        self.assertEqual(edge.errors(), [], edge.describe())
+
+    def test_drained_instance_gets_no_new_calls_and_keeps_its_own(self):
+        """`drain` on one instance: its OPTIONS answer turns 503, the edge's probe
+        takes it out, new calls all succeed on the others, its running call ends
+        normally, and a "drain" event with calls 0 says it may stop. `drain off`
+        brings it back."""
+        k, edge, instances = self.start_cluster()
+        # one long call on every instance (round robin)
+        long_calls = self.inbound_calls(k, 3, rate=10, duration_ms=8000, timeout=60)
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and not all(self.incoming(c) for c in instances):
+            time.sleep(0.1)
+        self.assertTrue(all(self.incoming(c) for c in instances), [len(self.incoming(c)) for c in instances])
+        victim = instances[1]
+        call = self.incoming(victim)[0]["call"]
+        self.wait_call(victim, call, "answered", timeout=10)
+        mark = len(victim.events)
+        victim.send("drain")
+        ev = victim.wait_for(match(event="drain", draining=True), 5)
+        self.assertEqual(ev.get("calls"), 1, victim.describe())
+        victim.send("status")
+        st = victim.wait_for(match(event="session_status"), 5, after=mark)
+        self.assertEqual((st["draining"], st["calls"]), (True, 1), victim.describe())
+        time.sleep(PROBE_S + 1.0)   # the edge's next probe sees 503
+
+        # new calls: all answered, none of them by the drained instance, which
+        # the edge no longer even tries (no INVITE refused for draining)
+        probed = len(victim.events)
+        uac = self.inbound_calls(k, 24, rate=12, duration_ms=200, timeout=60)
+        self.assert_sipp_ok(uac, timeout=60)
+        self.assertEqual(len(self.sipp_events(uac, "bye_ok")), 24, uac.describe())
+        self.assertEqual(self.incoming(victim, mark), [], victim.describe())
+        self.assertEqual([e for e in victim.events_since(probed) if e.get("event") == "inbound_refused"], [],
+                         "the edge still sent calls to the drained instance\n" + victim.describe())
+        # its own call ran on and ended by the caller's BYE; then "drained"
+        self.assert_ended(victim, call, "NORMAL_CLEARING", "remote", timeout=15)
+        drained = victim.wait_for(match(event="drain", draining=True, calls=0), 5, after=mark)
+        self.assertIsNotNone(drained)
+        self.assert_sipp_ok(long_calls, timeout=30)
+
+        # drain off: the probe sees 200 again, and calls reach it
+        mark = len(victim.events)
+        victim.send("drain off")
+        victim.wait_for(match(event="drain", draining=False), 5, after=mark)
+        time.sleep(PROBE_S + 1.5)
+        uac = self.inbound_calls(k, 9, rate=10, duration_ms=200, timeout=60)
+        self.assert_sipp_ok(uac, timeout=60)
+        self.assertGreaterEqual(len(self.incoming(victim, mark)), 1, victim.describe())
         self.assertEqual(edge.errors(), [], edge.describe())
 
 

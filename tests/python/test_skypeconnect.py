@@ -360,6 +360,23 @@ class TestNative(unittest.TestCase):
             self.assertIn("auth", str(cm.exception))
             self.assertIsInstance(cm.exception.event, sc.Event)
 
+    def test_drain(self):
+        """drain(): a DRAIN event with the calls in progress; refused before start."""
+        with sc.Session() as s:
+            with self.assertRaises(sc.StateError):
+                s.drain()
+            self.assertFalse(s.draining)
+            s.start()
+            s.drain()
+            self.assertTrue(s.draining)
+            ev = s.wait_for(lambda e: e.type == sc.EventType.DRAIN, timeout=5)
+            self.assertEqual((ev.draining, ev.drain_calls), (True, 0))
+            self.assertIn("drained", ev.text)
+            s.drain(False)
+            ev = s.wait_for(lambda e: e.type == sc.EventType.DRAIN, timeout=5)
+            self.assertEqual(ev.draining, False)
+            self.assertFalse(s.draining)
+
     def test_wait_state_timeout(self):
         with sc.Trunk() as t, sc.Session() as s:
             t.set_fault(sc.TrunkFault.SILENT)

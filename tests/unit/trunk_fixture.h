@@ -87,15 +87,21 @@ static inline sc_event *wait_call_state(sc_session *s, int id, int state, int ti
     return NULL;
 }
 
-static inline sc_event *wait_incoming(sc_session *s, int timeout_ms)
+/* Waits for the next event of a type (others are dropped); NULL on timeout. */
+static inline sc_event *wait_event_type(sc_session *s, int type, int timeout_ms)
 {
     gint64 end = g_get_monotonic_time() + timeout_ms * 1000LL;
     while (g_get_monotonic_time() < end) {
         sc_event *ev = sc_session_next_event(s, 100);
-        if (ev && sc_event_type_of(ev) == SC_EVENT_INCOMING_CALL) return ev;
+        if (ev && sc_event_type_of(ev) == type) return ev;
         sc_event_free(ev);
     }
     return NULL;
+}
+
+static inline sc_event *wait_incoming(sc_session *s, int timeout_ms)
+{
+    return wait_event_type(s, SC_EVENT_INCOMING_CALL, timeout_ms);
 }
 
 /* Polls a trunk counter until it equals want. */

@@ -88,6 +88,7 @@ class EventType(enum.IntEnum):
     MEDIA_STATS = _core.EVENT_MEDIA_STATS
     MEDIA_NOTICE = _core.EVENT_MEDIA_NOTICE
     AUDIO = _core.EVENT_AUDIO
+    DRAIN = _core.EVENT_DRAIN
 
 
 class RegState(enum.IntEnum):
@@ -499,15 +500,29 @@ class Event:
         """Wall-clock time, seconds since the epoch."""
         return self.time_us / 1e6
 
+    def _field(self, type_: "EventType", key: str):
+        """A member of the event's JSON when the event is of that type, else None."""
+        return self.to_dict().get(key) if self.type == type_ else None
+
     @property
     def digit(self) -> Optional[str]:
         """The digit of a DTMF event ("5", "#"), else None."""
-        return self.to_dict().get("digit") if self.type == EventType.DTMF else None
+        return self._field(EventType.DTMF, "digit")
 
     @property
     def dtmf_method(self) -> Optional[str]:
         """How the digit came: "rfc4733", "info" or "inband"; else None."""
-        return self.to_dict().get("method") if self.type == EventType.DTMF else None
+        return self._field(EventType.DTMF, "method")
+
+    @property
+    def draining(self) -> Optional[bool]:
+        """A DRAIN event: whether the session drains now; else None."""
+        return self._field(EventType.DRAIN, "draining")
+
+    @property
+    def drain_calls(self) -> Optional[int]:
+        """A DRAIN event: calls still in progress (0: drained, safe to stop); else None."""
+        return self._field(EventType.DRAIN, "calls")
 
     def to_dict(self) -> dict:
         return _json.loads(self.json)
@@ -998,6 +1013,16 @@ class Session:
     @property
     def running(self) -> bool:
         return self._ptr is not None and bool(_core.session_is_running(self._ptr))
+
+    def drain(self, on: bool = True) -> None:
+        """Drains (new inbound calls get 503, OPTIONS gets 503, calls in
+        progress run to their end), or ends a drain with ``on=False``. A DRAIN
+        event follows; one with ``drain_calls == 0`` when the last call ended."""
+        _core.session_set_draining(self._p(), int(bool(on)))
+
+    @property
+    def draining(self) -> bool:
+        return self._ptr is not None and _core.session_is_draining(self._ptr) == 1
 
     @property
     def dispatch_mode(self) -> Dispatch:
