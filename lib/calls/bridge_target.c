@@ -7,11 +7,8 @@
  * sofia/gateway/NAME/USER: dial rule, destination-prefix, emergency list,
  * channels), and every other target still gets the emergency refusal: a
  * local PBX may forward to the PSTN too. */
-#include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <arpa/inet.h>
 #include <glib.h>
 
 #include "bridge_target.h"
@@ -19,6 +16,7 @@
 #include "dialrule_int.h"
 #include "gateway_priv.h"
 #include "sip_text.h"
+#include "resolve.h"
 #include "skypeconnect/sc_dialrule.h"
 
 typedef struct addr {
@@ -46,37 +44,12 @@ static bool parse_addr(const char *value, bool tls, addr *out)
     return *out->host != '\0';
 }
 
-/* Whether two hosts name the same machine: the same text, or a common
- * address once resolved. */
-static bool same_host(const char *a, const char *b)
-{
-    struct addrinfo hints = { .ai_socktype = SOCK_DGRAM }, *ra = NULL, *rb = NULL;
-    bool same = false;
-    if (!g_ascii_strcasecmp(a, b)) return true;
-    if (getaddrinfo(a, NULL, &hints, &ra) != 0) return false;
-    if (getaddrinfo(b, NULL, &hints, &rb) == 0) {
-        for (struct addrinfo *x = ra; x && !same; x = x->ai_next)
-            for (struct addrinfo *y = rb; y && !same; y = y->ai_next) {
-                char bx[INET6_ADDRSTRLEN], by[INET6_ADDRSTRLEN];
-                const void *px = x->ai_family == AF_INET ? (const void *)&((struct sockaddr_in *)x->ai_addr)->sin_addr
-                                                         : (const void *)&((struct sockaddr_in6 *)x->ai_addr)->sin6_addr;
-                const void *py = y->ai_family == AF_INET ? (const void *)&((struct sockaddr_in *)y->ai_addr)->sin_addr
-                                                         : (const void *)&((struct sockaddr_in6 *)y->ai_addr)->sin6_addr;
-                if (inet_ntop(x->ai_family, px, bx, sizeof bx) && inet_ntop(y->ai_family, py, by, sizeof by))
-                    same = sc_ip_equal(bx, by);
-            }
-        freeaddrinfo(rb);
-    }
-    freeaddrinfo(ra);
-    return same;
-}
-
 static bool points_at(const addr *target, const char *value, bool tls)
 {
     addr gw;
     bool same;
     if (!value || !*value || !parse_addr(value, tls, &gw)) return false;
-    same = gw.port == target->port && same_host(target->host, gw.host);
+    same = gw.port == target->port && sc_resolve_same_host(target->host, gw.host);
     g_free(gw.host);
     return same;
 }

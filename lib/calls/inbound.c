@@ -8,15 +8,13 @@
  * outbound-proxy, or one the application's ACL allows. Anything else is
  * refused: toll fraud starts with an INVITE from somewhere else. */
 #include <string.h>
-#include <netdb.h>
-#include <sys/socket.h>
-#include <arpa/inet.h>
 #include <sofia-sip/sip.h>
 #include <sofia-sip/url.h>
 
 #include "calls_priv.h"
 #include "registration_priv.h"
 #include "sip_text.h"
+#include "resolve.h"
 
 /* "host:port", "[v6]:port", "host" -> host */
 static char *host_of(const char *value)
@@ -33,24 +31,14 @@ static char *host_of(const char *value)
     return host;
 }
 
+/* Resolved once per gateway: a name is looked up when the first call
+ * comes in (IP literals need no lookup). */
 static void add_addresses(GPtrArray *ips, const char *value)
 {
-    struct addrinfo hints = { .ai_socktype = SOCK_DGRAM }, *res = NULL;
     char *host;
     if (!value || !*value) return;
     host = host_of(value);
-    /* Resolved once per gateway: a name is looked up when the first call
-     * comes in (IP literals need no lookup). */
-    if (*host && getaddrinfo(host, NULL, &hints, &res) == 0) {
-        for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
-            char buf[INET6_ADDRSTRLEN];
-            const void *a = ai->ai_family == AF_INET
-                                ? (const void *)&((struct sockaddr_in *)ai->ai_addr)->sin_addr
-                                : (const void *)&((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr;
-            if (inet_ntop(ai->ai_family, a, buf, sizeof buf)) g_ptr_array_add(ips, g_strdup(buf));
-        }
-        freeaddrinfo(res);
-    }
+    sc_resolve_ips(host, ips);
     g_free(host);
 }
 

@@ -9,6 +9,7 @@
 #include "escape.h"
 #include "fs_bool.h"
 #include "json.h"
+#include "resolve.h"
 
 static void addresses_parse_as_written(void)
 {
@@ -120,7 +121,37 @@ static void an_error_crosses_threads(void)
     CHECK(e.text == NULL);
 }
 
-SC_TEST_MAIN(TEST(addresses_parse_as_written), TEST(bad_addresses_name_the_fault),
+/* One resolver for the trunk-address and bridge-target checks: literals as
+ * they are, names through the system (localhost is in /etc/hosts), no
+ * duplicates, and "same host" by text or by a common address. */
+static void resolver_gives_addresses_once(void)
+{
+    GPtrArray *ips = g_ptr_array_new_with_free_func(g_free);
+    sc_resolve_ips("192.0.2.7", ips);
+    sc_resolve_ips("192.0.2.7", ips);
+    sc_resolve_ips("2001:db8::1", ips);
+    sc_resolve_ips("", ips);
+    sc_resolve_ips(NULL, ips);
+    CHECK_EQ_INT((int)ips->len, 2);
+    CHECK_STR(ips->pdata[0], "192.0.2.7");
+    CHECK_STR(ips->pdata[1], "2001:db8::1");
+    g_ptr_array_set_size(ips, 0);
+    sc_resolve_ips("localhost", ips);
+    sc_resolve_ips("LOCALHOST", ips);   /* the cache is by name, any case */
+    CHECK(ips->len >= 1);
+    {
+        bool v4 = false;
+        for (guint i = 0; i < ips->len; i++) v4 |= !strcmp(ips->pdata[i], "127.0.0.1");
+        CHECK(v4);
+    }
+    g_ptr_array_free(ips, TRUE);
+    CHECK(sc_resolve_same_host("localhost", "127.0.0.1"));
+    CHECK(sc_resolve_same_host("Trunk.Example", "trunk.example"));   /* same text: no lookup */
+    CHECK(!sc_resolve_same_host("127.0.0.2", "127.0.0.1"));
+    CHECK(!sc_resolve_same_host("192.0.2.1", "localhost"));
+}
+
+SC_TEST_MAIN(TEST(resolver_gives_addresses_once), TEST(addresses_parse_as_written), TEST(bad_addresses_name_the_fault),
              TEST(freeswitch_booleans), TEST(json_strings_are_valid_whatever_the_bytes),
              TEST(escaping_keeps_raw_bytes_out), TEST(a_replaced_slot_lives_until_its_call_returns),
              TEST(an_error_crosses_threads))
