@@ -144,15 +144,10 @@ SC_API const sc_gateway *sc_config_gateway_at(const sc_config *cfg, size_t i)
 
 SC_API const sc_gateway *sc_config_find_gateway(const sc_config *cfg, const char *name)
 {
-    if (!cfg || !name) {
-        sc_fail(SC_EINVAL, "sc_config_find_gateway: %s is NULL", !cfg ? "config" : "name");
-        return NULL;
-    }
+    if (!cfg || !name)
+        return sc_fail_null(SC_EINVAL, "sc_config_find_gateway: %s is NULL", !cfg ? "config" : "name");
     const sc_config_entry *e = sc_config_find_entry(cfg, name);
-    if (!e) {
-        sc_fail(SC_ENOTFOUND, "no gateway named '%s'", name);
-        return NULL;
-    }
+    if (!e) return sc_fail_null(SC_ENOTFOUND, "no gateway named '%s'", name);
     return e->gw;
 }
 

@@ -633,10 +633,7 @@ bool sc_gw_name_is_valid(const char *name)
 
 SC_API sc_gateway *sc_gateway_new(const char *name)
 {
-    if (!name) {
-        sc_fail(SC_EINVAL, "gateway name is NULL");
-        return NULL;
-    }
+    if (!name) return sc_fail_null(SC_EINVAL, "gateway name is NULL");
     if (!sc_gw_name_is_valid(name)) {
         char *q = quote_value(name);
         sc_fail(SC_EINVAL, "gateway name '%s' is invalid: FreeSWITCH accepts only letters, "
@@ -655,10 +652,7 @@ static char **copy_vars(char **vars)
 
 SC_API sc_gateway *sc_gateway_copy(const sc_gateway *gw)
 {
-    if (!gw) {
-        sc_fail(SC_EINVAL, "gateway is NULL");
-        return NULL;
-    }
+    if (!gw) return sc_fail_null(SC_EINVAL, "gateway is NULL");
     sc_gateway *copy = g_new(sc_gateway, 1);
     *copy = *gw; /* scalars; every pointer is replaced below */
     copy->name = g_strdup(gw->name);
@@ -738,10 +732,8 @@ static const char *string_text(const sc_gateway *gw, const param_def *p)
 
 SC_API const char *sc_gateway_get(const sc_gateway *gw, const char *param)
 {
-    if (!gw || !param) {
-        sc_fail(SC_EINVAL, "sc_gateway_get: %s is NULL", !gw ? "gateway" : "param");
-        return NULL;
-    }
+    if (!gw || !param)
+        return sc_fail_null(SC_EINVAL, "sc_gateway_get: %s is NULL", !gw ? "gateway" : "param");
     const param_def *p = find_param(param);
     if (!p && is_fs_ignored_param(param)) return ""; /* known, never holds a value */
     if (!p) {

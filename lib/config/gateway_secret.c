@@ -11,14 +11,9 @@
 
 SC_API char *sc_gateway_password(const sc_gateway *gw)
 {
-    if (!gw) {
-        sc_fail(SC_EINVAL, "sc_gateway_password: gateway is NULL");
-        return NULL;
-    }
-    if (!gw->password || !*gw->password) {
-        sc_fail(SC_ENOTFOUND, "gateway '%s' has no password", gw->name);
-        return NULL;
-    }
+    if (!gw) return sc_fail_null(SC_EINVAL, "sc_gateway_password: gateway is NULL");
+    if (!gw->password || !*gw->password)
+        return sc_fail_null(SC_ENOTFOUND, "gateway '%s' has no password", gw->name);
     sc_clear_error();
     return g_strdup(gw->password);
 }

@@ -225,10 +225,8 @@ SC_API sc_rule_export *sc_rule_export_dialrule(const sc_dialrule *rule, const ch
     sc_rule_export *x;
     const char *dest = destination_prefix ? destination_prefix : "";
     for (const char *c = dest; *c; c++)
-        if (*c < '0' || *c > '9') {
-            sc_fail(SC_EINVAL, "destination-prefix '%s' is not digits: no expression can stand for it", dest);
-            return NULL;
-        }
+        if (*c < '0' || *c > '9')
+            return sc_fail_null(SC_EINVAL, "destination-prefix '%s' is not digits: no expression can stand for it", dest);
     x = g_new0(sc_rule_export, 1);
     x->number_regex = number_regex(dest);
     if (rule) sc_dialrule_get_parts(rule, &parts);
@@ -267,10 +265,8 @@ SC_API sc_rule_export *sc_rule_export_gateway(const sc_gateway *gw)
      * the gateway's emergency list: the list is still what the edge refuses,
      * while dial-out itself is off. */
     has_rule = (gw->dial_prefix && *gw->dial_prefix) || (gw->dial_pattern && *gw->dial_pattern);
-    if (sc_gw_rule_build(gw, true, &rule, &bad) != SC_OK) {
-        sc_fail(SC_ECONFIG, "gateway '%s': %s: %s", sc_gateway_name(gw), bad ? bad : "dial rule", sc_last_error());
-        return NULL;
-    }
+    if (sc_gw_rule_build(gw, true, &rule, &bad) != SC_OK)
+        return sc_fail_null(SC_ECONFIG, "gateway '%s': %s: %s", sc_gateway_name(gw), bad ? bad : "dial rule", sc_last_error());
     x = sc_rule_export_dialrule(rule, gw->destination_prefix);
     if (x && !has_rule) {
         g_free(x->dial_regex);

@@ -127,10 +127,7 @@ SC_API int sc_call_hangup_side(const sc_call *c)
 SC_API char *sc_call_remote_sdp(const sc_call *c)
 {
     char *sdp;
-    if (!c) {
-        sc_fail(SC_EINVAL, "call is NULL");
-        return NULL;
-    }
+    if (!c) return sc_fail_null(SC_EINVAL, "call is NULL");
     g_mutex_lock((GMutex *)&c->lock);
     sdp = g_strdup(c->remote_sdp);
     g_mutex_unlock((GMutex *)&c->lock);
@@ -172,14 +169,9 @@ SC_API char *sc_call_header(const sc_call *c, const char *name)
 {
     GString *out;
     char **lines;
-    if (!c || !name || !*name) {
-        sc_fail(SC_EINVAL, "sc_call_header: %s is missing", c ? "header name" : "call");
-        return NULL;
-    }
-    if (!c->invite_text) {
-        sc_fail(SC_ENOTFOUND, "call %d: no INVITE kept", c->id);
-        return NULL;
-    }
+    if (!c || !name || !*name)
+        return sc_fail_null(SC_EINVAL, "sc_call_header: %s is missing", c ? "header name" : "call");
+    if (!c->invite_text) return sc_fail_null(SC_ENOTFOUND, "call %d: no INVITE kept", c->id);
     out = g_string_new(NULL);
     /* The header lines as received (sip/header_block.c): a line starting
      * with a space or tab continues the header before it (RFC 3261 7.3.1). */
@@ -213,10 +205,7 @@ SC_API char *sc_call_header(const sc_call *c, const char *name)
 SC_API char *sc_call_to_json(const sc_call *c)
 {
     GString *b;
-    if (!c) {
-        sc_fail(SC_EINVAL, "call is NULL");
-        return NULL;
-    }
+    if (!c) return sc_fail_null(SC_EINVAL, "call is NULL");
     b = g_string_new(NULL);
     g_string_append_printf(b, "{\"call\":%d,\"direction\":\"%s\",\"state\":\"%s\",\"gateway\":", c->id,
                            c->direction == SC_CALL_INBOUND ? "inbound" : "outbound",

@@ -136,10 +136,7 @@ SC_API int sc_event_drain_calls(const sc_event *ev) { return ev ? ev->drain_call
 SC_API sc_event *sc_event_copy(const sc_event *ev)
 {
     sc_event *c;
-    if (!ev) {
-        sc_fail(SC_EINVAL, "event is NULL");
-        return NULL;
-    }
+    if (!ev) return sc_fail_null(SC_EINVAL, "event is NULL");
     c = g_new(sc_event, 1);
     *c = *ev;
     c->gateway = text_dup(ev->gateway);
@@ -236,10 +233,7 @@ static void append_call_fields(GString *b, const sc_event *ev)
 SC_API char *sc_event_to_json(const sc_event *ev)
 {
     GString *b;
-    if (!ev) {
-        sc_fail(SC_EINVAL, "event is NULL");
-        return NULL;
-    }
+    if (!ev) return sc_fail_null(SC_EINVAL, "event is NULL");
     /* Media events keep the engine's exact line (issue #13's names). */
     if (ev->media_json && ev->media_json[0]) return g_strdup(ev->media_json);
     b = g_string_new("{\"event\":");
@@ -300,10 +294,7 @@ static char *safe_text(char *text)
 SC_API char *sc_event_to_text(const sc_event *ev)
 {
     GString *b;
-    if (!ev) {
-        sc_fail(SC_EINVAL, "event is NULL");
-        return NULL;
-    }
+    if (!ev) return sc_fail_null(SC_EINVAL, "event is NULL");
     b = g_string_new(NULL);
     switch (ev->type) {
     case SC_EVENT_GATEWAY_STATE:

@@ -279,10 +279,7 @@ static void json_explain(GString *b, const sc_route *r)
 
 SC_API char *sc_route_to_json(const sc_route *r)
 {
-    if (!r) {
-        sc_fail(SC_EINVAL, "sc_route_to_json: route is NULL");
-        return NULL;
-    }
+    if (!r) return sc_fail_null(SC_EINVAL, "sc_route_to_json: route is NULL");
     GString *b = g_string_new("{\"context\":");
     sc_json_append_string(b, r->context);
     json_actions(b, r);

@@ -180,10 +180,7 @@ SC_API char *sc_session_gateway_name_at(sc_session *s, int i)
 {
     gw_req req = { .index = i };
     bool up;
-    if (!s) {
-        sc_fail(SC_EINVAL, "sc_session_gateway_name_at: session is NULL");
-        return NULL;
-    }
+    if (!s) return sc_fail_null(SC_EINVAL, "sc_session_gateway_name_at: session is NULL");
     g_mutex_lock(&s->lock);
     up = stack_exists(s->phase);
     if (!up && s->phase == SC_PHASE_NEW && i >= 0 && (guint)i < s->pending->len)

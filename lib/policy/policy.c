@@ -94,10 +94,7 @@ SC_API sc_policy *sc_policy_load(const char *gateway_xml_path, const char *gatew
     sc_config *cfg;
     const sc_gateway *gw;
     int rc;
-    if (!gateway_name) {
-        sc_fail(SC_EINVAL, "sc_policy_load: gateway name is NULL");
-        return NULL;
-    }
+    if (!gateway_name) return sc_fail_null(SC_EINVAL, "sc_policy_load: gateway name is NULL");
     g_mutex_lock(&registry_lock);
     p = find_locked(gateway_name);
     if (p) {
@@ -146,10 +143,7 @@ SC_API sc_policy *sc_policy_load(const char *gateway_xml_path, const char *gatew
 SC_API sc_policy *sc_policy_from_gateway(const sc_gateway *gw)
 {
     sc_policy *p;
-    if (!gw) {
-        sc_fail(SC_EINVAL, "sc_policy_from_gateway: gateway is NULL");
-        return NULL;
-    }
+    if (!gw) return sc_fail_null(SC_EINVAL, "sc_policy_from_gateway: gateway is NULL");
     g_mutex_lock(&registry_lock);
     if (find_locked(sc_gateway_name(gw))) {
         g_mutex_unlock(&registry_lock);

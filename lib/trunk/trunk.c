@@ -193,19 +193,13 @@ SC_API sc_trunk *sc_trunk_new(const char *listen, const char *user, const char *
     bool v6;
     thread_start ts;
 
-    if (!user || !*user || !password || !*password) {
-        sc_fail(SC_EINVAL, "sc_trunk_new: the %s is empty", !user || !*user ? "user" : "password");
-        return NULL;
-    }
-    if (!user_ok(user) || strlen(user) > 64) {
-        sc_fail(SC_EINVAL, "sc_trunk_new: user '%.64s' must be up to 64 characters without spaces, "
-                           "quotes or URI separators", user);
-        return NULL;
-    }
-    if (strlen(password) > 256 || strchr(password, '\n') || strchr(password, '\r')) {
-        sc_fail(SC_EINVAL, "sc_trunk_new: the password must be one line of at most 256 characters");
-        return NULL;
-    }
+    if (!user || !*user || !password || !*password)
+        return sc_fail_null(SC_EINVAL, "sc_trunk_new: the %s is empty", !user || !*user ? "user" : "password");
+    if (!user_ok(user) || strlen(user) > 64)
+        return sc_fail_null(SC_EINVAL, "sc_trunk_new: user '%.64s' must be up to 64 characters without spaces, "
+                            "quotes or URI separators", user);
+    if (strlen(password) > 256 || strchr(password, '\n') || strchr(password, '\r'))
+        return sc_fail_null(SC_EINVAL, "sc_trunk_new: the password must be one line of at most 256 characters");
     if (parse_listen(listen, &host, &port)) return NULL;
     sc_sofia_log_redirect();
 
@@ -317,10 +311,7 @@ SC_API int sc_trunk_port(const sc_trunk *t)
 
 SC_API const char *sc_trunk_address(const sc_trunk *t)
 {
-    if (!t) {
-        sc_fail(SC_EINVAL, "sc_trunk_address: trunk is NULL");
-        return NULL;
-    }
+    if (!t) return sc_fail_null(SC_EINVAL, "sc_trunk_address: trunk is NULL");
     return t->address;
 }
 

@@ -23,10 +23,7 @@ void sc_trunk_log_push(sc_trunk *t, GString *body)
 SC_API char *sc_trunk_log(sc_trunk *t)
 {
     GString *b;
-    if (!t) {
-        sc_fail(SC_EINVAL, "sc_trunk_log: trunk is NULL");
-        return NULL;
-    }
+    if (!t) return sc_fail_null(SC_EINVAL, "sc_trunk_log: trunk is NULL");
     b = g_string_new(NULL);
     g_mutex_lock(&t->lock);
     for (GList *l = t->log.head; l; l = l->next) {

@@ -48,14 +48,33 @@ SC_API const char *sc_status_name(int status)
     return "SC_UNKNOWN";
 }
 
+/* Formats into a copy first: a failure that wraps the one before it passes
+ * sc_last_error() itself as an argument ("gateway '%s': %s"), and
+ * vsnprintf() must not read the buffer it is writing. */
+static void fail_v(int status, const char *fmt, va_list ap)
+{
+    char text[SC_ERRBUF_SIZE];
+    vsnprintf(text, sizeof text, fmt, ap);
+    memcpy(last_text, text, sizeof text);
+    last_status = status;
+}
+
 int sc_fail(int status, const char *fmt, ...)
 {
     va_list ap;
-    last_status = status;
     va_start(ap, fmt);
-    vsnprintf(last_text, sizeof last_text, fmt, ap);
+    fail_v(status, fmt, ap);
     va_end(ap);
     return status;
+}
+
+void *sc_fail_null(int status, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fail_v(status, fmt, ap);
+    va_end(ap);
+    return NULL;
 }
 
 void sc_clear_error(void)

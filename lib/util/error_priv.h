@@ -15,6 +15,10 @@
  * callers can write `return sc_fail(SC_EINVAL, "...")`. */
 int sc_fail(int status, const char *fmt, ...) SC_PRINTF(2, 3);
 
+/* The same for functions that answer a pointer: returns NULL, so callers
+ * can write `return sc_fail_null(SC_EINVAL, "...")`. */
+void *sc_fail_null(int status, const char *fmt, ...) SC_PRINTF(2, 3);
+
 /* Forgets this thread's last failure (called at the start of public calls
  * that succeed, so sc_last_error() never shows a stale failure as current). */
 void sc_clear_error(void);

@@ -151,7 +151,19 @@ static void resolver_gives_addresses_once(void)
     CHECK(!sc_resolve_same_host("192.0.2.1", "localhost"));
 }
 
+/* A failure that wraps the one before it passes sc_last_error() as an
+ * argument: that text must be read whole before it is overwritten. */
+static void a_failure_can_quote_the_last_one(void)
+{
+    sc_fail(SC_EIO, "inner detail");
+    CHECK_EQ_INT(sc_fail(SC_ECONFIG, "gateway '%s': %s", "gw1", sc_last_error()), SC_ECONFIG);
+    CHECK_STR(sc_last_error(), "gateway 'gw1': inner detail");
+    CHECK(sc_fail_null(SC_EINVAL, "outer: %s", sc_last_error()) == NULL);
+    CHECK_STR(sc_last_error(), "outer: gateway 'gw1': inner detail");
+    CHECK_EQ_INT(sc_last_status(), SC_EINVAL);
+}
+
 SC_TEST_MAIN(TEST(resolver_gives_addresses_once), TEST(addresses_parse_as_written), TEST(bad_addresses_name_the_fault),
              TEST(freeswitch_booleans), TEST(json_strings_are_valid_whatever_the_bytes),
              TEST(escaping_keeps_raw_bytes_out), TEST(a_replaced_slot_lives_until_its_call_returns),
-             TEST(an_error_crosses_threads))
+             TEST(an_error_crosses_threads), TEST(a_failure_can_quote_the_last_one))
