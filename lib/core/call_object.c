@@ -211,16 +211,11 @@ SC_API char *sc_call_to_json(const sc_call *c)
                            c->direction == SC_CALL_INBOUND ? "inbound" : "outbound",
                            sc_call_state_name(sc_call_state_of(c)));
     sc_json_append_string(b, c->gateway);
-    g_string_append(b, ",\"destination_number\":");
-    sc_json_append_string(b, c->destination);
-    g_string_append(b, ",\"caller_id_number\":");
-    sc_json_append_string(b, c->caller_number);
-    g_string_append(b, ",\"caller_id_name\":");
-    sc_json_append_string(b, c->caller_name);
-    g_string_append(b, ",\"matched_by\":");
-    sc_json_append_string(b, c->matched_by);
-    g_string_append(b, ",\"sip_call_id\":");
-    sc_json_append_string(b, c->sip_call_id);
+    sc_json_append_member(b, "destination_number", c->destination);
+    sc_json_append_member(b, "caller_id_number", c->caller_number);
+    sc_json_append_member(b, "caller_id_name", c->caller_name);
+    sc_json_append_member(b, "matched_by", c->matched_by);
+    sc_json_append_member(b, "sip_call_id", c->sip_call_id);
     g_string_append_printf(b, ",\"sip_code\":%d,\"cause\":", sc_call_sip_code(c));
     sc_json_append_string(b, sc_call_cause(c));
     g_string_append_c(b, '}');

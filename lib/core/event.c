@@ -246,8 +246,7 @@ SC_API char *sc_event_to_json(const sc_event *ev)
         return g_string_free(b, FALSE);
     }
     if (ev->call) g_string_append_printf(b, ",\"call\":%d", sc_call_id(ev->call));
-    g_string_append(b, ",\"gateway\":");
-    sc_json_append_string(b, ev->gateway);
+    sc_json_append_member(b, "gateway", ev->gateway);
     append_call_fields(b, ev);
     if (ev->type == SC_EVENT_GATEWAY_STATE) {
         sc_gw_state_view v = {
@@ -264,18 +263,14 @@ SC_API char *sc_event_to_json(const sc_event *ev)
 
 void sc_gw_state_json(GString *b, const sc_gw_state_view *v)
 {
-    g_string_append(b, ",\"state\":");
-    sc_json_append_string(b, sc_reg_state_name(v->state));
+    sc_json_append_member(b, "state", sc_reg_state_name(v->state));
     if (v->has_prev) {
-        g_string_append(b, ",\"prev\":");
-        sc_json_append_string(b, sc_reg_state_name(v->prev_state));
+        sc_json_append_member(b, "prev", sc_reg_state_name(v->prev_state));
     }
-    g_string_append(b, ",\"status\":");
-    sc_json_append_string(b, sc_gw_status_name(v->status));
+    sc_json_append_member(b, "status", sc_gw_status_name(v->status));
     g_string_append_printf(b, ",\"sip_code\":%d,\"phrase\":", v->sip_code);
     sc_json_append_string(b, v->phrase);
-    g_string_append(b, ",\"reason\":");
-    sc_json_append_string(b, sc_reason_name(v->reason));
+    sc_json_append_member(b, "reason", sc_reason_name(v->reason));
     g_string_append_printf(b, ",\"expires\":%d,\"next_retry\":%d,\"failures\":%d",
                            v->expires, v->next_retry, v->failures);
 }

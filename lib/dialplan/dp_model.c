@@ -251,12 +251,9 @@ static void json_actions(GString *b, const sc_route *r)
         const dp_route_action *a = g_ptr_array_index(r->actions, i);
         g_string_append(b, i ? ",{\"app\":" : "{\"app\":");
         sc_json_append_string(b, a->app);
-        g_string_append(b, ",\"data\":");
-        sc_json_append_string(b, a->data);
-        g_string_append(b, ",\"extension\":");
-        sc_json_append_string(b, a->extension);
-        g_string_append(b, ",\"origin\":");
-        sc_json_append_string(b, a->origin);
+        sc_json_append_member(b, "data", a->data);
+        sc_json_append_member(b, "extension", a->extension);
+        sc_json_append_member(b, "origin", a->origin);
         g_string_append_c(b, '}');
     }
     g_string_append_c(b, ']');

@@ -598,10 +598,8 @@ char *sc_reg_json(const sc_reg *r)
     sc_json_append_string(b, r->gw->name);
     sc_gw_state_json(b, &v);
     g_string_append_printf(b, ",\"ping_ms\":%d", r->gw->ping ? r->ping.rtt_ms : -1);
-    g_string_append(b, ",\"contact\":");
-    sc_json_append_string(b, r->sip.contact);
-    g_string_append(b, ",\"registrar\":");
-    sc_json_append_string(b, r->sip.registrar_uri);
+    sc_json_append_member(b, "contact", r->sip.contact);
+    sc_json_append_member(b, "registrar", r->sip.registrar_uri);
     sc_nat_json(r, b);
     g_string_append_c(b, '}');
     return g_string_free(b, FALSE);

@@ -62,8 +62,7 @@ static GString *entry_new(const char *event, const char *direction)
 {
     GString *b = g_string_new("\"event\":");
     sc_json_append_string(b, event);
-    g_string_append(b, ",\"direction\":");
-    sc_json_append_string(b, direction);
+    sc_json_append_member(b, "direction", direction);
     return b;
 }
 

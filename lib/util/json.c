@@ -38,3 +38,12 @@ void sc_json_append_string(GString *buf, const char *s)
     }
     g_string_append_c(buf, '"');
 }
+
+void sc_json_append_member(GString *buf, const char *name, const char *s)
+{
+    g_string_append_c(buf, ',');
+    g_string_append_c(buf, '"');
+    g_string_append(buf, name);
+    g_string_append(buf, "\":");
+    sc_json_append_string(buf, s);
+}

@@ -71,6 +71,10 @@ static void json_strings_are_valid_whatever_the_bytes(void)
     g_string_truncate(b, 0);
     sc_json_append_string(b, NULL);
     CHECK_STR(b->str, "\"\"");
+    /* a member after the first: the same quoting */
+    sc_json_append_member(b, "name", "\xff\"");
+    sc_json_append_member(b, "none", NULL);
+    CHECK_STR(b->str, "\"\",\"name\":\"\\ufffd\\\"\",\"none\":\"\"");
     g_string_free(b, TRUE);
 }
 
