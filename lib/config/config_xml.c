@@ -46,7 +46,7 @@ typedef struct loader {
     GPtrArray *done;          /* pending_gateway* closed so far, in order */
     GHashTable *done_names;   /* name -> the first of done with it (a file may hold thousands) */
     sc_diag_load diags;       /* this load's diagnostics */
-    bool saw_element, saw_gateway;
+    bool saw_gateway;
 } loader;
 
 /* ---------------------------------------------------------------------------
@@ -336,15 +336,14 @@ static void open_in_gateway(loader *ld, const char *element, const char **names,
     }
 }
 
-/* <param name="a" name="b"/>: which name was meant is anyone's guess. */
-static bool has_duplicate_attribute(loader *ld, const char *element, const char **names)
+/* <param name="a" name="b"/>: which name was meant is anyone's guess, so
+ * the element is reported and skipped. */
+static void skip_duplicate_attribute(loader *ld, const char *element, const char *twice)
 {
-    const char *twice = sc_xml_duplicate_attribute(names);
-    if (!twice) return false;
     char *msg = g_strdup_printf("<%s> has the attribute '%s' twice", element, twice);
     diag_here(ld, SC_DIAG_ERROR, NULL, msg);
     g_free(msg);
-    return true;
+    push_frame(ld, FRAME_SKIP);
 }
 
 static void on_start(GMarkupParseContext *ctx, const char *element, const char **names,
@@ -352,13 +351,13 @@ static void on_start(GMarkupParseContext *ctx, const char *element, const char *
 {
     (void)ctx;
     loader *ld = user;
-    ld->saw_element = true;
-    if (sc_xml_too_deep(ld->frames->len, MAX_DEPTH, error)) return;
+    const char *twice;
+    if (!sc_xml_start_common(&ld->doc, ld->frames->len, MAX_DEPTH, names, &twice, error)) return;
     frame_kind top = top_frame(ld);
-    if (top != FRAME_SKIP && has_duplicate_attribute(ld, element, names)) {
+    if (top == FRAME_SKIP) {
         push_frame(ld, FRAME_SKIP);
-    } else if (top == FRAME_SKIP) {
-        push_frame(ld, FRAME_SKIP);
+    } else if (twice) {
+        skip_duplicate_attribute(ld, element, twice);
     } else if (!strcmp(element, "X-PRE-PROCESS")) {
         diag_here(ld, SC_DIAG_WARNING, NULL, "<X-PRE-PROCESS> not expanded: libskypeconnect "
                   "does not run FreeSWITCH's preprocessor");
@@ -384,10 +383,8 @@ static void on_end(GMarkupParseContext *ctx, const char *element, gpointer user,
     (void)element;
     (void)error;
     loader *ld = user;
-    if (!ld->frames->len) return;
-    frame_kind top = top_frame(ld);
-    g_array_set_size(ld->frames, ld->frames->len - 1);
-    if (top == FRAME_GATEWAY) close_gateway(ld);
+    frame_kind top;
+    if (sc_xml_pop_frame(ld->frames, &top) && top == FRAME_GATEWAY) close_gateway(ld);
 }
 
 static const GMarkupParser parser = { on_start, on_end, NULL, NULL, NULL };
@@ -395,11 +392,6 @@ static const GMarkupParser parser = { on_start, on_end, NULL, NULL, NULL };
 /* ---------------------------------------------------------------------------
  * One load
  * ------------------------------------------------------------------------- */
-
-static bool is_empty_document(const loader *ld, const GError *err)
-{
-    return !ld->saw_element && g_error_matches(err, G_MARKUP_ERROR, G_MARKUP_ERROR_EMPTY);
-}
 
 static bool is_xml_name(const char *s, size_t n)
 {
@@ -520,7 +512,7 @@ int sc_config_parse_xml(const char *xml, size_t len, const char *source_name,
     GError *err = NULL;
     int status = SC_OK;
     if (!sc_xml_doc_parse(&ld.doc, &err)) {
-        if (is_empty_document(&ld, err)) {
+        if (sc_xml_doc_is_empty(&ld.doc, err)) {
             ld.saw_gateway = false; /* an empty file: a warning below, not an error */
         } else {
             report_malformed(&ld, err);

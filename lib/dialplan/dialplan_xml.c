@@ -59,7 +59,6 @@ typedef struct loader {
     GPtrArray *done;           /* pending*, in order */
     GPtrArray *contexts;       /* char*: <context> names of this file */
     sc_diag_load diags;        /* this load's diagnostics */
-    bool saw_element;
 } loader;
 
 /* ---------------------------------------------------------------------------
@@ -538,14 +537,12 @@ static void open_in_condition(loader *ld, const char *element, const char **name
         unexpected(ld, element, "condition");
 }
 
-/* <x a="1" a="2"/>: which was meant is anyone's guess. */
-static bool duplicate_attribute(loader *ld, const char *element, const char **names)
+/* <x a="1" a="2"/>: which was meant is anyone's guess, so the element is
+ * reported and skipped. */
+static void skip_duplicate_attribute(loader *ld, const char *element, const char *twice)
 {
-    const char *twice = sc_xml_duplicate_attribute(names);
-    if (!twice) return false;
     frame *f = push(ld, F_SKIP);
     diagf(ld, true, f->line, f->column, "<%s> has the attribute '%s' twice", element, twice);
-    return true;
 }
 
 static void dispatch(loader *ld, frame_kind in, const char *element, const char **names,
@@ -577,13 +574,14 @@ static void on_start(GMarkupParseContext *ctx, const char *element, const char *
 {
     (void)ctx;
     loader *ld = user;
-    ld->saw_element = true;
-    if (sc_xml_too_deep(ld->frames->len, DP_MAX_XML_DEPTH, error)) return;
+    const char *twice;
+    if (!sc_xml_start_common(&ld->doc, ld->frames->len, DP_MAX_XML_DEPTH, names, &twice, error))
+        return;
     frame_kind in = top(ld)->kind;
     if (in == F_SKIP) {
         push(ld, F_SKIP);
-    } else if (duplicate_attribute(ld, element, names)) {
-        return;
+    } else if (twice) {
+        skip_duplicate_attribute(ld, element, twice);
     } else if (!strcmp(element, "X-PRE-PROCESS")) {
         frame *f = push(ld, F_SKIP);
         diagf(ld, false, f->line, f->column, "<X-PRE-PROCESS> not expanded: libskypeconnect "
@@ -600,9 +598,8 @@ static void on_end(GMarkupParseContext *ctx, const char *element, gpointer user,
     (void)element;
     (void)error;
     loader *ld = user;
-    if (!ld->frames->len) return;
-    frame f = *top(ld);
-    g_array_set_size(ld->frames, ld->frames->len - 1);
+    frame f;
+    if (!sc_xml_pop_frame(ld->frames, &f)) return;
     switch (f.kind) {
     case F_CONTEXT: g_clear_pointer(&ld->context, g_free); break;
     case F_EXTENSION: close_extension(ld, &f); break;
@@ -716,7 +713,7 @@ int dp_parse_xml(sc_dialplan *dp, const char *xml, size_t len, const char *sourc
     GError *err = NULL;
     int status = SC_OK;
     if (!sc_xml_doc_parse(&ld.doc, &err)) {
-        if (!ld.saw_element && g_error_matches(err, G_MARKUP_ERROR, G_MARKUP_ERROR_EMPTY)) {
+        if (sc_xml_doc_is_empty(&ld.doc, err)) {
             diagf(&ld, false, 0, 0, "empty file: no <extension>");
         } else {
             report_malformed(&ld, err);

@@ -31,6 +31,7 @@ void sc_xml_doc_init(sc_xml_doc *doc, const char *text, size_t len, const GMarku
     doc->text = text;
     doc->len = len;
     doc->nul_offset = SIZE_MAX;
+    doc->saw_element = false;
     doc->memo = g_new0(struct sc_xml_column_memo, 1);
     doc->memo->line_start = SIZE_MAX;
     index_lines(doc);
@@ -139,20 +140,40 @@ size_t sc_xml_error_offset(const sc_xml_doc *doc)
     return doc->nul_offset != SIZE_MAX ? doc->nul_offset : markup_offset(doc);
 }
 
-bool sc_xml_too_deep(guint depth, int max, GError **error)
-{
-    if (depth < (guint)max) return false;
-    g_set_error(error, G_MARKUP_ERROR, G_MARKUP_ERROR_INVALID_CONTENT,
-                "elements are nested deeper than %d levels", max);
-    return true;
-}
-
-const char *sc_xml_duplicate_attribute(const char **names)
+static const char *duplicate_attribute(const char **names)
 {
     for (size_t i = 0; names[i]; i++)
         for (size_t j = 0; j < i; j++)
             if (!strcmp(names[i], names[j])) return names[i];
     return NULL;
+}
+
+bool sc_xml_start_common(sc_xml_doc *doc, guint depth, int max_depth, const char **names,
+                         const char **twice, GError **error)
+{
+    doc->saw_element = true;
+    *twice = NULL;
+    if (depth >= (guint)max_depth) {
+        g_set_error(error, G_MARKUP_ERROR, G_MARKUP_ERROR_INVALID_CONTENT,
+                    "elements are nested deeper than %d levels", max_depth);
+        return false;
+    }
+    *twice = duplicate_attribute(names);
+    return true;
+}
+
+bool sc_xml_pop_frame(GArray *frames, void *top)
+{
+    if (!frames->len) return false;
+    guint size = g_array_get_element_size(frames);
+    memcpy(top, frames->data + (size_t)(frames->len - 1) * size, size);
+    g_array_set_size(frames, frames->len - 1);
+    return true;
+}
+
+bool sc_xml_doc_is_empty(const sc_xml_doc *doc, const GError *err)
+{
+    return !doc->saw_element && g_error_matches(err, G_MARKUP_ERROR, G_MARKUP_ERROR_EMPTY);
 }
 
 const char *sc_xml_bare_markup_message(const char *message)

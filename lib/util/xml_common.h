@@ -20,6 +20,7 @@ typedef struct sc_xml_doc {
     GMarkupParseContext *ctx;
     size_t nul_offset;        /* where a NUL byte stopped the parse, SIZE_MAX if none */
     struct sc_xml_column_memo *memo; /* the last column counted (see sc_xml_line_and_column) */
+    bool saw_element;         /* sc_xml_start_common() has seen an element */
 } sc_xml_doc;
 
 /* Indexes the text's lines and makes a parse context that calls parser's
@@ -44,13 +45,24 @@ void sc_xml_element_position(const sc_xml_doc *doc, int *line, int *column);
 /* Byte offset where a failed sc_xml_doc_parse() stopped. */
 size_t sc_xml_error_offset(const sc_xml_doc *doc);
 
-/* True (with *error set) when an element at depth would be nested deeper
- * than max levels: bounds the work on hostile input. */
-bool sc_xml_too_deep(guint depth, int max, GError **error);
+/* The checks every start-element callback makes first, before it looks
+ * at the element: notes that the document has an element (see
+ * sc_xml_doc_is_empty), and returns false with *error set, which stops the
+ * parse, when the element at depth would be nested deeper than max_depth
+ * levels (this bounds the work on hostile input). Otherwise sets *twice to
+ * the first attribute name that appears twice (GMarkup accepts
+ * <x a="1" a="2"/>; XML does not), or NULL, and returns true. */
+bool sc_xml_start_common(sc_xml_doc *doc, guint depth, int max_depth, const char **names,
+                         const char **twice, GError **error);
 
-/* The first attribute name that appears twice (GMarkup accepts
- * <x a="1" a="2"/>; XML does not), or NULL. */
-const char *sc_xml_duplicate_attribute(const char **names);
+/* Takes the innermost open element off a loader's stack (a GArray of
+ * frames of any type) and copies it to *top; false when the stack is
+ * empty. */
+bool sc_xml_pop_frame(GArray *frames, void *top);
+
+/* True when a failed sc_xml_doc_parse() failed because the document holds
+ * no element at all (an empty file, or only white space and comments). */
+bool sc_xml_doc_is_empty(const sc_xml_doc *doc, const GError *err);
 
 /* GMarkup's message without its "Error on line N char M: " prefix, which
  * the diagnostic's own line and column already give. */
