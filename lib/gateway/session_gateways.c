@@ -14,6 +14,7 @@ typedef struct gw_req {
     const sc_gateway *gw;
     int index;
     char *text;            /* out: a new string, or NULL */
+    int (*number)(const sc_reg *r); /* what named_number() asks for */
 } gw_req;
 
 static bool stack_exists(sc_phase phase)
@@ -191,32 +192,33 @@ SC_API char *sc_session_gateway_name_at(sc_session *s, int i)
     return req.text;
 }
 
-static int state_on_stack(sc_session *s, void *p)
+/* A number a running gateway answers (its state, its status). */
+static int number_on_stack(sc_session *s, void *p)
 {
-    sc_reg *r = named_reg(s, p);
-    return r ? sc_reg_get_state(r) : SC_ENOTFOUND;
+    gw_req *req = p;
+    sc_reg *r = named_reg(s, req);
+    return r ? req->number(r) : SC_ENOTFOUND;
+}
+
+/* The public per-gateway queries that answer a number: a gateway still
+ * pending (the session not started) answers not_started. */
+static int named_number(sc_session *s, const char *what, const char *name,
+                        int (*number)(const sc_reg *), int not_started)
+{
+    gw_req req = { .name = name, .number = number };
+    bool waiting;
+    int rc = named_call(s, what, number_on_stack, &req, &waiting);
+    return waiting ? not_started : rc;
 }
 
 SC_API int sc_session_gateway_state(sc_session *s, const char *name)
 {
-    gw_req req = { .name = name };
-    bool waiting;
-    int rc = named_call(s, "sc_session_gateway_state", state_on_stack, &req, &waiting);
-    return waiting ? SC_REG_UNREGED /* added, session not started */ : rc;
-}
-
-static int status_on_stack(sc_session *s, void *p)
-{
-    sc_reg *r = named_reg(s, p);
-    return r ? sc_reg_get_status(r) : SC_ENOTFOUND;
+    return named_number(s, "sc_session_gateway_state", name, sc_reg_get_state, SC_REG_UNREGED);
 }
 
 SC_API int sc_session_gateway_status(sc_session *s, const char *name)
 {
-    gw_req req = { .name = name };
-    bool waiting;
-    int rc = named_call(s, "sc_session_gateway_status", status_on_stack, &req, &waiting);
-    return waiting ? SC_GW_DOWN : rc;
+    return named_number(s, "sc_session_gateway_status", name, sc_reg_get_status, SC_GW_DOWN);
 }
 
 static int json_on_stack(sc_session *s, void *p)
@@ -236,44 +238,50 @@ SC_API char *sc_session_gateway_json(sc_session *s, const char *name)
     return waiting ? sc_reg_json_not_started(name) : req.text;
 }
 
+/* The running gateway a request names, if it registers at all; NULL after
+ * sc_fail(). */
+static sc_reg *registering_reg(sc_session *s, const gw_req *req)
+{
+    sc_reg *r = named_reg(s, req);
+    if (r && sc_reg_get_state(r) == SC_REG_NOREG)
+        return sc_fail_null(SC_ESTATE, "gateway '%s' has register=false", req->name);
+    return r;
+}
+
 static int register_on_stack(sc_session *s, void *p)
 {
-    gw_req *req = p;
-    sc_reg *r = named_reg(s, req);
-    if (!r) return SC_ENOTFOUND;
+    sc_reg *r = registering_reg(s, p);
+    if (!r) return sc_last_status();
     if (s->phase != SC_PHASE_RUNNING)
-        return sc_fail(SC_ECLOSED, "gateway '%s': the session is stopping", req->name);
-    if (sc_reg_get_state(r) == SC_REG_NOREG)
-        return sc_fail(SC_ESTATE, "gateway '%s' has register=false", req->name);
+        return sc_fail(SC_ECLOSED, "gateway '%s': the session is stopping", sc_reg_name(r));
     sc_reg_register_now(r);
     return SC_OK;
 }
 
-SC_API int sc_session_gateway_register(sc_session *s, const char *name)
-{
-    gw_req req = { .name = name };
-    bool waiting;
-    int rc = named_call(s, "sc_session_gateway_register", register_on_stack, &req, &waiting);
-    if (waiting) return sc_fail(SC_ESTATE, "gateway '%s': the session is not started", name);
-    return rc;
-}
-
 static int unregister_on_stack(sc_session *s, void *p)
 {
-    gw_req *req = p;
-    sc_reg *r = named_reg(s, req);
-    if (!r) return SC_ENOTFOUND;
-    if (sc_reg_get_state(r) == SC_REG_NOREG)
-        return sc_fail(SC_ESTATE, "gateway '%s' has register=false", req->name);
+    sc_reg *r = registering_reg(s, p);
+    if (!r) return sc_last_status();
     sc_reg_unregister(r, SC_REASON_REQUEST);
     return SC_OK;
 }
 
-SC_API int sc_session_gateway_unregister(sc_session *s, const char *name)
+/* Registering or un-registering now (fn) needs a running stack. */
+static int registration_call(sc_session *s, const char *what, sc_stack_fn fn, const char *name)
 {
     gw_req req = { .name = name };
     bool waiting;
-    int rc = named_call(s, "sc_session_gateway_unregister", unregister_on_stack, &req, &waiting);
+    int rc = named_call(s, what, fn, &req, &waiting);
     if (waiting) return sc_fail(SC_ESTATE, "gateway '%s': the session is not started", name);
     return rc;
+}
+
+SC_API int sc_session_gateway_register(sc_session *s, const char *name)
+{
+    return registration_call(s, "sc_session_gateway_register", register_on_stack, name);
+}
+
+SC_API int sc_session_gateway_unregister(sc_session *s, const char *name)
+{
+    return registration_call(s, "sc_session_gateway_unregister", unregister_on_stack, name);
 }
