@@ -375,16 +375,22 @@ static bool parse_port(const char *s, size_t len)
     return port >= 1 && port <= 65535;
 }
 
-/* "[sip:|sips:][user@]host[:port][;params]": FreeSWITCH users write the proxy
- * both as a URI and as a bare host:port, so both are accepted. Only the host
- * and port are checked: the rest goes to the SIP stack as given. */
-static char *check_proxy_shape(const char *value)
+/* Where the host starts in a proxy "[sip:|sips:][user@]host[:port][;params]":
+ * FreeSWITCH users write the proxy both as a URI and as a bare host:port. */
+static const char *proxy_host(const char *proxy)
 {
-    const char *hp = value;
+    const char *hp = proxy;
     if (!g_ascii_strncasecmp(hp, "sip:", 4)) hp += 4;
     else if (!g_ascii_strncasecmp(hp, "sips:", 5)) hp += 5;
     const char *at = strchr(hp, '@');
-    if (at) hp = at + 1;
+    return at ? at + 1 : hp;
+}
+
+/* Both forms of a proxy are accepted (see proxy_host). Only the host and
+ * port are checked: the rest goes to the SIP stack as given. */
+static char *check_proxy_shape(const char *value)
+{
+    const char *hp = proxy_host(value);
     size_t len = strcspn(hp, ";?");
     const char *colon = NULL;
     if (hp[0] == '[') { /* IPv6 reference */
@@ -470,11 +476,7 @@ static char *check_text(text_rule rule, const char *value)
 /* host[:port] of a proxy written as a URI or as host:port. */
 static char *hostport_of(const char *proxy)
 {
-    const char *hp = proxy;
-    if (!g_ascii_strncasecmp(hp, "sip:", 4)) hp += 4;
-    else if (!g_ascii_strncasecmp(hp, "sips:", 5)) hp += 5;
-    const char *at = strchr(hp, '@');
-    if (at) hp = at + 1;
+    const char *hp = proxy_host(proxy);
     return g_strndup(hp, strcspn(hp, ";?>"));
 }
 
