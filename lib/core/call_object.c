@@ -83,24 +83,23 @@ STR_GETTER(sc_call_source, source)
 SC_API int sc_call_id(const sc_call *c) { return c ? c->id : 0; }
 SC_API int sc_call_direction_of(const sc_call *c) { return c ? c->direction : -1; }
 
-SC_API int sc_call_state_of(const sc_call *c)
+/* A number the stack thread may be changing while the application reads
+ * it: read under the call's lock. */
+static int locked_int(const sc_call *c, const int *field)
 {
-    int st;
-    if (!c) return -1;
+    int v;
     g_mutex_lock((GMutex *)&c->lock);
-    st = c->state;
+    v = *field;
     g_mutex_unlock((GMutex *)&c->lock);
-    return st;
+    return v;
 }
 
-SC_API int sc_call_sip_code(const sc_call *c)
+SC_API int sc_call_state_of(const sc_call *c) { return c ? locked_int(c, &c->state) : -1; }
+SC_API int sc_call_sip_code(const sc_call *c) { return c ? locked_int(c, &c->sip_code) : 0; }
+
+SC_API int sc_call_hangup_side(const sc_call *c)
 {
-    int code;
-    if (!c) return 0;
-    g_mutex_lock((GMutex *)&c->lock);
-    code = c->sip_code;
-    g_mutex_unlock((GMutex *)&c->lock);
-    return code;
+    return c ? locked_int(c, &c->hangup_side) : SC_HANGUP_NONE;
 }
 
 SC_API const char *sc_call_cause(const sc_call *c)
@@ -112,16 +111,6 @@ SC_API const char *sc_call_cause(const sc_call *c)
     cause = c->cause;
     g_mutex_unlock((GMutex *)&c->lock);
     return cause;
-}
-
-SC_API int sc_call_hangup_side(const sc_call *c)
-{
-    int side;
-    if (!c) return SC_HANGUP_NONE;
-    g_mutex_lock((GMutex *)&c->lock);
-    side = c->hangup_side;
-    g_mutex_unlock((GMutex *)&c->lock);
-    return side;
 }
 
 SC_API char *sc_call_remote_sdp(const sc_call *c)

@@ -213,29 +213,18 @@ SC_API size_t sc_route_action_count(const sc_route *r)
     return r ? r->actions->len : 0;
 }
 
-SC_API const char *sc_route_action_app(const sc_route *r, size_t i)
-{
-    const dp_route_action *a = route_action(r, i);
-    return a ? a->app : NULL;
-}
+/* The public getters of an action's texts: NULL when there is no action i. */
+#define ROUTE_ACTION_GETTER(fn, field) \
+    SC_API const char *fn(const sc_route *r, size_t i) \
+    { \
+        const dp_route_action *a = route_action(r, i); \
+        return a ? a->field : NULL; \
+    }
 
-SC_API const char *sc_route_action_data(const sc_route *r, size_t i)
-{
-    const dp_route_action *a = route_action(r, i);
-    return a ? a->data : NULL;
-}
-
-SC_API const char *sc_route_action_extension(const sc_route *r, size_t i)
-{
-    const dp_route_action *a = route_action(r, i);
-    return a ? a->extension : NULL;
-}
-
-SC_API const char *sc_route_action_origin(const sc_route *r, size_t i)
-{
-    const dp_route_action *a = route_action(r, i);
-    return a ? a->origin : NULL;
-}
+ROUTE_ACTION_GETTER(sc_route_action_app, app)
+ROUTE_ACTION_GETTER(sc_route_action_data, data)
+ROUTE_ACTION_GETTER(sc_route_action_extension, extension)
+ROUTE_ACTION_GETTER(sc_route_action_origin, origin)
 
 SC_API const char *sc_route_explain(const sc_route *r)
 {
