@@ -127,8 +127,8 @@ static gpointer trunk_thread_main(gpointer p)
     rc = stack_up(t, ts->wanted_port);
     g_mutex_lock(&t->lock);
     t->start_status = rc;
-    /* sc_last_error() is per thread: hand the text to the creating thread. */
-    if (rc) g_strlcpy(t->start_err, sc_last_error(), sizeof t->start_err);
+    /* The failure is this thread's: hand it to the creating thread. */
+    if (rc) sc_error_save(&t->start_error);
     t->start_done = true;
     g_cond_broadcast(&t->cond);
     g_mutex_unlock(&t->lock);
@@ -240,7 +240,7 @@ SC_API sc_trunk *sc_trunk_new(const char *listen, const char *user, const char *
     g_mutex_unlock(&t->lock);
     if (rc) {
         g_thread_join(t->thread);
-        sc_fail(rc, "%s", t->start_err);
+        sc_error_restore(&t->start_error);
         release(t);
         return NULL;
     }

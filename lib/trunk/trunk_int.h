@@ -21,6 +21,7 @@
 
 #include "skypeconnect/sc_trunk.h"
 #include "digest.h"
+#include "error_priv.h"
 
 #define SC_TRUNK_NONCE_TTL_S 300     /* nonces older than this earn stale=true */
 #define SC_TRUNK_LOG_MAX 10000       /* entries kept; older ones are dropped */
@@ -119,7 +120,7 @@ struct sc_trunk {
     bool stopping, shutdown_sent, shutdown_done;
     bool start_done;
     int start_status;
-    char start_err[256];
+    sc_error_state start_error; /* the trunk thread's failure to start, for sc_trunk_new's thread */
 };
 
 /* trunk.c */

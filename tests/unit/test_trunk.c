@@ -75,6 +75,8 @@ static void start_stop_and_arguments(void)
     u = sc_trunk_new(addr, USER, PASSWORD);
     CHECK(u == NULL);
     CHECK_EQ_INT(sc_last_status(), SC_EIO);
+    /* the trunk thread's failure text, carried to this thread */
+    CHECK_CONTAINS(sc_last_error(), "trunk: cannot bind");
     sc_trunk_free(u);
     sc_trunk_free(t);
 
