@@ -93,22 +93,36 @@ static void wrong_password_fails_with_auth(void)
     sc_trunk_free(t);
 }
 
+/* What a fault test expects of the gateway's state event: the state, and
+ * the reason, SIP code and granted expiry where they are not 0. */
+typedef struct fault_want {
+    int state, reason, sip_code, expires;
+} fault_want;
+
+/* Gives the trunk that fault, starts a session against it and waits up to
+ * 8 s for the gateway's state event, checking what want asks. Returns the
+ * session (to be freed). */
+static sc_session *expect_fault(sc_trunk *t, int fault, int param, fault_want want)
+{
+    sc_session *s;
+    sc_event *ev;
+    CHECK_EQ_INT(sc_trunk_set_fault(t, fault, param), SC_OK);
+    s = session_for(t, PASSWORD);
+    ev = wait_state(s, want.state, 8000);
+    CHECK(ev != NULL);
+    if (ev && want.reason) CHECK_EQ_INT(sc_event_reason(ev), want.reason);
+    if (ev && want.sip_code) CHECK_EQ_INT(sc_event_sip_code(ev), want.sip_code);
+    if (ev && want.expires) CHECK_EQ_INT(sc_event_expires(ev), want.expires);
+    sc_event_free(ev);
+    return s;
+}
+
 static void fault_wrong_password(void)
 {
     sc_trunk *t = trunk_up();
-    sc_session *s;
-    sc_event *ev;
     if (!t) return;
-    CHECK_EQ_INT(sc_trunk_set_fault(t, SC_TRUNK_FAULT_WRONG_PASSWORD, 0), SC_OK);
-    s = session_for(t, PASSWORD);
-    ev = wait_state(s, SC_REG_FAILED, 8000);
-    CHECK(ev != NULL);
-    if (ev) {
-        CHECK_EQ_INT(sc_event_reason(ev), SC_REASON_AUTH);
-        CHECK_EQ_INT(sc_event_sip_code(ev), 403);
-    }
-    sc_event_free(ev);
-    sc_session_free(s);
+    sc_session_free(expect_fault(t, SC_TRUNK_FAULT_WRONG_PASSWORD, 0,
+                                 (fault_want){ SC_REG_FAILED, SC_REASON_AUTH, 403, 0 }));
     sc_trunk_free(t);
 }
 
@@ -118,15 +132,8 @@ static void fault_unavailable_retry_after(void)
     sc_session *s;
     sc_event *ev;
     if (!t) return;
-    CHECK_EQ_INT(sc_trunk_set_fault(t, SC_TRUNK_FAULT_UNAVAILABLE, 40), SC_OK);
-    s = session_for(t, PASSWORD);
-    ev = wait_state(s, SC_REG_FAILED, 8000);
-    CHECK(ev != NULL);
-    if (ev) {
-        CHECK_EQ_INT(sc_event_reason(ev), SC_REASON_SERVER);
-        CHECK_EQ_INT(sc_event_sip_code(ev), 503);
-    }
-    sc_event_free(ev);
+    s = expect_fault(t, SC_TRUNK_FAULT_UNAVAILABLE, 40,
+                     (fault_want){ SC_REG_FAILED, SC_REASON_SERVER, 503, 0 });
     ev = wait_state(s, SC_REG_FAIL_WAIT, 2000);
     CHECK(ev != NULL);
     /* Retry-After: 40 rules the next attempt (plus up to 10% jitter) */
@@ -141,15 +148,10 @@ static void fault_interval_too_brief(void)
 {
     sc_trunk *t = trunk_up();
     sc_session *s;
-    sc_event *ev;
     char *log;
     if (!t) return;
-    CHECK_EQ_INT(sc_trunk_set_fault(t, SC_TRUNK_FAULT_INTERVAL, 300), SC_OK);
-    s = session_for(t, PASSWORD);
-    ev = wait_state(s, SC_REG_REGED, 8000);
-    CHECK(ev != NULL);
-    if (ev) CHECK_EQ_INT(sc_event_expires(ev), 300);   /* asked again with Min-Expires */
-    sc_event_free(ev);
+    /* asked again with Min-Expires: granted 300 */
+    s = expect_fault(t, SC_TRUNK_FAULT_INTERVAL, 300, (fault_want){ .state = SC_REG_REGED, .expires = 300 });
     log = sc_trunk_log(t);
     CHECK_CONTAINS(log, "\"status\":423");
     CHECK_CONTAINS(log, "\"min_expires\":300");
@@ -158,22 +160,31 @@ static void fault_interval_too_brief(void)
     sc_trunk_free(t);
 }
 
+/* A session whose gateway registers at a registrar that never answers (the
+ * silent fault) and gives up after 5 s. *started (if not NULL) is when the
+ * session was started. */
+static sc_session *silent_session(sc_trunk *t, gint64 *started)
+{
+    sc_session *s = sc_session_new();
+    sc_gateway *gw = gateway_for(t, PASSWORD);
+    CHECK_EQ_INT(sc_trunk_set_fault(t, SC_TRUNK_FAULT_SILENT, 0), SC_OK);
+    sc_gateway_set(gw, "timeout-seconds", "5");
+    sc_session_set_dispatch(s, SC_DISPATCH_QUEUE);
+    CHECK_EQ_INT(sc_session_add_gateway(s, gw), SC_OK);
+    sc_gateway_free(gw);
+    if (started) *started = g_get_monotonic_time();
+    CHECK_EQ_INT(sc_session_start(s), SC_OK);
+    return s;
+}
+
 static void fault_silent_times_out(void)
 {
     sc_trunk *t = trunk_up();
-    sc_session *s = sc_session_new();
-    sc_gateway *gw;
+    sc_session *s;
     sc_event *ev;
     gint64 start;
     if (!t) return;
-    CHECK_EQ_INT(sc_trunk_set_fault(t, SC_TRUNK_FAULT_SILENT, 0), SC_OK);
-    gw = gateway_for(t, PASSWORD);
-    sc_gateway_set(gw, "timeout-seconds", "5");
-    sc_session_set_dispatch(s, SC_DISPATCH_QUEUE);
-    sc_session_add_gateway(s, gw);
-    sc_gateway_free(gw);
-    start = g_get_monotonic_time();
-    CHECK_EQ_INT(sc_session_start(s), SC_OK);
+    s = silent_session(t, &start);
     ev = wait_state(s, SC_REG_TIMEOUT, 9000);
     CHECK(ev != NULL);
     if (ev) CHECK(g_get_monotonic_time() - start >= 4 * G_USEC_PER_SEC);
@@ -193,24 +204,17 @@ static void fault_silent_times_out(void)
 static void stop_with_unregister_unanswered(void)
 {
     sc_trunk *t = trunk_up();
-    sc_session *s = sc_session_new();
-    sc_gateway *gw;
+    sc_session *s;
     sc_event *ev;
-    gint64 start;
+    gint64 stop_began;
     if (!t) return;
-    CHECK_EQ_INT(sc_trunk_set_fault(t, SC_TRUNK_FAULT_SILENT, 0), SC_OK);
-    gw = gateway_for(t, PASSWORD);
-    sc_gateway_set(gw, "timeout-seconds", "5");
-    sc_session_set_dispatch(s, SC_DISPATCH_QUEUE);
-    sc_session_add_gateway(s, gw);
-    sc_gateway_free(gw);
-    CHECK_EQ_INT(sc_session_start(s), SC_OK);
+    s = silent_session(t, NULL);
     ev = wait_state(s, SC_REG_TRYING, 3000);
     CHECK(ev != NULL);
     sc_event_free(ev);
-    start = g_get_monotonic_time();
+    stop_began = g_get_monotonic_time();
     CHECK_EQ_INT(sc_session_stop(s, 12000), SC_OK);
-    CHECK(g_get_monotonic_time() - start < 9 * G_USEC_PER_SEC);
+    CHECK(g_get_monotonic_time() - stop_began < 9 * G_USEC_PER_SEC);
     ev = wait_state(s, SC_REG_DOWN, 1000);
     CHECK(ev != NULL);
     if (ev) CHECK_EQ_INT(sc_event_reason(ev), SC_REASON_REQUEST);
