@@ -14,16 +14,6 @@
 #include "dialrule_int.h"
 #include "error_priv.h"
 
-/* sc_fail() with the thread's last error as the message: copied first, as
- * sc_fail() writes the buffer it would read. */
-static int fail_again(int status)
-{
-    char *why = g_strdup(sc_last_error());
-    sc_fail(status, "%s", why);
-    g_free(why);
-    return status;
-}
-
 static bool is_set(const char *s)
 {
     return s && *s;
@@ -71,7 +61,7 @@ int sc_gw_rule_build(const sc_gateway *gw, bool any_number_if_none, sc_dialrule 
     rule = rule_of(gw, any_number_if_none, &bad);
     if (!rule && bad) {
         *bad_param = bad;
-        return fail_again(SC_ECONFIG);
+        return sc_fail(SC_ECONFIG, "%s", sc_last_error());   /* the same text, this status */
     }
     if (!rule) {
         sc_clear_error();
@@ -87,7 +77,7 @@ int sc_gw_rule_build(const sc_gateway *gw, bool any_number_if_none, sc_dialrule 
         return SC_OK;
     }
     sc_dialrule_free(rule);
-    return fail_again(SC_ECONFIG);
+    return sc_fail(SC_ECONFIG, "%s", sc_last_error());   /* the same text, this status */
 }
 
 int sc_gw_rule_wire(const sc_dialrule *rule, const char *destination_prefix, const char *number,

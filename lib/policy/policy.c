@@ -221,11 +221,7 @@ SC_API int sc_policy_check(const sc_policy *p, const char *number, char **dial_o
     if (!p || !number) return sc_fail(SC_EINVAL, "sc_policy_check: %s is NULL", !p ? "policy" : "number");
     rc = sc_gw_rule_wire(p->rule, p->destination_prefix, number, dial_out, &wire);
     g_free(wire);
-    if (rc != SC_OK) {
-        char msg[512];
-        g_strlcpy(msg, sc_last_error(), sizeof msg);
-        return sc_fail(rc, "gateway '%s': %s", p->name, msg);
-    }
+    if (rc != SC_OK) return sc_fail(rc, "gateway '%s': %s", p->name, sc_last_error());
     return SC_OK;
 }
 

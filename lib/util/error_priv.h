@@ -12,7 +12,8 @@
 #endif
 
 /* Records status and a formatted detail for this thread; returns status so
- * callers can write `return sc_fail(SC_EINVAL, "...")`. */
+ * callers can write `return sc_fail(SC_EINVAL, "...")`. An argument may be
+ * sc_last_error() itself: a failure that wraps the one before it. */
 int sc_fail(int status, const char *fmt, ...) SC_PRINTF(2, 3);
 
 /* The same for functions that answer a pointer: returns NULL, so callers
