@@ -18,7 +18,6 @@
 
 #include "stack.h"   /* first: it sets Sofia's magic types */
 #include "listen.h"
-#include <sofia-sip/su_glib.h>
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/nta_tag.h>
 #include <sofia-sip/tport_tag.h>
@@ -354,16 +353,10 @@ static int stack_up(sc_session *s)
     /* "sip:*": Sofia binds every local address, IPv4 and IPv6 (listen.c) */
     host = s->listen_any && !s->bind_explicit ? g_strdup("*") : sip_host(s->bind_host);
 
-    su_init();
-    s->root = su_glib_root_create(s);
-    if (!s->root) {
+    if (!sc_sofia_root_start(s->ctx, s, &s->root, &s->su_source)) {
         g_free(host);
-        su_deinit();
         return sc_fail(SC_ESIP, "Sofia-SIP: cannot create the event root");
     }
-    su_root_threading(s->root, 0);
-    s->su_source = su_glib_root_gsource(s->root);
-    g_source_attach(s->su_source, s->ctx);
 
     port = sc_find_free_port(s->bind_host, v6, true, port);
     if (port <= 0) {

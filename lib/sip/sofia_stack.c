@@ -5,6 +5,7 @@
 #include <glib.h>
 #include <sofia-sip/su_log.h>
 #include <sofia-sip/nua.h>
+#include <sofia-sip/su_glib.h>
 
 #include "sofia_stack.h"
 #include "error_priv.h"
@@ -34,6 +35,21 @@ void sc_sofia_log_redirect(void)
             su_log_redirect(logs[i], sofia_logger, NULL);
         g_once_init_leave(&once, 1);
     }
+}
+
+bool sc_sofia_root_start(GMainContext *ctx, void *magic, struct su_root_s **root, GSource **source)
+{
+    su_init();
+    *root = su_glib_root_create(magic);
+    if (!*root) {
+        su_deinit();
+        return false;
+    }
+    /* Only the stack's thread runs the root: no locking inside Sofia. */
+    su_root_threading(*root, 0);
+    *source = su_glib_root_gsource(*root);
+    g_source_attach(*source, ctx);
+    return true;
 }
 
 void sc_sofia_stack_destroy(struct nua_s **nua, GSource **source, struct su_root_s **root)

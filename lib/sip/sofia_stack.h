@@ -6,6 +6,7 @@
 #ifndef SC_SOFIA_STACK_H
 #define SC_SOFIA_STACK_H
 
+#include <stdbool.h>
 #include <glib.h>
 
 struct nua_s;
@@ -16,6 +17,12 @@ struct su_root_s;
  * trunk must not see Sofia's chatter on stderr. The first call does it;
  * later calls do nothing. Any thread. */
 void sc_sofia_log_redirect(void);
+
+/* su_init() and an event root for a stack whose thread iterates ctx: the
+ * root's GSource is attached there, so Sofia runs only on that thread.
+ * magic is what Sofia hands the root's callbacks. False, with nothing left
+ * to tear down, when Sofia cannot create the root. */
+bool sc_sofia_root_start(GMainContext *ctx, void *magic, struct su_root_s **root, GSource **source);
 
 /* Tears down what a stack start made, whatever part of it exists: the nua,
  * the root's GSource, the root (and the su_init() that went with it).

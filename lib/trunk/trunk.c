@@ -16,7 +16,6 @@
 #include <arpa/inet.h>
 
 #include "trunk_int.h"   /* first: it sets Sofia's magic types */
-#include <sofia-sip/su_glib.h>
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/tport_tag.h>
 
@@ -75,15 +74,8 @@ static int stack_up(sc_trunk *t, int wanted_port)
     char *url;
     int port;
 
-    su_init();
-    t->root = su_glib_root_create(t);
-    if (!t->root) {
-        su_deinit();
+    if (!sc_sofia_root_start(t->ctx, t, &t->root, &t->su_source))
         return sc_fail(SC_ESIP, "trunk: Sofia-SIP cannot create its event root");
-    }
-    su_root_threading(t->root, 0);
-    t->su_source = su_glib_root_gsource(t->root);
-    g_source_attach(t->su_source, t->ctx);
 
     port = sc_find_free_port(t->host, v6, true, wanted_port);
     if (port <= 0) {
