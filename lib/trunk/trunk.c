@@ -6,6 +6,7 @@
  * g_main_context_invoke() and wait for it (sc_trunk_run_sync, on ctx_sync.c),
  * as the session does in its own-thread mode. The SIP side is in trunk_sip.c, the log in trunk_log.c. */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -326,37 +327,33 @@ SC_API int sc_trunk_set_fault(sc_trunk *t, int fault, int param)
     return SC_OK;
 }
 
-SC_API int sc_trunk_set_expires(sc_trunk *t, int seconds)
+/* A setting in seconds: checked against lo..hi, stored under the lock.
+ * field is NULL when t is. */
+static int set_seconds(sc_trunk *t, const char *fn, int *field, int seconds, int lo, int hi)
 {
-    if (!t) return sc_fail(SC_EINVAL, "sc_trunk_set_expires: trunk is NULL");
-    if (seconds < 10 || seconds > 86400)
-        return sc_fail(SC_EINVAL, "sc_trunk_set_expires: %d s is not 10..86400", seconds);
+    if (!t) return sc_fail(SC_EINVAL, "%s: trunk is NULL", fn);
+    if (seconds < lo || seconds > hi)
+        return sc_fail(SC_EINVAL, "%s: %d s is not %d..%d", fn, seconds, lo, hi);
     g_mutex_lock(&t->lock);
-    t->expires = seconds;
+    *field = seconds;
     g_mutex_unlock(&t->lock);
     sc_clear_error();
     return SC_OK;
+}
+
+SC_API int sc_trunk_set_expires(sc_trunk *t, int seconds)
+{
+    return set_seconds(t, "sc_trunk_set_expires", t ? &t->expires : NULL, seconds, 10, 86400);
 }
 
 SC_API int sc_trunk_set_ring_seconds(sc_trunk *t, int seconds)
 {
-    if (!t) return sc_fail(SC_EINVAL, "sc_trunk_set_ring_seconds: trunk is NULL");
-    if (seconds < 0 || seconds > 60)
-        return sc_fail(SC_EINVAL, "sc_trunk_set_ring_seconds: %d s is not 0..60", seconds);
-    g_mutex_lock(&t->lock);
-    t->ring_seconds = seconds;
-    g_mutex_unlock(&t->lock);
-    sc_clear_error();
-    return SC_OK;
+    return set_seconds(t, "sc_trunk_set_ring_seconds", t ? &t->ring_seconds : NULL, seconds, 0, 60);
 }
 
 int sc_trunk_set_nonce_ttl(sc_trunk *t, int seconds)
 {
-    if (!t || seconds < 0) return sc_fail(SC_EINVAL, "sc_trunk_set_nonce_ttl: bad argument");
-    g_mutex_lock(&t->lock);
-    t->nonce_ttl_s = seconds;
-    g_mutex_unlock(&t->lock);
-    return SC_OK;
+    return set_seconds(t, "sc_trunk_set_nonce_ttl", t ? &t->nonce_ttl_s : NULL, seconds, 0, INT_MAX);
 }
 
 SC_API int sc_trunk_is_registered(sc_trunk *t, const char *user)

@@ -58,8 +58,12 @@ static void start_stop_and_arguments(void)
     CHECK_EQ_INT(sc_trunk_place_call(t, USER, "123"), SC_ENOTFOUND);
     CHECK_EQ_INT(sc_trunk_place_call(t, USER, "12a"), SC_EINVAL);
     CHECK_EQ_INT(sc_trunk_set_expires(t, 9), SC_EINVAL);
+    CHECK_STR(sc_last_error(), "sc_trunk_set_expires: 9 s is not 10..86400");
     CHECK_EQ_INT(sc_trunk_set_expires(t, 60), SC_OK);
+    CHECK_EQ_INT(sc_trunk_set_expires(NULL, 60), SC_EINVAL);
+    CHECK_STR(sc_last_error(), "sc_trunk_set_expires: trunk is NULL");
     CHECK_EQ_INT(sc_trunk_set_ring_seconds(t, 61), SC_EINVAL);
+    CHECK_STR(sc_last_error(), "sc_trunk_set_ring_seconds: 61 s is not 0..60");
     CHECK_EQ_INT(sc_trunk_set_ring_seconds(t, 0), SC_OK);
     CHECK_EQ_INT(sc_trunk_set_fault(t, 9, 0), SC_EINVAL);
     CHECK_EQ_INT(sc_trunk_set_fault(t, SC_TRUNK_FAULT_INTERVAL, 0), SC_EINVAL);
