@@ -85,24 +85,22 @@ static void entry_answer(GString *b, int status, const char *phrase, const char 
     entry_str(b, "note", note);
 }
 
+/* A GLib copy of a string Sofia printed into its own heap (freed here). */
+static char *glib_copy(char *sofia_text)
+{
+    char *copy = g_strdup(sofia_text);
+    su_free(NULL, sofia_text);
+    return copy;
+}
+
 static char *header_text(const sip_header_t *h)
 {
-    char *s, *copy;
-    if (!h) return NULL;
-    s = sip_header_as_string(NULL, h);
-    copy = g_strdup(s);
-    su_free(NULL, s);
-    return copy;
+    return h ? glib_copy(sip_header_as_string(NULL, h)) : NULL;
 }
 
 static char *url_text(const url_t *u)
 {
-    char *s, *copy;
-    if (!u) return NULL;
-    s = url_as_string(NULL, u);
-    copy = g_strdup(s);
-    su_free(NULL, s);
-    return copy;
+    return u ? glib_copy(url_as_string(NULL, u)) : NULL;
 }
 
 /* P-Asserted-Identity is an "extra" header: parsed only when the default
