@@ -183,13 +183,20 @@ static void invalid_gateway_is_refused(void)
     sc_session_free(s);
 }
 
+/* "ipauth": a gateway that does not register (IP authentication). */
+static sc_gateway *ipauth_gateway(void)
+{
+    sc_gateway *gw = sc_gateway_new("ipauth");
+    sc_gateway_set(gw, "register", "false");
+    sc_gateway_set(gw, "proxy", "127.0.0.1:5999");
+    return gw;
+}
+
 static void noreg_gateway_is_up(void)
 {
     sc_session *s = sc_session_new();
-    sc_gateway *gw = sc_gateway_new("ipauth");
+    sc_gateway *gw = ipauth_gateway();
     sc_event *ev;
-    sc_gateway_set(gw, "register", "false");
-    sc_gateway_set(gw, "proxy", "127.0.0.1:5999");
     sc_session_set_dispatch(s, SC_DISPATCH_QUEUE);
     CHECK_EQ_INT(sc_session_start(s), SC_OK);
     CHECK_EQ_INT(sc_session_add_gateway(s, gw), SC_OK);
@@ -203,6 +210,44 @@ static void noreg_gateway_is_up(void)
     CHECK_EQ_INT(sc_session_gateway_count(s), 0);
     CHECK_EQ_INT(sc_session_remove_gateway(s, "ipauth"), SC_ENOTFOUND);
     sc_gateway_free(gw);
+    sc_session_free(s);
+}
+
+/* The requests that name a gateway, before the start (the gateway is
+ * pending: it answers, but nothing can be sent) and after it, on a gateway
+ * that does not register. */
+static void gateway_requests_by_name(void)
+{
+    sc_session *s = sc_session_new();
+    sc_gateway *gw = ipauth_gateway();
+    sc_event *ev;
+    sc_session_set_dispatch(s, SC_DISPATCH_QUEUE);
+    CHECK_EQ_INT(sc_session_add_gateway(s, gw), SC_OK);
+    sc_gateway_free(gw);
+    CHECK_EQ_INT(sc_session_gateway_state(s, "ipauth"), SC_REG_UNREGED);
+    CHECK_EQ_INT(sc_session_gateway_status(s, "ipauth"), SC_GW_DOWN);
+    CHECK_EQ_INT(sc_session_gateway_status(s, "nope"), SC_ENOTFOUND);
+    CHECK_STR(sc_last_error(), "no gateway 'nope' in this session");
+    CHECK_EQ_INT(sc_session_gateway_register(s, "ipauth"), SC_ESTATE);
+    CHECK_STR(sc_last_error(), "gateway 'ipauth': the session is not started");
+    CHECK_EQ_INT(sc_session_gateway_unregister(s, "ipauth"), SC_ESTATE);
+
+    CHECK_EQ_INT(sc_session_start(s), SC_OK);
+    /* started: the gateway is up at once, and has nothing to register */
+    ev = wait_state(s, SC_REG_NOREG, 2000);
+    CHECK(ev != NULL && sc_event_status(ev) == SC_GW_UP);
+    sc_event_free(ev);
+    CHECK_EQ_INT(sc_session_gateway_state(s, "ipauth"), SC_REG_NOREG);
+    CHECK_EQ_INT(sc_session_gateway_status(s, "ipauth"), SC_GW_UP);
+    CHECK_EQ_INT(sc_session_gateway_status(s, "nope"), SC_ENOTFOUND);
+    CHECK_EQ_INT(sc_session_gateway_unregister(s, "ipauth"), SC_ESTATE);
+    CHECK_STR(sc_last_error(), "gateway 'ipauth' has register=false");
+    CHECK_EQ_INT(sc_session_gateway_register(s, "nope"), SC_ENOTFOUND);
+    CHECK_STR(sc_last_error(), "no gateway 'nope' in this session");
+    CHECK_EQ_INT(sc_session_gateway_unregister(NULL, "ipauth"), SC_EINVAL);
+    CHECK_STR(sc_last_error(), "sc_session_gateway_unregister: session is NULL");
+    CHECK_EQ_INT(sc_session_gateway_state(s, NULL), SC_EINVAL);
+    CHECK_STR(sc_last_error(), "sc_session_gateway_state: name is NULL");
     sc_session_free(s);
 }
 
@@ -333,7 +378,7 @@ static void calls_from_many_threads(void)
 
 SC_TEST_MAIN(TEST(null_arguments_are_errors), TEST(bad_bind_addresses), TEST(start_stop_free),
              TEST(port_in_use_is_a_clear_error), TEST(network_failure_reported_and_retried),
-             TEST(invalid_gateway_is_refused), TEST(noreg_gateway_is_up),
+             TEST(invalid_gateway_is_refused), TEST(noreg_gateway_is_up), TEST(gateway_requests_by_name),
              TEST(callback_may_stop_its_session), TEST(replacing_callback_destroys_old_user_data),
              TEST(queue_fd_and_interrupt), TEST(runs_on_application_context),
              TEST(calls_from_many_threads))
