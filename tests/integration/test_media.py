@@ -20,6 +20,12 @@
   office that requires SRTP is 488.
 - No common codec: 488, and both processes go on.
 - An unreadable file: a clear error, and the call goes on.
+- DTMF by SIP INFO: a SIPp caller's INFO digits (application/dtmf-relay and
+  application/dtmf) arrive as dtmf events in order with method "info"; a
+  malformed body gets 400 and an unknown Content-Type 415, with a log line,
+  and the call goes on. Library to library with dtmf-type=info (no
+  telephone-event offered): `dtmf` sends INFO and the office hears 159#
+  by "info".
 """
 import os
 import socket
@@ -304,6 +310,41 @@ class MediaTest(CallTestCase):
         rate, samples = audio.read_wav(rec)
         self.assertGreater(audio.tone_seconds(samples, rate, 700), 0.8, audio.describe(samples, rate, 700))
         self.assertEqual([c["call"] for c in self.live_calls(a)], [ca])
+        a.send("hangup %d" % ca)
+        self.wait_call(b, cb, "ended")
+
+    def info_digits(self, cli, call, n, mark):
+        cli.wait_for(lambda e: sum(1 for x in cli.events_since(mark) if x.get("event") == "dtmf") >= n, 10,
+                     after=mark, what="%d DTMF digits" % n)
+        dtmf = [x for x in cli.events_since(mark) if x.get("event") == "dtmf"]
+        self.assertEqual({x["method"] for x in dtmf}, {"info"}, cli.describe())
+        self.assertEqual({x["call"] for x in dtmf}, {call}, cli.describe())
+        return "".join(x["digit"] for x in dtmf)
+
+    def test_dtmf_by_sip_info_from_sipp(self):
+        k, cli = self.trunk(cli_args=["--media", "--on-incoming", "answer"])
+        uac = self.caller("call_uac_info_dtmf", k.port, duration_ms=500, timeout=30)
+        call = self.wait_incoming(cli)["call"]
+        self.wait_sipp_event(uac, "bye_ok", timeout=20)
+        self.assert_sipp_ok(uac)
+        # 1 (dtmf-relay), 5 (application/dtmf), # and, after the refused two, 9
+        self.assertEqual(self.info_digits(cli, call, 4, 0), "15#9")
+        self.assertEqual([r["signal"] for r in self.sipp_events(uac, "info_ok")], ["1", "5", "#", "9"])
+        self.assertEqual(len(self.sipp_events(uac, "info_400")), 1, uac.describe())
+        accept = self.sipp_events(uac, "info_415")[0]["accept"]
+        self.assertIn("application/dtmf-relay", accept, uac.describe())
+        self.assert_ended(cli, call, "NORMAL_CLEARING", "remote")
+        err = cli.stderr_tail(200)
+        self.assertIn("INFO refused with 400: application/dtmf-relay: Signal 'X'", err)
+        self.assertIn("INFO refused with 415: Content-Type 'text/plain'", err)
+
+    def test_dtmf_sent_by_info_without_telephone_event(self):
+        k, a, b = self.two_sides(caller_gw={"dtmf_type": "info"})
+        ca, cb = self.connect(a, b)
+        mark = len(b.events)
+        a.send("dtmf %d 159#" % ca)
+        self.assertEqual(self.info_digits(b, cb, 4, mark), "159#")
+        self.assertEqual([e for e in a.events_since(0) if e.get("event") == "error"], [], a.describe())
         a.send("hangup %d" % ca)
         self.wait_call(b, cb, "ended")
 
