@@ -376,6 +376,9 @@ test("two sessions: inbound call, answer, hangup, call states", function()
   assert(ended, "no ended event")
   eq(ended.call_state_name, "ended")
   eq(inc.call:cause(), "NORMAL_CLEARING")
+  -- an ended call (and one without the library's media) has no media statistics
+  local none, why, scode = call:media_stats()
+  eq(none, nil); eq(scode, sc.ESTATE); assert(why:find("ended"), why)
   a:close(); b:close()
 end)
 
@@ -409,6 +412,14 @@ test("media: a tone recorded, DTMF 159# by RFC 4733 through dispatch", function(
     return #digits == 4
   end, 8000), "digits: " .. table.concat(digits))
   eq(table.concat(digits), "159#")
+  -- sc_call_media_stats() as a table
+  local st = assert(call:media_stats())
+  assert(st.packets_sent > 25, "packets_sent " .. st.packets_sent)
+  is_int(st.packets_lost, "packets_lost")
+  eq(st.codec, "PCMU/8000")
+  assert(st["local"]:find("^127%.0%.0%.1:%d+$"), st["local"])
+  assert(st.remote:find("^127%.0%.0%.1:%d+$"), st.remote)
+  assert(type(st.jitter_ms) == "number")
   assert(call:hangup())
   assert(wait_until(a, sa, function(e) return e.call_state == sc.CALL_ENDED end, 5000))
   local f = assert(io.open(rec, "rb"))

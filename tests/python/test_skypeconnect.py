@@ -728,6 +728,9 @@ class TestCalls(unittest.TestCase):
             # A's side is answered once the ACK arrived
             self.assertIsNotNone(a.wait_for(lambda e: e.call_state == sc.CallState.ANSWERED, timeout=10))
             call_a.send_dtmf("12#")
+            # a call without the library's media has no media statistics
+            with self.assertRaisesRegex(sc.StateError, "has no media"):
+                call_a.media_stats()
             call_b.hangup()
             ev = a.wait_for(lambda e: e.call_state == sc.CallState.ENDED, timeout=10)
             self.assertIsNotNone(ev)
@@ -819,12 +822,20 @@ class TestMedia(unittest.TestCase):
                 self.assertEqual(ev.dtmf_method, "rfc4733")
                 digits.append(ev.digit)
             self.assertEqual("".join(digits), "159#")
-            stats = call_a.media_stats()
+            stats = call_a.media_stats()   # sc_call_media_stats(): the struct as a dict
             self.assertGreater(stats["packets_received"], 40)
             self.assertEqual(stats["packets_lost"], 0)
+            self.assertLess(stats["jitter_ms"], 100.0)
+            self.assertEqual(stats["codec"], "PCMU/8000")
+            self.assertTrue(stats["local"].startswith("127.0.0.1:"), stats)
+            sent = call_b.media_stats()
+            self.assertGreater(sent["packets_sent"], 40)
+            self.assertEqual(sent["remote"], stats["local"])
             call_b.hangup()
             ev = a.wait_for(until(seen_a, lambda e: e.call_state == sc.CallState.ENDED), timeout=10)
             self.assertIsNotNone(ev)
+            with self.assertRaisesRegex(sc.StateError, "ended"):
+                call_a.media_stats()
             kinds = [e.type for e in seen_a]
             self.assertLess(kinds.index(sc.EventType.MEDIA_STATS), len(kinds) - 1)
 

@@ -446,8 +446,10 @@ class Call(_core.Call):
         _core.call_hold(self, int(bool(on)))
 
     def media_stats(self) -> dict:
-        """packets_sent, packets_received, packets_lost, jitter_ms, codec, local, remote."""
-        return _json.loads(_core.call_media_stats_json(self))
+        """The media statistics now (sc_call_media_stats): packets_sent,
+        packets_received, packets_lost, packets_dropped, jitter_ms, codec, local,
+        remote. Raises StateError when the call has no media or has ended."""
+        return _core.call_media_stats(self)[1]
 
 
 _getters(Call, id="id", gateway="gateway", matched_by="matched_by", destination="destination",
