@@ -329,7 +329,14 @@ class MediaTest(CallTestCase):
         return "".join(x["digit"] for x in dtmf)
 
     def test_dtmf_by_sip_info_from_sipp(self):
-        k, cli = self.trunk(cli_args=["--media", "--on-incoming", "answer"])
+        self.check_info_from_sipp(["--media", "--on-incoming", "answer"])
+
+    def test_dtmf_by_sip_info_without_media(self):
+        """INFO DTMF needs no media of ours: a signalling-only call hears it too."""
+        self.check_info_from_sipp(["--on-incoming", "answer"])
+
+    def check_info_from_sipp(self, cli_args):
+        k, cli = self.trunk(cli_args=cli_args)
         uac = self.caller("call_uac_info_dtmf", k.port, duration_ms=500, timeout=30)
         call = self.wait_incoming(cli)["call"]
         self.wait_sipp_event(uac, "bye_ok", timeout=20)
