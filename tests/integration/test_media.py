@@ -29,7 +29,9 @@
 - The IVR examples in C, Python and Lua (examples/): each answers a caller
   over loopback, plays a greeting (a beep, or a WAV file), hears 42# and
   records the caller's 1.5 s of 1 kHz, checked as audio; --help, an unknown
-  option and an unreadable greeting get usage or a clear error.
+  option and an unreadable greeting get usage or a clear error. The C one
+  given a gateway file registers through Kamailio and serves a SIPp call
+  whose INFO digits it hears.
 """
 import os
 import shutil
@@ -351,6 +353,30 @@ class MediaTest(CallTestCase):
         err = cli.stderr_tail(200)
         self.assertIn("INFO refused with 400: application/dtmf-relay: Signal 'X'", err)
         self.assertIn("INFO refused with 415: Content-Type 'text/plain'", err)
+
+    def test_c_ivr_serves_a_trunk_call(self):
+        """examples/c/ivr.c given a gateway file: it registers through Kamailio and
+        serves a SIPp caller's call; the caller's INFO digits reach it (15# by
+        "info"), it starts recording, and the call's media_stats follow the BYE."""
+        exe = os.path.join(os.environ.get("SC_BUILD_DIR", ""), "examples", "sc_example_ivr")
+        if not os.path.exists(exe):
+            self.skipTest("%s not built" % exe)
+        k = self.start_kamailio(users={"skype": "secret"})
+        gw = self.gateway_file(skype_gateway(k.port), name="skype")
+        out = os.path.join(self.tmp, "ivr.wav")
+        ivr = subprocess.Popen([exe, "--out", out, gw, "skype"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, env=dict(os.environ, SKYPECONNECT_LOG="error"))
+        self.addCleanup(lambda: ivr.poll() is None and (ivr.kill(), ivr.wait()))
+        self.assertTrue(k.wait_count(1, 15, result="saved"), k.describe())
+        uac = self.caller("call_uac_info_dtmf", k.port, duration_ms=500, timeout=30)
+        self.wait_sipp_event(uac, "bye_ok", timeout=20)
+        self.assert_sipp_ok(uac)
+        time.sleep(0.5)
+        ivr.terminate()
+        stdout, stderr = ivr.communicate(timeout=10)
+        self.assertIn("IVR: digits 15# (info); recording the message", stdout, stderr)
+        self.assertIn('"event":"media_stats"', stdout, stderr)
+        # (the caller sends no RTP here: the recorded audio is checked by IvrExamplesTest)
 
     def test_dtmf_sent_by_info_without_telephone_event(self):
         k, a, b = self.two_sides(caller_gw={"dtmf_type": "info"})
