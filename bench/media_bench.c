@@ -72,7 +72,7 @@ int main(int argc, char **argv)
     int64_t lost = 0;
     double jitter_sum = 0, jitter_max = 0;
     for (int i = 0; i < 2 * calls; i++) {
-        sc_media_stats st;
+        sc_rtp_stats st;
         sc_media_stream_get_stats(i < calls ? a[i] : b[i - calls], &st);
         sent += st.packets_sent;
         received += st.packets_received;

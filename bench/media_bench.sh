@@ -3,7 +3,9 @@
 # same GStreamer elements bare in one gst-launch-1.0 (per call and end:
 # audiotestsrc ! mulawenc ! rtppcmupay ! udpsink, and
 # udpsrc ! rtpjitterbuffer ! rtppcmudepay ! mulawdec ! fakesink), CPU taken
-# from the child's rusage over the same seconds.
+# from the child's rusage over the same seconds. Last, call set-up time with
+# media against signalling only, through SIP between two sessions
+# (bench/call_setup.py, the Python binding; CALLS of each kind).
 #   bench/media_bench.sh BUILD_DIR [CALLS] [SECONDS]
 set -euo pipefail
 build=${1:?build dir}; calls=${2:-50}; seconds=${3:-10}
@@ -31,3 +33,4 @@ cpu = ru.ru_utime + ru.ru_stime
 print(f"bare_gst calls={calls} seconds={seconds} cpu_s={cpu:.2f} "
       f"cpu_ms_per_call_s={1000 * cpu / (calls * (seconds + 1)):.2f} rss_mb={ru.ru_maxrss / 1024:.1f}")
 PY
+SKYPECONNECT_LOG=error PYTHONPATH="$build/python" python3 "$(dirname "$0")/call_setup.py" --calls "$calls"

@@ -4,7 +4,7 @@ A stranger (127.0.0.2: neither the trunk nor on an ACL) floods a running
 session with out-of-dialog requests whose Contact and Refer-To name a victim
 (127.0.0.4). Subjects, interleaved in the same run (the machine is shared):
 
-  lib  unserved   sc_bench inbound, REFER/SUBSCRIBE/NOTIFY/MESSAGE/INFO in turn
+  lib  unserved   sc_bench inbound, REFER/SUBSCRIBE/NOTIFY/MESSAGE/PUBLISH in turn
   lib  options    the same session, OPTIONS only: the floor, what any request
                   costs Sofia's transaction layer (reference)
   lib  invite     the same session, INVITEs dressed as the trunk's (403)
@@ -29,7 +29,7 @@ import time
 
 STRANGER = "127.0.0.2"
 VICTIM = "127.0.0.4"
-UNSERVED = ("REFER", "SUBSCRIBE", "NOTIFY", "MESSAGE", "INFO")
+UNSERVED = ("REFER", "SUBSCRIBE", "NOTIFY", "MESSAGE", "PUBLISH")
 
 SIZES = {  # n per round, rounds, pace (requests/s), idle after a round, repetitions
     "default": dict(n=4000, rounds=4, rate=2000, idle_s=10.0, reps=3),
@@ -154,7 +154,7 @@ def run(bench, driver_cls, log, mode):
     gl, gn = res["stranger_unserved_growth_kb_per_1k"], res["stranger_unserved_growth_kb_per_1k_nua"]
     note = "%d x %d at %d/s" % (sz["rounds"], sz["n"], sz["rate"])
     rows = bench.rows
-    rows.append(("strangers", "unserved (REFER...INFO): window KB/1k requests", wl,
+    rows.append(("strangers", "unserved (REFER...PUBLISH): window KB/1k requests", wl,
                  res["stranger_unserved_window_kb_per_1k_nua"], None,
                  "lib OPTIONS: %s; lib INVITE: %s" % (wo, res["stranger_invite_window_kb_per_1k"]),
                  "<= 1.2x OPTIONS", _verdict(res["stranger_unserved_window_ratio_options"], 1.2)))

@@ -63,6 +63,8 @@ typedef int sc_lua_ret;
 %rename("%(strip:[SC_])s", %$isconstant) "";
 %rename(set_log_cb) sc_set_log_cb_;
 %ignore sc_set_log_cb;
+/* filled by sc_call_media_stats(), which returns it as a dict / table */
+%ignore sc_media_stats;
 
 /* Strings the library allocates: copied into the language, then freed. */
 %typemap(newfree) char * "sc_free($1);";
@@ -271,6 +273,18 @@ static int sc_py_text(PyObject *o, const char **out, int argnum, const char *fn)
   *$1 = NULL;
 }
 %typemap(freearg) sc_route **out { if (*$1) sc_route_free(*$1); }
+/* sc_call_media_stats: (rc, {packets_sent: ..., codec: ..., local: ..., remote: ...}). */
+%typemap(in, numinputs=0) sc_media_stats *out (sc_media_stats tmp) {
+  memset(&tmp, 0, sizeof tmp);
+  tmp.size = sizeof tmp;
+  $1 = &tmp;
+}
+%typemap(argout) sc_media_stats *out {
+  $result = SWIG_Python_AppendOutput($result, Py_BuildValue("{s:K,s:K,s:L,s:K,s:d,s:s,s:s,s:s}",
+      "packets_sent", $1->packets_sent, "packets_received", $1->packets_received,
+      "packets_lost", $1->packets_lost, "packets_dropped", $1->packets_dropped,
+      "jitter_ms", $1->jitter_ms, "codec", $1->codec, "local", $1->local, "remote", $1->remote));
+}
 
 /* sc_session_list_calls: a list of calls, each holding the reference the
  * array held (the Call object unrefs it); the array itself is freed. */
@@ -955,7 +969,7 @@ SC_STATUS(sc_session_dial) SC_STATUS(sc_session_dial_checked)
 SC_STATUS(sc_session_set_media) SC_STATUS(sc_call_answer_media) SC_STATUS(sc_call_progress_media)
 SC_STATUS(sc_session_dial_media) SC_STATUS(sc_call_play) SC_STATUS(sc_call_play_tone)
 SC_STATUS(sc_call_record) SC_STATUS(sc_call_stop_media) SC_STATUS(sc_call_hold)
-SC_STATUS(sc_call_set_audio) SC_STATUS(sc_call_write_audio)
+SC_STATUS(sc_call_set_audio) SC_STATUS(sc_call_write_audio) SC_STATUS(sc_call_media_stats)
 SC_STATUS(sc_session_set_answer_timeout) SC_STATUS(sc_session_set_inbound_acl)
 SC_STATUS(sc_session_set_bind) SC_STATUS(sc_session_set_tls) SC_STATUS(sc_session_set_dispatch)
 SC_STATUS(sc_session_set_main_context) SC_STATUS(sc_session_set_event_cb)
@@ -1317,6 +1331,7 @@ typedef struct sc_event {} sc_event;
 %newobject sc_call::remote_sdp;
 %newobject sc_call::to_json;
 %newobject sc_call::media_stats_json;
+%rename(media_stats) sc_call::lua_media_stats;
 %extend sc_call {
   ~sc_call() { sc_call_unref($self); }
   int id() const;
@@ -1354,6 +1369,27 @@ typedef struct sc_event {} sc_event;
   sc_rc set_audio(int on = 1);
   sc_rc write_audio(const short *pcm, size_t samples);
   char *media_stats_json();
+#if !defined(SWIGLUA)
+  sc_rc media_stats(sc_media_stats *out);
+#else
+  /* call:media_stats() -> { packets_sent = ..., jitter_ms = ..., codec = ..., ... } or nil, err, code */
+  sc_lua_ret lua_media_stats(lua_State *L) {
+    sc_media_stats st;
+    memset(&st, 0, sizeof st);
+    st.size = sizeof st;
+    if (sc_call_media_stats($self, &st) != SC_OK) return sc_lua_fail(L, sc_last_status());
+    lua_newtable(L);
+    lua_pushinteger(L, (lua_Integer)st.packets_sent); lua_setfield(L, -2, "packets_sent");
+    lua_pushinteger(L, (lua_Integer)st.packets_received); lua_setfield(L, -2, "packets_received");
+    lua_pushinteger(L, (lua_Integer)st.packets_lost); lua_setfield(L, -2, "packets_lost");
+    lua_pushinteger(L, (lua_Integer)st.packets_dropped); lua_setfield(L, -2, "packets_dropped");
+    lua_pushnumber(L, st.jitter_ms); lua_setfield(L, -2, "jitter_ms");
+    sc_lua_setstr(L, "codec", st.codec);
+    sc_lua_setstr(L, "local", st.local);
+    sc_lua_setstr(L, "remote", st.remote);
+    return 1;
+  }
+#endif
 }
 
 /* --- DialRule */

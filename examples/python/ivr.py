@@ -59,6 +59,7 @@ def main(args):
         time.sleep(1.6)                             # the digits take about 0.45 s each
         call.play_tone(1000, 1500)
         caller.wait_for(lambda e: e.type == sc.EventType.MEDIA_NOTICE, timeout=10)
+        time.sleep(0.5)                             # its last packets on their way
         call.hangup()
         done.wait(10)
     with wave.open(out, "rb") as w:
@@ -70,4 +71,7 @@ def main(args):
 ap = argparse.ArgumentParser()
 ap.add_argument("--greeting")
 ap.add_argument("--out")
-main(ap.parse_args())
+args = ap.parse_args()
+if args.greeting and not os.access(args.greeting, os.R_OK):
+    ap.error("cannot read the greeting '%s'" % args.greeting)
+main(args)

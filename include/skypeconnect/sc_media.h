@@ -118,6 +118,35 @@ SC_API int sc_call_write_audio(sc_call *call, const short *pcm, size_t samples);
  */
 SC_API char *sc_call_media_stats_json(sc_call *call);
 
+/**
+ * A call's media statistics, filled by sc_call_media_stats(). The caller
+ * owns it and sets @c size to `sizeof(sc_media_stats)` first: fields added
+ * in later versions go at the end, and the library fills only what @c size
+ * holds (an application built against an older header keeps working).
+ */
+typedef struct sc_media_stats {
+    size_t size;                          /**< in: sizeof(sc_media_stats) */
+    unsigned long long packets_sent;      /**< RTP packets we sent */
+    unsigned long long packets_received;  /**< accepted from the peer */
+    long long packets_lost;               /**< RFC 3550 cumulative loss (negative with duplicates) */
+    unsigned long long packets_dropped;   /**< from strangers once the peer is known, or while not receiving */
+    double jitter_ms;                     /**< RFC 3550 interarrival jitter, milliseconds */
+    char codec[32];                       /**< "PCMU/8000"; "" before the offer/answer completes */
+    char local[64];                       /**< our RTP address, "127.0.0.1:16384" */
+    char remote[64];                      /**< where we send: the peer's latched address, else its SDP's */
+} sc_media_stats;
+
+/**
+ * Fills @p out with the call's media statistics now (the same figures as
+ * sc_call_media_stats_json() and the media_stats event). On success
+ * `out->size` says how much was filled (this version's size).
+ * @return ::SC_OK; ::SC_EINVAL when @p call or @p out is NULL or
+ * `out->size` is smaller than this version's first struct (the message
+ * names the size); ::SC_ESTATE when the call has no media or has ended;
+ * ::SC_ENOTFOUND in a library built without media.
+ */
+SC_API int sc_call_media_stats(sc_call *call, sc_media_stats *out);
+
 SC_END_DECLS
 
 #endif

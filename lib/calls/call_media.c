@@ -240,34 +240,63 @@ SC_API int sc_call_write_audio(sc_call *c, const short *pcm, size_t samples)
     return sc_call_run_op(c, "sc_call_write_audio", audio_op, &op);
 }
 
+/* The stream's figures now, copied on the stack thread. */
+typedef struct stats_req {
+    sc_call_op op;   /* first: the op sc_call_run_op() hands to stats_op */
+    sc_rtp_stats st;
+} stats_req;
+
 static int stats_op(sc_session *s, void *p)
 {
-    sc_call_op *op = p;
-    sc_media_report r = { .kind = SC_MEDIA_R_STATS };
-    int rc = media_ready(op);
+    stats_req *r = p;
+    int rc = media_ready(&r->op);
     (void)s;
     if (rc) return rc;
-    if ((rc = sc_media_stream_get_stats(op->c->media, &r.stats))) return sc_call_op_fail(op, rc, sc_last_error());
-    char *line = sc_media_report_json(&r, op->c->id);
+    if ((rc = sc_media_stream_get_stats(r->op.c->media, &r->st))) return sc_call_op_fail(&r->op, rc, sc_last_error());
+    return SC_OK;
+}
+
+SC_API char *sc_call_media_stats_json(sc_call *c)
+{
+    stats_req req = { 0 };
+    sc_media_report r = { .kind = SC_MEDIA_R_STATS };
+    if (sc_call_run_op(c, "sc_call_media_stats_json", stats_op, &req.op)) return NULL;
+    r.stats = req.st;
+    char *line = sc_media_report_json(&r, c->id);
     /* The event line's members, plus where the audio goes, as one object. */
     GString *g = g_string_new("{");
     const char *members = strstr(line, ",\"packets_sent\"");
-    g_string_append_printf(g, "\"call\":%d%.*s", op->c->id, (int)(strlen(members) - 1), members);
+    g_string_append_printf(g, "\"call\":%d%.*s", c->id, (int)(strlen(members) - 1), members);
     g_string_append(g, ",\"local\":");
     sc_json_append_string(g, r.stats.local);
     g_string_append(g, ",\"remote\":");
     sc_json_append_string(g, r.stats.remote);
     g_string_append_c(g, '}');
     g_free(line);
-    op->out = g_string_free(g, FALSE);
-    return SC_OK;
+    return g_string_free(g, FALSE);
 }
 
-SC_API char *sc_call_media_stats_json(sc_call *c)
+SC_API int sc_call_media_stats(sc_call *c, sc_media_stats *out)
 {
-    sc_call_op op = { 0 };
-    if (sc_call_run_op(c, "sc_call_media_stats_json", stats_op, &op)) return NULL;
-    return op.out;
+    stats_req req = { 0 };
+    sc_media_stats full = { .size = sizeof full };
+    int rc;
+    if (!out) return sc_fail(SC_EINVAL, "sc_call_media_stats: out is NULL");
+    if (out->size < sizeof full)
+        return sc_fail(SC_EINVAL, "sc_call_media_stats: out->size is %zu: set it to sizeof(sc_media_stats) (%zu)",
+                       out->size, sizeof full);
+    if ((rc = sc_call_run_op(c, "sc_call_media_stats", stats_op, &req.op))) return rc;
+    full.packets_sent = req.st.packets_sent;
+    full.packets_received = req.st.packets_received;
+    full.packets_lost = req.st.packets_lost;
+    full.packets_dropped = req.st.packets_dropped;
+    full.jitter_ms = req.st.jitter_ms;
+    g_strlcpy(full.codec, req.st.codec, sizeof full.codec);
+    g_strlcpy(full.local, req.st.local, sizeof full.local);
+    g_strlcpy(full.remote, req.st.remote, sizeof full.remote);
+    memcpy(out, &full, sizeof full);   /* a later, larger struct keeps its tail */
+    out->size = sizeof full;
+    return SC_OK;
 }
 
 #else /* signalling-only build */
@@ -308,6 +337,11 @@ SC_API char *sc_call_media_stats_json(sc_call *c)
     (void)c;
     NO_MEDIA("sc_call_media_stats_json");
     return NULL;
+}
+SC_API int sc_call_media_stats(sc_call *c, sc_media_stats *out)
+{
+    (void)c, (void)out;
+    return NO_MEDIA("sc_call_media_stats");
 }
 
 #endif

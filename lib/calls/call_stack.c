@@ -545,6 +545,9 @@ void sc_calls_on_event(sc_session *s, sc_call *c, nua_event_t event, int status,
             g_free(answer);
         }
         break;
+    case nua_i_info:   /* DTMF by SIP INFO */
+        sc_call_on_info(c, sip);
+        break;
     case nua_i_cancel:
         c->ending = true;
         c->end_side = SC_HANGUP_REMOTE;

@@ -64,6 +64,8 @@ void sc_bridge_leg_ended(sc_call *c);
 /* call_stack.c: stack thread */
 void sc_call_finish(sc_call *c);                           /* ENDED + event + bridge + forget */
 void sc_calls_on_incoming(sc_session *s, nua_t *nua, nua_handle_t *nh, const sip_t *sip);
+/* An INFO inside the call (call_info.c): DTMF read and reported, or 400/415. */
+void sc_call_on_info(sc_call *c, const sip_t *sip);
 void sc_calls_on_event(sc_session *s, sc_call *c, nua_event_t event, int status,
                        const char *phrase, const sip_t *sip, tagi_t tags[]);
 

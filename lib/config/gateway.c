@@ -24,6 +24,7 @@
 #include "fs_bool.h"
 #include "skypeconnect/sc_dialrule.h"
 #include "gateway_rule.h"
+#include "media_param.h"
 
 /* ---------------------------------------------------------------------------
  * The parameter table
@@ -44,7 +45,8 @@ typedef enum text_rule {
     TEXT_PROXY,        /* TEXT_HOST, and "[sip:]host[:port][;params]" shaped */
     TEXT_USER,         /* no whitespace, control characters, '@', '<', '>' */
     TEXT_DIAL_PREFIX,  /* digits with an optional leading '+', at most 16 chars */
-    TEXT_REGEX         /* must compile as a GRegex */
+    TEXT_REGEX,        /* must compile as a GRegex */
+    TEXT_MEDIA         /* a media parameter's value (util/media_param.c) */
 } text_rule;
 
 /* The effective value of an unset string param (FreeSWITCH's fallbacks). */
@@ -127,19 +129,21 @@ static const param_def known_params[] = {
     P_INT("channels-busy-code", channels_busy_code, 400, 699),
     P_STR("ext-sip-ip", ext_sip_ip, TEXT_HOST, NULL),
     P_BOOL("nat-options-ping", nat_options_ping),
-    /* Media: kept as text here (config/ does not see the engine); the
-     * engine checks them when a call asks for media (docs/media.md). */
-    P_STR("codec-prefs", codec_prefs, TEXT_PRINTABLE, NULL),
-    P_STR("rtp-ip", rtp_ip, TEXT_HOST, NULL),
-    P_STR("rtp-start-port", rtp_start_port, TEXT_PRINTABLE, NULL),
-    P_STR("rtp-end-port", rtp_end_port, TEXT_PRINTABLE, NULL),
-    P_STR("rtp-timeout-sec", rtp_timeout_sec, TEXT_PRINTABLE, NULL),
-    P_STR("rtp-hold-timeout-sec", rtp_hold_timeout_sec, TEXT_PRINTABLE, NULL),
-    P_STR("auto-jitterbuffer-msec", auto_jitterbuffer_msec, TEXT_PRINTABLE, NULL),
-    P_STR("rtp-secure-media", rtp_secure_media, TEXT_PRINTABLE, NULL),
-    P_STR("dtmf-type", dtmf_type, TEXT_PRINTABLE, NULL),
-    P_STR("rfc2833-pt", rfc2833_pt, TEXT_PRINTABLE, NULL),
-    P_STR("inband-dtmf", inband_dtmf, TEXT_PRINTABLE, NULL),
+    /* Media: kept as text here (config/ does not see the engine), each value
+     * checked as it is set by the reading the engine uses (media_param.c);
+     * whether this GStreamer has a codec is checked when a call asks for
+     * media (docs/media.md). */
+    P_STR("codec-prefs", codec_prefs, TEXT_MEDIA, NULL),
+    P_STR("rtp-ip", rtp_ip, TEXT_MEDIA, NULL),
+    P_STR("rtp-start-port", rtp_start_port, TEXT_MEDIA, NULL),
+    P_STR("rtp-end-port", rtp_end_port, TEXT_MEDIA, NULL),
+    P_STR("rtp-timeout-sec", rtp_timeout_sec, TEXT_MEDIA, NULL),
+    P_STR("rtp-hold-timeout-sec", rtp_hold_timeout_sec, TEXT_MEDIA, NULL),
+    P_STR("auto-jitterbuffer-msec", auto_jitterbuffer_msec, TEXT_MEDIA, NULL),
+    P_STR("rtp-secure-media", rtp_secure_media, TEXT_MEDIA, NULL),
+    P_STR("dtmf-type", dtmf_type, TEXT_MEDIA, NULL),
+    P_STR("rfc2833-pt", rfc2833_pt, TEXT_MEDIA, NULL),
+    P_STR("inband-dtmf", inband_dtmf, TEXT_MEDIA, NULL),
 };
 #define N_KNOWN_PARAMS (sizeof known_params / sizeof known_params[0])
 
@@ -442,11 +446,12 @@ static char *check_regex(const char *value)
     return msg;
 }
 
-/* NULL when @p value is acceptable for @p rule, else the error message. */
-static char *check_text(text_rule rule, const char *value)
+/* NULL when @p value is acceptable for @p p's rule, else the error message. */
+static char *check_text(const param_def *p, const char *value)
 {
     const char *bad = NULL;
-    switch (rule) {
+    int num;
+    switch (p->rule) {
     case TEXT_ANY:
         return NULL;
     case TEXT_PRINTABLE:
@@ -465,6 +470,9 @@ static char *check_text(text_rule rule, const char *value)
         return check_dial_prefix(value);
     case TEXT_REGEX:
         return check_regex(value);
+    case TEXT_MEDIA:
+        if (has_control_char(value)) return value_error(value, "contains a control character");
+        return sc_media_param_read(p->name, value, &num);
     }
     return bad ? banned_char_error(value, bad) : NULL;
 }
@@ -551,7 +559,7 @@ static char *set_string(sc_gateway *gw, const param_def *p, const char *value)
 {
     char **field = string_field(gw, p);
     if (*value) {
-        char *err = check_text(p->rule, value);
+        char *err = check_text(p, value);
         if (err) return err;
     }
     g_free(*field);
@@ -821,6 +829,23 @@ static int check_dial_policy(const sc_gateway *gw, sc_gw_problem_fn problem, voi
     return found;
 }
 
+/* rtp-start-port below rtp-end-port (each value was checked as it was set). */
+static int check_rtp_ports(const sc_gateway *gw, sc_gw_problem_fn problem, void *user)
+{
+    int start = 0, end = 0;
+    char *msg, *e1 = NULL, *e2 = NULL;
+    if (!is_set(gw->rtp_start_port) || !is_set(gw->rtp_end_port)) return 0;
+    e1 = sc_media_param_read("rtp-start-port", gw->rtp_start_port, &start);
+    e2 = sc_media_param_read("rtp-end-port", gw->rtp_end_port, &end);
+    msg = e1 || e2 ? NULL : sc_media_port_range_problem(start, end);
+    g_free(e1);
+    g_free(e2);
+    if (!msg) return 0;
+    problem("rtp-end-port", msg, user);
+    g_free(msg);
+    return 1;
+}
+
 int sc_gw_check(const sc_gateway *gw, sc_gw_problem_fn problem, void *user)
 {
     int found = 0;
@@ -841,6 +866,7 @@ int sc_gw_check(const sc_gateway *gw, sc_gw_problem_fn problem, void *user)
         found++;
     }
     found += check_dial_policy(gw, problem, user);
+    found += check_rtp_ports(gw, problem, user);
     if (gw->ping_min > gw->ping_max) {
         char msg[96];
         snprintf(msg, sizeof msg, "ping-min (%d) is greater than ping-max (%d)",

@@ -53,7 +53,7 @@ typedef struct sc_media_config {
 } sc_media_config;
 
 /** Statistics of one stream. */
-typedef struct sc_media_stats {
+typedef struct sc_rtp_stats {
     uint64_t packets_sent;
     uint64_t packets_received;   /* accepted from the latched peer */
     int64_t packets_lost;        /* RFC 3550 cumulative loss, from rtpbin */
@@ -62,7 +62,7 @@ typedef struct sc_media_stats {
     char codec[32];              /* "PCMU/8000" */
     char local[64];              /* "127.0.0.1:16384" */
     char remote[64];             /* where we send: the latched address, else the SDP's */
-} sc_media_stats;
+} sc_rtp_stats;
 
 typedef enum sc_media_report_kind {
     SC_MEDIA_R_STATE = 1,     /* state: "up", "held" (not receiving or not sending), "down" */
@@ -85,7 +85,7 @@ typedef struct sc_media_report {
     const char *text;
     const int16_t *pcm;
     size_t samples;
-    sc_media_stats stats;     /* for STATE and STATS */
+    sc_rtp_stats stats;     /* for STATE and STATS */
 } sc_media_report;
 
 /** Called on the report context's thread only. The report is valid during the call. */
@@ -141,7 +141,7 @@ int sc_media_stream_set_frames(sc_media_stream *stream, int on);
 /** Queues PCM (signed 16-bit at the PCM rate) to send, mixed with what plays. */
 int sc_media_stream_write(sc_media_stream *stream, const int16_t *pcm, size_t samples);
 /** Current statistics. */
-int sc_media_stream_get_stats(sc_media_stream *stream, sc_media_stats *out);
+int sc_media_stream_get_stats(sc_media_stream *stream, sc_rtp_stats *out);
 /** Local RTP port. */
 int sc_media_stream_port(const sc_media_stream *stream);
 

@@ -190,7 +190,7 @@ int sc_media_pipeline_start(sc_media_stream *s);
 void sc_media_pipeline_stop(sc_media_stream *s);
 /* New peer address or direction without rebuilding. */
 void sc_media_pipeline_update(sc_media_stream *s);
-void sc_media_pipeline_stats(sc_media_stream *s, sc_media_stats *st);
+void sc_media_pipeline_stats(sc_media_stream *s, sc_rtp_stats *st);
 /* media_srtp.c: srtpenc/srtpdec through rtpbin's signals; release drops our references */
 void sc_media_srtp_attach(sc_media_stream *s, GstElement *rtpbin);
 void sc_media_srtp_release(sc_media_stream *s);

@@ -10,7 +10,7 @@ static void host_port(char *out, size_t size, const char *ip, int port)
     g_snprintf(out, size, strchr(ip, ':') ? "[%s]:%d" : "%s:%d", ip, port);
 }
 
-void sc_media_pipeline_stats(sc_media_stream *s, sc_media_stats *st)
+void sc_media_pipeline_stats(sc_media_stream *s, sc_rtp_stats *st)
 {
     memset(st, 0, sizeof *st);
     st->packets_sent = __atomic_load_n(&s->tx_packets, __ATOMIC_RELAXED);

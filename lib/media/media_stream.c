@@ -289,7 +289,7 @@ int sc_media_stream_write(sc_media_stream *s, const int16_t *pcm, size_t samples
     return rc;
 }
 
-int sc_media_stream_get_stats(sc_media_stream *s, sc_media_stats *out)
+int sc_media_stream_get_stats(sc_media_stream *s, sc_rtp_stats *out)
 {
     if (!s || !out) return sc_fail(SC_EINVAL, "stats: NULL argument");
     sc_media_pipeline_stats(s, out);

@@ -20,10 +20,25 @@
   office that requires SRTP is 488.
 - No common codec: 488, and both processes go on.
 - An unreadable file: a clear error, and the call goes on.
+- DTMF by SIP INFO: a SIPp caller's INFO digits (application/dtmf-relay and
+  application/dtmf) arrive as dtmf events in order with method "info"; a
+  malformed body gets 400 and an unknown Content-Type 415, with a log line,
+  and the call goes on. Library to library with dtmf-type=info (no
+  telephone-event offered): `dtmf` sends INFO and the office hears 159#
+  by "info".
+- The IVR examples in C, Python and Lua (examples/): each answers a caller
+  over loopback, plays a greeting (a beep, or a WAV file), hears 42# and
+  records the caller's 1.5 s of 1 kHz, checked as audio; --help, an unknown
+  option and an unreadable greeting get usage or a clear error. The C one
+  given a gateway file registers through Kamailio and serves a SIPp call
+  whose INFO digits it hears.
 """
 import os
+import shutil
 import socket
 import struct
+import subprocess
+import sys
 import threading
 import time
 import unittest
@@ -306,6 +321,140 @@ class MediaTest(CallTestCase):
         self.assertEqual([c["call"] for c in self.live_calls(a)], [ca])
         a.send("hangup %d" % ca)
         self.wait_call(b, cb, "ended")
+
+    def info_digits(self, cli, call, n, mark):
+        cli.wait_for(lambda e: sum(1 for x in cli.events_since(mark) if x.get("event") == "dtmf") >= n, 10,
+                     after=mark, what="%d DTMF digits" % n)
+        dtmf = [x for x in cli.events_since(mark) if x.get("event") == "dtmf"]
+        self.assertEqual({x["method"] for x in dtmf}, {"info"}, cli.describe())
+        self.assertEqual({x["call"] for x in dtmf}, {call}, cli.describe())
+        return "".join(x["digit"] for x in dtmf)
+
+    def test_dtmf_by_sip_info_from_sipp(self):
+        self.check_info_from_sipp(["--media", "--on-incoming", "answer"])
+
+    def test_dtmf_by_sip_info_without_media(self):
+        """INFO DTMF needs no media of ours: a signalling-only call hears it too."""
+        self.check_info_from_sipp(["--on-incoming", "answer"])
+
+    def check_info_from_sipp(self, cli_args):
+        k, cli = self.trunk(cli_args=cli_args)
+        uac = self.caller("call_uac_info_dtmf", k.port, duration_ms=500, timeout=30)
+        call = self.wait_incoming(cli)["call"]
+        self.wait_sipp_event(uac, "bye_ok", timeout=20)
+        self.assert_sipp_ok(uac)
+        # 1 (dtmf-relay), 5 (application/dtmf), # and, after the refused two, 9
+        self.assertEqual(self.info_digits(cli, call, 4, 0), "15#9")
+        self.assertEqual([r["signal"] for r in self.sipp_events(uac, "info_ok")], ["1", "5", "#", "9"])
+        self.assertEqual(len(self.sipp_events(uac, "info_400")), 1, uac.describe())
+        accept = self.sipp_events(uac, "info_415")[0]["accept"]
+        self.assertIn("application/dtmf-relay", accept, uac.describe())
+        self.assert_ended(cli, call, "NORMAL_CLEARING", "remote")
+        err = cli.stderr_tail(200)
+        self.assertIn("INFO refused with 400: application/dtmf-relay: Signal 'X'", err)
+        self.assertIn("INFO refused with 415: Content-Type 'text/plain'", err)
+
+    def test_c_ivr_serves_a_trunk_call(self):
+        """examples/c/ivr.c given a gateway file: it registers through Kamailio and
+        serves a SIPp caller's call; the caller's INFO digits reach it (15# by
+        "info"), it starts recording, and the call's media_stats follow the BYE."""
+        exe = os.path.join(os.environ.get("SC_BUILD_DIR", ""), "examples", "sc_example_ivr")
+        if not os.path.exists(exe):
+            self.skipTest("%s not built" % exe)
+        k = self.start_kamailio(users={"skype": "secret"})
+        gw = self.gateway_file(skype_gateway(k.port), name="skype")
+        out = os.path.join(self.tmp, "ivr.wav")
+        ivr = subprocess.Popen([exe, "--out", out, gw, "skype"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, env=dict(os.environ, SKYPECONNECT_LOG="error"))
+        self.addCleanup(lambda: ivr.poll() is None and (ivr.kill(), ivr.wait()))
+        self.assertTrue(k.wait_count(1, 15, result="saved"), k.describe())
+        uac = self.caller("call_uac_info_dtmf", k.port, duration_ms=500, timeout=30)
+        self.wait_sipp_event(uac, "bye_ok", timeout=20)
+        self.assert_sipp_ok(uac)
+        time.sleep(0.5)
+        ivr.terminate()
+        stdout, stderr = ivr.communicate(timeout=10)
+        self.assertIn("IVR: digits 15# (info); recording the message", stdout, stderr)
+        self.assertIn('"event":"media_stats"', stdout, stderr)
+        # (the caller sends no RTP here: the recorded audio is checked by IvrExamplesTest)
+
+    def test_dtmf_sent_by_info_without_telephone_event(self):
+        k, a, b = self.two_sides(caller_gw={"dtmf_type": "info"})
+        ca, cb = self.connect(a, b)
+        mark = len(b.events)
+        a.send("dtmf %d 159#" % ca)
+        self.assertEqual(self.info_digits(b, cb, 4, mark), "159#")
+        self.assertEqual([e for e in a.events_since(0) if e.get("event") == "error"], [], a.describe())
+        a.send("hangup %d" % ca)
+        self.wait_call(b, cb, "ended")
+
+
+class IvrExamplesTest(unittest.TestCase):
+    """examples/{c,python,lua}/ivr: real calls with the library's media, run as a user would."""
+
+    def setUp(self):
+        self.build = os.environ.get("SC_BUILD_DIR") or os.path.dirname(os.path.dirname(os.environ.get("SC_CLI", "")))
+        self.source = os.environ.get("SC_SOURCE_DIR") or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        self.tmp = os.path.join(self.build, "tests", "ivr-%s" % self._testMethodName)
+        shutil.rmtree(self.tmp, ignore_errors=True)
+        os.makedirs(self.tmp)
+        self.addCleanup(shutil.rmtree, self.tmp, True)
+
+    def command(self, lang):
+        env = dict(os.environ, SKYPECONNECT_LOG="error", PYTHONPATH=os.path.join(self.build, "python"),
+                   LUA_CPATH=os.path.join(self.build, "lua", "5.4", "?.so"))
+        if lang == "c":
+            argv = [os.path.join(self.build, "examples", "sc_example_ivr")]
+        elif lang == "python":
+            argv = [sys.executable, os.path.join(self.source, "examples", "python", "ivr.py")]
+        else:
+            argv = [shutil.which("lua5.4") or "lua5.4", os.path.join(self.source, "examples", "lua", "ivr.lua")]
+        if not os.path.exists(argv[-1]) or not shutil.which(argv[0]):
+            self.skipTest("%s not built or not installed" % argv)
+        return argv, env
+
+    def run_ivr(self, lang, *args):
+        argv, env = self.command(lang)
+        return subprocess.run(argv + list(args), capture_output=True, text=True, timeout=60, env=env, cwd=self.tmp)
+
+    def check_ivr(self, lang):
+        greeting = os.path.join(self.tmp, "greeting.wav")
+        audio.write_tone_wav(greeting, 440, 600)
+        for extra in ([], ["--greeting", greeting]):
+            out = os.path.join(self.tmp, "%s-message%d.wav" % (lang, len(extra)))
+            p = self.run_ivr(lang, "--out", out, *extra)
+            what = "%s %s: rc %d\n%s\n%s" % (lang, extra, p.returncode, p.stdout, p.stderr)
+            self.assertEqual(p.returncode, 0, what)
+            self.assertIn("IVR: digits 42# (rfc4733); recording the message", p.stdout, what)
+            self.assertIn('"event":"media_stats"', p.stdout, what)
+            rate, samples = audio.read_wav(out)
+            self.assertEqual(rate, 8000, what)
+            heard = audio.describe(samples, rate, 1000)
+            self.assertGreater(audio.dominance(samples, rate, 1000), 20.0, heard)
+            seconds = audio.tone_seconds(samples, rate, 1000)
+            self.assertGreater(seconds, 1.3, heard)
+            self.assertLess(seconds, 1.7, heard)
+        # bad arguments: usage or a clear error, never a crash or a call
+        p = self.run_ivr(lang, "--help")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("usage:", p.stdout)
+        p = self.run_ivr(lang, "--bogus")
+        self.assertEqual(p.returncode, 2, p.stdout + p.stderr)
+        self.assertIn("usage:", p.stderr)
+        self.assertNotIn("IVR:", p.stdout)
+        p = self.run_ivr(lang, "--greeting", os.path.join(self.tmp, "no-such-greeting.wav"))
+        self.assertEqual(p.returncode, 2, p.stdout + p.stderr)
+        self.assertIn("no-such-greeting.wav", p.stderr)
+        self.assertNotIn("IVR:", p.stdout)
+
+    def test_c_ivr(self):
+        self.check_ivr("c")
+
+    def test_python_ivr(self):
+        self.check_ivr("python")
+
+    def test_lua_ivr(self):
+        self.check_ivr("lua")
 
 
 if __name__ == "__main__":

@@ -333,13 +333,25 @@ test("dispatch from inside a coroutine", function()
 end)
 
 -- a takes b as its trunk ("trunk"); b dials a through "out" (prefix 00).
-local function loopback_gateways(a, b)
+-- out_params: more parameters of "out".
+local function loopback_gateways(a, b, out_params)
   local ga = sc.Gateway("trunk")
   assert(ga:set("register", "false")); assert(ga:set("proxy", "127.0.0.1:" .. b:local_port()))
   local gb = sc.Gateway("out")
   assert(gb:set("register", "false")); assert(gb:set("proxy", "127.0.0.1:" .. a:local_port()))
   assert(gb:set("dial-prefix", "00"))
+  for k, v in pairs(out_params or {}) do assert(gb:set(k, v)) end
   assert(a:add_gateway(ga)); assert(b:add_gateway(gb))
+end
+
+-- b dials a with media (a answers in its on_event); returns b's call once both sides' media is up.
+local function dial_media_up(a, sa, b, sb)
+  assert(wait_until(b, sb, function(e) return e.state == sc.REG_NOREG end, 5000))
+  local call = assert(b:dial_media("out", "0044201234567"))
+  -- a answers inside its own dispatch (queue mode), then both sides' media is up
+  assert(wait_until(a, sa, function(e) return e.type == sc.EVENT_MEDIA_STATE and e.media_state == "up" end, 5000))
+  assert(wait_until(b, sb, function(e) return e.type == sc.EVENT_MEDIA_STATE and e.media_state == "up" end, 5000))
+  return call
 end
 
 test("two sessions: inbound call, answer, hangup, call states", function()
@@ -376,6 +388,9 @@ test("two sessions: inbound call, answer, hangup, call states", function()
   assert(ended, "no ended event")
   eq(ended.call_state_name, "ended")
   eq(inc.call:cause(), "NORMAL_CLEARING")
+  -- an ended call (and one without the library's media) has no media statistics
+  local none, why, scode = call:media_stats()
+  eq(none, nil); eq(scode, sc.ESTATE); assert(why:find("ended"), why)
   a:close(); b:close()
 end)
 
@@ -393,11 +408,7 @@ test("media: a tone recorded, DTMF 159# by RFC 4733 through dispatch", function(
     if ev.type == sc.EVENT_MEDIA_STATE and ev.media_state == "up" then assert(ev.call:record(rec)) end
   end)
   b:on_event(function(ev) sb[#sb + 1] = ev end)
-  assert(wait_until(b, sb, function(e) return e.state == sc.REG_NOREG end, 5000))
-  local call = assert(b:dial_media("out", "0044201234567"))
-  -- a answers inside its own dispatch (queue mode), then both sides' media is up
-  assert(wait_until(a, sa, function(e) return e.type == sc.EVENT_MEDIA_STATE and e.media_state == "up" end, 5000))
-  assert(wait_until(b, sb, function(e) return e.type == sc.EVENT_MEDIA_STATE and e.media_state == "up" end, 5000))
+  local call = dial_media_up(a, sa, b, sb)
   assert(call:play_tone(1000, 600))
   assert(wait_until(b, sb, function(e) return e.media_state == "play_done" end, 5000), "no play_done")
   local _, err, code = call:play("/nonexistent/greeting.wav")
@@ -409,6 +420,14 @@ test("media: a tone recorded, DTMF 159# by RFC 4733 through dispatch", function(
     return #digits == 4
   end, 8000), "digits: " .. table.concat(digits))
   eq(table.concat(digits), "159#")
+  -- sc_call_media_stats() as a table
+  local st = assert(call:media_stats())
+  assert(st.packets_sent > 25, "packets_sent " .. st.packets_sent)
+  is_int(st.packets_lost, "packets_lost")
+  eq(st.codec, "PCMU/8000")
+  assert(st["local"]:find("^127%.0%.0%.1:%d+$"), st["local"])
+  assert(st.remote:find("^127%.0%.0%.1:%d+$"), st.remote)
+  assert(type(st.jitter_ms) == "number")
   assert(call:hangup())
   assert(wait_until(a, sa, function(e) return e.call_state == sc.CALL_ENDED end, 5000))
   local f = assert(io.open(rec, "rb"))
@@ -434,6 +453,34 @@ test("media: a tone recorded, DTMF 159# by RFC 4733 through dispatch", function(
     local hz = first and crossings / 2 / ((last - first) / 2 / 8000) or 0
     assert(loud > 0.4 * 8000 and hz > 900 and hz < 1100, ("%d loud samples, about %.0f Hz"):format(loud, hz))
   end
+  a:close(); b:close()
+end)
+
+test("media: DTMF by SIP INFO (no telephone-event) arrives through dispatch, method info", function()
+  if sc.media_supported() ~= 1 then print("  (skipped: no media)") return end
+  local a, b = sc.Session(), sc.Session()
+  assert(a:set_media()); assert(b:set_media())
+  assert(a:start()); assert(b:start())
+  loopback_gateways(a, b, { ["dtmf-type"] = "info" })
+  -- a bad media value is refused when set, naming it
+  local bad, why = sc.Gateway("x"):set("rtp-start-port", "70000")
+  eq(bad, nil); assert(why:find("70000"), why)
+  local sa, sb = {}, {}
+  a:on_event(function(ev)
+    sa[#sa + 1] = ev
+    if ev.type == sc.EVENT_INCOMING_CALL then assert(ev.call:answer_media()) end
+  end)
+  b:on_event(function(ev) sb[#sb + 1] = ev end)
+  local call = dial_media_up(a, sa, b, sb)
+  assert(call:send_dtmf("7*0"))
+  local digits = {}
+  assert(wait_until(a, sa, function(e)
+    if e.type == sc.EVENT_DTMF then eq(e.method, "info"); digits[#digits + 1] = e.digit end
+    return #digits == 3
+  end, 8000), "digits: " .. table.concat(digits))
+  eq(table.concat(digits), "7*0")
+  assert(call:hangup())
+  assert(wait_until(a, sa, function(e) return e.call_state == sc.CALL_ENDED end, 5000))
   a:close(); b:close()
 end)
 

@@ -728,6 +728,9 @@ class TestCalls(unittest.TestCase):
             # A's side is answered once the ACK arrived
             self.assertIsNotNone(a.wait_for(lambda e: e.call_state == sc.CallState.ANSWERED, timeout=10))
             call_a.send_dtmf("12#")
+            # a call without the library's media has no media statistics
+            with self.assertRaisesRegex(sc.StateError, "has no media"):
+                call_a.media_stats()
             call_b.hangup()
             ev = a.wait_for(lambda e: e.call_state == sc.CallState.ENDED, timeout=10)
             self.assertIsNotNone(ev)
@@ -819,14 +822,32 @@ class TestMedia(unittest.TestCase):
                 self.assertEqual(ev.dtmf_method, "rfc4733")
                 digits.append(ev.digit)
             self.assertEqual("".join(digits), "159#")
-            stats = call_a.media_stats()
+            stats = call_a.media_stats()   # sc_call_media_stats(): the struct as a dict
             self.assertGreater(stats["packets_received"], 40)
             self.assertEqual(stats["packets_lost"], 0)
+            self.assertLess(stats["jitter_ms"], 100.0)
+            self.assertEqual(stats["codec"], "PCMU/8000")
+            self.assertTrue(stats["local"].startswith("127.0.0.1:"), stats)
+            sent = call_b.media_stats()
+            self.assertGreater(sent["packets_sent"], 40)
+            self.assertEqual(sent["remote"], stats["local"])
             call_b.hangup()
             ev = a.wait_for(until(seen_a, lambda e: e.call_state == sc.CallState.ENDED), timeout=10)
             self.assertIsNotNone(ev)
+            with self.assertRaisesRegex(sc.StateError, "ended"):
+                call_a.media_stats()
             kinds = [e.type for e in seen_a]
             self.assertLess(kinds.index(sc.EventType.MEDIA_STATS), len(kinds) - 1)
+
+    def media_call(self, a, b):
+        """b dials a with media, a answers with media; both media up. (call_a, call_b)."""
+        self.connect(a, b)
+        call_b = b.dial("out", "0044201234567", media=True)
+        call_a = a.wait_for(lambda e: e.type == sc.EventType.INCOMING_CALL, timeout=10).call
+        call_a.answer_media()
+        self.assertIsNotNone(b.wait_for(lambda e: e.type == sc.EventType.MEDIA_STATE, timeout=10))
+        self.assertIsNotNone(a.wait_for(lambda e: e.type == sc.EventType.MEDIA_STATE, timeout=10))
+        return call_a, call_b
 
     def test_pcm_frames_both_ways(self):
         """write() sends PCM; AUDIO events bring 20 ms frames of what arrives."""
@@ -834,12 +855,7 @@ class TestMedia(unittest.TestCase):
         import math
         audio = self.audio()
         with sc.Session() as a, sc.Session() as b:
-            self.connect(a, b)
-            call_b = b.dial("out", "0044201234567", media=True)
-            call_a = a.wait_for(lambda e: e.type == sc.EventType.INCOMING_CALL, timeout=10).call
-            call_a.answer_media()
-            self.assertIsNotNone(b.wait_for(lambda e: e.type == sc.EventType.MEDIA_STATE, timeout=10))
-            self.assertIsNotNone(a.wait_for(lambda e: e.type == sc.EventType.MEDIA_STATE, timeout=10))
+            call_a, call_b = self.media_call(a, b)
             call_a.set_audio(True)
             tone = array.array("h", (int(10000 * math.sin(2 * math.pi * 600 * i / 8000)) for i in range(8000)))
             call_b.write(tone.tobytes())
@@ -858,6 +874,61 @@ class TestMedia(unittest.TestCase):
                 call_b.write(b"")
             call_b.hangup()
             self.assertIsNotNone(a.wait_for(lambda e: e.call_state == sc.CallState.ENDED, timeout=10))
+
+    def test_async_audio_frames_and_write(self):
+        """``async for frame in call.audio_frames()`` on a real call: 20 ms frames
+        of what ``write()`` sent from the other side (a 600 Hz tone, found by
+        Goertzel); the iterator ends by itself when the call ends; a call
+        without media is refused with StateError."""
+        import array
+        import asyncio
+        import math
+        audio = self.audio()
+        tone = array.array("h", (int(10000 * math.sin(2 * math.pi * 600 * i / 8000)) for i in range(8000)))
+        with sc.Session() as a, sc.Session() as b:
+            call_a, call_b = self.media_call(a, b)
+
+            async def listen():
+                frames = []
+                async with call_a.audio_frames() as stream:
+                    call_b.write(tone.tobytes())
+                    async for frame in stream:
+                        self.assertIsInstance(frame, bytes)
+                        self.assertEqual(len(frame), 320)
+                        frames.append(frame)
+                        if len(frames) == 100:
+                            break
+                return frames
+
+            frames = asyncio.run(asyncio.wait_for(listen(), 10))
+            samples = array.array("h", b"".join(frames)).tolist()
+            what = audio.describe(samples, 8000, 600)
+            self.assertGreater(audio.tone_seconds(samples, 8000, 600), 0.9, what)
+
+            async def until_the_end():
+                n = 0
+                async for _ in call_a.audio_frames(a):
+                    n += 1
+                    if n == 5:
+                        call_b.hangup()
+                return n
+
+            self.assertGreaterEqual(asyncio.run(asyncio.wait_for(until_the_end(), 10)), 5)
+            self.assertEqual(call_a.state, sc.CallState.ENDED)
+
+        # a call without the library's media: no frames, StateError
+        with sc.Session() as a, sc.Session() as b:
+            self.connect(a, b)
+            call_b = b.dial("out", "0044201234567", sdp=SDP)
+            call_a = a.wait_for(lambda e: e.type == sc.EventType.INCOMING_CALL, timeout=10).call
+
+            async def refused():
+                async for _ in call_a.audio_frames():
+                    pass
+
+            with self.assertRaisesRegex(sc.StateError, "has no media"):
+                asyncio.run(refused())
+            call_b.hangup()
 
     def test_early_media_then_answer(self):
         """183 with our SDP: the caller hears a tone before the answer, and the 200 keeps the same SDP."""

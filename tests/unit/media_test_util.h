@@ -107,7 +107,7 @@ typedef struct {
     int timeouts, errors, play_done, frames, stats;
     size_t frame_samples;
     char last_error[256];
-    sc_media_stats final;
+    sc_rtp_stats final;
     GThread *thread;       /* the thread reports arrived on */
     int wrong_thread;
 } test_reports;

@@ -550,7 +550,38 @@ static void test_dial_rule_is_built_when_validated(void)
     sc_gateway_free(gw);
 }
 
-SC_TEST_MAIN(TEST(test_call_params), TEST(test_names), TEST(test_defaults), TEST(test_fallbacks), TEST(test_booleans),
+/* Media parameters are checked as they are set (not when a call first asks
+ * for media), and the port range when the gateway is validated. */
+static void test_media_params(void)
+{
+    sc_gateway *gw = skype();
+    CHECK_EQ_INT(sc_gateway_set(gw, "register", "false"), SC_OK);
+    check_set_fails(gw, "rtp-start-port", "0", SC_EINVAL,
+                    "gateway 'skype': param 'rtp-start-port': value '0' is not a whole number in 1024..65534");
+    check_set_fails(gw, "rtp-end-port", "70000", SC_EINVAL,
+                    "gateway 'skype': param 'rtp-end-port': value '70000' is not a whole number in 1025..65535");
+    check_set_fails(gw, "rtp-timeout-sec", "-1", SC_EINVAL,
+                    "gateway 'skype': param 'rtp-timeout-sec': value '-1' is not a whole number in 0..86400");
+    check_set_fails(gw, "codec-prefs", "PCMU,speex", SC_EINVAL,
+                    "gateway 'skype': param 'codec-prefs': value 'PCMU,speex' names codec 'speex', which "
+                    "libskypeconnect does not carry (PCMU, PCMA, G722, opus)");
+    check_set_fails(gw, "codec-prefs", ",", SC_EINVAL,
+                    "gateway 'skype': param 'codec-prefs': value ',' names no codec (PCMU, PCMA, G722, opus)");
+    check_set_fails(gw, "inband-dtmf", "maybe", SC_EINVAL,
+                    "gateway 'skype': param 'inband-dtmf': value 'maybe' is not true or false");
+    CHECK_EQ_INT(sc_gateway_set(gw, "codec-prefs", "opus@48000h@20i, PCMA@20i,pcmu"), SC_OK);
+    CHECK_EQ_INT(sc_gateway_set(gw, "rtp-secure-media", "mandatory:AES_CM_128_HMAC_SHA1_80"), SC_OK);
+    CHECK_EQ_INT(sc_gateway_set(gw, "rtp-start-port", "30000"), SC_OK);
+    CHECK_EQ_INT(sc_gateway_set(gw, "rtp-end-port", "30000"), SC_OK);
+    CHECK_EQ_INT(sc_gateway_validate(gw), SC_ECONFIG);
+    CHECK_CONTAINS(sc_last_error(), "param 'rtp-end-port': rtp-start-port 30000 is not below rtp-end-port 30000");
+    CHECK_EQ_INT(sc_gateway_set(gw, "rtp-end-port", "30010"), SC_OK);
+    CHECK_EQ_INT(sc_gateway_validate(gw), SC_OK);
+    CHECK_EQ_INT(sc_gateway_set(gw, "rtp-start-port", ""), SC_OK);   /* unset again */
+    sc_gateway_free(gw);
+}
+
+SC_TEST_MAIN(TEST(test_media_params), TEST(test_call_params), TEST(test_names), TEST(test_defaults), TEST(test_fallbacks), TEST(test_booleans),
              TEST(test_integers), TEST(test_corrections_warn), TEST(test_transport),
              TEST(test_unknown_and_ignored), TEST(test_hosts_and_users), TEST(test_dial_rules),
              TEST(test_validate), TEST(test_copy_and_variables), TEST(test_param_list),

@@ -20,7 +20,7 @@ static void tone_played_one_way_is_recorded_with_its_frequency_and_duration(void
     CHECK(test_tone_seconds(&w, 2000, 100) < 0.05);   /* and nothing else */
     CHECK_EQ_INT(p.rb.play_done + p.rb.errors, 0);
     CHECK(TEST_RUN_UNTIL(p.ra.play_done == 1, 1000));
-    sc_media_stats st;
+    sc_rtp_stats st;
     CHECK_EQ_INT(sc_media_stream_get_stats(p.b, &st), SC_OK);
     printf("  B: sent %lu received %lu lost %ld jitter %.2f ms codec %s local %s remote %s\n",
            (unsigned long)st.packets_sent, (unsigned long)st.packets_received, (long)st.packets_lost, st.jitter_ms,
@@ -58,7 +58,7 @@ static void each_available_codec_carries_the_tone(void)
         printf("  %s: 700 Hz for %.2f s, dominance %.0fx\n", codecs[i], secs, dom);
         CHECK(secs >= 0.6 && secs <= 0.9);
         CHECK(dom > 100);
-        sc_media_stats st;
+        sc_rtp_stats st;
         sc_media_stream_get_stats(p.b, &st);
         CHECK(!g_ascii_strncasecmp(st.codec, codecs[i], strlen(codecs[i])));
         g_free(w.pcm);
@@ -183,7 +183,7 @@ static void ipv6_loopback_carries_the_tone(void)
     test_wav w;
     CHECK_EQ_INT(test_tone_through(p.a, p.b, 1000, 500, 1000, "v6.wav", &w), 0);
     CHECK(test_tone_seconds(&w, 1000, 100) >= 0.45);
-    sc_media_stats st;
+    sc_rtp_stats st;
     sc_media_stream_get_stats(p.b, &st);
     printf("  IPv6: local %s remote %s\n", st.local, st.remote);
     CHECK(g_str_has_prefix(st.local, "[::1]:") && g_str_has_prefix(st.remote, "[::1]:"));

@@ -103,12 +103,12 @@ static void hold_and_unhold_by_offer_answer(void)
     CHECK_EQ_INT(test_tone_through(p.a, p.b, 1000, 600, 1000, "moh.wav", &w), 0);
     CHECK(test_tone_seconds(&w, 1000, 100) >= 0.5);
     g_free(w.pcm);
-    sc_media_stats before;
+    sc_rtp_stats before;
     sc_media_stream_get_stats(p.b, &before);
     CHECK_EQ_INT(test_tone_through(p.b, p.a, 2000, 600, 1000, "held.wav", &w), 0);
     CHECK(test_tone_seconds(&w, 2000, 10) < 0.05);
     g_free(w.pcm);
-    sc_media_stats after;
+    sc_rtp_stats after;
     sc_media_stream_get_stats(p.b, &after);
     CHECK(after.packets_sent - before.packets_sent < 5);   /* recvonly: B sends nothing */
     /* an old-style hold (c=0.0.0.0) from B keeps A's destination: nothing is sent to this host's port */
@@ -118,7 +118,7 @@ static void hold_and_unhold_by_offer_answer(void)
     g_string_replace(old_hold, "c=IN IP4 127.0.0.1", "c=IN IP4 0.0.0.0", 0);
     CHECK_EQ_INT(sc_media_stream_answer(p.a, old_hold->str, &a_answer), SC_OK);
     CHECK_CONTAINS(a_answer, "a=inactive");   /* A was sendonly already; B offers no address */
-    sc_media_stats held;
+    sc_rtp_stats held;
     sc_media_stream_get_stats(p.a, &held);
     char b_addr[64];
     g_snprintf(b_addr, sizeof b_addr, "127.0.0.1:%d", sc_media_stream_port(p.b));
@@ -143,7 +143,7 @@ static void a_codec_change_by_reoffer_rebuilds_the_stream(void)
     sc_media_config b_cfg = { .codecs = "PCMA,PCMU" };
     test_pair p;
     CHECK_EQ_INT(test_pair_open(&p, NULL, &b_cfg), SC_OK);   /* B answers A's offer by B's preference */
-    sc_media_stats st;
+    sc_rtp_stats st;
     sc_media_stream_get_stats(p.a, &st);
     CHECK_STR(st.codec, "PCMA/8000");
     reoffer(p.b, p.a);                                         /* A answers B's offer by A's: PCMU */
@@ -220,7 +220,7 @@ static void srtp_carries_audio_and_a_plain_receiver_hears_noise(void)
     CHECK_EQ_INT(sc_media_stream_play_tone(p.a, 1000, 800, 0), SC_OK);
     test_run(1400);
     CHECK_EQ_INT(sc_media_stream_stop_record(c), SC_OK);
-    sc_media_stats cs;
+    sc_rtp_stats cs;
     sc_media_stream_get_stats(c, &cs);
     CHECK(cs.packets_received >= 40);           /* the packets arrived ... */
     CHECK_EQ_INT(test_wav_read(path, &w), 0);
@@ -278,7 +278,7 @@ static void a_strangers_rtp_flood_is_dropped(void)
     test_wav w;
     CHECK_EQ_INT(test_wav_read(path, &w), 0);
     double tone = test_tone_seconds(&w, 1000, 100), flood = test_tone_seconds(&w, 3000, 10);
-    sc_media_stats st;
+    sc_rtp_stats st;
     sc_media_stream_get_stats(p.b, &st);
     printf("  flood of %d packets: %lu dropped; 1 kHz %.2f s, 3 kHz %.2f s\n", sent, (unsigned long)st.packets_dropped,
            tone, flood);
@@ -330,7 +330,7 @@ static void a_hand_built_rtp_peer_is_heard(void)
     test_run(400);
     test_wav w;
     double secs = test_stop_and_measure(s, path, 1000, &w);
-    sc_media_stats st;
+    sc_rtp_stats st;
     sc_media_stream_get_stats(s, &st);
     printf("  hand-built peer: %lu packets, 1 kHz for %.2f s, remote %s\n", (unsigned long)st.packets_received, secs,
            st.remote);

@@ -4,6 +4,7 @@
 #include "sc_test.h"
 #include "media_test_util.h"
 #include "media_priv.h"
+#include "skypeconnect/sc_media.h"
 
 static const char *const *params_now;
 
@@ -61,7 +62,7 @@ static void bad_params_are_named(void)
     CHECK_EQ_INT(from(p2, &c), SC_ECONFIG);
     CHECK_CONTAINS(sc_last_error(), "rtp-end-port");
     CHECK_EQ_INT(from(p3, &c), SC_ECONFIG);
-    CHECK_CONTAINS(sc_last_error(), "param 'codec-prefs': 'G729,iLBC'");
+    CHECK_CONTAINS(sc_last_error(), "param 'codec-prefs': value 'G729,iLBC' names codec 'G729'");
     CHECK_EQ_INT(from(p4, &c), SC_ECONFIG);
     CHECK_CONTAINS(sc_last_error(), "'sometimes'");
     CHECK_EQ_INT(from(p5, &c), SC_ECONFIG);
@@ -107,6 +108,23 @@ static void event_lines_have_the_issue_names(void)
     CHECK(sc_media_report_json(&f, 3) == NULL);
 }
 
+/* The public stats getter refuses bad input with a clear error (the call
+ * without media, and the figures themselves: test_skypeconnect.py/.lua). */
+static void media_stats_bad_input(void)
+{
+    sc_media_stats st = { .size = sizeof st };
+    CHECK_EQ_INT(sc_call_media_stats(NULL, NULL), SC_EINVAL);
+    CHECK_CONTAINS(sc_last_error(), "out is NULL");
+    CHECK_EQ_INT(sc_call_media_stats(NULL, &st), SC_EINVAL);
+    CHECK_CONTAINS(sc_last_error(), "call is NULL");
+    st.size = 8;
+    CHECK_EQ_INT(sc_call_media_stats(NULL, &st), SC_EINVAL);
+    CHECK_CONTAINS(sc_last_error(), "out->size is 8");
+    st.size = 0;
+    CHECK_EQ_INT(sc_call_media_stats(NULL, &st), SC_EINVAL);
+}
+
 SC_TEST_MAIN(TEST(gateway_params_make_the_settings),
              TEST(bad_params_are_named),
-             TEST(event_lines_have_the_issue_names))
+             TEST(event_lines_have_the_issue_names),
+             TEST(media_stats_bad_input))

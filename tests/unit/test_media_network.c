@@ -101,7 +101,7 @@ static void five_percent_loss_the_call_goes_on_and_stats_show_it(void)
     CHECK_EQ_INT(sc_media_stream_play_tone(a, 1000, 3000, 0), SC_OK);
     test_run(3600);
     CHECK_EQ_INT(sc_media_stream_stop_record(b), SC_OK);
-    sc_media_stats sb, sa;
+    sc_rtp_stats sb, sa;
     sc_media_stream_get_stats(b, &sb);
     sc_media_stream_get_stats(a, &sa);
     g_atomic_int_set(&r.stop, 1);

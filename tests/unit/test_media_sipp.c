@@ -210,7 +210,7 @@ static void a_sipp_rtp_stream_is_recorded_as_a_tone(void)
 
     test_wav w;
     double secs = test_stop_and_measure(s, rec, 1000, &w);
-    sc_media_stats st;
+    sc_rtp_stats st;
     sc_media_stream_get_stats(s, &st);
     printf("  SIPp rtp_stream: %lu packets from %s, 1 kHz for %.2f s, dominance %.0fx\n",
            (unsigned long)st.packets_received, st.remote, secs, test_dominance(w.pcm, w.n, w.rate, 1000));

@@ -437,6 +437,20 @@ class Call(_core.Call):
         """Turns AUDIO events on: each carries 20 ms of received PCM in ``event.pcm``."""
         _core.call_set_audio(self, int(bool(on)))
 
+    def audio_frames(self, session: Optional["Session"] = None):
+        """``async for frame in call.audio_frames():`` 20 ms frames (bytes of
+        16-bit PCM at 8 kHz) of what the far end sends, on the running asyncio
+        loop, until the call ends; ``write()`` sends frames the other way.
+        ``session`` is the call's own (found among the open sessions when
+        not given)."""
+        from ._aio import AudioFrames
+        if session is None:
+            session = next((s for s in list(_live_sessions) if not s.closed and s.find_call(self.id) == self), None)
+            if session is None:
+                raise StateError("audio_frames: call %d is not a live call of an open session" % self.id,
+                                 _core.ESTATE)
+        return AudioFrames(session, self)
+
     def write(self, pcm: bytes) -> None:
         """Queues PCM to send (16-bit mono at 8 kHz, native byte order), mixed with what plays."""
         _core.call_write_audio(self, pcm)
@@ -446,8 +460,10 @@ class Call(_core.Call):
         _core.call_hold(self, int(bool(on)))
 
     def media_stats(self) -> dict:
-        """packets_sent, packets_received, packets_lost, jitter_ms, codec, local, remote."""
-        return _json.loads(_core.call_media_stats_json(self))
+        """The media statistics now (sc_call_media_stats): packets_sent,
+        packets_received, packets_lost, packets_dropped, jitter_ms, codec, local,
+        remote. Raises StateError when the call has no media or has ended."""
+        return _core.call_media_stats(self)[1]
 
 
 _getters(Call, id="id", gateway="gateway", matched_by="matched_by", destination="destination",
