@@ -27,6 +27,22 @@ static const struct {
 };
 
 static const char *const codec_names[] = { "PCMU", "PCMA", "G722", "opus" };
+/* Codecs FreeSWITCH names in codec-prefs that we do not carry. A gateway
+ * file from a FreeSWITCH box often lists them ("G729,PCMU,PCMA"); they are
+ * skipped as FreeSWITCH skips a codec whose module is not loaded, while a
+ * name in neither list is a typo and an error. */
+static const char *const freeswitch_only_codecs[] = {
+    "G729", "G723", "GSM", "iLBC", "SPEEX", "AMR", "AMR-WB", "G726-16", "G726-24", "G726-32", "G726-40",
+    "AAL2-G726-16", "AAL2-G726-24", "AAL2-G726-32", "AAL2-G726-40", "G7221", "L16", "LPC", "SILK", "CELT",
+    "BV16", "BV32", "H261", "H263", "H263-1998", "H263-2000", "H264", "VP8", "VP9", "mp4v", "isac",
+};
+
+static bool in_list(const char *const *list, size_t n, const char *name)
+{
+    for (size_t j = 0; j < n; j++)
+        if (!g_ascii_strcasecmp(list[j], name)) return true;
+    return false;
+}
 
 static int find(const char *name)
 {
@@ -47,18 +63,21 @@ static char *check_codecs(const char *value)
     int known = 0;
     for (int i = 0; names[i] && !problem; i++) {
         char *at = strchr(names[i], '@');
-        bool ok = false;
+        bool ok;
         if (at) *at = '\0';
         g_strstrip(names[i]);
         if (!*names[i]) continue;
-        for (size_t j = 0; j < G_N_ELEMENTS(codec_names); j++) ok |= !g_ascii_strcasecmp(codec_names[j], names[i]);
-        if (!ok)
-            problem = g_strdup_printf("value '%s' names codec '%s', which libskypeconnect does not carry (%s)",
+        ok = in_list(codec_names, G_N_ELEMENTS(codec_names), names[i]);
+        if (!ok && !in_list(freeswitch_only_codecs, G_N_ELEMENTS(freeswitch_only_codecs), names[i]))
+            problem = g_strdup_printf("value '%s' names codec '%s', which is no codec FreeSWITCH or "
+                                      "libskypeconnect knows (libskypeconnect carries %s)",
                                       value, names[i], SC_MEDIA_CODEC_NAMES);
         known += ok;
     }
     g_strfreev(names);
-    if (!problem && !known) problem = g_strdup_printf("value '%s' names no codec (%s)", value, SC_MEDIA_CODEC_NAMES);
+    if (!problem && !known)
+        problem = g_strdup_printf("value '%s' names no codec libskypeconnect carries (%s)", value,
+                                  SC_MEDIA_CODEC_NAMES);
     return problem;
 }
 

@@ -73,7 +73,8 @@ class CheckTest(ScTestCase):
     MEDIA_BAD = [  # (param, value, what the error says); one gateway per row
         ("rtp-start-port", "0", "value '0' is not a whole number in 1024..65534"),
         ("rtp-end-port", "70000", "value '70000' is not a whole number in 1025..65535"),
-        ("codec-prefs", "PCMU,G729", "names codec 'G729'"),
+        ("codec-prefs", "PCMU,G279", "names codec 'G279', which is no codec FreeSWITCH"),
+        ("codec-prefs", "G729,GSM", "names no codec libskypeconnect carries"),
         ("rtp-timeout-sec", "-5", "value '-5' is not a whole number in 0..86400"),
         ("rtp-hold-timeout-sec", "soon", "value 'soon'"),
         ("rtp-secure-media", "sometimes", "value 'sometimes' is not true, false, mandatory"),

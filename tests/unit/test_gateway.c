@@ -562,11 +562,17 @@ static void test_media_params(void)
                     "gateway 'skype': param 'rtp-end-port': value '70000' is not a whole number in 1025..65535");
     check_set_fails(gw, "rtp-timeout-sec", "-1", SC_EINVAL,
                     "gateway 'skype': param 'rtp-timeout-sec': value '-1' is not a whole number in 0..86400");
-    check_set_fails(gw, "codec-prefs", "PCMU,speex", SC_EINVAL,
-                    "gateway 'skype': param 'codec-prefs': value 'PCMU,speex' names codec 'speex', which "
-                    "libskypeconnect does not carry (PCMU, PCMA, G722, opus)");
+    check_set_fails(gw, "codec-prefs", "PCMU,speaks", SC_EINVAL,
+                    "gateway 'skype': param 'codec-prefs': value 'PCMU,speaks' names codec 'speaks', which is "
+                    "no codec FreeSWITCH or libskypeconnect knows (libskypeconnect carries PCMU, PCMA, G722, opus)");
     check_set_fails(gw, "codec-prefs", ",", SC_EINVAL,
-                    "gateway 'skype': param 'codec-prefs': value ',' names no codec (PCMU, PCMA, G722, opus)");
+                    "gateway 'skype': param 'codec-prefs': value ',' names no codec libskypeconnect carries "
+                    "(PCMU, PCMA, G722, opus)");
+    check_set_fails(gw, "codec-prefs", "G729,iLBC", SC_EINVAL,
+                    "gateway 'skype': param 'codec-prefs': value 'G729,iLBC' names no codec libskypeconnect "
+                    "carries (PCMU, PCMA, G722, opus)");
+    /* A FreeSWITCH list with codecs we do not carry loads: those are skipped */
+    CHECK_EQ_INT(sc_gateway_set(gw, "codec-prefs", "G729@20i,PCMU,speex,PCMA"), SC_OK);
     check_set_fails(gw, "inband-dtmf", "maybe", SC_EINVAL,
                     "gateway 'skype': param 'inband-dtmf': value 'maybe' is not true or false");
     CHECK_EQ_INT(sc_gateway_set(gw, "codec-prefs", "opus@48000h@20i, PCMA@20i,pcmu"), SC_OK);
