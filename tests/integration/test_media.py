@@ -411,6 +411,12 @@ class IvrExamplesTest(unittest.TestCase):
             argv = [shutil.which("lua5.4") or "lua5.4", os.path.join(self.source, "examples", "lua", "ivr.lua")]
         if not os.path.exists(argv[-1]) or not shutil.which(argv[0]):
             self.skipTest("%s not built or not installed" % argv)
+        # the bindings are not built beside a sanitizer build (an ASan library
+        # cannot be loaded into a plain interpreter): nothing to run there
+        module = {"python": os.path.join(self.build, "python", "skypeconnect"),
+                  "lua": os.path.join(self.build, "lua", "5.4", "skypeconnect.so")}.get(lang)
+        if module and not os.path.exists(module):
+            self.skipTest("the %s binding is not built in %s" % (lang, self.build))
         return argv, env
 
     def run_ivr(self, lang, *args):
