@@ -373,7 +373,7 @@ PyObject *_event_fields(const sc_event *ev)
     callo = call ? SWIG_NewPointerObj(sc_call_ref(call), SWIGTYPE_p_sc_call, SWIG_POINTER_OWN) : (Py_INCREF(Py_None), Py_None);
     json = sc_event_to_json(ev);
     text = sc_event_to_text(ev);
-    d = Py_BuildValue("{s:i,s:s,s:i,s:i,s:i,s:i,s:s,s:i,s:i,s:i,s:i,s:N,s:i,s:i,s:s,s:s,s:s,s:s,s:s,s:L,s:s,s:s,s:s,s:s}",
+    d = Py_BuildValue("{s:i,s:s,s:i,s:i,s:i,s:i,s:s,s:i,s:i,s:i,s:i,s:N,s:i,s:i,s:s,s:s,s:s,s:s,s:s,s:L,s:s,s:s,s:s,s:s,s:s,s:i}",
         "type", sc_event_type_of(ev), "gateway", sc_event_gateway(ev),
         "state", sc_event_state(ev), "prev_state", sc_event_prev_state(ev),
         "status", sc_event_status(ev), "sip_code", sc_event_sip_code(ev),
@@ -385,7 +385,8 @@ PyObject *_event_fields(const sc_event *ev)
         "refusal", sc_event_refusal(ev), "message", sc_event_message(ev),
         "source", sc_event_source(ev), "time_us", (long long)sc_event_time_us(ev),
         "json", json ? json : "", "text", text ? text : "",
-        "context", sc_event_context(ev), "route_json", sc_event_route_json(ev));
+        "context", sc_event_context(ev), "route_json", sc_event_route_json(ev),
+        "control", sc_event_control(ev), "result", sc_event_result(ev));
     sc_free(json);
     sc_free(text);
     if (d && sc_event_audio_samples(ev)) {
@@ -594,6 +595,10 @@ static void sc_lua_push_event(lua_State *L, const sc_event *ev)
     sc_lua_setstr(L, "refusal", sc_event_refusal(ev));
     sc_lua_setstr(L, "message", sc_event_message(ev));
     sc_lua_setstr(L, "source", sc_event_source(ev));
+    if (type == SC_EVENT_CALL_CONTROL) {
+        sc_lua_setstr(L, "control", sc_event_control(ev));
+        sc_lua_setint(L, "result", sc_event_result(ev));
+    }
     if (type == SC_EVENT_CALL_ROUTED) {
         sc_lua_setstr(L, "context", sc_event_context(ev));
         sc_lua_setstr(L, "route_json", sc_event_route_json(ev));

@@ -159,10 +159,33 @@ static void print_event(const run_opts *o, const sc_event *ev)
 /* Prints every waiting event; returns true once the session said it stopped. */
 static void command_error(const run_opts *o, const char *command, int rc);
 
+/* Call controls from this thread do not wait for the session's: a failure
+ * found there comes later as a call_control event. It is reported as the
+ * error of the command that asked, remembered here by call id. */
+static GHashTable *call_commands;   /* call id -> command (static text) */
+
+static void remember_command(int call_id, const char *command)
+{
+    if (!call_commands) call_commands = g_hash_table_new(NULL, NULL);
+    g_hash_table_insert(call_commands, GINT_TO_POINTER(call_id), (gpointer)command);
+}
+
+static void print_error(const run_opts *o, const char *command, const char *code, const char *message);
+
+static void control_outcome(const run_opts *o, const sc_event *ev)
+{
+    const char *cmd = call_commands ? g_hash_table_lookup(call_commands, GINT_TO_POINTER(sc_event_call_id(ev))) : NULL;
+    int rc = sc_event_result(ev);
+    /* a dial's refusal has its dial_refused event */
+    if (rc == SC_OK || rc == SC_EREFUSED || rc == SC_ECHANNELS) return;
+    print_error(o, cmd ? cmd : sc_event_control(ev), sc_status_name(rc), sc_event_message(ev));
+}
+
 /* What --on-incoming says to do with a new inbound call. */
 static void handle_incoming(const run_opts *o, sc_call *call)
 {
     int rc = SC_OK;
+    remember_command(sc_call_id(call), "on-incoming");
     switch (o->on_incoming) {
     case INCOMING_RING: rc = sc_call_ring(call); break;
     case INCOMING_ANSWER: rc = o->media ? sc_call_answer_media(call) : sc_call_answer(call, o->sdp); break;
@@ -179,6 +202,9 @@ static bool drain_events(sc_session *s, const run_opts *o, int wait_ms)
         print_event(o, ev);
         cli_stats_event(o->stats, ev);
         if (sc_event_type_of(ev) == SC_EVENT_INCOMING_CALL) handle_incoming(o, sc_event_call(ev));
+        if (sc_event_type_of(ev) == SC_EVENT_CALL_CONTROL) control_outcome(o, ev);
+        if (sc_event_call_state(ev) == SC_CALL_ENDED && call_commands)
+            g_hash_table_remove(call_commands, GINT_TO_POINTER(sc_event_call_id(ev)));
         if (sc_event_type_of(ev) == SC_EVENT_SESSION_STOPPED) stopped = true;
         sc_event_free(ev);
         wait_ms = 0;
@@ -377,6 +403,7 @@ static bool run_command(sc_session *s, const run_opts *o, char *line)
         /* a refusal is reported by its dial_refused event already */
         if (rc == SC_EREFUSED || rc == SC_ECHANNELS) rc = SC_OK;
     } else if (is_call_command(cmd) && arg) {
+        remember_command(atoi(arg), g_intern_string(cmd));
         rc = call_command(s, o, cmd, arg);
     } else if (!strcmp(cmd, "calls")) {
         print_calls(s, o);

@@ -9,6 +9,23 @@
  * called from any thread. Once a call has ended, control functions return
  * ::SC_ESTATE and getters keep answering.
  *
+ * Control functions (answer, reject, redirect, ring, early media, hangup,
+ * DTMF, and those of sc_media.h but sc_call_media_stats_json() and
+ * sc_call_stop_media(), which wait for their result) never wait
+ * for the stack's thread. On it (an event callback in SC_DISPATCH_THREAD
+ * mode) they run at once and return their outcome. On another thread they
+ * check what can be checked there, with the same status and text as on the
+ * stack's thread: the arguments, and the call's state as the caller's
+ * thread knows it (ended or hung up, not inbound, taken by the dialplan,
+ * answered or rejected already: a second answer, or an answer after a
+ * posted rejection, is refused at once; a second hangup does nothing). Then
+ * they post the work and return ::SC_OK; the work runs on the stack's
+ * thread in the order posted, and its outcome, success or failure (the call
+ * ended meanwhile, no media for a hold), arrives as an
+ * ::SC_EVENT_CALL_CONTROL event naming the function (sc_event_control())
+ * with its status (sc_event_result()) and the reason (sc_event_message()).
+ * Controls run at once send no such event.
+ *
  * With the functions here, media is the application's: it passes its SDP
  * (offer or answer) as text and receives the peer's; the library never
  * rewrites either. For the library's own media (RTP, play, record, DTMF
@@ -143,6 +160,16 @@ SC_API int sc_call_send_dtmf(sc_call *call, const char *digits);
  * an emergency number, and a channel must be free (`max-channels`); otherwise
  * ::SC_EREFUSED or ::SC_ECHANNELS with the reason in sc_last_error() (and
  * sc_dialrule_last_refusal()), a `dial_refused` event, and no SIP at all.
+ *
+ * Called on the stack's thread (an event callback) the dial runs at once.
+ * On another thread, a dial that passes these checks there (the gateway's
+ * rule, its UP status and its free channels, read under the session's lock;
+ * a dial in flight holds its channel) returns its call at once, in state
+ * "calling", and the INVITE is posted: an ::SC_EVENT_CALL_CONTROL event
+ * ("sc_session_dial") says how it went. Should the stack's thread then
+ * refuse it (the gateway went DOWN meanwhile), the `dial_refused` event,
+ * the call's "ended" and that event with the status follow. A dial the
+ * checks refuse is refused synchronously, as above.
  *
  * The INVITE is built as FreeSWITCH builds it: Request-URI
  * `sip:[destination-prefix]NUMBER@proxy`, From per `caller-id-in-from`,

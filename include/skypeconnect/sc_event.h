@@ -31,7 +31,8 @@ typedef enum sc_event_type {
     SC_EVENT_MEDIA_STATS = 11,    /**< A call's media ended: its final statistics (in sc_event_to_json()). */
     SC_EVENT_MEDIA_NOTICE = 12,   /**< Media news: "media_timeout", "media_error", "play_done" (the JSON's "event"). */
     SC_EVENT_AUDIO = 13,          /**< 20 ms of received audio, when sc_call_set_audio() turned it on (sc_event_audio_pcm()). */
-    SC_EVENT_DRAIN = 14           /**< Draining began or ended, or a drain's last call ended (sc_event_draining(), sc_event_drain_calls()). */
+    SC_EVENT_DRAIN = 14,          /**< Draining began or ended, or a drain's last call ended (sc_event_draining(), sc_event_drain_calls()). */
+    SC_EVENT_CALL_CONTROL = 15    /**< The outcome of a call control posted from another thread (sc_event_control(), sc_event_result()). */
 } sc_event_type;
 
 /** Registration states, with FreeSWITCH's names and meanings. */
@@ -100,8 +101,8 @@ SC_API int sc_event_next_retry(const sc_event *ev);
 /** Consecutive failures so far (0 after a success). */
 SC_API int sc_event_failures(const sc_event *ev);
 /**
- * The call an ::SC_EVENT_INCOMING_CALL or ::SC_EVENT_CALL_STATE event is
- * about, borrowed for the event's lifetime (sc_call_ref() to keep it); NULL
+ * The call an ::SC_EVENT_INCOMING_CALL, ::SC_EVENT_CALL_STATE,
+ * ::SC_EVENT_CALL_CONTROL or media event is about, borrowed for the event's lifetime (sc_call_ref() to keep it); NULL
  * for other events. The type is declared in sc_call.h.
  */
 SC_API struct sc_call *sc_event_call(const sc_event *ev);
@@ -115,7 +116,7 @@ SC_API const char *sc_event_cause(const sc_event *ev);
 SC_API const char *sc_event_number(const sc_event *ev);
 /** Why it was refused: ::sc_dial_refusal name for dial_refused ("emergency", ...), or for inbound_refused "not_trunk", "no_gateway", "channels", "stopping". */
 SC_API const char *sc_event_refusal(const sc_event *ev);
-/** A sentence explaining a refusal, or "". */
+/** A sentence explaining a refusal or a failed call control, or "". */
 SC_API const char *sc_event_message(const sc_event *ev);
 /** Source address of a refused inbound INVITE, or "". */
 SC_API const char *sc_event_source(const sc_event *ev);
@@ -138,6 +139,15 @@ SC_API const char *sc_event_dtmf_method(const sc_event *ev);
  * event name of an ::SC_EVENT_MEDIA_NOTICE ("media_timeout", "media_error",
  * "play_done"); "" for other events. */
 SC_API const char *sc_event_media_state(const sc_event *ev);
+
+/** The control an ::SC_EVENT_CALL_CONTROL event reports: the public
+ * function's name ("sc_call_answer", "sc_call_hangup", "sc_session_dial",
+ * ...); "" for other events. */
+SC_API const char *sc_event_control(const sc_event *ev);
+/** The outcome of an ::SC_EVENT_CALL_CONTROL event: ::SC_OK, or the
+ * negative ::sc_status the function would have returned on the stack's
+ * thread (sc_event_message() says why); 0 for other events. */
+SC_API int sc_event_result(const sc_event *ev);
 
 /** The PCM of an ::SC_EVENT_AUDIO event: signed 16-bit mono at 8 kHz, valid as long as the event; else NULL. */
 SC_API const short *sc_event_audio_pcm(const sc_event *ev);

@@ -24,8 +24,14 @@
  * state) and ::SC_EVENT_MEDIA_NOTICE (media_timeout, media_error,
  * play_done). A media timeout hangs the call up with cause MEDIA_TIMEOUT.
  *
- * Every function may be called from any thread. A library built without
- * media (SC_WITH_MEDIA=OFF) has them all; they fail with ::SC_ENOTFOUND.
+ * Every function may be called from any thread. As the controls of
+ * sc_call.h, those that act on a call do not wait for the stack's thread
+ * when called on another one: they check their arguments and the call's
+ * state there, post the work and return; its outcome is an
+ * ::SC_EVENT_CALL_CONTROL event. sc_call_stop_media() and
+ * sc_call_media_stats_json() wait (a file to finish, figures to return).
+ * A library built without media (SC_WITH_MEDIA=OFF) has them all; they
+ * fail with ::SC_ENOTFOUND.
  */
 #ifndef SKYPECONNECT_SC_MEDIA_H
 #define SKYPECONNECT_SC_MEDIA_H
@@ -94,7 +100,7 @@ SC_API int sc_call_hold(sc_call *call, int on);
 /** Records what the far end sends to a 16-bit PCM mono WAV file (8 kHz), until stopped or the call ends. */
 SC_API int sc_call_record(sc_call *call, const char *path);
 
-/** Stops playing and recording (finishing the WAV file). Not an error when nothing plays. */
+/** Stops playing and recording (finishing the WAV file: complete when this returns). Not an error when nothing plays. */
 SC_API int sc_call_stop_media(sc_call *call);
 
 /**

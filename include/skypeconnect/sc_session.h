@@ -8,7 +8,15 @@
  *
  * Threads. Every function may be called from any thread. The SIP stack runs
  * on the session's own thread, or, after sc_session_set_main_context(), on a
- * GMainContext the application iterates. Events are delivered:
+ * GMainContext the application iterates. A function called on that thread
+ * (an event callback in ::SC_DISPATCH_THREAD mode) runs at once. Called on
+ * another thread, most functions post their work to it and wait; dialling
+ * and call control do not wait: they decide there what can be decided
+ * (arguments, the call's state, the gateway's rule, status and channels),
+ * returning the same status as ever, post the SIP work and return ::SC_OK.
+ * The work's outcome then arrives as an ::SC_EVENT_CALL_CONTROL event
+ * (sc_event_control(), sc_event_result()), after the events the work itself
+ * caused. See sc_call.h. Events are delivered:
  * - ::SC_DISPATCH_THREAD (default): the event callback runs on the stack's
  *   thread (the session thread, or the thread iterating the application's
  *   context), outside any Sofia-SIP callback. It may call any function of

@@ -1,6 +1,8 @@
 /* Call control: state changes and the events they make, and the public
- * control functions, which run on the stack thread through
- * sc_session_run_sync(). The call object itself is core/call_object.c. */
+ * control functions. Their work runs on the stack thread: at once when
+ * called there, else posted without waiting (call_post.c). The arguments
+ * are checked on the caller's thread first. The call object itself is
+ * core/call_object.c. */
 #include <string.h>
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/sip_header.h>
@@ -48,32 +50,6 @@ void sc_call_set_state(sc_call *c, int state)
 /* ------------------------------------------------------------------ */
 /* Control from any thread */
 
-/* Runs op on the stack thread with the call's session, if it still has one. */
-int sc_call_run_op(sc_call *c, const char *what, sc_stack_fn fn, sc_call_op *op)
-{
-    int rc;
-    sc_session *s;
-    if (!c) return sc_fail(SC_EINVAL, "%s: call is NULL", what);
-    g_mutex_lock(&c->lock);
-    s = c->s;
-    if (c->state == SC_CALL_ENDED) s = NULL;
-    g_mutex_unlock(&c->lock);
-    if (!s && sc_call_state_of(c) == SC_CALL_ENDED)
-        return sc_fail(SC_ESTATE, "%s: call %d has ended", what, c->id);
-    if (!s || !s->ctx) return sc_fail(SC_ECLOSED, "%s: call %d: its session is gone", what, c->id);
-    op->c = c;
-    op->what = what;
-    rc = sc_session_call_on_stack(s, fn, op);
-    if (rc == SC_OK) sc_clear_error();
-    return rc;
-}
-
-/* Stack thread: fails the request, naming the function and the call. */
-int sc_call_op_fail(const sc_call_op *op, int rc, const char *msg)
-{
-    return sc_fail(rc, "%s: call %d: %s", op->what, op->c->id, msg);
-}
-
 /* Inbound, no final answer sent yet, not ended. */
 int sc_call_inbound_open(const sc_call_op *op)
 {
@@ -99,7 +75,7 @@ static int ring_op(sc_session *s, void *p)
 SC_API int sc_call_ring(sc_call *c)
 {
     sc_call_op op = { 0 };
-    return sc_call_run_op(c, "sc_call_ring", ring_op, &op);
+    return sc_call_post_op(c, "sc_call_ring", ring_op, &op, SC_CLAIM_OPEN);
 }
 
 static int sdp_ok(const sc_call_op *op)
@@ -135,8 +111,9 @@ int sc_call_early_on_stack(sc_session *s, void *p)
 
 SC_API int sc_call_early_media(sc_call *c, const char *sdp)
 {
-    sc_call_op op = { .text = sdp };
-    return sc_call_run_op(c, "sc_call_early_media", sc_call_early_on_stack, &op);
+    sc_call_op op = { .c = c, .what = "sc_call_early_media", .text = sdp };
+    int rc = c ? sdp_ok(&op) : SC_OK;
+    return rc ? rc : sc_call_post_op(c, op.what, sc_call_early_on_stack, &op, SC_CLAIM_OPEN);
 }
 
 int sc_call_answer_on_stack(sc_session *s, void *p)
@@ -145,7 +122,7 @@ int sc_call_answer_on_stack(sc_session *s, void *p)
     int rc = take_local_sdp(op);
     (void)s;
     if (rc) return rc;
-    op->c->final_sent = true;
+    sc_call_take_final(op->c);
     g_mutex_lock(&op->c->lock);
     op->c->sip_code = 200;
     g_mutex_unlock(&op->c->lock);
@@ -161,14 +138,15 @@ int sc_call_answer_on_stack(sc_session *s, void *p)
 
 SC_API int sc_call_answer(sc_call *c, const char *sdp)
 {
-    sc_call_op op = { .text = sdp };
-    return sc_call_run_op(c, "sc_call_answer", sc_call_answer_on_stack, &op);
+    sc_call_op op = { .c = c, .what = "sc_call_answer", .text = sdp };
+    int rc = c ? sdp_ok(&op) : SC_OK;
+    return rc ? rc : sc_call_post_op(c, op.what, sc_call_answer_on_stack, &op, SC_CLAIM_FINAL);
 }
 
 /* Ends an inbound call with a final error response (stack thread). */
 void sc_call_reject_now(sc_call *c, int code, const char *phrase, const char *cause)
 {
-    c->final_sent = true;
+    sc_call_take_final(c);
     c->ending = true;
     c->end_code = code;
     c->end_cause = cause;
@@ -180,24 +158,39 @@ void sc_call_reject_now(sc_call *c, int code, const char *phrase, const char *ca
     nua_respond(c->nh, code, c->final_phrase, TAG_END());
 }
 
+static int reject_code_ok(const sc_call_op *op)
+{
+    if (op->code < 400 || op->code > 699)
+        return sc_call_op_fail(op, SC_EINVAL, "a rejection needs a SIP status from 400 to 699");
+    return SC_OK;
+}
+
 static int reject_op(sc_session *s, void *p)
 {
     sc_call_op *op = p;
     int rc;
     (void)s;
-    if (op->code < 400 || op->code > 699)
-        return sc_call_op_fail(op, SC_EINVAL, "a rejection needs a SIP status from 400 to 699");
-    if ((rc = sc_call_inbound_open(op))) return rc;
+    if ((rc = reject_code_ok(op)) || (rc = sc_call_inbound_open(op))) return rc;
     sc_call_reject_now(op->c, op->code, op->text && *op->text ? op->text : NULL, NULL);
     return SC_OK;
 }
 
 SC_API int sc_call_reject(sc_call *c, int sip_code, const char *phrase)
 {
-    sc_call_op op = { .code = sip_code, .text = phrase };
+    sc_call_op op = { .c = c, .what = "sc_call_reject", .code = sip_code, .text = phrase };
+    int rc;
     if (phrase && (strchr(phrase, '\r') || strchr(phrase, '\n')))
         return sc_fail(SC_EINVAL, "sc_call_reject: the reason phrase must be one line");
-    return sc_call_run_op(c, "sc_call_reject", reject_op, &op);
+    if (c && (rc = reject_code_ok(&op))) return rc;
+    return sc_call_post_op(c, op.what, reject_op, &op, SC_CLAIM_FINAL);
+}
+
+static int redirect_target_ok(const sc_call_op *op)
+{
+    if (!op->text || (g_ascii_strncasecmp(op->text, "sip:", 4) && g_ascii_strncasecmp(op->text, "sips:", 5)) ||
+        strpbrk(op->text, "<>\"\r\n \t"))
+        return sc_call_op_fail(op, SC_EINVAL, "the redirect target must be a sip: or sips: URI without spaces or <>");
+    return SC_OK;
 }
 
 static int redirect_op(sc_session *s, void *p)
@@ -206,12 +199,9 @@ static int redirect_op(sc_session *s, void *p)
     char *contact;
     int rc;
     (void)s;
-    if (!op->text || (g_ascii_strncasecmp(op->text, "sip:", 4) && g_ascii_strncasecmp(op->text, "sips:", 5)) ||
-        strpbrk(op->text, "<>\"\r\n \t"))
-        return sc_call_op_fail(op, SC_EINVAL, "the redirect target must be a sip: or sips: URI without spaces or <>");
-    if ((rc = sc_call_inbound_open(op))) return rc;
+    if ((rc = redirect_target_ok(op)) || (rc = sc_call_inbound_open(op))) return rc;
     contact = g_strdup_printf("<%s>", op->text);
-    op->c->final_sent = true;
+    sc_call_take_final(op->c);
     op->c->ending = true;
     op->c->end_code = 302;
     op->c->end_cause = "REDIRECTION_TO_NEW_DESTINATION";
@@ -223,8 +213,9 @@ static int redirect_op(sc_session *s, void *p)
 
 SC_API int sc_call_redirect(sc_call *c, const char *target)
 {
-    sc_call_op op = { .text = target };
-    return sc_call_run_op(c, "sc_call_redirect", redirect_op, &op);
+    sc_call_op op = { .c = c, .what = "sc_call_redirect", .text = target };
+    int rc = c ? redirect_target_ok(&op) : SC_OK;
+    return rc ? rc : sc_call_post_op(c, op.what, redirect_op, &op, SC_CLAIM_FINAL);
 }
 
 /* Hangs up whatever the state (stack thread). */
@@ -232,6 +223,7 @@ void sc_call_hangup_now(sc_call *c, const char *cause)
 {
     int st = sc_call_state_of(c);
     if (st == SC_CALL_ENDED || c->ending || !c->nh) return;
+    sc_call_take_hangup(c);
     c->ending = true;
     c->end_side = SC_HANGUP_LOCAL;
     c->end_cause = cause;
@@ -267,7 +259,7 @@ SC_API int sc_call_hangup(sc_call *c)
         sc_clear_error();
         return SC_OK;
     }
-    return sc_call_run_op(c, "sc_call_hangup", hangup_op, &op);
+    return sc_call_post_op(c, "sc_call_hangup", hangup_op, &op, SC_CLAIM_HANGUP);
 }
 
 static int dtmf_op(sc_session *s, void *p)
@@ -301,5 +293,5 @@ SC_API int sc_call_send_dtmf(sc_call *c, const char *digits)
             return sc_fail(SC_EINVAL, "sc_call_send_dtmf: '%c' is not a DTMF digit (0-9, *, #, A-D)",
                            g_ascii_isprint(*d) ? *d : '?');
     if (strlen(digits) > 64) return sc_fail(SC_EINVAL, "sc_call_send_dtmf: at most 64 digits at once");
-    return sc_call_run_op(c, "sc_call_send_dtmf", dtmf_op, &op);
+    return sc_call_post_op(c, "sc_call_send_dtmf", dtmf_op, &op, SC_CLAIM_MEDIA);
 }

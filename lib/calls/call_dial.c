@@ -1,7 +1,15 @@
 /* Dialling out through a gateway, and the session's call settings.
  *
  * Nothing leaves the machine before the number has passed the gateway's dial
- * rule, the emergency-number refusal and the channel count. */
+ * rule, the emergency-number refusal and the channel count.
+ *
+ * From a thread other than the stack's, a dial that passes these checks
+ * there (read under the session lock: the gateway's rule, status and
+ * channels) gets its call object at once and the INVITE is posted to the
+ * stack thread, which checks again. A dial that would be refused there is
+ * decided by the stack thread and waited for, so that a refusal is the same
+ * status, text and dial_refused event as ever. On the stack's own thread
+ * (an event callback) a dial runs at once. */
 #include <string.h>
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/sip_header.h>
@@ -24,10 +32,11 @@ static sc_reg *find_reg(sc_session *s, const char *name)
 }
 
 /* The gateway's own rule, built once (NULL when it has none: dial-out is
- * then refused). The session validated the gateway when it was added, so a
- * failure here is a bug; it refuses the call rather than falling back to
- * any rule. */
-int sc_dial_gateway_rule(sc_reg *r, const sc_dialrule **out)
+ * then refused), by whichever thread dials first: under the session lock,
+ * which the caller holds. The session validated the gateway when it was
+ * added, so a failure here is a bug; it refuses the call rather than
+ * falling back to any rule. */
+static int gateway_rule_locked(sc_reg *r, const sc_dialrule **out)
 {
     if (!r->dialrule_built) {
         if (sc_gw_rule_build(r->gw, false, &r->dialrule, NULL) != SC_OK) return SC_ECONFIG;
@@ -35,6 +44,15 @@ int sc_dial_gateway_rule(sc_reg *r, const sc_dialrule **out)
     }
     *out = r->dialrule;
     return SC_OK;
+}
+
+int sc_dial_gateway_rule(sc_reg *r, const sc_dialrule **out)
+{
+    int rc;
+    g_mutex_lock(&r->s->lock);
+    rc = gateway_rule_locked(r, out);
+    g_mutex_unlock(&r->s->lock);
+    return rc;
 }
 
 /* Tells the application (dial_refused) and fails the dial with rc. */
@@ -73,11 +91,12 @@ static bool display_name_ok(const char *n)
  * A call that cannot have the media asked for is not made (no SIP at all). */
 static int new_call(dial_op *op, sc_reg *r, sc_call **out)
 {
-    sc_call *c = sc_call_new(op->s, SC_CALL_OUTBOUND, sc_reg_name(r));
+    /* the reference the session's table will take */
+    sc_call *c = op->made ? sc_call_ref(op->made) : sc_call_new(op->s, SC_CALL_OUTBOUND, sc_reg_name(r));
     int rc = SC_OK;
     c->local_sdp = op->sdp && *op->sdp ? g_strdup(op->sdp) : NULL;
     if (op->media && (rc = sc_call_media_offer(c, &c->local_sdp))) {
-        sc_call_detach_session(c);
+        if (!op->made) sc_call_detach_session(c);   /* a made call is ended by its poster */
         sc_call_unref(c);
         c = NULL;
     }
@@ -85,12 +104,24 @@ static int new_call(dial_op *op, sc_reg *r, sc_call **out)
     return rc;
 }
 
+/* The texts a dial-out's call shows, set before it is published: on the
+ * stack thread, or on the dialling thread for a posted dial. */
+static void set_call_texts(sc_call *c, const dial_op *op, sc_reg *r, const char *wire)
+{
+    const char *caller = op->caller_number && *op->caller_number ? op->caller_number : sc_gw_from_user(r->gw);
+    if (c->destination) return;
+    c->destination = g_strdup(op->number);
+    c->caller_number = g_strdup(caller);
+    c->caller_name = g_strdup(op->caller_name ? op->caller_name : "");
+    c->to = g_strconcat("<sip:", wire, "@", r->sip.proxy_host, ">", NULL);
+}
+
 static void send_invite(dial_op *op, sc_reg *r, const char *wire, sc_call *c)
 {
     const sc_gateway *gw = r->gw;
     const char *caller = op->caller_number && *op->caller_number ? op->caller_number : sc_gw_from_user(gw);
     char *from_domain = sc_sip_hostport(sc_gw_from_domain(gw), NULL);
-    char *ruri, *to, *from, *pai = NULL, *rpid = NULL, *outbound = NULL;
+    char *ruri, *from, *pai = NULL, *rpid = NULL, *outbound = NULL;
     const char *tp = gw->register_transport == SC_TRANSPORT_UDP ? "" : sc_transport_name(gw->register_transport);
     /* g_strconcat, not g_strdup_printf: these five texts were a tenth of
      * the library's own cost per dial-out (printf's machinery for plain
@@ -99,7 +130,7 @@ static void send_invite(dial_op *op, sc_reg *r, const char *wire, sc_call *c)
                                                           : g_strdup("");
 
     ruri = g_strconcat("sip:", wire, "@", r->sip.proxy_host, *tp ? ";transport=" : "", tp, NULL);
-    to = g_strconcat("<sip:", wire, "@", r->sip.proxy_host, ">", NULL);
+    set_call_texts(c, op, r, wire);
     if (gw->caller_id_in_from) {
         from = g_strconcat(name_part, "<sip:", caller, "@", from_domain, ">", NULL);
     } else {
@@ -116,12 +147,8 @@ static void send_invite(dial_op *op, sc_reg *r, const char *wire, sc_call *c)
         g_free(hp);
         g_free(params);
     }
-    c->destination = g_strdup(op->number);
-    c->caller_number = g_strdup(caller);
-    c->caller_name = g_strdup(op->caller_name ? op->caller_name : "");
-    c->to = g_strdup(to);
     c->nua = op->s->nua;
-    c->nh = nua_handle(op->s->nua, c, SIPTAG_TO_STR(to), SIPTAG_FROM_STR(from),
+    c->nh = nua_handle(op->s->nua, c, SIPTAG_TO_STR(c->to), SIPTAG_FROM_STR(from),
                        TAG_IF(outbound, NUTAG_PROXY(outbound)), TAG_END());
     sc_calls_add(op->s, c);  /* the session's reference */
     nua_invite(c->nh,
@@ -135,7 +162,6 @@ static void send_invite(dial_op *op, sc_reg *r, const char *wire, sc_call *c)
     sc_call_emit(c, SC_EVENT_CALL_STATE);  /* calling */
     op->call = sc_call_ref(c);
     g_free(ruri);
-    g_free(to);
     g_free(from);
     g_free(pai);
     g_free(rpid);
@@ -174,7 +200,8 @@ int sc_dial_on_stack(sc_session *s, void *p)
         g_snprintf(msg, sizeof msg, "gateway '%s' is DOWN (%s): not dialling %s", op->gateway,
                    sc_reg_state_name(r->state), op->number);
         rc = refuse(op, SC_EREFUSED, SC_DIAL_GATEWAY_DOWN, msg);
-    } else if (r->gw->max_channels > 0 && sc_calls_active_on(s, op->gateway) >= r->gw->max_channels) {
+    } else if (r->gw->max_channels > 0 &&
+               sc_calls_active_on(s, op->gateway) - (op->made != NULL) >= r->gw->max_channels) {
         g_snprintf(msg, sizeof msg, "gateway '%s': all %d channels are busy", op->gateway, r->gw->max_channels);
         rc = refuse(op, SC_ECHANNELS, SC_DIAL_CHANNELS, msg);
     } else {
@@ -185,6 +212,139 @@ int sc_dial_on_stack(sc_session *s, void *p)
     return rc;
 }
 
+/* ------------------------------------------------------------------ */
+/* A dial from another thread */
+
+/* The dial's own copies, for the stack thread. */
+typedef struct posted_dial {
+    sc_posted w;           /* first; w.c is the call made */
+    dial_op op;
+    char *gateway, *number, *caller_number, *caller_name, *sdp;
+} posted_dial;
+
+static void free_posted_dial(sc_posted *w)
+{
+    posted_dial *pd = (posted_dial *)w;
+    g_free(pd->gateway);
+    g_free(pd->number);
+    g_free(pd->caller_number);
+    g_free(pd->caller_name);
+    g_free(pd->sdp);
+    g_free(pd);
+}
+
+/* Ends a call for which no SIP was sent: a dial posted from another thread
+ * that the stack thread refused (stack thread). */
+static void end_unsent(sc_call *c, const char *cause)
+{
+    sc_session *s = c->s;
+    g_mutex_lock(&c->lock);
+    c->state = SC_CALL_ENDED;
+    c->hangup_side = SC_HANGUP_LOCAL;
+    g_free(c->cause);
+    c->cause = g_strdup(cause);
+    g_mutex_unlock(&c->lock);
+    sc_call_emit(c, SC_EVENT_CALL_STATE);
+    sc_calls_forget(s, c);   /* never in the table: releases its channel */
+    sc_call_detach_session(c);
+}
+
+/* Stack thread: the dial as on the caller's thread, checked again. A dial
+ * refused or failed now ends its call (after dial_refused when refused). */
+static int run_posted_dial(sc_session *s, sc_posted *w)
+{
+    posted_dial *pd = (posted_dial *)w;
+    int rc = sc_dial_on_stack(s, &pd->op);
+    sc_call_unref(pd->op.call);   /* send_invite's reference for a caller: ours is w.c */
+    if (rc) end_unsent(w->c, rc == SC_EREFUSED || rc == SC_ECHANNELS ? "CALL_REJECTED" : "NORMAL_TEMPORARY_FAILURE");
+    return rc;
+}
+
+/* On the dialling thread, under the session lock: SC_OK when the dial
+ * passes what can be checked here (the gateway exists with its rule built,
+ * the number passes it, the gateway is UP, a channel is free) and *to_out
+ * is the call's To; else 1: the stack thread decides. */
+static int check_here(sc_session *s, const dial_op *op, sc_reg **reg_out, char **wire_out)
+{
+    sc_reg *r = sc_gw_board_find(s, op->gateway);
+    const sc_dialrule *rule = NULL;
+    char *wire = NULL;
+    *wire_out = NULL;
+    if (!r || r->status != SC_GW_UP || gateway_rule_locked(r, &rule) || !rule) return 1;
+    if (sc_gw_rule_wire(rule, r->gw->destination_prefix, op->number, NULL, &wire) != SC_OK) return 1;
+    if (r->gw->max_channels > 0 && s->channels) {
+        int *n = g_hash_table_lookup(s->channels, op->gateway);
+        if (n && *n >= r->gw->max_channels) {
+            g_free(wire);
+            return 1;
+        }
+    }
+    *reg_out = r;
+    *wire_out = wire;
+    return SC_OK;
+}
+
+/* SC_OK with the call made and its INVITE posted; 1 when the stack thread
+ * must decide (the dial would be refused here, or a race took the last
+ * channel). */
+static int dial_here(sc_session *s, const dial_op *op, sc_call **out)
+{
+    sc_reg *r;
+    char *wire;
+    sc_call *c;
+    posted_dial *pd;
+    int max;
+    g_mutex_lock(&s->lock);
+    if (check_here(s, op, &r, &wire)) {
+        g_mutex_unlock(&s->lock);
+        return 1;
+    }
+    max = r->gw->max_channels;
+    g_mutex_unlock(&s->lock);
+    c = sc_call_new(s, SC_CALL_OUTBOUND, op->gateway);
+    if (!sc_calls_reserve_channel(s, c, max)) {
+        /* a race took the last channel */
+        sc_call_detach_session(c);
+        sc_call_unref(c);
+        g_free(wire);
+        return 1;
+    }
+    g_mutex_lock(&s->lock);
+    r = sc_gw_board_find(s, op->gateway);
+    if (r) set_call_texts(c, op, r, wire);
+    g_mutex_unlock(&s->lock);
+    g_free(wire);
+    if (!r) {
+        /* The gateway went meanwhile: the stack thread says how. */
+        sc_calls_forget(s, c);
+        sc_call_detach_session(c);
+        sc_call_unref(c);
+        return 1;
+    }
+    pd = g_new0(posted_dial, 1);
+    pd->w = (sc_posted){ .c = sc_call_ref(c), .control = "sc_session_dial", .run = run_posted_dial,
+                         .free = free_posted_dial };
+    pd->op = *op;
+    pd->op.gateway = pd->gateway = g_strdup(op->gateway);
+    pd->op.number = pd->number = g_strdup(op->number);
+    pd->op.caller_number = pd->caller_number = g_strdup(op->caller_number);
+    pd->op.caller_name = pd->caller_name = g_strdup(op->caller_name);
+    pd->op.sdp = pd->sdp = g_strdup(op->sdp);
+    pd->op.made = c;   /* w.c's reference */
+    sc_call_post(s, &pd->w);
+    *out = c;
+    return SC_OK;
+}
+
+/* This thread may run the stack's context: the stack's own thread, or
+ * nobody runs it. */
+static bool on_stack_thread(sc_session *s)
+{
+    if (!g_main_context_acquire(s->ctx)) return false;
+    g_main_context_release(s->ctx);
+    return true;
+}
+
 int sc_dial(sc_session *s, const char *gateway, const char *number, const char *caller_number,
             const char *caller_name, const char *sdp, sc_call **out, bool checked, bool media)
 {
@@ -192,6 +352,7 @@ int sc_dial(sc_session *s, const char *gateway, const char *number, const char *
                    .caller_name = caller_name, .sdp = sdp, .checked = checked, .media = media };
     bool running;
     int rc;
+    sc_call *c = NULL;
     if (out) *out = NULL;
     if (!s || !gateway || !number)
         return sc_fail(SC_EINVAL, "sc_session_dial: %s is NULL", !s ? "session" : !gateway ? "gateway" : "number");
@@ -206,6 +367,12 @@ int sc_dial(sc_session *s, const char *gateway, const char *number, const char *
     running = s->phase == SC_PHASE_RUNNING;
     g_mutex_unlock(&s->lock);
     if (!running) return sc_fail(SC_ECLOSED, "sc_session_dial: the session is not running");
+    if (!on_stack_thread(s) && dial_here(s, &op, &c) == SC_OK) {
+        if (out) *out = c;
+        else sc_call_unref(c);
+        sc_clear_error();
+        return SC_OK;
+    }
     rc = sc_session_call_on_stack(s, sc_dial_on_stack, &op);
     if (rc) {
         /* The refusal was decided on the stack thread; this thread asks. */

@@ -105,7 +105,7 @@ static int answer_media_op(sc_session *s, void *p)
 SC_API int sc_call_answer_media(sc_call *c)
 {
     sc_call_op op = { 0 };
-    return sc_call_run_op(c, "sc_call_answer_media", answer_media_op, &op);
+    return sc_call_post_op(c, "sc_call_answer_media", answer_media_op, &op, SC_CLAIM_FINAL);
 }
 
 static int progress_media_op(sc_session *s, void *p)
@@ -116,7 +116,7 @@ static int progress_media_op(sc_session *s, void *p)
 SC_API int sc_call_progress_media(sc_call *c)
 {
     sc_call_op op = { 0 };
-    return sc_call_run_op(c, "sc_call_progress_media", progress_media_op, &op);
+    return sc_call_post_op(c, "sc_call_progress_media", progress_media_op, &op, SC_CLAIM_OPEN);
 }
 
 SC_API int sc_session_dial_media(sc_session *s, const char *gateway, const char *number,
@@ -143,7 +143,7 @@ SC_API int sc_call_play(sc_call *c, const char *path, int loop)
     /* Checked here, on the caller's thread, so the reason is the file's. */
     if (access(path, R_OK))
         return sc_fail(SC_EIO, "sc_call_play: cannot read '%s': %s", path, g_strerror(errno));
-    return sc_call_run_op(c, "sc_call_play", play_op, &op);
+    return sc_call_post_op(c, "sc_call_play", play_op, &op, SC_CLAIM_NONE);
 }
 
 SC_API int sc_call_play_tone(sc_call *c, int hz, int ms, int loop)
@@ -151,7 +151,7 @@ SC_API int sc_call_play_tone(sc_call *c, int hz, int ms, int loop)
     sc_call_op op = { .hz = hz, .ms = ms, .code = loop != 0 };
     if (hz < 50 || hz > 4000) return sc_fail(SC_EINVAL, "sc_call_play_tone: %d Hz: use 50 to 4000", hz);
     if (ms < 20 || ms > 600000) return sc_fail(SC_EINVAL, "sc_call_play_tone: %d ms: use 20 to 600000", ms);
-    return sc_call_run_op(c, "sc_call_play_tone", play_op, &op);
+    return sc_call_post_op(c, "sc_call_play_tone", play_op, &op, SC_CLAIM_NONE);
 }
 
 static int hold_op(sc_session *s, void *p)
@@ -178,7 +178,7 @@ static int hold_op(sc_session *s, void *p)
 SC_API int sc_call_hold(sc_call *c, int on)
 {
     sc_call_op op = { .code = on != 0 };
-    return sc_call_run_op(c, "sc_call_hold", hold_op, &op);
+    return sc_call_post_op(c, "sc_call_hold", hold_op, &op, SC_CLAIM_ANSWERED);
 }
 
 static int record_op(sc_session *s, void *p)
@@ -195,7 +195,7 @@ SC_API int sc_call_record(sc_call *c, const char *path)
 {
     sc_call_op op = { .text = path };
     if (!path || !*path) return sc_fail(SC_EINVAL, "sc_call_record: no file named");
-    return sc_call_run_op(c, "sc_call_record", record_op, &op);
+    return sc_call_post_op(c, "sc_call_record", record_op, &op, SC_CLAIM_NONE);
 }
 
 static int stop_op(sc_session *s, void *p)
@@ -212,6 +212,7 @@ static int stop_op(sc_session *s, void *p)
 SC_API int sc_call_stop_media(sc_call *c)
 {
     sc_call_op op = { 0 };
+    /* Waits: when it returns, a recording's file is complete. */
     return sc_call_run_op(c, "sc_call_stop_media", stop_op, &op);
 }
 
@@ -229,7 +230,7 @@ static int audio_op(sc_session *s, void *p)
 SC_API int sc_call_set_audio(sc_call *c, int on)
 {
     sc_call_op op = { .code = on != 0 };
-    return sc_call_run_op(c, "sc_call_set_audio", audio_op, &op);
+    return sc_call_post_op(c, "sc_call_set_audio", audio_op, &op, SC_CLAIM_NONE);
 }
 
 SC_API int sc_call_write_audio(sc_call *c, const short *pcm, size_t samples)
@@ -237,7 +238,7 @@ SC_API int sc_call_write_audio(sc_call *c, const short *pcm, size_t samples)
     sc_call_op op = { .pcm = pcm, .samples = samples };
     if (!pcm || !samples) return sc_fail(SC_EINVAL, "sc_call_write_audio: no samples");
     if (samples > 80000) return sc_fail(SC_EINVAL, "sc_call_write_audio: %zu samples: at most 80000 (10 s) at once", samples);
-    return sc_call_run_op(c, "sc_call_write_audio", audio_op, &op);
+    return sc_call_post_op(c, "sc_call_write_audio", audio_op, &op, SC_CLAIM_NONE);
 }
 
 /* The stream's figures now, copied on the stack thread. */

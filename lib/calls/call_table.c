@@ -1,17 +1,56 @@
 /* The session's live calls: id -> call, holding the session's reference.
  * Dialling out, the dialplan's B legs and inbound INVITEs all add here; the
- * end of a call (sc_call_finish) forgets it. Stack thread only. */
+ * end of a call (sc_call_finish) forgets it. Stack thread only, except the
+ * channel counts (under the session lock). */
 #include <string.h>
 
 #include "calls_priv.h"
 
+/* The calls on each gateway, counted under the session lock so that a
+ * dial from another thread can see a full gateway there (call_dial.c). A
+ * dial posted from another thread counts from the moment it is posted. */
+static int *channels_of(sc_session *s, const char *gateway)
+{
+    int *n;
+    if (!s->channels) s->channels = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    n = g_hash_table_lookup(s->channels, gateway);
+    if (!n) {
+        n = g_new0(int, 1);
+        g_hash_table_insert(s->channels, g_strdup(gateway), n);
+    }
+    return n;
+}
+
+bool sc_calls_reserve_channel(sc_session *s, sc_call *c, int max_channels)
+{
+    bool ok;
+    g_mutex_lock(&s->lock);
+    int *n = channels_of(s, c->gateway);
+    ok = max_channels <= 0 || *n < max_channels;
+    if (ok) (*n)++;
+    g_mutex_unlock(&s->lock);
+    c->channel_counted = ok;
+    return ok;
+}
+
+static void release_channel(sc_session *s, sc_call *c)
+{
+    if (!c->channel_counted) return;
+    g_mutex_lock(&s->lock);
+    (*channels_of(s, c->gateway))--;
+    g_mutex_unlock(&s->lock);
+    c->channel_counted = false;
+}
+
 void sc_calls_add(sc_session *s, sc_call *c)
 {
+    if (!c->channel_counted) sc_calls_reserve_channel(s, c, 0);
     g_hash_table_insert(s->calls, GINT_TO_POINTER(c->id), c);
 }
 
 void sc_calls_forget(sc_session *s, sc_call *c)
 {
+    release_channel(s, c);
     g_hash_table_remove(s->calls, GINT_TO_POINTER(c->id));
 }
 
@@ -32,12 +71,10 @@ GList *sc_calls_list(sc_session *s)
 
 int sc_calls_active_on(sc_session *s, const char *gateway)
 {
-    GHashTableIter it;
-    gpointer value;
-    int n = 0;
-    g_hash_table_iter_init(&it, s->calls);
-    while (g_hash_table_iter_next(&it, NULL, &value))
-        if (!strcmp(((sc_call *)value)->gateway, gateway)) n++;
+    int n;
+    g_mutex_lock(&s->lock);
+    n = *channels_of(s, gateway);
+    g_mutex_unlock(&s->lock);
     return n;
 }
 

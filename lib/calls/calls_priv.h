@@ -15,21 +15,53 @@ void sc_call_reject_now(sc_call *c, int code, const char *phrase, const char *ca
 void sc_call_hangup_now(sc_call *c, const char *cause);
 
 /* One control request. Its work runs on the stack thread and fails there
- * with sc_call_op_fail() (sc_fail): sc_session_call_on_stack() brings the
- * status and the text back to the caller's thread. */
+ * with sc_call_op_fail() (sc_fail). */
 typedef struct sc_call_op {
     sc_call *c;
-    const char *what;      /* the public function, for messages */
+    const char *what;      /* the public function, for messages (a literal) */
     int code;
     const char *text;
     int hz, ms;            /* a tone to play */
-    char *out;             /* a result text for the caller (g_malloc) */
+    char *out;             /* a result text for the caller (g_malloc; sc_call_run_op only) */
     const short *pcm;      /* audio to send */
     size_t samples;
 } sc_call_op;
-/* Runs fn(op) on the stack thread with the call's session, if it still has one. */
+
+/* call_post.c: what another thread checks under the call's lock before it
+ * posts a control (the stack thread checks everything again). */
+typedef enum sc_op_claim {
+    SC_CLAIM_NONE,         /* not ended */
+    SC_CLAIM_HANGUP,       /* a second hangup does nothing */
+    SC_CLAIM_OPEN,         /* ring, early media: an inbound call still open */
+    SC_CLAIM_FINAL,        /* answer, reject, redirect: ... and takes its final answer */
+    SC_CLAIM_MEDIA,        /* DTMF: answered, held or early media */
+    SC_CLAIM_ANSWERED,     /* hold: answered or held */
+} sc_op_claim;
+/* Runs fn(op) on the stack thread and waits for it (for a result to return). */
 int sc_call_run_op(sc_call *c, const char *what, sc_stack_fn fn, sc_call_op *op);
-/* Stack thread: fails the request, naming the function and the call. */
+/* Runs fn(op) at once on the stack's thread; from another thread checks
+ * the claim, posts fn and returns SC_OK: its outcome is an
+ * SC_EVENT_CALL_CONTROL event. Copies op->text and op->pcm. */
+int sc_call_post_op(sc_call *c, const char *what, sc_stack_fn fn, sc_call_op *op, sc_op_claim claim);
+/* The call's session (under its lock), or NULL once the session is gone. */
+sc_session *sc_call_session(sc_call *c);
+/* Work about a call posted to the stack thread by a thread that could not
+ * acquire its context: the first member of the poster's own struct. run's
+ * outcome (rc < 0: its text in sc_last_error()) becomes the
+ * SC_EVENT_CALL_CONTROL event; free then frees the struct (c is unref'd
+ * after), also when the session goes first. */
+typedef struct sc_posted {
+    sc_call *c;                 /* a reference */
+    const char *control;        /* the public function (a literal) */
+    int (*run)(sc_session *s, struct sc_posted *w);
+    void (*free)(struct sc_posted *w);
+} sc_posted;
+void sc_call_post(sc_session *s, sc_posted *w);
+/* Stack thread: the mirrors other threads read under the call's lock. */
+void sc_call_take_final(sc_call *c);         /* final_sent, final_taken */
+void sc_call_set_routed(sc_call *c, bool routed);
+void sc_call_take_hangup(sc_call *c);
+/* call_post.c: fails the request, naming the function and the call. */
 int sc_call_op_fail(const sc_call_op *op, int rc, const char *msg);
 /* Inbound, no final answer sent yet, not ended. */
 int sc_call_inbound_open(const sc_call_op *op);
@@ -43,6 +75,7 @@ typedef struct dial_op {
     const char *gateway, *number, *caller_number, *caller_name, *sdp;
     bool checked;          /* a dialplan condition allowed it (the gateway's own rule still applies) */
     bool media;            /* the library's SDP and RTP (sc_session_dial_media) */
+    sc_call *made;         /* a dial posted from another thread: its call, made there */
     sc_call *call;         /* out: a reference for the caller */
     int refusal;           /* out: sc_dial_refusal when refused */
 } dial_op;
@@ -92,7 +125,10 @@ void sc_calls_forget(sc_session *s, sc_call *c);           /* drops the table's 
 sc_call *sc_calls_find(sc_session *s, int id);             /* borrowed, or NULL */
 int sc_calls_count(sc_session *s);
 GList *sc_calls_list(sc_session *s);                       /* borrowed calls; g_list_free() it */
-int sc_calls_active_on(sc_session *s, const char *gateway);
+int sc_calls_active_on(sc_session *s, const char *gateway); /* dials posted included (any thread) */
+/* Counts c on its gateway unless max_channels (> 0) are in use already
+ * (any thread; the lock must not be held). sc_calls_forget() releases it. */
+bool sc_calls_reserve_channel(sc_session *s, sc_call *c, int max_channels);
 void sc_calls_hangup_all(sc_session *s);                   /* at stop */
 
 /* inbound.c: which gateway an inbound INVITE belongs to, and may it call */

@@ -164,7 +164,7 @@ static void run_route(sc_session *s, sc_call *a, const char *context, const char
             sc_log(SC_LOG_INFO, "call %d: dialplan log: %s", a->id, data ? data : "");
         } else if (i + 1 == n) {
             /* answer/set/log with nothing after: the application takes it. */
-            a->routed = false;
+            sc_call_set_routed(a, false);
             sc_call_emit(a, SC_EVENT_INCOMING_CALL);
         }
     }
@@ -173,7 +173,7 @@ static void run_route(sc_session *s, sc_call *a, const char *context, const char
 
 void sc_route_incoming(sc_session *s, sc_call *c, const char *context)
 {
-    c->routed = true;
+    sc_call_set_routed(c, true);
     run_route(s, c, context, c->destination);
 }
 
@@ -185,7 +185,7 @@ static void link_legs(sc_call *a, sc_call *b)
 {
     a->peer = sc_call_ref(b);
     b->peer = sc_call_ref(a);
-    b->routed = true;
+    sc_call_set_routed(b, true);
 }
 
 static void unlink_legs(sc_call *c)
@@ -351,7 +351,7 @@ void sc_bridge_b_response(sc_call *b, int status, const char *phrase, const sip_
         }
     } else if (status >= 200 && status < 300 && !a->final_sent) {
         char *sdp = has_sdp ? g_strndup(sip->sip_payload->pl_data, sip->sip_payload->pl_len) : NULL;
-        a->final_sent = true;
+        sc_call_take_final(a);
         g_mutex_lock(&a->lock);
         a->sip_code = status;
         g_mutex_unlock(&a->lock);

@@ -31,6 +31,12 @@ struct sc_call {
     char *cause;
     int hangup_side;
     char *remote_sdp;
+    /* what other threads decide a control on (call_control.c claim()):
+     * mirrors of stack-thread facts, set there, and set here when a
+     * control is posted, so that a second one is refused at once */
+    bool final_taken;           /* inbound: an answer, rejection or redirect sent or posted */
+    bool hangup_taken;          /* a hangup sent or posted */
+    bool dialplan_owned;        /* the dialplan handles it (routed) */
 
     /* stack thread only */
     nua_t *nua;                 /* the stack it lives on: the trunk side or the internal one */
@@ -57,6 +63,7 @@ struct sc_call {
     bool media_wanted;          /* dialled or answered with media */
     bool media_offered_in_200;  /* inbound INVITE had no SDP: the answer comes in the ACK */
     bool media_reinvite;        /* our own re-INVITE (hold/unhold) awaits its answer */
+    bool channel_counted;       /* counted in the session's channels (calls/call_table.c) */
 };
 
 /* call_object.c */

@@ -49,6 +49,7 @@ SC_API const char *sc_event_type_name(int type)
     case SC_EVENT_MEDIA_NOTICE: return "media_notice";
     case SC_EVENT_AUDIO: return "audio";
     case SC_EVENT_DRAIN: return "drain";
+    case SC_EVENT_CALL_CONTROL: return "call_control";
     }
     return "unknown";
 }
@@ -81,6 +82,7 @@ sc_event *sc_event_new(int type, const char *gateway)
     ev->cause = ev->number = ev->refusal = ev->message = ev->source = ev->context = ev->route_json = no_text;
     ev->media_json = ev->digit = ev->dtmf_method = ev->media_state = no_text;
     ev->draining = ev->drain_calls = -1;
+    ev->control = "";
     return ev;
 }
 
@@ -128,6 +130,8 @@ SC_API const char *sc_event_route_json(const sc_event *ev) { return ev ? ev->rou
 SC_API const char *sc_event_dtmf_digit(const sc_event *ev) { return ev ? ev->digit : ""; }
 SC_API const char *sc_event_dtmf_method(const sc_event *ev) { return ev ? ev->dtmf_method : ""; }
 SC_API const char *sc_event_media_state(const sc_event *ev) { return ev ? ev->media_state : ""; }
+SC_API const char *sc_event_control(const sc_event *ev) { return ev ? ev->control : ""; }
+SC_API int sc_event_result(const sc_event *ev) { return ev ? ev->result : 0; }
 SC_API const short *sc_event_audio_pcm(const sc_event *ev) { return ev ? ev->pcm : NULL; }
 SC_API size_t sc_event_audio_samples(const sc_event *ev) { return ev ? ev->samples : 0; }
 SC_API int sc_event_draining(const sc_event *ev) { return ev ? ev->draining : -1; }
@@ -217,6 +221,12 @@ static void append_call_fields(GString *b, const sc_event *ev)
         break;
     case SC_EVENT_AUDIO:
         g_string_append_printf(b, ",\"samples\":%zu", ev->samples);
+        break;
+    case SC_EVENT_CALL_CONTROL:
+        append_field(b, "control", ev->control);
+        g_string_append_printf(b, ",\"result\":%d", ev->result);
+        append_field(b, "error", ev->result ? sc_strerror(ev->result) : "");
+        append_field(b, "message", ev->message);
         break;
     case SC_EVENT_INBOUND_REFUSED:
         append_field(b, "destination_number", ev->number);
@@ -343,6 +353,13 @@ SC_API char *sc_event_to_text(const sc_event *ev)
         break;
     case SC_EVENT_AUDIO:
         g_string_append_printf(b, "call %d: %zu samples of audio", sc_event_call_id(ev), ev->samples);
+        break;
+    case SC_EVENT_CALL_CONTROL:
+        if (ev->result)
+            g_string_append_printf(b, "call %d: %s failed (%s): %s", sc_event_call_id(ev), ev->control,
+                                   sc_strerror(ev->result), ev->message);
+        else
+            g_string_append_printf(b, "call %d: %s done", sc_event_call_id(ev), ev->control);
         break;
     case SC_EVENT_MEDIA_STATE:
     case SC_EVENT_MEDIA_STATS:

@@ -35,6 +35,8 @@ struct sc_event {
     char *dtmf_method;
     char *media_state;
     short *pcm;                 /* SC_EVENT_AUDIO: 20 ms received */
+    const char *control;        /* SC_EVENT_CALL_CONTROL: a public function's name (static) */
+    int result;                 /* ... and its outcome */
     size_t samples;
     /* SC_EVENT_DRAIN */
     int draining, drain_calls;

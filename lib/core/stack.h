@@ -68,9 +68,11 @@ struct sc_session {
     GPtrArray *regs;           /* sc_reg* */
     GPtrArray *removed;        /* sc_reg* removed, un-REGISTER in flight */
     GPtrArray *pending;        /* sc_gateway* added before start (under lock) */
+    GHashTable *gw_board;      /* name -> sc_reg*, for other threads (under lock; gw_board.c) */
 
     /* calls: stack thread only, except the counters */
     GHashTable *calls;         /* id -> sc_call* (a reference) */
+    GHashTable *channels;      /* gateway name -> calls on it, dials posted included (under lock) */
     int next_call_id;          /* under lock */
     int answer_timeout_s;      /* under lock */
     bool draining;             /* under lock: new inbound calls get 503 (calls/drain.c) */
@@ -125,5 +127,11 @@ int sc_session_call_on_stack(sc_session *s, sc_stack_fn fn, void *arg);
 bool sc_session_wait_until(sc_session *s, bool (*pred)(void *session), gint64 deadline);
 int sc_session_local_port_for(sc_session *s, sc_transport t);
 const char *sc_session_contact_host(sc_session *s);
+
+/* gw_board.c: the running gateways by name, for other threads. put and
+ * drop take the session lock; find is called with it held. */
+void sc_gw_board_put(sc_session *s, const char *name, void *reg);
+void sc_gw_board_drop(sc_session *s, const char *name, void *reg);   /* only if name still means reg */
+void *sc_gw_board_find(sc_session *s, const char *name);
 
 #endif

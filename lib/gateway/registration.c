@@ -151,11 +151,20 @@ static int status_for(const sc_reg *r, int state)
     }
 }
 
+/* Other threads read the status under the session lock (a dial decides
+ * there whether the gateway is UP: core/gw_board.c). */
+static void put_status(sc_reg *r, int status)
+{
+    g_mutex_lock(&r->s->lock);
+    r->status = status;
+    g_mutex_unlock(&r->s->lock);
+}
+
 void sc_reg_set_state(sc_reg *r, int state, int sip_code, const char *phrase, int reason)
 {
     int prev = r->state;
     r->state = state;
-    r->status = status_for(r, state);
+    put_status(r, status_for(r, state));
     set_result(r, sip_code, phrase, reason);
     emit_state(r, prev);
 }
@@ -163,7 +172,7 @@ void sc_reg_set_state(sc_reg *r, int state, int sip_code, const char *phrase, in
 void sc_reg_set_status(sc_reg *r, int status, int sip_code, const char *phrase, int reason)
 {
     if (r->status == status) return;
-    r->status = status;
+    put_status(r, status);
     set_result(r, sip_code, phrase, reason);
     emit_state(r, r->state);
 }
@@ -182,6 +191,7 @@ sc_reg *sc_reg_new(sc_session *s, const sc_gateway *gw)
     r->requested = r->gw->expire_seconds;
     sc_nat_init(r, sc_reg_refresh_now);
     sc_sip_texts_build(r->gw, sc_nat_contact_host(r), sc_nat_contact_port(r), &r->sip);
+    sc_gw_board_put(s, r->gw->name, r);
     return r;
 }
 
@@ -223,6 +233,7 @@ void sc_reg_give_up(sc_reg *r)
 void sc_reg_free(sc_reg *r)
 {
     if (!r) return;
+    sc_gw_board_drop(r->s, r->gw->name, r);
     sc_reg_abandon(r);
     sc_tls_check_cancel(r);
     sc_nat_clear(r);
@@ -248,7 +259,7 @@ void sc_reg_start(sc_reg *r)
 {
     if (!r->gw->do_register) {
         r->ping_count = r->gw->ping_max;  /* UP until a ping says otherwise */
-        r->status = SC_GW_UP;
+        put_status(r, SC_GW_UP);
         sc_reg_set_state(r, SC_REG_NOREG, 0, "", SC_REASON_NONE);
         ping_start(r);
         return;

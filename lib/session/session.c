@@ -744,6 +744,8 @@ SC_API void sc_session_free(sc_session *s)
     g_ptr_array_free(s->removed, TRUE);
     g_ptr_array_free(s->pending, TRUE);
     g_hash_table_destroy(s->calls);
+    if (s->gw_board) g_hash_table_destroy(s->gw_board);   /* after the gateways (they leave it) */
+    if (s->channels) g_hash_table_destroy(s->channels);
     sc_acl_free(s->inbound_acl);
     sc_acl_free(s->internal_acl);
     sc_dialplan_free(s->dialplan);

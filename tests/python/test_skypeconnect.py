@@ -330,6 +330,12 @@ class TestHostileArguments(unittest.TestCase):
             a = s.dial("loop", "0044111", sdp=SDP)
             b = s.dial("loop", "0044222", sdp=SDP)
             a.hangup()
+            # posted from this thread: its outcome is a call_control event
+            ev = s.wait_for(lambda e: e.type == sc.EventType.CALL_CONTROL and e.call_id == a.id
+                            and e.control == "sc_call_hangup", timeout=5)
+            self.assertIsNotNone(ev)
+            self.assertEqual(ev.result, 0)
+            self.assertEqual(ev.to_dict()["control"], "sc_call_hangup")
             s.wait_for(lambda e: e.type == sc.EventType.CALL_STATE and e.call_id == a.id
                        and e.call_state == sc.CallState.ENDED, timeout=5)
             self.assertEqual([c.id for c in s.calls], [b.id])

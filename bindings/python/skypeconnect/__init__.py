@@ -89,6 +89,7 @@ class EventType(enum.IntEnum):
     MEDIA_NOTICE = _core.EVENT_MEDIA_NOTICE
     AUDIO = _core.EVENT_AUDIO
     DRAIN = _core.EVENT_DRAIN
+    CALL_CONTROL = _core.EVENT_CALL_CONTROL
 
 
 class RegState(enum.IntEnum):
@@ -477,7 +478,8 @@ class Event:
     events carry ``call`` (a ``Call``) and ``call_state``."""
     __slots__ = ("type", "gateway", "state", "prev_state", "status", "sip_code", "phrase", "reason",
                  "expires", "next_retry", "failures", "call", "call_id", "call_state", "cause", "number",
-                 "refusal", "message", "source", "time_us", "json", "text", "context", "route_json", "pcm")
+                 "refusal", "message", "source", "time_us", "json", "text", "context", "route_json", "pcm",
+                 "control", "result")
 
     def __init__(self, fields: dict):
         self.type = _enum(EventType, fields["type"]) or fields["type"]
@@ -506,6 +508,10 @@ class Event:
         self.context = fields["context"]
         self.route_json = fields["route_json"]
         self.pcm = fields.get("pcm")   # AUDIO: 20 ms of 16-bit mono PCM at 8 kHz (bytes)
+        # CALL_CONTROL: the control posted from another thread ("sc_call_answer", ...)
+        # and its outcome: 0, or the negative status it failed with (message says why)
+        self.control = fields["control"]
+        self.result = fields["result"]
 
     @classmethod
     def _from_ptr(cls, ptr) -> "Event":

@@ -20,6 +20,7 @@ class EventType(enum.IntEnum):
     GATEWAY_STATE: int; GATEWAY_REMOVED: int; SESSION_STOPPED: int; INCOMING_CALL: int
     CALL_STATE: int; DIAL_REFUSED: int; INBOUND_REFUSED: int; CALL_ROUTED: int
     DTMF: int; MEDIA_STATE: int; MEDIA_STATS: int; MEDIA_NOTICE: int; AUDIO: int; DRAIN: int
+    CALL_CONTROL: int
 class RegState(enum.IntEnum):
     UNREGED: int; TRYING: int; REGISTER: int; REGED: int; UNREGISTER: int; FAILED: int
     FAIL_WAIT: int; EXPIRED: int; NOREG: int; DOWN: int; TIMEOUT: int
@@ -164,6 +165,8 @@ class Event:
     context: str
     route_json: str
     pcm: Optional[bytes]
+    control: str
+    result: int
     time_us: int
     json: str
     text: str
