@@ -65,6 +65,7 @@ typedef struct param_def {
     int correct_below;         /* FreeSWITCH replaces values below this... */
     int corrected_to;          /* ...by this (0 with correct_below: "off") */
     bool zero_means_unset;     /* sc_gateway_get() shows 0 as "" */
+    bool zero_is_off;          /* 0 is accepted below min: "off" */
 } param_def;
 
 #define FIELD(f) offsetof(struct sc_gateway, f)
@@ -129,6 +130,10 @@ static const param_def known_params[] = {
     P_INT("channels-busy-code", channels_busy_code, 400, 699),
     P_STR("ext-sip-ip", ext_sip_ip, TEXT_HOST, NULL),
     P_BOOL("nat-options-ping", nat_options_ping),
+    /* FreeSWITCH's name and unit (its profile's Sofia TPTAG_KEEPALIVE, ms);
+     * below a second it would flood the NAT, above an hour it holds nothing */
+    { .name = "tcp-keepalive", .kind = KIND_INT, .offset = FIELD(tcp_keepalive),
+      .min = 1000, .max = 3600000, .zero_is_off = true },
     /* Media: kept as text here (config/ does not see the engine), each value
      * checked as it is set by the reading the engine uses (media_param.c);
      * whether this GStreamer has a codec is checked when a call asks for
@@ -546,9 +551,10 @@ static char *set_int(sc_gateway *gw, const param_def *p, const char *value, char
             *warning = g_strdup_printf("value %lld is below %d, which FreeSWITCH refuses; "
                                        "it stays off", n, p->correct_below);
         n = p->corrected_to;
-    } else if (n < p->min || n > p->max) {
+    } else if ((n < p->min && !(p->zero_is_off && n == 0)) || n > p->max) {
         char what[96];
-        snprintf(what, sizeof what, "is out of range (%d to %d)", p->min, p->max);
+        snprintf(what, sizeof what, "is out of range (%s%d to %d)", p->zero_is_off ? "0 for off, or " : "",
+                 p->min, p->max);
         return value_error(value, what);
     }
     *int_field(gw, p) = (int)n;

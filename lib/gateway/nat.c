@@ -15,6 +15,7 @@
 #include <sofia-sip/sip_header.h>
 
 #include "nat.h"
+#include "crlf_keepalive.h"
 #include "stun_query.h"
 #include "error_priv.h"
 #include "timer.h"
@@ -47,31 +48,46 @@ static void parse_ext(sc_nat *n, const char *v)
     n->public_host = g_strdup(v);
 }
 
-/* The next hop's host, without port: register-proxy, else proxy. New string. */
-static char *next_hop_host(const sc_reg *r)
+/* The next hop's host, without port: register-proxy, else proxy. New
+ * string; its port (0 when none is written) into *port if given. */
+static char *next_hop(const sc_reg *r, int *port)
 {
     const char *hop = r->gw->register_proxy && *r->gw->register_proxy ? r->gw->register_proxy
                                                                        : sc_gw_proxy(r->gw);
-    char *host = sc_sip_hostport(hop, NULL), *colon;
+    char *host = sc_sip_hostport(hop, NULL), *colon = NULL;
     if (host[0] == '[') {
         char *end = strchr(host, ']');
+        if (end && end[1] == ':') colon = end + 1;
         if (end) end[1] = '\0';
     } else if ((colon = strchr(host, ':')) && !strchr(colon + 1, ':')) {
         *colon = '\0';
+    } else {
+        colon = NULL;
     }
+    if (port) *port = colon ? atoi(colon + 1) : 0;
     return host;
+}
+
+static char *next_hop_host(const sc_reg *r)
+{
+    return next_hop(r, NULL);
 }
 
 void sc_nat_init(sc_reg *r, void (*reregister)(sc_reg *r))
 {
     sc_nat *n = &r->nat;
-    char *host = next_hop_host(r);
+    int port;
+    char *host = next_hop(r, &port);
     n->stun_fd = -1;
+    n->crlf_fd = -1;
     n->reregister = reregister;
     n->stun_found = sc_nat_set_public;
     parse_ext(n, r->gw->ext_sip_ip);
     if (n->ext_mode == SC_EXT_STUN) sc_stun_query_start(r);
-    n->route = sc_local_addr_for(host, n->local_host, sizeof n->local_host);
+    n->peerlen = sizeof n->peer;
+    n->route = sc_local_addr_route(host, port, n->local_host, sizeof n->local_host, &n->peer, &n->peerlen);
+    if (n->route) n->peerlen = 0;
+    sc_crlf_keepalive_prepare(r);
     if (n->route)
         sc_log(SC_LOG_WARNING, "gateway %s: no local address towards %s: %s", r->gw->name, host,
                sc_route_error_text(n->route));
@@ -118,6 +134,7 @@ void sc_nat_clear(sc_reg *r)
     g_free(n->seen_host);
     memset(n, 0, sizeof *n);
     n->stun_fd = -1;
+    n->crlf_fd = -1;
 }
 
 /* Our own address as the registrar should see it without NAT. */
@@ -264,6 +281,7 @@ void sc_nat_on_options_answer(sc_reg *r, const sip_t *sip)
 
 int sc_nat_keepalive_seconds(const sc_reg *r)
 {
+    if (r->nat.crlf) return (r->gw->tcp_keepalive + 999) / 1000;
     if (r->gw->ping) return r->gw->ping;
     return r->nat.ka_timer ? SC_NAT_KEEPALIVE_DEFAULT : 0;
 }
@@ -290,6 +308,9 @@ static gboolean on_ka_tick(gpointer p)
 
 void sc_nat_keepalive_start(sc_reg *r)
 {
+    /* tcp-keepalive: CRLF instead of our OPTIONS, NAT or not (the user asked) */
+    r->nat.crlf = sc_crlf_keepalive_start(r);
+    if (r->nat.crlf) return;
     /* `ping` already sends OPTIONS often (ping.c); nat-options-ping=false: none */
     if (r->nat.ka_timer || r->gw->ping || !r->nat.detected || !r->gw->nat_options_ping) return;
     r->nat.ka_timer = sc_ctx_timer(r->s->ctx, SC_NAT_KEEPALIVE_DEFAULT * 1000, on_ka_tick, r);
@@ -297,6 +318,8 @@ void sc_nat_keepalive_start(sc_reg *r)
 
 void sc_nat_keepalive_stop(sc_reg *r)
 {
+    sc_crlf_keepalive_stop(r);
+    r->nat.crlf = false;
     sc_timer_cancel(&r->nat.ka_timer);
     drop_ka_handle(r);
 }
@@ -341,6 +364,8 @@ void sc_nat_json(const sc_reg *r, GString *b)
     append_addr(b, "local_address", local_host(r), local_port(r));
     append_addr(b, "public_address", n->detected ? n->seen_host : n->public_host,
                 n->detected ? n->seen_port : local_port(r));
-    g_string_append_printf(b, ",\"nat\":%s,\"keepalive\":%d", n->detected ? "true" : "false",
-                           sc_nat_keepalive_seconds(r));
+    int every = sc_nat_keepalive_seconds(r);
+    g_string_append_printf(b, ",\"nat\":%s,\"keepalive\":%d,\"keepalive_method\":%s",
+                           n->detected ? "true" : "false", every,
+                           n->crlf ? "\"crlf\"" : every ? "\"options\"" : "null");
 }

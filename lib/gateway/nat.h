@@ -57,6 +57,13 @@ typedef struct sc_nat {
     nua_handle_t *ka_nh;
     GSource *ka_timer;
     bool ka_in_flight;
+
+    /* tcp-keepalive: CRLF instead (crlf_keepalive.c) */
+    bool crlf;                    /* a CRLF keepalive runs */
+    GSource *crlf_timer;          /* UDP: ours */
+    int crlf_fd;                  /* UDP: Sofia's socket we send from (never ours to close), or -1 */
+    struct sockaddr_storage peer; /* the next hop's address and port */
+    socklen_t peerlen;            /* 0: not resolved */
 } sc_nat;
 
 struct sc_reg;
@@ -95,7 +102,7 @@ void sc_nat_keepalive_start(struct sc_reg *r);
 void sc_nat_keepalive_stop(struct sc_reg *r);
 bool sc_nat_owns(const struct sc_reg *r, nua_handle_t *nh);
 void sc_nat_on_keepalive_answer(struct sc_reg *r, int status, const sip_t *sip);
-/* Seconds between keepalives now (ping or ours), 0 when none. */
+/* Seconds between keepalives now (ping, CRLF or ours), 0 when none. */
 int sc_nat_keepalive_seconds(const struct sc_reg *r);
 
 /* The Contact an answer to an inbound call of that gateway carries (our
@@ -113,7 +120,7 @@ const char *sc_nat_call_contact(struct sc_session *s, const char *gateway);
  * destination unreachable; else phrase itself. Owned by r. */
 const char *sc_nat_explain_failure(struct sc_reg *r, const char *phrase);
 
-/* Appends ,"local_address":…,"public_address":…,"nat":…,"keepalive":… */
+/* Appends ,"local_address":…,"public_address":…,"nat":…,"keepalive":…,"keepalive_method":… */
 void sc_nat_json(const struct sc_reg *r, GString *b);
 
 #endif

@@ -200,6 +200,39 @@ class InboundAfterIdleTest(NatTestCase):
         self._inbound_after_idle(False)
 
 
+class CrlfKeepaliveTest(NatTestCase):
+    """tcp-keepalive (FreeSWITCH's name, milliseconds): CRLF keepalives alone
+    hold the mapping open, with the keepalive OPTIONS off (nat-options-ping=false,
+    no ping): the control above shows the same idle loses the call without them."""
+
+    def setUp(self):
+        CallTestCase.setUp(self)
+        # TCP too: an established connection's mapping expires like a UDP one
+        self.net = nat_for_test(self, udp_timeout=UDP_TIMEOUT, tcp_timeout=UDP_TIMEOUT)
+
+    def _inbound_after_idle_crlf(self, transport):
+        k = self.provider(False)
+        cli = self.nat_cli(k, transport=transport, cli_args=["--on-incoming", "answer"],
+                           nat_options_ping=False, tcp_keepalive=KEEPALIVE * 1000)
+        cli.wait_for(match(gateway="skype", state="REGED"), 20, after=0)
+        self.wait_public_contact(k)
+        st = self.status(cli)
+        self.assertEqual((st.get("keepalive"), st.get("keepalive_method")), (KEEPALIVE, "crlf"), st)
+        time.sleep(3 * UDP_TIMEOUT)
+        uac = self.pstn_caller(k, duration_ms=500)
+        inc = self.wait_incoming(cli, 15)
+        self.wait_call(cli, inc["call"], "answered")
+        self.assert_sipp_ok(uac, 30)
+        self.assertEqual(k.options(), [], "no OPTIONS reached the trunk: CRLF alone\n" + k.describe())
+        self.assert_quit_clean(cli)
+
+    def test_udp_crlf_holds_the_mapping(self):
+        self._inbound_after_idle_crlf("udp")
+
+    def test_tcp_crlf_holds_the_mapping(self):
+        self._inbound_after_idle_crlf("tcp")
+
+
 class DialOutTest(NatTestCase):
     def test_dial_out_fixing_provider(self):
         self._dial_out(True)

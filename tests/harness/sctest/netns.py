@@ -70,8 +70,11 @@ def _tool(name):
 
 
 class NatNet:
-    def __init__(self, udp_timeout=10, random_ports=True, tag=None):
+    def __init__(self, udp_timeout=10, random_ports=True, tag=None, tcp_timeout=None):
         self.udp_timeout = int(udp_timeout)
+        # an established TCP mapping lives 5 days by default: a short one lets a
+        # test show what holds a TCP registration's mapping open
+        self.tcp_timeout = int(tcp_timeout) if tcp_timeout else None
         self.random_ports = random_ports
         tag = tag or "%d-%d" % (os.getpid(), next(_COUNTER))
         self.lan = "sclan-" + tag
@@ -129,6 +132,9 @@ class NatNet:
         for key in ("nf_conntrack_udp_timeout", "nf_conntrack_udp_timeout_stream"):
             self._ns(self.router, "sysctl", "-q", "-w",
                      "net.netfilter.%s=%d" % (key, self.udp_timeout))
+        if self.tcp_timeout:
+            self._ns(self.router, "sysctl", "-q", "-w",
+                     "net.netfilter.nf_conntrack_tcp_timeout_established=%d" % self.tcp_timeout)
         # the internet side never routes back into the LAN: only the NAT's mappings do
         self._ns(self.lan, ip, "-6", "addr", "show")  # smoke: the namespace answers
 
