@@ -73,6 +73,14 @@ static char *next_hop_host(const sc_reg *r)
     return next_hop(r, NULL);
 }
 
+/* Seconds between two looks at the public address (STUN): the keepalive's
+ * interval as configured (tcp-keepalive, ping), else the NAT default. */
+static int recheck_seconds(const sc_reg *r)
+{
+    if (r->gw->tcp_keepalive) return (r->gw->tcp_keepalive + 999) / 1000;
+    return r->gw->ping ? r->gw->ping : SC_NAT_KEEPALIVE_DEFAULT;
+}
+
 void sc_nat_init(sc_reg *r, void (*reregister)(sc_reg *r))
 {
     sc_nat *n = &r->nat;
@@ -83,6 +91,7 @@ void sc_nat_init(sc_reg *r, void (*reregister)(sc_reg *r))
     n->reregister = reregister;
     n->stun_found = sc_nat_set_public;
     parse_ext(n, r->gw->ext_sip_ip);
+    n->stun_every_s = recheck_seconds(r);
     if (n->ext_mode == SC_EXT_STUN) sc_stun_query_start(r);
     n->peerlen = sizeof n->peer;
     n->route = sc_local_addr_route(host, port, n->local_host, sizeof n->local_host, &n->peer, &n->peerlen);

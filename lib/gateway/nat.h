@@ -52,6 +52,8 @@ typedef struct sc_nat {
     struct stun_handle_s *stun;  /* ext-sip-ip=stun: query (stun_query.c), or NULL */
     void (*stun_found)(struct sc_reg *r, const char *host); /* the query's answer (nat.c) */
     int stun_fd;                 /* its socket (ours: Sofia's client wants one given), or -1 */
+    GSource *stun_timer;         /* the next query: a public address can change at any time */
+    int stun_every_s;            /* ... every keepalive interval (set by nat.c) */
 
     /* keepalive OPTIONS while NAT is detected and no `ping` is configured */
     nua_handle_t *ka_nh;
@@ -104,6 +106,7 @@ bool sc_nat_owns(const struct sc_reg *r, nua_handle_t *nh);
 void sc_nat_on_keepalive_answer(struct sc_reg *r, int status, const sip_t *sip);
 /* Seconds between keepalives now (ping, CRLF or ours), 0 when none. */
 int sc_nat_keepalive_seconds(const struct sc_reg *r);
+
 
 /* The Contact an answer to an inbound call of that gateway carries (our
  * public address behind NAT: a provider that keeps Contacts sends the ACK and

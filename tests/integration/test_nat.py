@@ -284,17 +284,23 @@ def stun_server_binary():
 
 
 class ExtSipIpTest(NatTestCase):
-    def test_stun(self):
-        """ext-sip-ip=stun:HOST:PORT: Sofia's STUN client asks a STUN server (Sofia's
-        stun_mini) on the internet side; the Contact gets the router's address with
-        our own port, as FreeSWITCH's ext-sip-ip=stun: does."""
+    def stun_server(self):
+        """Sofia's stun_mini on the internet side (tests/stun/sc_stun_server)."""
         exe = stun_server_binary()
         if not os.path.exists(exe):
             self.skipTest("%s not built" % exe)
         n = self.net
-        stun = ManagedProcess(n.argv_in(n.inet, [exe, n.inet_host2, 3478, 60]), name="stun")
+        stun = ManagedProcess(n.argv_in(n.inet, [exe, n.inet_host2, 3478, 120]), name="stun")
         self.addCleanup(stun.stop)
         self.assertIsNotNone(stun.wait_line(lambda t: t == "ready", 5), stun.tail())
+        return stun
+
+    def test_stun(self):
+        """ext-sip-ip=stun:HOST:PORT: Sofia's STUN client asks a STUN server (Sofia's
+        stun_mini) on the internet side; the Contact gets the router's address with
+        our own port, as FreeSWITCH's ext-sip-ip=stun: does."""
+        n = self.net
+        stun = self.stun_server()
         k = self.provider(True)
         cli = self.nat_cli(k, ext_sip_ip="stun:%s:3478" % n.inet_host2)
         port = cli.started["udp_port"]
@@ -304,6 +310,36 @@ class ExtSipIpTest(NatTestCase):
         self.assertIsNotNone(rec, "no REGISTER with %s\n%s\n%s" % (want, k.describe(), stun.tail()))
         self.assertIsNotNone(stun.wait_line(lambda t: t.startswith("request from %s:" % n.wan_router), 1),
                              stun.tail())
+        self.assert_quit_clean(cli)
+
+    def test_stun_notices_a_new_public_address(self):
+        """The STUN query is made again every keepalive interval: when the router
+        gets another public address, the gateway registers again with it within
+        one interval (the old Contact removed), and inbound calls reach it."""
+        n = self.net
+        stun = self.stun_server()
+        k = self.provider(False)
+        cli = self.nat_cli(k, cli_args=["--on-incoming", "answer"],
+                           ext_sip_ip="stun:%s:3478" % n.inet_host2, ping=KEEPALIVE)
+        port = cli.started["udp_port"]
+        cli.wait_for(match(gateway="skype", state="REGED"), 20, after=0)
+        first = "<sip:%s@%s:%d;" % (ACCOUNT, n.wan_router, port)
+        self.assertIsNotNone(k.wait_record(lambda r: r.get("result") == "saved"
+                                           and r.get("ct", "").startswith(first), 10), k.describe())
+        t_move = time.monotonic()
+        n.renumber_wan(n.wan_router2)
+        want = "<sip:%s@%s:%d;" % (ACCOUNT, n.wan_router2, port)
+        rec = k.wait_record(lambda r: r.get("result") == "saved" and r.get("ct", "").startswith(want),
+                            KEEPALIVE + 6, since=t_move)
+        self.assertIsNotNone(rec, "no REGISTER with %s\n%s\n%s" % (want, k.describe(), stun.tail()))
+        self.assertIn("expires=0", rec["ct"], "the old Contact is removed\n" + k.describe())
+        self.assertLessEqual(rec["_t"] - t_move, KEEPALIVE + 4, k.describe())
+        self.assertIsNotNone(stun.wait_line(lambda t: t.startswith("request from %s:" % n.wan_router2), 1),
+                             stun.tail())
+        uac = self.pstn_caller(k, duration_ms=500)
+        inc = self.wait_incoming(cli, 15)
+        self.wait_call(cli, inc["call"], "answered")
+        self.assert_sipp_ok(uac, 30)
         self.assert_quit_clean(cli)
 
     def test_literal(self):

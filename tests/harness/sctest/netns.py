@@ -35,6 +35,8 @@ WAN_ROUTER = "203.0.113.1"
 INET_HOST = "203.0.113.10"
 # a second internet-side address (an extra PSTN caller or peer that is not the trunk)
 INET_HOST2 = "203.0.113.11"
+# the router's public address after renumber_wan() in a test
+WAN_ROUTER2 = "203.0.113.2"
 
 _COUNTER = itertools.count(1)
 _CLONE_NEWNET = 0x40000000
@@ -83,6 +85,7 @@ class NatNet:
         self.created = []
         self.lan_host, self.lan_gw = LAN_HOST, LAN_GW
         self.wan_router, self.inet_host, self.inet_host2 = WAN_ROUTER, INET_HOST, INET_HOST2
+        self.wan_router2 = WAN_ROUTER2
 
     # ---- building ----
     def _ns(self, ns, *argv, check=True):
@@ -181,6 +184,16 @@ class NatNet:
     def flush_conntrack(self):
         """The router forgets every mapping: the next packet out gets a new public port."""
         self._ns(self.router, _tool("conntrack"), "-F", check=False)
+
+    def renumber_wan(self, new_addr):
+        """The router gets another public address (a DSL reconnect): MASQUERADE
+        is replaced by SNAT to new_addr and every mapping is forgotten."""
+        ipt = _tool("iptables")
+        self._ns(self.router, _tool("ip"), "addr", "add", new_addr + "/24", "dev", "wan0")
+        self._ns(self.router, ipt, "-t", "nat", "-F", "POSTROUTING")
+        self._ns(self.router, ipt, "-t", "nat", "-A", "POSTROUTING", "-s", LAN_NET, "-o", "wan0",
+                 "-j", "SNAT", "--to-source", new_addr)
+        self.flush_conntrack()
 
     def block_wan(self, on=True):
         """Drop everything the router forwards (an outage) or allow it again."""
