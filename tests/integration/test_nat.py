@@ -408,6 +408,39 @@ class FailureCasesTest(NatTestCase):
         self.assertEqual((ev["sip_code"], ev["reason"]), (408, "timeout"), cli.describe())
 
 
+class BindTest(NatTestCase):
+    """--bind with an address this host does not have, or no address at all:
+    the command exits at once, naming the address and why."""
+
+    def run_bind(self, addr):
+        n = self.net
+        gwfile = self.gateway_file(skype_gateway(5060, host=n.inet_host))
+        cli = os.environ["SC_CLI"]
+        p = n.run(n.lan, [cli, "run", "--bind", addr, "--gateway", gwfile], check=False, timeout=20)
+        return p.returncode, p.stderr
+
+    def test_address_of_another_host(self):
+        """The internet host's address, from the LAN: not bindable here, reason network."""
+        rc, err = self.run_bind(self.net.inet_host)
+        self.assertEqual(rc, 2, err)
+        self.assertIn("cannot listen on %s: address not bindable" % self.net.inet_host, err)
+        self.assertIn("reason network", err)
+
+    def test_address_of_another_host_with_port(self):
+        rc, err = self.run_bind("%s:5060" % self.net.inet_host)
+        self.assertEqual(rc, 2, err)
+        self.assertIn("cannot listen on %s: address not bindable" % self.net.inet_host, err)
+
+    def test_not_an_address(self):
+        for addr, want in (("999.1.1.1", "'999.1.1.1' is not a numeric IPv4 address"),
+                           ("::zz", "bind address '::zz' is not a numeric address"),
+                           ("[::zz]:5060", "'::zz' is not a numeric IPv6 address"),
+                           ("10.77.0.2:99999", "port '99999' is not a number")):
+            rc, err = self.run_bind(addr)
+            self.assertEqual(rc, 2, "%s: %s" % (addr, err))
+            self.assertIn(want, err, addr)
+
+
 class LoopbackDefaultTest(CallTestCase):
     """No namespaces: with every gateway on loopback (the demo, the loopback
     trunk), no --bind still means 127.0.0.1 only; nothing else is bound."""
