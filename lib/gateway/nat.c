@@ -81,7 +81,43 @@ static int recheck_seconds(const sc_reg *r)
     return r->gw->ping ? r->gw->ping : SC_NAT_KEEPALIVE_DEFAULT;
 }
 
-void sc_nat_init(sc_reg *r, void (*reregister)(sc_reg *r))
+static bool rebuild(sc_reg *r);
+
+static void route_known(sc_reg *r, sc_route_error e, const char *local, const struct sockaddr_storage *peer,
+                        socklen_t peerlen)
+{
+    sc_nat *n = &r->nat;
+    char *host = next_hop_host(r);
+    n->route = e;
+    g_strlcpy(n->local_host, e ? "" : local, sizeof n->local_host);
+    n->peerlen = e ? 0 : peerlen;
+    if (!e) memcpy(&n->peer, peer, peerlen);
+    if (e)
+        sc_log(SC_LOG_WARNING, "gateway %s: no local address towards %s: %s", r->gw->name, host,
+               sc_route_error_text(e));
+    g_free(host);
+}
+
+/* The lookup of a named proxy is done (stack thread): the SIP texts get the
+ * address before anything went out, and a start that waited goes on. */
+static void on_route_found(void *data, sc_route_error e, const char *local, const struct sockaddr_storage *peer,
+                           socklen_t peerlen)
+{
+    sc_reg *r = data;
+    r->nat.lookup = NULL;
+    route_known(r, e, local, peer, peerlen);
+    if (rebuild(r) && r->state == SC_REG_UNREGED && !r->in_flight) {
+        /* nothing went out with the Contact it replaces: nothing to remove */
+        r->nat.dirty = false;
+        sc_nat_stale_done(r);
+    }
+    if (r->nat.start_waiting) {
+        r->nat.start_waiting = false;
+        r->nat.ready(r);
+    }
+}
+
+void sc_nat_init(sc_reg *r, void (*reregister)(sc_reg *r), void (*ready)(sc_reg *r))
 {
     sc_nat *n = &r->nat;
     int port;
@@ -89,18 +125,31 @@ void sc_nat_init(sc_reg *r, void (*reregister)(sc_reg *r))
     n->stun_fd = -1;
     n->crlf_fd = -1;
     n->reregister = reregister;
+    n->ready = ready;
     n->stun_found = sc_nat_set_public;
     parse_ext(n, r->gw->ext_sip_ip);
     n->stun_every_s = recheck_seconds(r);
     if (n->ext_mode == SC_EXT_STUN) sc_stun_query_start(r);
-    n->peerlen = sizeof n->peer;
-    n->route = sc_local_addr_route(host, port, n->local_host, sizeof n->local_host, &n->peer, &n->peerlen);
-    if (n->route) n->peerlen = 0;
+    if (sc_addr_is_numeric(host)) {
+        /* no DNS: getaddrinfo() and a UDP connect() answer at once */
+        struct sockaddr_storage peer;
+        socklen_t peerlen = sizeof peer;
+        char local[64];
+        sc_route_error e = sc_local_addr_route(host, port, local, sizeof local, &peer, &peerlen);
+        route_known(r, e, local, &peer, peerlen);
+    } else {
+        /* a name: DNS may take seconds, which the stack thread must not wait */
+        n->lookup = sc_route_lookup_start(r->s->ctx, host, port, on_route_found, r);
+    }
     sc_crlf_keepalive_prepare(r);
-    if (n->route)
-        sc_log(SC_LOG_WARNING, "gateway %s: no local address towards %s: %s", r->gw->name, host,
-               sc_route_error_text(n->route));
     g_free(host);
+}
+
+bool sc_nat_defer_start(sc_reg *r)
+{
+    if (!r->nat.lookup) return false;
+    r->nat.start_waiting = true;
+    return true;
 }
 
 const char *sc_nat_explain_failure(sc_reg *r, const char *phrase)
@@ -108,8 +157,10 @@ const char *sc_nat_explain_failure(sc_reg *r, const char *phrase)
     sc_nat *n = &r->nat;
     char *host = next_hop_host(r), local[64];
     const char *bound = sc_session_contact_host(r->s);
-    /* asked again: routes change (a VPN comes up, a cable is plugged in) */
-    sc_route_error e = sc_local_addr_for(host, local, sizeof local);
+    /* asked again: routes change (a VPN comes up, a cable is plugged in);
+     * a name only as found at start, as DNS could hold the stack thread */
+    sc_route_error e = sc_addr_is_numeric(host) ? sc_local_addr_for(host, local, sizeof local) : n->route;
+    if (!sc_addr_is_numeric(host)) g_strlcpy(local, n->local_host, sizeof local);
     g_free(n->explained);
     n->explained = NULL;
     if (e == SC_ROUTE_NO_ROUTE)
@@ -133,6 +184,7 @@ const char *sc_nat_explain_failure(sc_reg *r, const char *phrase)
 void sc_nat_clear(sc_reg *r)
 {
     sc_nat *n = &r->nat;
+    sc_route_lookup_cancel(n->lookup);
     sc_nat_keepalive_stop(r);
     sc_stun_query_stop(r);
     g_free(n->ext_host);

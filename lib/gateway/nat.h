@@ -15,6 +15,7 @@
 #include <sofia-sip/sip.h>
 
 #include "local_addr.h"
+#include "route_lookup.h"
 
 /* Keepalive default: under the 30 s that the shortest common UDP mappings
  * live (and Linux's 30 s nf_conntrack_udp_timeout), with room for a lost one
@@ -32,6 +33,9 @@ typedef struct sc_nat {
     char *ext_host;             /* the literal, or the STUN server */
     int ext_port;               /* STUN server port */
     char local_host[64];        /* the kernel's local address towards the proxy, or "" */
+    sc_route_lookup *lookup;    /* a proxy given by name: local_host being looked up, or NULL */
+    bool start_waiting;         /* the gateway starts when the lookup is done */
+    void (*ready)(struct sc_reg *r); /* ... through this: registration.c's start */
     sc_route_error route;       /* why local_host is empty */
     char *public_host;          /* learned (received / STUN) or literal, or NULL */
     int public_port;            /* learned rport, 0 if none */
@@ -72,8 +76,13 @@ struct sc_reg;
 
 /* At gateway start: parse ext-sip-ip, find the local address. reregister
  * is called (stack thread) when a learned public address changes the
- * Contact of a registered gateway. */
-void sc_nat_init(struct sc_reg *r, void (*reregister)(struct sc_reg *r));
+ * Contact of a registered gateway. A proxy given by name is looked up on a
+ * thread of its own (route_lookup.h); ready is called when that is done if
+ * the gateway's start had to wait for it (sc_nat_defer_start). */
+void sc_nat_init(struct sc_reg *r, void (*reregister)(struct sc_reg *r), void (*ready)(struct sc_reg *r));
+/* True while the local address is still being looked up: the caller's
+ * start is deferred until ready. */
+bool sc_nat_defer_start(struct sc_reg *r);
 void sc_nat_clear(struct sc_reg *r);
 
 /* The public address from STUN (stun_query.c): the Contact gets it with our
