@@ -213,9 +213,12 @@ SC_API int sc_session_gateway_status(sc_session *s, const char *name);
  * A gateway's full status as one JSON object (no newline):
  * {"event":"gateway_status","gateway":…,"state":…,"status":…,"sip_code":…,"phrase":…,
  *  "reason":…,"expires":…,"next_retry":…,"failures":…,"ping_ms":…,"contact":…,"registrar":…,
- *  "local_address":…,"public_address":…,"nat":…,"keepalive":…,"keepalive_method":…}.
+ *  "local_address":…,"public_address":…,"via_address":…,"nat":…,"keepalive":…,"keepalive_method":…}.
  * local_address: "HOST:PORT" this host sends from towards the gateway; public_address: where
  * the registrar sees us from (learned from received/rport, or ext-sip-ip), null when unknown;
+ * via_address: where our requests say they come from (Via), when listening on every
+ * interface and known (else null): another address than local_address means the route to
+ * the gateway leaves through another interface than Sofia-SIP sends from (bind that one);
  * nat: true when the two differ; keepalive: seconds between keepalives, 0 when none;
  * keepalive_method: "options", "crlf" (the gateway's tcp-keepalive), or null when none.
  * Caller frees with sc_free(); NULL with ::SC_ENOTFOUND.

@@ -316,6 +316,31 @@ void sc_nat_stale_done(sc_reg *r)
     g_free(g_steal_pointer(&r->nat.stale_contact));
 }
 
+/* Sofia-SIP 1.12.11 sends every request from its first listening address
+ * (the first "primary" transport of the family), with that address in Via,
+ * whatever the destination: it has no per-request choice of local address
+ * that nua can reach (TPTAG_IDENT selects by a name all our addresses share;
+ * NTATAG_TPORT needs the agent, which this release's nua does not hand out).
+ * On a host where another interface leads to the proxy, the answers go back
+ * to an address that the proxy's side may not reach. We cannot fix that
+ * from here, so we say it, once, with the way out: bind that interface. */
+void sc_nat_check_via(sc_reg *r, const sip_t *sip)
+{
+    sc_nat *n = &r->nat;
+    const char *via = sip && sip->sip_via ? sip->sip_via->v_host : NULL;
+    bool known = n->via_host[0] != '\0';
+    if (!via || !r->s->listen_any || !n->local_host[0]) return;
+    if (known && !strcmp(n->via_host, via)) return;
+    g_strlcpy(n->via_host, via, sizeof n->via_host);
+    if (strcmp(via, n->local_host)) {
+        char *host = next_hop_host(r);
+        sc_log(SC_LOG_WARNING, "gateway %s: requests leave from %s (Sofia-SIP sends from its first address), "
+               "but the route to %s is through %s: answers may not come back; bind %s (--bind) if this "
+               "gateway fails", r->gw->name, via, host, n->local_host, n->local_host);
+        g_free(host);
+    }
+}
+
 void sc_nat_on_options_answer(sc_reg *r, const sip_t *sip)
 {
     sc_nat *n = &r->nat;
@@ -426,6 +451,7 @@ void sc_nat_json(const sc_reg *r, GString *b)
     append_addr(b, "public_address", n->detected ? n->seen_host : n->public_host,
                 n->detected ? n->seen_port : local_port(r));
     int every = sc_nat_keepalive_seconds(r);
+    append_addr(b, "via_address", n->via_host, local_port(r));
     g_string_append_printf(b, ",\"nat\":%s,\"keepalive\":%d,\"keepalive_method\":%s",
                            n->detected ? "true" : "false", every,
                            n->crlf ? "\"crlf\"" : every ? "\"options\"" : "null");

@@ -46,6 +46,7 @@ typedef struct sc_nat {
     char *register_contact;     /* backing store of sc_nat_register_contact() */
     char *explained;            /* backing store of sc_nat_explain_failure() */
     char *seen_host;            /* where the registrar last saw us from (received or Via host) */
+    char via_host[64];          /* the sent-by Sofia wrote in our last request's Via, or "" */
     int seen_port;              /* ... and its rport */
 
     /* What the owner does when the Contact must go out again (the public
@@ -103,6 +104,11 @@ bool sc_nat_on_registered(struct sc_reg *r, const sip_t *sip);
 const char *sc_nat_register_contact(struct sc_reg *r);
 /* The REGISTER with stale_contact was answered: forget it. */
 void sc_nat_stale_done(struct sc_reg *r);
+
+/* Any final answer to a request of this gateway, Sofia's own 408/503 too
+ * (they copy our Via): remembers the Via's sent-by, and warns once when it
+ * is not the address the kernel routes towards the proxy (see nat.c). */
+void sc_nat_check_via(struct sc_reg *r, const sip_t *sip);
 
 /* Any answer to an OPTIONS of ours (keepalive or ping): a changed public
  * address is a NAT rebinding; re-registers at once. */

@@ -542,6 +542,7 @@ void sc_reg_on_response(sc_reg *r, nua_event_t event, int status, const char *ph
                         nua_handle_t *nh, const sip_t *sip)
 {
     int reason;
+    if (status >= 200) sc_nat_check_via(r, sip);
     if (sc_keepalive_owns(&r->ping, nh)) {
         if (event == nua_r_options && status >= 200) {
             sc_nat_on_options_answer(r, sip);  /* a ping is a NAT keepalive too */

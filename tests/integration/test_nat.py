@@ -441,6 +441,41 @@ class BindTest(NatTestCase):
             self.assertIn(want, err, addr)
 
 
+class ViaPerDestinationTest(NatTestCase):
+    """Sofia-SIP 1.12 sends every request from its first address (Via and socket),
+    whatever the route (docs/nat.md): the library cannot choose per request in this
+    Sofia. With a second interface that Sofia lists first (a VPN's, here the direct
+    link, which the NAT does not translate), requests to the trunk leave from it
+    although the route goes through the NAT. The library says so, naming the
+    interface to bind, and that bind puts requests on the routed interface."""
+
+    def test_another_first_address_is_named(self):
+        from sctest.netns import LINK2_LAN
+        n = self.net
+        k = self.provider(True)
+        n.add_direct_link()  # the trunk stays routed through the NAT
+        cli = self.nat_cli(k)
+        cli.wait_for(lambda ev: ev.get("event") == "gateway_state" and ev.get("state") in ("REGED", "FAILED",
+                                                                                          "TIMEOUT"), 20, after=0)
+        st = self.status(cli)
+        self.assertTrue(st.get("local_address", "").startswith(n.lan_host + ":"), st)
+        self.assertTrue(st.get("via_address", "").startswith(LINK2_LAN + ":"), st)
+        self.assertIn("requests leave from %s" % LINK2_LAN, cli.stderr_tail(80))
+        self.assertIn("bind %s (--bind)" % n.lan_host, cli.stderr_tail(80))
+        cli.stop()
+        # the way out the warning names: requests through the NAT, our public Contact
+        gwfile = self.gateway_file(skype_gateway(k.port, host=n.inet_host))
+        bound = ScCli([gwfile], bind=n.lan_host + ":0", workdir=self.tmp, prefix=n.argv_in(n.lan, []))
+        self.addCleanup(bound.stop)
+        bound.start()
+        bound.wait_for(match(gateway="skype", state="REGED"), 20, after=0)
+        since = time.monotonic()
+        self.wait_public_contact(k, since=since - 20)
+        self.assertIsNone(self.status(bound).get("via_address"), "no check with an explicit bind")
+        self.assertNotIn("requests leave from", bound.stderr_tail(80))
+        self.assert_quit_clean(bound)
+
+
 class LoopbackDefaultTest(CallTestCase):
     """No namespaces: with every gateway on loopback (the demo, the loopback
     trunk), no --bind still means 127.0.0.1 only; nothing else is bound."""

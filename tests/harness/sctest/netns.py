@@ -37,6 +37,9 @@ INET_HOST = "203.0.113.10"
 INET_HOST2 = "203.0.113.11"
 # the router's public address after renumber_wan() in a test
 WAN_ROUTER2 = "203.0.113.2"
+# a second, direct link LAN <-> internet (a VPN's interface), by add_direct_link()
+LINK2_LAN = "198.51.100.2"
+LINK2_INET = "198.51.100.1"
 
 _COUNTER = itertools.count(1)
 _CLONE_NEWNET = 0x40000000
@@ -194,6 +197,21 @@ class NatNet:
         self._ns(self.router, ipt, "-t", "nat", "-A", "POSTROUTING", "-s", LAN_NET, "-o", "wan0",
                  "-j", "SNAT", "--to-source", new_addr)
         self.flush_conntrack()
+
+    def add_direct_link(self, route_to=None):
+        """A second interface in the LAN (eth1, LINK2_LAN) straight to the internet
+        namespace (LINK2_INET), like a VPN; route_to (a host) is then routed
+        through it instead of the NAT. The internet side has no route back to
+        the LAN's first network: only answers to LINK2_LAN come back this way."""
+        ip = _tool("ip")
+        _run([ip, "link", "add", "name", "eth1", "netns", self.lan, "type", "veth",
+              "peer", "name", "vpn0", "netns", self.inet])
+        self._ns(self.lan, ip, "addr", "add", LINK2_LAN + "/24", "dev", "eth1")
+        self._ns(self.lan, ip, "link", "set", "eth1", "up")
+        self._ns(self.inet, ip, "addr", "add", LINK2_INET + "/24", "dev", "vpn0")
+        self._ns(self.inet, ip, "link", "set", "vpn0", "up")
+        if route_to:
+            self._ns(self.lan, ip, "route", "add", route_to + "/32", "via", LINK2_INET, "dev", "eth1")
 
     def block_wan(self, on=True):
         """Drop everything the router forwards (an outage) or allow it again."""
