@@ -228,6 +228,28 @@ static void test_tcp_keepalive(void)
     sc_gateway_free(gw);
 }
 
+/* ext-sip-ip: what nat.c can read, or a clear error naming the value. */
+static void test_ext_sip_ip(void)
+{
+    sc_gateway *gw = skype();
+    const char *good[] = { "auto", "AUTO", "auto-nat", "203.0.113.5", "2001:db8::5", "[2001:db8::5]",
+                           "sip.example.net", "stun:stun.example.net", "stun:203.0.113.9:3478",
+                           "stun:[2001:db8::9]:3478", "stun:[2001:db8::9]", "" };
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+        CHECK_EQ_INT(sc_gateway_set(gw, "ext-sip-ip", good[i]), SC_OK);
+    }
+    check_set_fails(gw, "ext-sip-ip", "stun:stun.example.net:abc", SC_EINVAL,
+                    "gateway 'skype': param 'ext-sip-ip': value 'stun:stun.example.net:abc' is not "
+                    "stun:HOST[:PORT] (a host name or address, a port from 1 to 65535)");
+    const char *bad[] = { "stun:", "stun::3478", "stun:h:0", "stun:h:65536", "stun:h:", "stun:[::1]x",
+                          "host:pbx.example.net", "autonat:203.0.113.5", "203.0.113.5:5060", "a b", "x/y" };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        CHECK_EQ_INT(sc_gateway_set(gw, "ext-sip-ip", bad[i]), SC_EINVAL);
+        CHECK_CONTAINS(sc_last_error(), "param 'ext-sip-ip'");
+    }
+    sc_gateway_free(gw);
+}
+
 static void test_corrections_warn(void)
 {
     sc_gateway *gw = skype();
@@ -611,7 +633,7 @@ static void test_media_params(void)
 }
 
 SC_TEST_MAIN(TEST(test_media_params), TEST(test_call_params), TEST(test_names), TEST(test_defaults), TEST(test_fallbacks), TEST(test_booleans),
-             TEST(test_integers), TEST(test_tcp_keepalive), TEST(test_corrections_warn), TEST(test_transport),
+             TEST(test_integers), TEST(test_tcp_keepalive), TEST(test_ext_sip_ip), TEST(test_corrections_warn), TEST(test_transport),
              TEST(test_unknown_and_ignored), TEST(test_hosts_and_users), TEST(test_dial_rules),
              TEST(test_validate), TEST(test_copy_and_variables), TEST(test_param_list),
              TEST(test_null_arguments), TEST(test_password_never_leaks),
