@@ -58,6 +58,7 @@ typedef struct sc_nat {
     void (*stun_found)(struct sc_reg *r, const char *host); /* the query's answer (nat.c) */
     int stun_fd;                 /* its socket (ours: Sofia's client wants one given), or -1 */
     GSource *stun_timer;         /* the next query: a public address can change at any time */
+    sc_route_lookup *stun_lookup; /* the STUN server's name being looked up, or NULL */
     int stun_every_s;            /* ... every keepalive interval (set by nat.c) */
 
     /* keepalive OPTIONS while NAT is detected and no `ping` is configured */

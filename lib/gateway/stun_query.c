@@ -12,6 +12,7 @@
 #include "registration_priv.h"   /* first: session_priv.h sets Sofia's magic types */
 #include <string.h>
 #include <unistd.h>
+#include <netdb.h>
 #include <arpa/inet.h>
 #include <sys/socket.h>
 #include <sofia-sip/stun.h>
@@ -70,15 +71,13 @@ static void on_stun(sc_reg *r, stun_handle_t *sh, stun_discovery_t *sd, stun_act
     r->nat.stun_found(r, host);  /* nat.c decides what the address means */
 }
 
-void sc_stun_query_start(sc_reg *r)
+/* One round towards server, a numeric "ADDRESS:PORT". */
+static void bind_to(sc_reg *r, const char *server)
 {
-    char *server = g_strdup_printf("%s:%d", r->nat.ext_host, r->nat.ext_port);
-    bool v6 = strchr(r->nat.ext_host, ':') != NULL;
     r->nat.stun = stun_handle_init(r->s->root, STUNTAG_SERVER(server), TAG_END());
-    g_free(server);
     /* Sofia's client does not make its socket: an unbound one, the kernel
      * picks address and port when it sends */
-    r->nat.stun_fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    r->nat.stun_fd = socket(strchr(r->nat.ext_host, ':') ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (!r->nat.stun || r->nat.stun_fd < 0 ||
         stun_bind(r->nat.stun, on_stun, r, STUNTAG_SOCKET(r->nat.stun_fd), STUNTAG_REGISTER_EVENTS(1),
                   TAG_END()) < 0) {
@@ -86,6 +85,43 @@ void sc_stun_query_start(sc_reg *r)
                "from the registrar", r->gw->name, r->nat.ext_host, r->nat.ext_port);
         schedule_next(r);
     }
+}
+
+/* The STUN server's name, looked up off the stack thread, is known. */
+static void on_server_found(void *data, sc_route_error e, const char *local, const struct sockaddr_storage *peer,
+                            socklen_t peerlen)
+{
+    sc_reg *r = data;
+    char host[64], *server;
+    (void)local;
+    r->nat.stun_lookup = NULL;
+    /* Sofia's client takes IPv4 only (stun_atoaddr() asks for AF_INET) */
+    if (e || peer->ss_family != AF_INET ||
+        getnameinfo((const struct sockaddr *)peer, peerlen, host, sizeof host, NULL, 0, NI_NUMERICHOST)) {
+        sc_log(SC_LOG_WARNING, "gateway %s: STUN server %s: %s; learning the public address from the registrar",
+               r->gw->name, r->nat.ext_host, e ? sc_route_error_text(e) : "no IPv4 address");
+        schedule_next(r);
+        return;
+    }
+    server = g_strdup_printf("%s:%d", host, r->nat.ext_port);
+    bind_to(r, server);
+    g_free(server);
+}
+
+void sc_stun_query_start(sc_reg *r)
+{
+    char *server;
+    if (!sc_addr_is_numeric(r->nat.ext_host)) {
+        /* Sofia's stun_handle_init() resolves a name with a blocking
+         * getaddrinfo() on the stack thread, every round: looked up on a
+         * thread of its own instead (route_lookup.h) */
+        r->nat.stun_lookup = sc_route_lookup_start(r->s->ctx, r->nat.ext_host, r->nat.ext_port,
+                                                   on_server_found, r);
+        return;
+    }
+    server = g_strdup_printf("%s:%d", r->nat.ext_host, r->nat.ext_port);
+    bind_to(r, server);
+    g_free(server);
 }
 
 /* Stops the round (handle, socket), not the next one. */
@@ -110,6 +146,8 @@ static gboolean on_requery(gpointer p)
 
 void sc_stun_query_stop(sc_reg *r)
 {
+    sc_route_lookup_cancel(r->nat.stun_lookup);
+    r->nat.stun_lookup = NULL;
     sc_timer_cancel(&r->nat.stun_timer);
     end_round(r);
 }

@@ -312,6 +312,42 @@ class ExtSipIpTest(NatTestCase):
                              stun.tail())
         self.assert_quit_clean(cli)
 
+    def test_stun_server_by_name(self):
+        """A STUN server given by name (here from the namespace's own hosts file):
+        looked up off the stack thread, then asked as by address."""
+        n = self.net
+        stun = self.stun_server()
+        n.hosts_entry(n.lan, "stun.sc-test", n.inet_host2)
+        k = self.provider(True)
+        cli = self.nat_cli(k, ext_sip_ip="stun:stun.sc-test:3478")
+        port = cli.started["udp_port"]
+        cli.wait_for(match(gateway="skype", state="REGED"), 20, after=0)
+        want = "<sip:%s@%s:%d;" % (ACCOUNT, n.wan_router, port)
+        rec = k.wait_record(lambda r: r.get("result") == "saved" and r.get("ct", "").startswith(want), 10)
+        self.assertIsNotNone(rec, "no REGISTER with %s\n%s\n%s" % (want, k.describe(), stun.tail()))
+        self.assert_quit_clean(cli)
+
+    def test_slow_dns_does_not_hold_the_session(self):
+        """A STUN server name that DNS takes long to answer (queries dropped: 15 s
+        to fail) is looked up off the stack thread: the gateway registers
+        meanwhile, before the lookup gives up (Sofia's own STUN client would
+        have resolved it on the stack thread, holding everything for 15 s)."""
+        n = self.net
+        n.silent_dns(n.lan, timeout_s=5, attempts=3)
+        k = self.provider(True)
+        cli = self.nat_cli(k, ext_sip_ip="stun:stun.unanswered.sc-test:3478")
+        cli.wait_for(match(gateway="skype", state="REGED"), 10, after=0)
+        self.assertNotIn("stun.unanswered.sc-test", cli.stderr_tail(80),
+                         "registered before the lookup ended\n" + cli.describe())
+        st = self.status(cli)
+        self.assertEqual(st.get("state"), "REGED", st)
+        # the lookup ends in its own time and says so
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and "host name does not resolve" not in cli.stderr_tail(80):
+            time.sleep(0.5)
+        self.assertIn("STUN server stun.unanswered.sc-test: host name does not resolve", cli.stderr_tail(80))
+        self.assert_quit_clean(cli)
+
     def test_stun_notices_a_new_public_address(self):
         """The STUN query is made again every keepalive interval: when the router
         gets another public address, the gateway registers again with it within

@@ -86,6 +86,7 @@ class NatNet:
         self.router = "scrtr-" + tag
         self.inet = "scnet-" + tag
         self.created = []
+        self.etc_dirs = []
         self.lan_host, self.lan_gw = LAN_HOST, LAN_GW
         self.wan_router, self.inet_host, self.inet_host2 = WAN_ROUTER, INET_HOST, INET_HOST2
         self.wan_router2 = WAN_ROUTER2
@@ -213,6 +214,28 @@ class NatNet:
         if route_to:
             self._ns(self.lan, ip, "route", "add", route_to + "/32", "via", LINK2_INET, "dev", "eth1")
 
+    def hosts_entry(self, ns, name, addr):
+        """name resolves to addr for programs run in ns through `ip netns exec`
+        (it mounts /etc/netns/NS/hosts over /etc/hosts): a host name without DNS."""
+        d = os.path.join("/etc/netns", ns)
+        os.makedirs(d, exist_ok=True)
+        if d not in self.etc_dirs:
+            self.etc_dirs.append(d)
+        with open(os.path.join(d, "hosts"), "a") as f:
+            f.write("127.0.0.1 localhost\n%s %s\n" % (addr, name))
+
+    def silent_dns(self, ns, timeout_s=5, attempts=3):
+        """Programs run in ns through `ip netns exec` ask DNS at the router,
+        which drops the queries: a name not in hosts takes timeout_s x attempts
+        to fail, as with a DNS server that is down."""
+        d = os.path.join("/etc/netns", ns)
+        os.makedirs(d, exist_ok=True)
+        if d not in self.etc_dirs:
+            self.etc_dirs.append(d)
+        with open(os.path.join(d, "resolv.conf"), "w") as f:
+            f.write("nameserver %s\noptions timeout:%d attempts:%d\n" % (LAN_GW, timeout_s, attempts))
+        self._ns(self.router, _tool("iptables"), "-I", "INPUT", "-p", "udp", "--dport", "53", "-j", "DROP")
+
     def block_wan(self, on=True):
         """Drop everything the router forwards (an outage) or allow it again."""
         self._ns(self.router, _tool("iptables"), "-I" if on else "-D", "FORWARD", "-j", "DROP",
@@ -224,6 +247,9 @@ class NatNet:
         for ns in reversed(self.created):
             _run([_tool("ip"), "netns", "del", ns], check=False)
         self.created = []
+        for d in self.etc_dirs:
+            shutil.rmtree(d, ignore_errors=True)
+        self.etc_dirs = []
         with _LIVE_LOCK:
             _LIVE.discard(self)
 
