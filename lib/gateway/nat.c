@@ -447,7 +447,8 @@ static void append_addr(GString *b, const char *key, const char *host, int port)
 void sc_nat_json(const sc_reg *r, GString *b)
 {
     const sc_nat *n = &r->nat;
-    append_addr(b, "local_address", local_host(r), local_port(r));
+    /* null while a named proxy is looked up: not known yet */
+    append_addr(b, "local_address", n->lookup ? NULL : local_host(r), local_port(r));
     append_addr(b, "public_address", n->detected ? n->seen_host : n->public_host,
                 n->detected ? n->seen_port : local_port(r));
     int every = sc_nat_keepalive_seconds(r);

@@ -477,6 +477,24 @@ class BindTest(NatTestCase):
             self.assertIn(want, err, addr)
 
 
+class SlowDnsTest(NatTestCase):
+    def test_proxy_name_does_not_hold_the_start(self):
+        """The local address towards a proxy given by name is looked up off the
+        stack thread: with DNS that never answers (15 s to fail), the session
+        starts and answers at once, and the gateway waits for its lookup."""
+        n = self.net
+        n.silent_dns(n.lan, timeout_s=5, attempts=3)
+        gwfile = self.gateway_file(skype_gateway(5060, host="trunk.unanswered.sc-test"))
+        cli = ScCli([gwfile], bind=None, workdir=self.tmp, prefix=n.argv_in(n.lan, []))
+        self.addCleanup(cli.stop)
+        cli.start()
+        cli.wait_started(10)
+        st = self.status(cli)
+        self.assertEqual(st.get("state"), "UNREGED", "the REGISTER waits for the lookup\n%s" % st)
+        self.assertIsNone(st.get("local_address"), "not known yet\n%s" % st)
+        cli.quit(20)
+
+
 class ViaPerDestinationTest(NatTestCase):
     """Sofia-SIP 1.12 sends every request from its first address (Via and socket),
     whatever the route (docs/nat.md): the library cannot choose per request in this
