@@ -17,6 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <glib.h>
 
 #include "error_priv.h"
@@ -46,7 +48,8 @@ typedef enum text_rule {
     TEXT_USER,         /* no whitespace, control characters, '@', '<', '>' */
     TEXT_DIAL_PREFIX,  /* digits with an optional leading '+', at most 16 chars */
     TEXT_REGEX,        /* must compile as a GRegex */
-    TEXT_MEDIA         /* a media parameter's value (util/media_param.c) */
+    TEXT_MEDIA,        /* a media parameter's value (util/media_param.c) */
+    TEXT_EXT_IP        /* ext-sip-ip: auto, stun:HOST[:PORT], or an address or host name */
 } text_rule;
 
 /* The effective value of an unset string param (FreeSWITCH's fallbacks). */
@@ -65,6 +68,7 @@ typedef struct param_def {
     int correct_below;         /* FreeSWITCH replaces values below this... */
     int corrected_to;          /* ...by this (0 with correct_below: "off") */
     bool zero_means_unset;     /* sc_gateway_get() shows 0 as "" */
+    bool zero_is_off;          /* 0 is accepted below min: "off" */
 } param_def;
 
 #define FIELD(f) offsetof(struct sc_gateway, f)
@@ -127,8 +131,12 @@ static const param_def known_params[] = {
     P_STR("emergency-numbers", emergency_numbers, TEXT_USER, NULL),
     P_INT("max-channels", max_channels, 0, INT_MAX),
     P_INT("channels-busy-code", channels_busy_code, 400, 699),
-    P_STR("ext-sip-ip", ext_sip_ip, TEXT_HOST, NULL),
+    P_STR("ext-sip-ip", ext_sip_ip, TEXT_EXT_IP, NULL),
     P_BOOL("nat-options-ping", nat_options_ping),
+    /* FreeSWITCH's name and unit (its profile's Sofia TPTAG_KEEPALIVE, ms);
+     * below a second it would flood the NAT, above an hour it holds nothing */
+    { .name = "tcp-keepalive", .kind = KIND_INT, .offset = FIELD(tcp_keepalive),
+      .min = 1000, .max = 3600000, .zero_is_off = true },
     /* Media: kept as text here (config/ does not see the engine), each value
      * checked as it is set by the reading the engine uses (media_param.c);
      * whether this GStreamer has a codec is checked when a call asks for
@@ -416,6 +424,43 @@ static char *check_proxy_shape(const char *value)
     return NULL;
 }
 
+/* A host name or a numeric address (IPv6 with or without brackets). */
+static bool is_host(const char *h, size_t len)
+{
+    char v6[INET6_ADDRSTRLEN + 1];
+    unsigned char probe[sizeof(struct in6_addr)];
+    bool bracketed = len > 2 && h[0] == '[' && h[len - 1] == ']';
+    if (!len) return false;
+    if (bracketed || memchr(h, ':', len)) {
+        size_t n = bracketed ? len - 2 : len;
+        if (n >= sizeof v6) return false;
+        memcpy(v6, h + bracketed, n);
+        v6[n] = '\0';
+        return inet_pton(AF_INET6, v6, probe) == 1;
+    }
+    return strspn(h, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.") == len;
+}
+
+/* ext-sip-ip as nat.c reads it: what it cannot read is an error here, not
+ * a Contact nobody can reach (FreeSWITCH's "host:NAME" and "autonat:" forms
+ * are not supported). */
+static char *check_ext_ip(const char *value)
+{
+    if (!g_ascii_strcasecmp(value, "auto") || !g_ascii_strcasecmp(value, "auto-nat")) return NULL;
+    if (!g_ascii_strncasecmp(value, "stun:", 5)) {
+        const char *hp = value + 5, *end = hp[0] == '[' ? strchr(hp, ']') : NULL;
+        const char *colon = end ? (end[1] == ':' ? end + 1 : NULL) : strrchr(hp, ':');
+        size_t hlen = end ? (size_t)(end + 1 - hp) : colon ? (size_t)(colon - hp) : strlen(hp);
+        if (end && end[1] && end[1] != ':') colon = end + 1;  /* junk after ']' */
+        if (!is_host(hp, hlen) || (colon && (colon[0] != ':' || !parse_port(colon + 1, strlen(colon + 1)))))
+            return value_error(value, "is not stun:HOST[:PORT] (a host name or address, a port from 1 to 65535)");
+        return NULL;
+    }
+    if (!is_host(value, strlen(value)))
+        return value_error(value, "is not an address, a host name, auto or stun:HOST[:PORT]");
+    return NULL;
+}
+
 static char *check_dial_prefix(const char *value)
 {
     const char *digits = value[0] == '+' ? value + 1 : value;
@@ -473,6 +518,8 @@ static char *check_text(const param_def *p, const char *value)
     case TEXT_MEDIA:
         if (has_control_char(value)) return value_error(value, "contains a control character");
         return sc_media_param_read(p->name, value, &num);
+    case TEXT_EXT_IP:
+        return check_ext_ip(value);
     }
     return bad ? banned_char_error(value, bad) : NULL;
 }
@@ -546,9 +593,10 @@ static char *set_int(sc_gateway *gw, const param_def *p, const char *value, char
             *warning = g_strdup_printf("value %lld is below %d, which FreeSWITCH refuses; "
                                        "it stays off", n, p->correct_below);
         n = p->corrected_to;
-    } else if (n < p->min || n > p->max) {
+    } else if ((n < p->min && !(p->zero_is_off && n == 0)) || n > p->max) {
         char what[96];
-        snprintf(what, sizeof what, "is out of range (%d to %d)", p->min, p->max);
+        snprintf(what, sizeof what, "is out of range (%s%d to %d)", p->zero_is_off ? "0 for off, or " : "",
+                 p->min, p->max);
         return value_error(value, what);
     }
     *int_field(gw, p) = (int)n;

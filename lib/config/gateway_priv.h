@@ -58,6 +58,7 @@ struct sc_gateway {
     int channels_busy_code;    /* channels-busy-code: inbound answer when full (486) */
     char *ext_sip_ip;          /* ext-sip-ip: literal, "auto", "stun:HOST[:PORT]" (nat.c) */
     bool nat_options_ping;     /* nat-options-ping: keepalive OPTIONS behind NAT (default true) */
+    int tcp_keepalive;         /* tcp-keepalive: CRLF keepalive every N ms, UDP and TCP (0 = off) */
     /* media (FreeSWITCH's names), read by calls/ through sc_gateway_get() and
      * checked by the media engine's sc_media_config_from_params() */
     char *codec_prefs, *rtp_ip, *rtp_start_port, *rtp_end_port, *rtp_timeout_sec;

@@ -15,6 +15,7 @@
 #include <sofia-sip/sip_header.h>
 
 #include "nat.h"
+#include "crlf_keepalive.h"
 #include "stun_query.h"
 #include "error_priv.h"
 #include "timer.h"
@@ -47,35 +48,108 @@ static void parse_ext(sc_nat *n, const char *v)
     n->public_host = g_strdup(v);
 }
 
-/* The next hop's host, without port: register-proxy, else proxy. New string. */
-static char *next_hop_host(const sc_reg *r)
+/* The next hop's host, without port: register-proxy, else proxy. New
+ * string; its port (0 when none is written) into *port if given. */
+static char *next_hop(const sc_reg *r, int *port)
 {
     const char *hop = r->gw->register_proxy && *r->gw->register_proxy ? r->gw->register_proxy
                                                                        : sc_gw_proxy(r->gw);
-    char *host = sc_sip_hostport(hop, NULL), *colon;
+    char *host = sc_sip_hostport(hop, NULL), *colon = NULL;
     if (host[0] == '[') {
         char *end = strchr(host, ']');
+        if (end && end[1] == ':') colon = end + 1;
         if (end) end[1] = '\0';
     } else if ((colon = strchr(host, ':')) && !strchr(colon + 1, ':')) {
         *colon = '\0';
+    } else {
+        colon = NULL;
     }
+    if (port) *port = colon ? atoi(colon + 1) : 0;
     return host;
 }
 
-void sc_nat_init(sc_reg *r, void (*reregister)(sc_reg *r))
+static char *next_hop_host(const sc_reg *r)
+{
+    return next_hop(r, NULL);
+}
+
+/* Seconds between two looks at the public address (STUN): the keepalive's
+ * interval as configured (tcp-keepalive, ping), else the NAT default. */
+static int recheck_seconds(const sc_reg *r)
+{
+    if (r->gw->tcp_keepalive) return (r->gw->tcp_keepalive + 999) / 1000;
+    return r->gw->ping ? r->gw->ping : SC_NAT_KEEPALIVE_DEFAULT;
+}
+
+static bool rebuild(sc_reg *r);
+
+static void route_known(sc_reg *r, sc_route_error e, const char *local, const struct sockaddr_storage *peer,
+                        socklen_t peerlen)
 {
     sc_nat *n = &r->nat;
     char *host = next_hop_host(r);
+    n->route = e;
+    g_strlcpy(n->local_host, e ? "" : local, sizeof n->local_host);
+    n->peerlen = e ? 0 : peerlen;
+    if (!e) memcpy(&n->peer, peer, peerlen);
+    if (e)
+        sc_log(SC_LOG_WARNING, "gateway %s: no local address towards %s: %s", r->gw->name, host,
+               sc_route_error_text(e));
+    g_free(host);
+}
+
+/* The lookup of a named proxy is done (stack thread): the SIP texts get the
+ * address before anything went out, and a start that waited goes on. */
+static void on_route_found(void *data, sc_route_error e, const char *local, const struct sockaddr_storage *peer,
+                           socklen_t peerlen)
+{
+    sc_reg *r = data;
+    r->nat.lookup = NULL;
+    route_known(r, e, local, peer, peerlen);
+    if (rebuild(r) && r->state == SC_REG_UNREGED && !r->in_flight) {
+        /* nothing went out with the Contact it replaces: nothing to remove */
+        r->nat.dirty = false;
+        sc_nat_stale_done(r);
+    }
+    if (r->nat.start_waiting) {
+        r->nat.start_waiting = false;
+        r->nat.ready(r);
+    }
+}
+
+void sc_nat_init(sc_reg *r, void (*reregister)(sc_reg *r), void (*ready)(sc_reg *r))
+{
+    sc_nat *n = &r->nat;
+    int port;
+    char *host = next_hop(r, &port);
     n->stun_fd = -1;
+    n->crlf_fd = -1;
     n->reregister = reregister;
+    n->ready = ready;
     n->stun_found = sc_nat_set_public;
     parse_ext(n, r->gw->ext_sip_ip);
+    n->stun_every_s = recheck_seconds(r);
     if (n->ext_mode == SC_EXT_STUN) sc_stun_query_start(r);
-    n->route = sc_local_addr_for(host, n->local_host, sizeof n->local_host);
-    if (n->route)
-        sc_log(SC_LOG_WARNING, "gateway %s: no local address towards %s: %s", r->gw->name, host,
-               sc_route_error_text(n->route));
+    if (sc_addr_is_numeric(host)) {
+        /* no DNS: getaddrinfo() and a UDP connect() answer at once */
+        struct sockaddr_storage peer;
+        socklen_t peerlen = sizeof peer;
+        char local[64];
+        sc_route_error e = sc_local_addr_route(host, port, local, sizeof local, &peer, &peerlen);
+        route_known(r, e, local, &peer, peerlen);
+    } else {
+        /* a name: DNS may take seconds, which the stack thread must not wait */
+        n->lookup = sc_route_lookup_start(r->s->ctx, host, port, on_route_found, r);
+    }
+    sc_crlf_keepalive_prepare(r);
     g_free(host);
+}
+
+bool sc_nat_defer_start(sc_reg *r)
+{
+    if (!r->nat.lookup) return false;
+    r->nat.start_waiting = true;
+    return true;
 }
 
 const char *sc_nat_explain_failure(sc_reg *r, const char *phrase)
@@ -83,8 +157,10 @@ const char *sc_nat_explain_failure(sc_reg *r, const char *phrase)
     sc_nat *n = &r->nat;
     char *host = next_hop_host(r), local[64];
     const char *bound = sc_session_contact_host(r->s);
-    /* asked again: routes change (a VPN comes up, a cable is plugged in) */
-    sc_route_error e = sc_local_addr_for(host, local, sizeof local);
+    /* asked again: routes change (a VPN comes up, a cable is plugged in);
+     * a name only as found at start, as DNS could hold the stack thread */
+    sc_route_error e = sc_addr_is_numeric(host) ? sc_local_addr_for(host, local, sizeof local) : n->route;
+    if (!sc_addr_is_numeric(host)) g_strlcpy(local, n->local_host, sizeof local);
     g_free(n->explained);
     n->explained = NULL;
     if (e == SC_ROUTE_NO_ROUTE)
@@ -108,6 +184,7 @@ const char *sc_nat_explain_failure(sc_reg *r, const char *phrase)
 void sc_nat_clear(sc_reg *r)
 {
     sc_nat *n = &r->nat;
+    sc_route_lookup_cancel(n->lookup);
     sc_nat_keepalive_stop(r);
     sc_stun_query_stop(r);
     g_free(n->ext_host);
@@ -118,6 +195,7 @@ void sc_nat_clear(sc_reg *r)
     g_free(n->seen_host);
     memset(n, 0, sizeof *n);
     n->stun_fd = -1;
+    n->crlf_fd = -1;
 }
 
 /* Our own address as the registrar should see it without NAT. */
@@ -238,6 +316,31 @@ void sc_nat_stale_done(sc_reg *r)
     g_free(g_steal_pointer(&r->nat.stale_contact));
 }
 
+/* Sofia-SIP 1.12.11 sends every request from its first listening address
+ * (the first "primary" transport of the family), with that address in Via,
+ * whatever the destination: it has no per-request choice of local address
+ * that nua can reach (TPTAG_IDENT selects by a name all our addresses share;
+ * NTATAG_TPORT needs the agent, which this release's nua does not hand out).
+ * On a host where another interface leads to the proxy, the answers go back
+ * to an address that the proxy's side may not reach. We cannot fix that
+ * from here, so we say it, once, with the way out: bind that interface. */
+void sc_nat_check_via(sc_reg *r, const sip_t *sip)
+{
+    sc_nat *n = &r->nat;
+    const char *via = sip && sip->sip_via ? sip->sip_via->v_host : NULL;
+    bool known = n->via_host[0] != '\0';
+    if (!via || !r->s->listen_any || !n->local_host[0]) return;
+    if (known && !strcmp(n->via_host, via)) return;
+    g_strlcpy(n->via_host, via, sizeof n->via_host);
+    if (strcmp(via, n->local_host)) {
+        char *host = next_hop_host(r);
+        sc_log(SC_LOG_WARNING, "gateway %s: requests leave from %s (Sofia-SIP sends from its first address), "
+               "but the route to %s is through %s: answers may not come back; bind %s (--bind) if this "
+               "gateway fails", r->gw->name, via, host, n->local_host, n->local_host);
+        g_free(host);
+    }
+}
+
 void sc_nat_on_options_answer(sc_reg *r, const sip_t *sip)
 {
     sc_nat *n = &r->nat;
@@ -264,6 +367,7 @@ void sc_nat_on_options_answer(sc_reg *r, const sip_t *sip)
 
 int sc_nat_keepalive_seconds(const sc_reg *r)
 {
+    if (r->nat.crlf) return (r->gw->tcp_keepalive + 999) / 1000;
     if (r->gw->ping) return r->gw->ping;
     return r->nat.ka_timer ? SC_NAT_KEEPALIVE_DEFAULT : 0;
 }
@@ -290,6 +394,9 @@ static gboolean on_ka_tick(gpointer p)
 
 void sc_nat_keepalive_start(sc_reg *r)
 {
+    /* tcp-keepalive: CRLF instead of our OPTIONS, NAT or not (the user asked) */
+    r->nat.crlf = sc_crlf_keepalive_start(r);
+    if (r->nat.crlf) return;
     /* `ping` already sends OPTIONS often (ping.c); nat-options-ping=false: none */
     if (r->nat.ka_timer || r->gw->ping || !r->nat.detected || !r->gw->nat_options_ping) return;
     r->nat.ka_timer = sc_ctx_timer(r->s->ctx, SC_NAT_KEEPALIVE_DEFAULT * 1000, on_ka_tick, r);
@@ -297,6 +404,8 @@ void sc_nat_keepalive_start(sc_reg *r)
 
 void sc_nat_keepalive_stop(sc_reg *r)
 {
+    sc_crlf_keepalive_stop(r);
+    r->nat.crlf = false;
     sc_timer_cancel(&r->nat.ka_timer);
     drop_ka_handle(r);
 }
@@ -338,9 +447,13 @@ static void append_addr(GString *b, const char *key, const char *host, int port)
 void sc_nat_json(const sc_reg *r, GString *b)
 {
     const sc_nat *n = &r->nat;
-    append_addr(b, "local_address", local_host(r), local_port(r));
+    /* null while a named proxy is looked up: not known yet */
+    append_addr(b, "local_address", n->lookup ? NULL : local_host(r), local_port(r));
     append_addr(b, "public_address", n->detected ? n->seen_host : n->public_host,
                 n->detected ? n->seen_port : local_port(r));
-    g_string_append_printf(b, ",\"nat\":%s,\"keepalive\":%d", n->detected ? "true" : "false",
-                           sc_nat_keepalive_seconds(r));
+    int every = sc_nat_keepalive_seconds(r);
+    append_addr(b, "via_address", n->via_host, local_port(r));
+    g_string_append_printf(b, ",\"nat\":%s,\"keepalive\":%d,\"keepalive_method\":%s",
+                           n->detected ? "true" : "false", every,
+                           n->crlf ? "\"crlf\"" : every ? "\"options\"" : "null");
 }

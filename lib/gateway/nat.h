@@ -15,6 +15,7 @@
 #include <sofia-sip/sip.h>
 
 #include "local_addr.h"
+#include "route_lookup.h"
 
 /* Keepalive default: under the 30 s that the shortest common UDP mappings
  * live (and Linux's 30 s nf_conntrack_udp_timeout), with room for a lost one
@@ -32,6 +33,9 @@ typedef struct sc_nat {
     char *ext_host;             /* the literal, or the STUN server */
     int ext_port;               /* STUN server port */
     char local_host[64];        /* the kernel's local address towards the proxy, or "" */
+    sc_route_lookup *lookup;    /* a proxy given by name: local_host being looked up, or NULL */
+    bool start_waiting;         /* the gateway starts when the lookup is done */
+    void (*ready)(struct sc_reg *r); /* ... through this: registration.c's start */
     sc_route_error route;       /* why local_host is empty */
     char *public_host;          /* learned (received / STUN) or literal, or NULL */
     int public_port;            /* learned rport, 0 if none */
@@ -42,6 +46,7 @@ typedef struct sc_nat {
     char *register_contact;     /* backing store of sc_nat_register_contact() */
     char *explained;            /* backing store of sc_nat_explain_failure() */
     char *seen_host;            /* where the registrar last saw us from (received or Via host) */
+    char via_host[64];          /* the sent-by Sofia wrote in our last request's Via, or "" */
     int seen_port;              /* ... and its rport */
 
     /* What the owner does when the Contact must go out again (the public
@@ -52,19 +57,34 @@ typedef struct sc_nat {
     struct stun_handle_s *stun;  /* ext-sip-ip=stun: query (stun_query.c), or NULL */
     void (*stun_found)(struct sc_reg *r, const char *host); /* the query's answer (nat.c) */
     int stun_fd;                 /* its socket (ours: Sofia's client wants one given), or -1 */
+    GSource *stun_timer;         /* the next query: a public address can change at any time */
+    sc_route_lookup *stun_lookup; /* the STUN server's name being looked up, or NULL */
+    int stun_every_s;            /* ... every keepalive interval (set by nat.c) */
 
     /* keepalive OPTIONS while NAT is detected and no `ping` is configured */
     nua_handle_t *ka_nh;
     GSource *ka_timer;
     bool ka_in_flight;
+
+    /* tcp-keepalive: CRLF instead (crlf_keepalive.c) */
+    bool crlf;                    /* a CRLF keepalive runs */
+    GSource *crlf_timer;          /* UDP: ours */
+    int crlf_fd;                  /* UDP: Sofia's socket we send from (never ours to close), or -1 */
+    struct sockaddr_storage peer; /* the next hop's address and port */
+    socklen_t peerlen;            /* 0: not resolved */
 } sc_nat;
 
 struct sc_reg;
 
 /* At gateway start: parse ext-sip-ip, find the local address. reregister
  * is called (stack thread) when a learned public address changes the
- * Contact of a registered gateway. */
-void sc_nat_init(struct sc_reg *r, void (*reregister)(struct sc_reg *r));
+ * Contact of a registered gateway. A proxy given by name is looked up on a
+ * thread of its own (route_lookup.h); ready is called when that is done if
+ * the gateway's start had to wait for it (sc_nat_defer_start). */
+void sc_nat_init(struct sc_reg *r, void (*reregister)(struct sc_reg *r), void (*ready)(struct sc_reg *r));
+/* True while the local address is still being looked up: the caller's
+ * start is deferred until ready. */
+bool sc_nat_defer_start(struct sc_reg *r);
 void sc_nat_clear(struct sc_reg *r);
 
 /* The public address from STUN (stun_query.c): the Contact gets it with our
@@ -86,6 +106,11 @@ const char *sc_nat_register_contact(struct sc_reg *r);
 /* The REGISTER with stale_contact was answered: forget it. */
 void sc_nat_stale_done(struct sc_reg *r);
 
+/* Any final answer to a request of this gateway, Sofia's own 408/503 too
+ * (they copy our Via): remembers the Via's sent-by, and warns once when it
+ * is not the address the kernel routes towards the proxy (see nat.c). */
+void sc_nat_check_via(struct sc_reg *r, const sip_t *sip);
+
 /* Any answer to an OPTIONS of ours (keepalive or ping): a changed public
  * address is a NAT rebinding; re-registers at once. */
 void sc_nat_on_options_answer(struct sc_reg *r, const sip_t *sip);
@@ -95,8 +120,9 @@ void sc_nat_keepalive_start(struct sc_reg *r);
 void sc_nat_keepalive_stop(struct sc_reg *r);
 bool sc_nat_owns(const struct sc_reg *r, nua_handle_t *nh);
 void sc_nat_on_keepalive_answer(struct sc_reg *r, int status, const sip_t *sip);
-/* Seconds between keepalives now (ping or ours), 0 when none. */
+/* Seconds between keepalives now (ping, CRLF or ours), 0 when none. */
 int sc_nat_keepalive_seconds(const struct sc_reg *r);
+
 
 /* The Contact an answer to an inbound call of that gateway carries (our
  * public address behind NAT: a provider that keeps Contacts sends the ACK and
@@ -113,7 +139,7 @@ const char *sc_nat_call_contact(struct sc_session *s, const char *gateway);
  * destination unreachable; else phrase itself. Owned by r. */
 const char *sc_nat_explain_failure(struct sc_reg *r, const char *phrase);
 
-/* Appends ,"local_address":…,"public_address":…,"nat":…,"keepalive":… */
+/* Appends ,"local_address":…,"public_address":…,"nat":…,"keepalive":…,"keepalive_method":… */
 void sc_nat_json(const struct sc_reg *r, GString *b);
 
 #endif

@@ -189,7 +189,7 @@ sc_reg *sc_reg_new(sc_session *s, const sc_gateway *gw)
     r->status = SC_GW_DOWN;
     r->phrase = g_strdup("");
     r->requested = r->gw->expire_seconds;
-    sc_nat_init(r, sc_reg_refresh_now);
+    sc_nat_init(r, sc_reg_refresh_now, sc_reg_start);
     sc_sip_texts_build(r->gw, sc_nat_contact_host(r), sc_nat_contact_port(r), &r->sip);
     sc_gw_board_put(s, r->gw->name, r);
     return r;
@@ -215,6 +215,7 @@ void sc_reg_abandon(sc_reg *r)
     sc_reg_timer_cancel(&r->timer);
     sc_keepalive_stop(&r->ping);
     sc_nat_keepalive_stop(r);
+    r->nat.start_waiting = false;  /* a start still waiting for the proxy's address is off too */
     drop_handle(r);
     r->unregistering = false;
     r->next_at = 0;
@@ -257,6 +258,7 @@ bool sc_reg_owns_handle(const sc_reg *r, nua_handle_t *nh)
 
 void sc_reg_start(sc_reg *r)
 {
+    if (sc_nat_defer_start(r)) return;  /* the proxy's name is being looked up (nat.c) */
     if (!r->gw->do_register) {
         r->ping_count = r->gw->ping_max;  /* UP until a ping says otherwise */
         put_status(r, SC_GW_UP);
@@ -551,6 +553,7 @@ void sc_reg_on_response(sc_reg *r, nua_event_t event, int status, const char *ph
                         nua_handle_t *nh, const sip_t *sip)
 {
     int reason;
+    if (status >= 200) sc_nat_check_via(r, sip);
     if (sc_keepalive_owns(&r->ping, nh)) {
         if (event == nua_r_options && status >= 200) {
             sc_nat_on_options_answer(r, sip);  /* a ping is a NAT keepalive too */

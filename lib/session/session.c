@@ -340,6 +340,21 @@ static int internal_up(sc_session *s)
     return SC_OK;
 }
 
+/* Why the listening address could not be bound, in words to act on. An
+ * address that is not this host's (a configuration copied from another
+ * machine, an interface that is down, a typo) is the usual case: it is a
+ * network failure, not a busy port, and the message says so. */
+static int bind_failed(sc_session *s, int err)
+{
+    if (err == EADDRNOTAVAIL)
+        return sc_fail(SC_EIO, "cannot listen on %s: address not bindable, it is not an address of this "
+                       "host (%s); reason network", s->bind_host, strerror(err));
+    if (s->bind_port)
+        return sc_fail(SC_EIO, "cannot bind SIP to %s port %d: %s", s->bind_host, s->bind_port,
+                       err ? strerror(err) : "in use");
+    return sc_fail(SC_EIO, "no free port on %s: %s", s->bind_host, err ? strerror(err) : "all in use");
+}
+
 /* Brings the stack up on the stack thread. Returns a status. */
 static int stack_up(sc_session *s)
 {
@@ -360,11 +375,9 @@ static int stack_up(sc_session *s)
 
     port = sc_find_free_port(s->bind_host, v6, true, port);
     if (port <= 0) {
+        int err = errno;
         g_free(host);
-        if (s->bind_port)
-            return sc_fail(SC_EIO, "cannot bind SIP to %s port %d: %s", s->bind_host, s->bind_port,
-                           errno ? strerror(errno) : "in use");
-        return sc_fail(SC_EIO, "no free port on %s: %s", s->bind_host, strerror(errno));
+        return bind_failed(s, err);
     }
     s->udp_port = s->tcp_port = port;
     url = g_strdup_printf("sip:%s:%d", host, port);

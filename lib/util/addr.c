@@ -28,8 +28,14 @@ int sc_addr_parse(const char *addr, const char *what, bool concrete, char **host
         v6 = true;
     } else {
         const char *colon = strchr(addr, ':');
-        if (colon && strchr(colon + 1, ':'))
-            return sc_fail(SC_EPARSE, "%s '%s': write IPv6 addresses as [ADDR]:PORT", what, addr);
+        if (colon && strchr(colon + 1, ':')) {
+            /* "::1" is an address written without brackets; "::zz" is no address at all */
+            if (inet_pton(AF_INET6, addr, probe) == 1)
+                return sc_fail(SC_EPARSE, "%s '%s': write IPv6 addresses as [ADDR]:PORT ([%s])", what, addr,
+                               addr);
+            return sc_fail(SC_EPARSE, "%s '%s' is not a numeric address (IPv4, or IPv6 as [ADDR]:PORT)",
+                           what, addr);
+        }
         len = colon ? (size_t)(colon - addr) : strlen(addr);
         if (colon) port_str = colon + 1;
     }

@@ -54,9 +54,10 @@ static sc_route_error from_errno(int e)
     return e == ENETUNREACH ? SC_ROUTE_NO_ROUTE : SC_ROUTE_UNREACHABLE;
 }
 
-sc_route_error sc_local_addr_for(const char *host, char *out, size_t outlen)
+sc_route_error sc_local_addr_route(const char *host, int port, char *out, size_t outlen,
+                                   struct sockaddr_storage *peer, socklen_t *peerlen)
 {
-    char buf[64];
+    char buf[64], service[8];
     struct addrinfo hints = { .ai_socktype = SOCK_DGRAM }, *res = NULL;
     struct sockaddr_storage local;
     socklen_t llen = sizeof local;
@@ -66,8 +67,9 @@ sc_route_error sc_local_addr_for(const char *host, char *out, size_t outlen)
     if (!host || !*host) return SC_ROUTE_UNRESOLVED;
     host = strip_brackets(host, buf, sizeof buf);
     /* Names too: Sofia resolves them itself when it sends; the port plays no
-     * part in the route, any will do. */
-    if (getaddrinfo(host, "5060", &hints, &res) != 0 || !res) return SC_ROUTE_UNRESOLVED;
+     * part in the route, only in the peer's address handed back. */
+    g_snprintf(service, sizeof service, "%d", port > 0 && port < 65536 ? port : 5060);
+    if (getaddrinfo(host, service, &hints, &res) != 0 || !res) return SC_ROUTE_UNRESOLVED;
     fd = socket(res->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (fd < 0) {
         e = errno;
@@ -77,6 +79,10 @@ sc_route_error sc_local_addr_for(const char *host, char *out, size_t outlen)
     if (connect(fd, res->ai_addr, res->ai_addrlen) != 0) rc = from_errno(errno);
     else if (getsockname(fd, (struct sockaddr *)&local, &llen) != 0) rc = from_errno(errno);
     close(fd);
+    if (!rc && peer && peerlen && res->ai_addrlen <= sizeof *peer) {
+        memcpy(peer, res->ai_addr, res->ai_addrlen);
+        *peerlen = (socklen_t)res->ai_addrlen;
+    }
     freeaddrinfo(res);
     if (rc) return rc;
     if (getnameinfo((struct sockaddr *)&local, llen, out, (socklen_t)outlen, NULL, 0, NI_NUMERICHOST) != 0)
@@ -84,6 +90,11 @@ sc_route_error sc_local_addr_for(const char *host, char *out, size_t outlen)
     /* a link-local IPv6 source comes back as "fe80::1%eth0": the zone is not SIP */
     out[strcspn(out, "%")] = '\0';
     return SC_ROUTE_OK;
+}
+
+sc_route_error sc_local_addr_for(const char *host, char *out, size_t outlen)
+{
+    return sc_local_addr_route(host, 0, out, outlen, NULL, NULL);
 }
 
 const char *sc_route_error_text(sc_route_error e)

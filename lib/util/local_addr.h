@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/socket.h>
 
 /* Why no local address could be found (sc_local_addr_for's result). */
 typedef enum sc_route_error {
@@ -20,6 +21,11 @@ typedef enum sc_route_error {
  * towards host (a numeric address or a name), into out. No packet is sent:
  * a UDP socket is connect()ed and asked its name. */
 sc_route_error sc_local_addr_for(const char *host, char *out, size_t outlen);
+
+/* The same, and the peer's address with port (5060 when port is 0) into
+ * peer/peerlen when both are given: where a keepalive datagram goes. */
+sc_route_error sc_local_addr_route(const char *host, int port, char *out, size_t outlen,
+                                   struct sockaddr_storage *peer, socklen_t *peerlen);
 
 /* Words for a route error, for phrases and logs ("no route to host"...). */
 const char *sc_route_error_text(sc_route_error e);

@@ -200,6 +200,39 @@ class InboundAfterIdleTest(NatTestCase):
         self._inbound_after_idle(False)
 
 
+class CrlfKeepaliveTest(NatTestCase):
+    """tcp-keepalive (FreeSWITCH's name, milliseconds): CRLF keepalives alone
+    hold the mapping open, with the keepalive OPTIONS off (nat-options-ping=false,
+    no ping): the control above shows the same idle loses the call without them."""
+
+    def setUp(self):
+        CallTestCase.setUp(self)
+        # TCP too: an established connection's mapping expires like a UDP one
+        self.net = nat_for_test(self, udp_timeout=UDP_TIMEOUT, tcp_timeout=UDP_TIMEOUT)
+
+    def _inbound_after_idle_crlf(self, transport):
+        k = self.provider(False)
+        cli = self.nat_cli(k, transport=transport, cli_args=["--on-incoming", "answer"],
+                           nat_options_ping=False, tcp_keepalive=KEEPALIVE * 1000)
+        cli.wait_for(match(gateway="skype", state="REGED"), 20, after=0)
+        self.wait_public_contact(k)
+        st = self.status(cli)
+        self.assertEqual((st.get("keepalive"), st.get("keepalive_method")), (KEEPALIVE, "crlf"), st)
+        time.sleep(3 * UDP_TIMEOUT)
+        uac = self.pstn_caller(k, duration_ms=500)
+        inc = self.wait_incoming(cli, 15)
+        self.wait_call(cli, inc["call"], "answered")
+        self.assert_sipp_ok(uac, 30)
+        self.assertEqual(k.options(), [], "no OPTIONS reached the trunk: CRLF alone\n" + k.describe())
+        self.assert_quit_clean(cli)
+
+    def test_udp_crlf_holds_the_mapping(self):
+        self._inbound_after_idle_crlf("udp")
+
+    def test_tcp_crlf_holds_the_mapping(self):
+        self._inbound_after_idle_crlf("tcp")
+
+
 class DialOutTest(NatTestCase):
     def test_dial_out_fixing_provider(self):
         self._dial_out(True)
@@ -251,17 +284,23 @@ def stun_server_binary():
 
 
 class ExtSipIpTest(NatTestCase):
-    def test_stun(self):
-        """ext-sip-ip=stun:HOST:PORT: Sofia's STUN client asks a STUN server (Sofia's
-        stun_mini) on the internet side; the Contact gets the router's address with
-        our own port, as FreeSWITCH's ext-sip-ip=stun: does."""
+    def stun_server(self):
+        """Sofia's stun_mini on the internet side (tests/stun/sc_stun_server)."""
         exe = stun_server_binary()
         if not os.path.exists(exe):
             self.skipTest("%s not built" % exe)
         n = self.net
-        stun = ManagedProcess(n.argv_in(n.inet, [exe, n.inet_host2, 3478, 60]), name="stun")
+        stun = ManagedProcess(n.argv_in(n.inet, [exe, n.inet_host2, 3478, 120]), name="stun")
         self.addCleanup(stun.stop)
         self.assertIsNotNone(stun.wait_line(lambda t: t == "ready", 5), stun.tail())
+        return stun
+
+    def test_stun(self):
+        """ext-sip-ip=stun:HOST:PORT: Sofia's STUN client asks a STUN server (Sofia's
+        stun_mini) on the internet side; the Contact gets the router's address with
+        our own port, as FreeSWITCH's ext-sip-ip=stun: does."""
+        n = self.net
+        stun = self.stun_server()
         k = self.provider(True)
         cli = self.nat_cli(k, ext_sip_ip="stun:%s:3478" % n.inet_host2)
         port = cli.started["udp_port"]
@@ -271,6 +310,72 @@ class ExtSipIpTest(NatTestCase):
         self.assertIsNotNone(rec, "no REGISTER with %s\n%s\n%s" % (want, k.describe(), stun.tail()))
         self.assertIsNotNone(stun.wait_line(lambda t: t.startswith("request from %s:" % n.wan_router), 1),
                              stun.tail())
+        self.assert_quit_clean(cli)
+
+    def test_stun_server_by_name(self):
+        """A STUN server given by name (here from the namespace's own hosts file):
+        looked up off the stack thread, then asked as by address."""
+        n = self.net
+        stun = self.stun_server()
+        n.hosts_entry(n.lan, "stun.sc-test", n.inet_host2)
+        k = self.provider(True)
+        cli = self.nat_cli(k, ext_sip_ip="stun:stun.sc-test:3478")
+        port = cli.started["udp_port"]
+        cli.wait_for(match(gateway="skype", state="REGED"), 20, after=0)
+        want = "<sip:%s@%s:%d;" % (ACCOUNT, n.wan_router, port)
+        rec = k.wait_record(lambda r: r.get("result") == "saved" and r.get("ct", "").startswith(want), 10)
+        self.assertIsNotNone(rec, "no REGISTER with %s\n%s\n%s" % (want, k.describe(), stun.tail()))
+        self.assert_quit_clean(cli)
+
+    def test_slow_dns_does_not_hold_the_session(self):
+        """A STUN server name that DNS takes long to answer (queries dropped: 15 s
+        to fail) is looked up off the stack thread: the gateway registers
+        meanwhile, before the lookup gives up (Sofia's own STUN client would
+        have resolved it on the stack thread, holding everything for 15 s)."""
+        n = self.net
+        n.silent_dns(n.lan, timeout_s=5, attempts=3)
+        k = self.provider(True)
+        cli = self.nat_cli(k, ext_sip_ip="stun:stun.unanswered.sc-test:3478")
+        cli.wait_for(match(gateway="skype", state="REGED"), 10, after=0)
+        self.assertNotIn("stun.unanswered.sc-test", cli.stderr_tail(80),
+                         "registered before the lookup ended\n" + cli.describe())
+        st = self.status(cli)
+        self.assertEqual(st.get("state"), "REGED", st)
+        # the lookup ends in its own time and says so
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and "host name does not resolve" not in cli.stderr_tail(80):
+            time.sleep(0.5)
+        self.assertIn("STUN server stun.unanswered.sc-test: host name does not resolve", cli.stderr_tail(80))
+        self.assert_quit_clean(cli)
+
+    def test_stun_notices_a_new_public_address(self):
+        """The STUN query is made again every keepalive interval: when the router
+        gets another public address, the gateway registers again with it within
+        one interval (the old Contact removed), and inbound calls reach it."""
+        n = self.net
+        stun = self.stun_server()
+        k = self.provider(False)
+        cli = self.nat_cli(k, cli_args=["--on-incoming", "answer"],
+                           ext_sip_ip="stun:%s:3478" % n.inet_host2, ping=KEEPALIVE)
+        port = cli.started["udp_port"]
+        cli.wait_for(match(gateway="skype", state="REGED"), 20, after=0)
+        first = "<sip:%s@%s:%d;" % (ACCOUNT, n.wan_router, port)
+        self.assertIsNotNone(k.wait_record(lambda r: r.get("result") == "saved"
+                                           and r.get("ct", "").startswith(first), 10), k.describe())
+        t_move = time.monotonic()
+        n.renumber_wan(n.wan_router2)
+        want = "<sip:%s@%s:%d;" % (ACCOUNT, n.wan_router2, port)
+        rec = k.wait_record(lambda r: r.get("result") == "saved" and r.get("ct", "").startswith(want),
+                            KEEPALIVE + 6, since=t_move)
+        self.assertIsNotNone(rec, "no REGISTER with %s\n%s\n%s" % (want, k.describe(), stun.tail()))
+        self.assertIn("expires=0", rec["ct"], "the old Contact is removed\n" + k.describe())
+        self.assertLessEqual(rec["_t"] - t_move, KEEPALIVE + 4, k.describe())
+        self.assertIsNotNone(stun.wait_line(lambda t: t.startswith("request from %s:" % n.wan_router2), 1),
+                             stun.tail())
+        uac = self.pstn_caller(k, duration_ms=500)
+        inc = self.wait_incoming(cli, 15)
+        self.wait_call(cli, inc["call"], "answered")
+        self.assert_sipp_ok(uac, 30)
         self.assert_quit_clean(cli)
 
     def test_literal(self):
@@ -337,6 +442,92 @@ class FailureCasesTest(NatTestCase):
         cli = self.nat_cli(k, timeout_seconds=5)
         ev = cli.wait_for(match(gateway="skype", state="TIMEOUT"), 15, after=0)
         self.assertEqual((ev["sip_code"], ev["reason"]), (408, "timeout"), cli.describe())
+
+
+class BindTest(NatTestCase):
+    """--bind with an address this host does not have, or no address at all:
+    the command exits at once, naming the address and why."""
+
+    def run_bind(self, addr):
+        n = self.net
+        gwfile = self.gateway_file(skype_gateway(5060, host=n.inet_host))
+        cli = os.environ["SC_CLI"]
+        p = n.run(n.lan, [cli, "run", "--bind", addr, "--gateway", gwfile], check=False, timeout=20)
+        return p.returncode, p.stderr
+
+    def test_address_of_another_host(self):
+        """The internet host's address, from the LAN: not bindable here, reason network."""
+        rc, err = self.run_bind(self.net.inet_host)
+        self.assertEqual(rc, 2, err)
+        self.assertIn("cannot listen on %s: address not bindable" % self.net.inet_host, err)
+        self.assertIn("reason network", err)
+
+    def test_address_of_another_host_with_port(self):
+        rc, err = self.run_bind("%s:5060" % self.net.inet_host)
+        self.assertEqual(rc, 2, err)
+        self.assertIn("cannot listen on %s: address not bindable" % self.net.inet_host, err)
+
+    def test_not_an_address(self):
+        for addr, want in (("999.1.1.1", "'999.1.1.1' is not a numeric IPv4 address"),
+                           ("::zz", "bind address '::zz' is not a numeric address"),
+                           ("[::zz]:5060", "'::zz' is not a numeric IPv6 address"),
+                           ("10.77.0.2:99999", "port '99999' is not a number")):
+            rc, err = self.run_bind(addr)
+            self.assertEqual(rc, 2, "%s: %s" % (addr, err))
+            self.assertIn(want, err, addr)
+
+
+class SlowDnsTest(NatTestCase):
+    def test_proxy_name_does_not_hold_the_start(self):
+        """The local address towards a proxy given by name is looked up off the
+        stack thread: with DNS that never answers (15 s to fail), the session
+        starts and answers at once, and the gateway waits for its lookup."""
+        n = self.net
+        n.silent_dns(n.lan, timeout_s=5, attempts=3)
+        gwfile = self.gateway_file(skype_gateway(5060, host="trunk.unanswered.sc-test"))
+        cli = ScCli([gwfile], bind=None, workdir=self.tmp, prefix=n.argv_in(n.lan, []))
+        self.addCleanup(cli.stop)
+        cli.start()
+        cli.wait_started(10)
+        st = self.status(cli)
+        self.assertEqual(st.get("state"), "UNREGED", "the REGISTER waits for the lookup\n%s" % st)
+        self.assertIsNone(st.get("local_address"), "not known yet\n%s" % st)
+        cli.quit(20)
+
+
+class ViaPerDestinationTest(NatTestCase):
+    """Sofia-SIP 1.12 sends every request from its first address (Via and socket),
+    whatever the route (docs/nat.md): the library cannot choose per request in this
+    Sofia. With a second interface that Sofia lists first (a VPN's, here the direct
+    link, which the NAT does not translate), requests to the trunk leave from it
+    although the route goes through the NAT. The library says so, naming the
+    interface to bind, and that bind puts requests on the routed interface."""
+
+    def test_another_first_address_is_named(self):
+        from sctest.netns import LINK2_LAN
+        n = self.net
+        k = self.provider(True)
+        n.add_direct_link()  # the trunk stays routed through the NAT
+        cli = self.nat_cli(k)
+        cli.wait_for(lambda ev: ev.get("event") == "gateway_state" and ev.get("state") in ("REGED", "FAILED",
+                                                                                          "TIMEOUT"), 20, after=0)
+        st = self.status(cli)
+        self.assertTrue(st.get("local_address", "").startswith(n.lan_host + ":"), st)
+        self.assertTrue(st.get("via_address", "").startswith(LINK2_LAN + ":"), st)
+        self.assertIn("requests leave from %s" % LINK2_LAN, cli.stderr_tail(80))
+        self.assertIn("bind %s (--bind)" % n.lan_host, cli.stderr_tail(80))
+        cli.stop()
+        # the way out the warning names: requests through the NAT, our public Contact
+        gwfile = self.gateway_file(skype_gateway(k.port, host=n.inet_host))
+        bound = ScCli([gwfile], bind=n.lan_host + ":0", workdir=self.tmp, prefix=n.argv_in(n.lan, []))
+        self.addCleanup(bound.stop)
+        bound.start()
+        bound.wait_for(match(gateway="skype", state="REGED"), 20, after=0)
+        since = time.monotonic()
+        self.wait_public_contact(k, since=since - 20)
+        self.assertIsNone(self.status(bound).get("via_address"), "no check with an explicit bind")
+        self.assertNotIn("requests leave from", bound.stderr_tail(80))
+        self.assert_quit_clean(bound)
 
 
 class LoopbackDefaultTest(CallTestCase):

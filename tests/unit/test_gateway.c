@@ -205,6 +205,51 @@ static void test_integers(void)
     sc_gateway_free(gw);
 }
 
+/* tcp-keepalive: FreeSWITCH's milliseconds; 0 is off, anything else from a
+ * second to an hour (less floods the NAT, more holds no mapping). */
+static void test_tcp_keepalive(void)
+{
+    sc_gateway *gw = skype();
+    CHECK_STR(sc_gateway_get(gw, "tcp-keepalive"), "0");
+    check_set_fails(gw, "tcp-keepalive", "500", SC_EINVAL,
+                    "gateway 'skype': param 'tcp-keepalive': value '500' is out of range "
+                    "(0 for off, or 1000 to 3600000)");
+    const char *bad[] = { "-1", "999", "3600001", "15s", "", "1.5" };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        CHECK_EQ_INT(sc_gateway_set(gw, "tcp-keepalive", bad[i]), SC_EINVAL);
+        CHECK_CONTAINS(sc_last_error(), "param 'tcp-keepalive'");
+    }
+    CHECK_EQ_INT(gw->tcp_keepalive, 0);
+    CHECK_EQ_INT(sc_gateway_set(gw, "tcp-keepalive", "15000"), SC_OK);
+    CHECK_EQ_INT(gw->tcp_keepalive, 15000);
+    CHECK_EQ_INT(sc_gateway_set(gw, "tcp-keepalive", "0"), SC_OK);
+    CHECK_EQ_INT(gw->tcp_keepalive, 0);
+    CHECK(sc_gateway_warnings(gw) == NULL);
+    sc_gateway_free(gw);
+}
+
+/* ext-sip-ip: what nat.c can read, or a clear error naming the value. */
+static void test_ext_sip_ip(void)
+{
+    sc_gateway *gw = skype();
+    const char *good[] = { "auto", "AUTO", "auto-nat", "203.0.113.5", "2001:db8::5", "[2001:db8::5]",
+                           "sip.example.net", "stun:stun.example.net", "stun:203.0.113.9:3478",
+                           "stun:[2001:db8::9]:3478", "stun:[2001:db8::9]", "" };
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+        CHECK_EQ_INT(sc_gateway_set(gw, "ext-sip-ip", good[i]), SC_OK);
+    }
+    check_set_fails(gw, "ext-sip-ip", "stun:stun.example.net:abc", SC_EINVAL,
+                    "gateway 'skype': param 'ext-sip-ip': value 'stun:stun.example.net:abc' is not "
+                    "stun:HOST[:PORT] (a host name or address, a port from 1 to 65535)");
+    const char *bad[] = { "stun:", "stun::3478", "stun:h:0", "stun:h:65536", "stun:h:", "stun:[::1]x",
+                          "host:pbx.example.net", "autonat:203.0.113.5", "203.0.113.5:5060", "a b", "x/y" };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        CHECK_EQ_INT(sc_gateway_set(gw, "ext-sip-ip", bad[i]), SC_EINVAL);
+        CHECK_CONTAINS(sc_last_error(), "param 'ext-sip-ip'");
+    }
+    sc_gateway_free(gw);
+}
+
 static void test_corrections_warn(void)
 {
     sc_gateway *gw = skype();
@@ -429,7 +474,7 @@ static void test_param_list(void)
         "caller-id-in-from", "ping", "ping-min", "ping-max", "ping-user-agent", "ping-monitoring",
         "contact-in-ping", "distinct-to", "destination-prefix", "context", "dial-prefix",
         "dial-pattern", "dial-format", "emergency-country", "emergency-numbers", "max-channels",
-        "channels-busy-code", "ext-sip-ip", "nat-options-ping", "codec-prefs", "rtp-ip", "rtp-start-port",
+        "channels-busy-code", "ext-sip-ip", "nat-options-ping", "tcp-keepalive", "codec-prefs", "rtp-ip", "rtp-start-port",
         "rtp-end-port", "rtp-timeout-sec", "rtp-hold-timeout-sec", "auto-jitterbuffer-msec", "rtp-secure-media",
         "dtmf-type", "rfc2833-pt", "inband-dtmf",
     };
@@ -588,7 +633,7 @@ static void test_media_params(void)
 }
 
 SC_TEST_MAIN(TEST(test_media_params), TEST(test_call_params), TEST(test_names), TEST(test_defaults), TEST(test_fallbacks), TEST(test_booleans),
-             TEST(test_integers), TEST(test_corrections_warn), TEST(test_transport),
+             TEST(test_integers), TEST(test_tcp_keepalive), TEST(test_ext_sip_ip), TEST(test_corrections_warn), TEST(test_transport),
              TEST(test_unknown_and_ignored), TEST(test_hosts_and_users), TEST(test_dial_rules),
              TEST(test_validate), TEST(test_copy_and_variables), TEST(test_param_list),
              TEST(test_null_arguments), TEST(test_password_never_leaks),

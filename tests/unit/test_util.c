@@ -33,7 +33,11 @@ static void bad_addresses_name_the_fault(void)
     int port;
     CHECK_EQ_INT(sc_addr_parse("", "bind address", false, &host, &port), SC_EPARSE);
     CHECK_EQ_INT(sc_addr_parse("::1", "bind address", false, &host, &port), SC_EPARSE);
-    CHECK_CONTAINS(sc_last_error(), "[ADDR]:PORT");
+    CHECK_CONTAINS(sc_last_error(), "[ADDR]:PORT ([::1])");
+    CHECK_EQ_INT(sc_addr_parse("::zz", "bind address", false, &host, &port), SC_EPARSE);
+    CHECK_CONTAINS(sc_last_error(), "bind address '::zz' is not a numeric address");
+    CHECK_EQ_INT(sc_addr_parse("999.1.1.1", "bind address", false, &host, &port), SC_EPARSE);
+    CHECK_CONTAINS(sc_last_error(), "'999.1.1.1' is not a numeric IPv4 address");
     CHECK_EQ_INT(sc_addr_parse("[::1", "trunk address", true, &host, &port), SC_EPARSE);
     CHECK_CONTAINS(sc_last_error(), "trunk address '[::1': missing ']'");
     CHECK_EQ_INT(sc_addr_parse("localhost", "bind address", false, &host, &port), SC_EPARSE);

@@ -35,6 +35,11 @@ WAN_ROUTER = "203.0.113.1"
 INET_HOST = "203.0.113.10"
 # a second internet-side address (an extra PSTN caller or peer that is not the trunk)
 INET_HOST2 = "203.0.113.11"
+# the router's public address after renumber_wan() in a test
+WAN_ROUTER2 = "203.0.113.2"
+# a second, direct link LAN <-> internet (a VPN's interface), by add_direct_link()
+LINK2_LAN = "198.51.100.2"
+LINK2_INET = "198.51.100.1"
 
 _COUNTER = itertools.count(1)
 _CLONE_NEWNET = 0x40000000
@@ -70,16 +75,21 @@ def _tool(name):
 
 
 class NatNet:
-    def __init__(self, udp_timeout=10, random_ports=True, tag=None):
+    def __init__(self, udp_timeout=10, random_ports=True, tag=None, tcp_timeout=None):
         self.udp_timeout = int(udp_timeout)
+        # an established TCP mapping lives 5 days by default: a short one lets a
+        # test show what holds a TCP registration's mapping open
+        self.tcp_timeout = int(tcp_timeout) if tcp_timeout else None
         self.random_ports = random_ports
         tag = tag or "%d-%d" % (os.getpid(), next(_COUNTER))
         self.lan = "sclan-" + tag
         self.router = "scrtr-" + tag
         self.inet = "scnet-" + tag
         self.created = []
+        self.etc_dirs = []
         self.lan_host, self.lan_gw = LAN_HOST, LAN_GW
         self.wan_router, self.inet_host, self.inet_host2 = WAN_ROUTER, INET_HOST, INET_HOST2
+        self.wan_router2 = WAN_ROUTER2
 
     # ---- building ----
     def _ns(self, ns, *argv, check=True):
@@ -129,6 +139,9 @@ class NatNet:
         for key in ("nf_conntrack_udp_timeout", "nf_conntrack_udp_timeout_stream"):
             self._ns(self.router, "sysctl", "-q", "-w",
                      "net.netfilter.%s=%d" % (key, self.udp_timeout))
+        if self.tcp_timeout:
+            self._ns(self.router, "sysctl", "-q", "-w",
+                     "net.netfilter.nf_conntrack_tcp_timeout_established=%d" % self.tcp_timeout)
         # the internet side never routes back into the LAN: only the NAT's mappings do
         self._ns(self.lan, ip, "-6", "addr", "show")  # smoke: the namespace answers
 
@@ -176,6 +189,53 @@ class NatNet:
         """The router forgets every mapping: the next packet out gets a new public port."""
         self._ns(self.router, _tool("conntrack"), "-F", check=False)
 
+    def renumber_wan(self, new_addr):
+        """The router gets another public address (a DSL reconnect): MASQUERADE
+        is replaced by SNAT to new_addr and every mapping is forgotten."""
+        ipt = _tool("iptables")
+        self._ns(self.router, _tool("ip"), "addr", "add", new_addr + "/24", "dev", "wan0")
+        self._ns(self.router, ipt, "-t", "nat", "-F", "POSTROUTING")
+        self._ns(self.router, ipt, "-t", "nat", "-A", "POSTROUTING", "-s", LAN_NET, "-o", "wan0",
+                 "-j", "SNAT", "--to-source", new_addr)
+        self.flush_conntrack()
+
+    def add_direct_link(self, route_to=None):
+        """A second interface in the LAN (eth1, LINK2_LAN) straight to the internet
+        namespace (LINK2_INET), like a VPN; route_to (a host) is then routed
+        through it instead of the NAT. The internet side has no route back to
+        the LAN's first network: only answers to LINK2_LAN come back this way."""
+        ip = _tool("ip")
+        _run([ip, "link", "add", "name", "eth1", "netns", self.lan, "type", "veth",
+              "peer", "name", "vpn0", "netns", self.inet])
+        self._ns(self.lan, ip, "addr", "add", LINK2_LAN + "/24", "dev", "eth1")
+        self._ns(self.lan, ip, "link", "set", "eth1", "up")
+        self._ns(self.inet, ip, "addr", "add", LINK2_INET + "/24", "dev", "vpn0")
+        self._ns(self.inet, ip, "link", "set", "vpn0", "up")
+        if route_to:
+            self._ns(self.lan, ip, "route", "add", route_to + "/32", "via", LINK2_INET, "dev", "eth1")
+
+    def hosts_entry(self, ns, name, addr):
+        """name resolves to addr for programs run in ns through `ip netns exec`
+        (it mounts /etc/netns/NS/hosts over /etc/hosts): a host name without DNS."""
+        d = os.path.join("/etc/netns", ns)
+        os.makedirs(d, exist_ok=True)
+        if d not in self.etc_dirs:
+            self.etc_dirs.append(d)
+        with open(os.path.join(d, "hosts"), "a") as f:
+            f.write("127.0.0.1 localhost\n%s %s\n" % (addr, name))
+
+    def silent_dns(self, ns, timeout_s=5, attempts=3):
+        """Programs run in ns through `ip netns exec` ask DNS at the router,
+        which drops the queries: a name not in hosts takes timeout_s x attempts
+        to fail, as with a DNS server that is down."""
+        d = os.path.join("/etc/netns", ns)
+        os.makedirs(d, exist_ok=True)
+        if d not in self.etc_dirs:
+            self.etc_dirs.append(d)
+        with open(os.path.join(d, "resolv.conf"), "w") as f:
+            f.write("nameserver %s\noptions timeout:%d attempts:%d\n" % (LAN_GW, timeout_s, attempts))
+        self._ns(self.router, _tool("iptables"), "-I", "INPUT", "-p", "udp", "--dport", "53", "-j", "DROP")
+
     def block_wan(self, on=True):
         """Drop everything the router forwards (an outage) or allow it again."""
         self._ns(self.router, _tool("iptables"), "-I" if on else "-D", "FORWARD", "-j", "DROP",
@@ -187,6 +247,9 @@ class NatNet:
         for ns in reversed(self.created):
             _run([_tool("ip"), "netns", "del", ns], check=False)
         self.created = []
+        for d in self.etc_dirs:
+            shutil.rmtree(d, ignore_errors=True)
+        self.etc_dirs = []
         with _LIVE_LOCK:
             _LIVE.discard(self)
 
