@@ -225,30 +225,35 @@ SC_API int sc_policy_check(const sc_policy *p, const char *number, char **dial_o
     return SC_OK;
 }
 
+/* Takes (delta +1) or gives back (delta -1) one channel, keeping the count
+ * within 0..max_channels (0: no limit). A compare-and-swap loop, so calls
+ * from many threads at once never take more channels than there are.
+ * False, the count unchanged, when the move would leave that range. */
+static bool move_in_use(sc_policy *p, int delta)
+{
+    int cur = atomic_load(&p->in_use);
+    do {
+        int next = cur + delta;
+        if (next < 0 || (p->max_channels > 0 && next > p->max_channels)) return false;
+    } while (!atomic_compare_exchange_weak(&p->in_use, &cur, cur + delta));
+    return true;
+}
+
 SC_API int sc_policy_acquire_channel(sc_policy *p)
 {
-    int cur;
     if (!p) return sc_fail(SC_EINVAL, "sc_policy_acquire_channel: policy is NULL");
-    cur = atomic_load(&p->in_use);
-    do {
-        if (p->max_channels > 0 && cur >= p->max_channels) {
-            sc_dial_set_last_refusal(SC_DIAL_CHANNELS);
-            return sc_fail(SC_ECHANNELS, "gateway '%s': all %d channels are busy", p->name, p->max_channels);
-        }
-    } while (!atomic_compare_exchange_weak(&p->in_use, &cur, cur + 1));
+    if (!move_in_use(p, +1)) {
+        sc_dial_set_last_refusal(SC_DIAL_CHANNELS);
+        return sc_fail(SC_ECHANNELS, "gateway '%s': all %d channels are busy", p->name, p->max_channels);
+    }
     sc_clear_error();
     return SC_OK;
 }
 
 SC_API int sc_policy_release_channel(sc_policy *p)
 {
-    int cur;
     if (!p) return sc_fail(SC_EINVAL, "sc_policy_release_channel: policy is NULL");
-    cur = atomic_load(&p->in_use);
-    do {
-        if (cur <= 0)
-            return sc_fail(SC_ESTATE, "gateway '%s': no channel is taken", p->name);
-    } while (!atomic_compare_exchange_weak(&p->in_use, &cur, cur - 1));
+    if (!move_in_use(p, -1)) return sc_fail(SC_ESTATE, "gateway '%s': no channel is taken", p->name);
     return SC_OK;
 }
 
