@@ -28,8 +28,9 @@
  * sc_call.h, those that act on a call do not wait for the stack's thread
  * when called on another one: they check their arguments and the call's
  * state there, post the work and return; its outcome is an
- * ::SC_EVENT_CALL_CONTROL event. sc_call_stop_media() and
- * sc_call_media_stats_json() wait (a file to finish, figures to return).
+ * ::SC_EVENT_CALL_CONTROL event. sc_call_stop_media(), sc_call_set_audio(),
+ * sc_call_media_stats() and sc_call_media_stats_json() wait (a file to
+ * finish, a call without media to refuse at once, figures to return).
  * A library built without media (SC_WITH_MEDIA=OFF) has them all; they
  * fail with ::SC_ENOTFOUND.
  */

@@ -230,7 +230,10 @@ static int audio_op(sc_session *s, void *p)
 SC_API int sc_call_set_audio(sc_call *c, int on)
 {
     sc_call_op op = { .code = on != 0 };
-    return sc_call_post_op(c, "sc_call_set_audio", audio_op, &op, SC_CLAIM_NONE);
+    /* Waits: a switch made once per call, and a call without media must
+     * hear so at once (an audio iterator would otherwise wait for frames
+     * that never come). sc_call_write_audio(), per frame, is posted. */
+    return sc_call_run_op(c, "sc_call_set_audio", audio_op, &op);
 }
 
 SC_API int sc_call_write_audio(sc_call *c, const short *pcm, size_t samples)

@@ -28,12 +28,26 @@ static sc_reg *reg_of(sc_call *c)
     return NULL;
 }
 
-/* The address our RTP binds and our SDP names: the gateway's rtp-ip, else
- * the session's SIP address unless that is a wildcard. */
-static const char *default_rtp_ip(const sc_session *s)
+/* The address our RTP binds: the gateway's rtp-ip, else the session's SIP
+ * address unless that is a wildcard, else the address the kernel routes
+ * towards the gateway's proxy (what SIP's Contact names: without --bind the
+ * session listens everywhere, and loopback would reach nobody). */
+static const char *default_rtp_ip(const sc_session *s, sc_reg *r)
 {
-    if (!s->bind_host || !strcmp(s->bind_host, "0.0.0.0") || !strcmp(s->bind_host, "::")) return NULL;
-    return s->bind_host;
+    if (s->bind_host && strcmp(s->bind_host, "0.0.0.0") && strcmp(s->bind_host, "::")) return s->bind_host;
+    return r && r->nat.local_host[0] ? r->nat.local_host : NULL;
+}
+
+/* The address our SDP names, as FreeSWITCH's ext-rtp-ip: an address as
+ * given; "auto-nat"/"auto", and by default once NAT was detected, the
+ * public address SIP learned (received/rport, STUN or ext-sip-ip). NULL:
+ * the bound address. Symmetric RTP on both sides does the rest. */
+static const char *sdp_rtp_ip(const char *ext, sc_reg *r)
+{
+    bool automatic = ext && (!strcmp(ext, "auto-nat") || !strcmp(ext, "auto"));
+    if (ext && !automatic) return ext;
+    if (r && (automatic || r->nat.detected) && r->nat.public_host) return r->nat.public_host;
+    return NULL;
 }
 
 int sc_call_media_start(sc_call *c)
@@ -48,7 +62,8 @@ int sc_call_media_start(sc_call *c)
     r = reg_of(c);
     if (r && (rc = sc_media_config_from_params(gw_param, r->gw, &cfg)))
         return sc_fail(rc, "gateway '%s': %s", c->gateway, sc_last_error());
-    if (!cfg.local_ip) cfg.local_ip = default_rtp_ip(c->s);
+    if (!cfg.local_ip) cfg.local_ip = default_rtp_ip(c->s, r);
+    cfg.sdp_ip = sdp_rtp_ip(cfg.sdp_ip, r);
     rc = sc_media_stream_new(c->s->media_engine, &cfg, GINT_TO_POINTER(c->id), &c->media);
     if (rc) return sc_fail(rc, "call %d: no media stream: %s", c->id, sc_last_error());
     c->media_wanted = true;

@@ -143,6 +143,7 @@ static const param_def known_params[] = {
      * media (docs/media.md). */
     P_STR("codec-prefs", codec_prefs, TEXT_MEDIA, NULL),
     P_STR("rtp-ip", rtp_ip, TEXT_MEDIA, NULL),
+    P_STR("ext-rtp-ip", ext_rtp_ip, TEXT_MEDIA, NULL),
     P_STR("rtp-start-port", rtp_start_port, TEXT_MEDIA, NULL),
     P_STR("rtp-end-port", rtp_end_port, TEXT_MEDIA, NULL),
     P_STR("rtp-timeout-sec", rtp_timeout_sec, TEXT_MEDIA, NULL),

@@ -61,7 +61,7 @@ struct sc_gateway {
     int tcp_keepalive;         /* tcp-keepalive: CRLF keepalive every N ms, UDP and TCP (0 = off) */
     /* media (FreeSWITCH's names), read by calls/ through sc_gateway_get() and
      * checked by the media engine's sc_media_config_from_params() */
-    char *codec_prefs, *rtp_ip, *rtp_start_port, *rtp_end_port, *rtp_timeout_sec;
+    char *codec_prefs, *rtp_ip, *ext_rtp_ip, *rtp_start_port, *rtp_end_port, *rtp_timeout_sec;
     char *rtp_hold_timeout_sec, *auto_jitterbuffer_msec, *rtp_secure_media, *dtmf_type;
     char *rfc2833_pt, *inband_dtmf;
 

@@ -39,7 +39,10 @@ typedef enum sc_media_dtmf_method {
 
 /** Per-stream settings (FreeSWITCH's gateway/profile parameter names in comments). */
 typedef struct sc_media_config {
-    const char *local_ip;   /* address bound and written in SDP; NULL = "127.0.0.1" */
+    const char *local_ip;   /* address bound (and written in SDP unless sdp_ip); NULL = "127.0.0.1" */
+    const char *sdp_ip;     /* address written in SDP when it is not local_ip: ext-rtp-ip, or a
+                             * NAT's public address; NULL = local_ip. Symmetric RTP then finds the
+                             * peer from its packets, whatever the NAT did to our port. */
     int port_min;           /* rtp-start-port; 0 = 16384 */
     int port_max;           /* rtp-end-port (inclusive); 0 = 32767 */
     const char *codecs;     /* codec-prefs, e.g. "PCMU,PCMA,opus,G722"; NULL = "PCMU,PCMA" */

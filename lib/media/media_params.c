@@ -29,7 +29,7 @@ int sc_media_config_from_params(sc_media_param_fn get, void *ctx, sc_media_confi
     char *why;
     int rc;
     memset(out, 0, sizeof *out);
-    if ((rc = param(get, ctx, "rtp-ip", NULL, &out->local_ip)) || (rc = param(get, ctx, "codec-prefs", NULL, &out->codecs))
+    if ((rc = param(get, ctx, "rtp-ip", NULL, &out->local_ip)) || (rc = param(get, ctx, "ext-rtp-ip", NULL, &out->sdp_ip)) || (rc = param(get, ctx, "codec-prefs", NULL, &out->codecs))
         || (rc = param(get, ctx, "rtp-start-port", &out->port_min, NULL))
         || (rc = param(get, ctx, "rtp-end-port", &out->port_max, NULL))
         || (rc = param(get, ctx, "rtp-timeout-sec", &out->timeout_s, NULL))

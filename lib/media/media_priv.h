@@ -135,7 +135,7 @@ enum { SC_DTMF_IDLE, SC_DTMF_ON, SC_DTMF_GAP };
 struct sc_media_stream {
     sc_media_engine *engine;
     sc_media_config cfg;
-    char *local_ip, *codecs;
+    char *local_ip, *sdp_ip, *codecs;
     void *tag;
     GMutex lock;
 

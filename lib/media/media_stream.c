@@ -29,8 +29,10 @@ int sc_media_stream_new(sc_media_engine *engine, const sc_media_config *config, 
     s->engine = engine;
     s->cfg = *config;
     s->local_ip = g_strdup(config->local_ip ? config->local_ip : "127.0.0.1");
+    s->sdp_ip = g_strdup(config->sdp_ip ? config->sdp_ip : s->local_ip);
     s->codecs = g_strdup(config->codecs ? config->codecs : "PCMU,PCMA");
     s->cfg.local_ip = s->local_ip;
+    s->cfg.sdp_ip = s->sdp_ip;
     s->cfg.codecs = s->codecs;
     if (!s->cfg.pcm_rate) s->cfg.pcm_rate = 8000;
     if (!s->cfg.jitter_ms) s->cfg.jitter_ms = 60;
@@ -57,6 +59,7 @@ fail:
     g_mutex_clear(&s->lock);
     g_free(s->rx_frame);
     g_free(s->local_ip);
+    g_free(s->sdp_ip);
     g_free(s->codecs);
     g_free(s);
     return rc;
@@ -88,6 +91,7 @@ void sc_media_stream_free(sc_media_stream *s)
     g_free(s->wq);
     g_free(s->rx_frame);
     g_free(s->local_ip);
+    g_free(s->sdp_ip);
     g_free(s->codecs);
     g_free(s);
 }
@@ -129,7 +133,7 @@ int sc_media_stream_offer(sc_media_stream *s, char **sdp_out)
 {
     if (!s || !sdp_out) return sc_fail(SC_EINVAL, "media offer: NULL argument");
     sc_media_desc d;
-    sc_media_offer_desc(&s->cfg, s->local_ip, s->port, s->want_dir, s->key_b64, &d);
+    sc_media_offer_desc(&s->cfg, s->sdp_ip, s->port, s->want_dir, s->key_b64, &d);
     d.session_id = s->sdp_id;
     d.session_version = s->sdp_version++;
     int rc = sc_media_sdp_write(&d, sdp_out);
@@ -148,7 +152,7 @@ int sc_media_stream_answer(sc_media_stream *s, const char *offer, char **sdp_out
     sc_media_neg neg;
     int rc = sc_media_sdp_read(offer, &theirs);
     if (rc) return rc;
-    rc = sc_media_answer_desc(&s->cfg, s->local_ip, s->port, s->want_dir, s->key_b64, &theirs, &ours, &neg);
+    rc = sc_media_answer_desc(&s->cfg, s->sdp_ip, s->port, s->want_dir, s->key_b64, &theirs, &ours, &neg);
     if (rc) return rc;
     ours.session_id = s->sdp_id;
     ours.session_version = s->sdp_version++;

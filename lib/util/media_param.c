@@ -6,7 +6,7 @@
 #include "media_param.h"
 #include "fs_bool.h"
 
-typedef enum { M_INT, M_IP, M_CODECS, M_SRTP, M_DTMF_TYPE, M_BOOL } media_kind;
+typedef enum { M_INT, M_IP, M_EXT_IP, M_CODECS, M_SRTP, M_DTMF_TYPE, M_BOOL } media_kind;
 
 static const struct {
     const char *name;
@@ -15,6 +15,7 @@ static const struct {
 } params[] = {
     { "codec-prefs", M_CODECS, 0, 0 },
     { "rtp-ip", M_IP, 0, 0 },
+    { "ext-rtp-ip", M_EXT_IP, 0, 0 },
     { "rtp-start-port", M_INT, 1024, 65534 },
     { "rtp-end-port", M_INT, 1025, 65535 },
     { "rtp-timeout-sec", M_INT, 0, 86400 },
@@ -97,6 +98,11 @@ char *sc_media_param_read(const char *name, const char *value, int *num)
     }
     case M_IP:
         return g_hostname_is_ip_address(value) ? NULL : g_strdup_printf("value '%s' is not an IP address", value);
+    case M_EXT_IP:
+        /* FreeSWITCH's forms we can honour: an address, or "auto-nat" /
+         * "auto" (the public address SIP learned, when NAT was detected) */
+        if (g_hostname_is_ip_address(value) || !strcmp(value, "auto-nat") || !strcmp(value, "auto")) return NULL;
+        return g_strdup_printf("value '%s' is not an IP address, auto-nat or auto", value);
     case M_CODECS:
         return check_codecs(value);
     case M_SRTP:

@@ -200,6 +200,31 @@ class InboundAfterIdleTest(NatTestCase):
         self._inbound_after_idle(False)
 
 
+class MediaAddressTest(NatTestCase):
+    """With media and no --bind behind NAT, the answer's SDP names the public
+    address SIP learned (FreeSWITCH's ext-rtp-ip auto-nat), not the LAN address
+    nor loopback; ext-rtp-ip given as an address wins."""
+
+    def answer_sdp_address(self, **gw):
+        k = self.provider(True)
+        cli = self.nat_cli(k, cli_args=["--on-incoming", "answer", "--media"], ping=KEEPALIVE, **gw)
+        cli.wait_for(match(gateway="skype", state="REGED"), 20, after=0)
+        self.wait_public_contact(k)
+        uac = self.pstn_caller(k, duration_ms=300)
+        inc = self.wait_incoming(cli, 15)
+        self.wait_call(cli, inc["call"], "answered")
+        rec = self.wait_sipp_event(uac, "answered", 15)
+        self.assert_sipp_ok(uac, 30)
+        self.assert_quit_clean(cli)
+        return rec.get("cip")
+
+    def test_sdp_names_the_public_address(self):
+        self.assertEqual(self.answer_sdp_address(), self.net.wan_router)
+
+    def test_ext_rtp_ip_given_wins(self):
+        self.assertEqual(self.answer_sdp_address(ext_rtp_ip="198.51.100.77"), "198.51.100.77")
+
+
 class CrlfKeepaliveTest(NatTestCase):
     """tcp-keepalive (FreeSWITCH's name, milliseconds): CRLF keepalives alone
     hold the mapping open, with the keepalive OPTIONS off (nat-options-ping=false,

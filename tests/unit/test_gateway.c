@@ -474,7 +474,8 @@ static void test_param_list(void)
         "caller-id-in-from", "ping", "ping-min", "ping-max", "ping-user-agent", "ping-monitoring",
         "contact-in-ping", "distinct-to", "destination-prefix", "context", "dial-prefix",
         "dial-pattern", "dial-format", "emergency-country", "emergency-numbers", "max-channels",
-        "channels-busy-code", "ext-sip-ip", "nat-options-ping", "tcp-keepalive", "codec-prefs", "rtp-ip", "rtp-start-port",
+        "channels-busy-code", "ext-sip-ip", "nat-options-ping", "tcp-keepalive", "codec-prefs", "rtp-ip", "ext-rtp-ip",
+        "rtp-start-port",
         "rtp-end-port", "rtp-timeout-sec", "rtp-hold-timeout-sec", "auto-jitterbuffer-msec", "rtp-secure-media",
         "dtmf-type", "rfc2833-pt", "inband-dtmf",
     };
@@ -607,6 +608,13 @@ static void test_media_params(void)
                     "gateway 'skype': param 'rtp-end-port': value '70000' is not a whole number in 1025..65535");
     check_set_fails(gw, "rtp-timeout-sec", "-1", SC_EINVAL,
                     "gateway 'skype': param 'rtp-timeout-sec': value '-1' is not a whole number in 0..86400");
+    check_set_fails(gw, "ext-rtp-ip", "stun:stun.example.org", SC_EINVAL,
+                    "gateway 'skype': param 'ext-rtp-ip': value 'stun:stun.example.org' is not an IP address, "
+                    "auto-nat or auto");
+    check_set_fails(gw, "ext-rtp-ip", "1.2.3", SC_EINVAL,
+                    "gateway 'skype': param 'ext-rtp-ip': value '1.2.3' is not an IP address, auto-nat or auto");
+    CHECK_EQ_INT(sc_gateway_set(gw, "ext-rtp-ip", "auto-nat"), SC_OK);
+    CHECK_EQ_INT(sc_gateway_set(gw, "ext-rtp-ip", "203.0.113.9"), SC_OK);
     check_set_fails(gw, "codec-prefs", "PCMU,speaks", SC_EINVAL,
                     "gateway 'skype': param 'codec-prefs': value 'PCMU,speaks' names codec 'speaks', which is "
                     "no codec FreeSWITCH or libskypeconnect knows (libskypeconnect carries PCMU, PCMA, G722, opus)");

@@ -405,7 +405,36 @@ static void malformed_sdp_mid_call_leaves_the_stream_working(void)
     test_pair_close(&p);
 }
 
-SC_TEST_MAIN(TEST(dtmf_159hash_arrives_in_order_as_rfc4733),
+/* ext-rtp-ip / a NAT's public address: the SDP names it in c= (offer and
+ * answer) while the socket stays bound to the local address. */
+static void sdp_names_the_public_address(void)
+{
+    test_reports r;
+    sc_media_engine *e;
+    sc_media_stream *s;
+    sc_media_config cfg = { .local_ip = "127.0.0.1", .sdp_ip = "203.0.113.9" };
+    char *offer = NULL, *answer = NULL, *peer;
+    test_reports_init(&r);
+    CHECK_EQ_INT(sc_media_engine_new(NULL, test_on_report, &r, NULL, &e), SC_OK);
+    CHECK_EQ_INT(sc_media_stream_new(e, &cfg, NULL, &s), SC_OK);
+    CHECK_EQ_INT(sc_media_stream_offer(s, &offer), SC_OK);
+    CHECK_CONTAINS(offer, "c=IN IP4 203.0.113.9\r\n");
+    CHECK(strstr(offer, "127.0.0.1") == NULL);
+    peer = g_strdup_printf("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+                           "m=audio %d RTP/AVP 0\r\n", sc_media_stream_port(s) + 2);
+    sc_media_stream_free(s);
+    CHECK_EQ_INT(sc_media_stream_new(e, &cfg, NULL, &s), SC_OK);
+    CHECK_EQ_INT(sc_media_stream_answer(s, peer, &answer), SC_OK);
+    CHECK_CONTAINS(answer, "c=IN IP4 203.0.113.9\r\n");
+    g_free(peer);
+    g_free(offer);
+    g_free(answer);
+    sc_media_stream_free(s);
+    sc_media_engine_free(e);
+    test_reports_clear(&r);
+}
+
+SC_TEST_MAIN(TEST(sdp_names_the_public_address), TEST(dtmf_159hash_arrives_in_order_as_rfc4733),
              TEST(dtmf_rides_opus_at_48khz),
              TEST(without_telephone_event_dtmf_is_refused_for_info),
              TEST(inband_dtmf_is_detected),
