@@ -3,7 +3,12 @@
  * dtmf event with method "info" through the session's delivery, like the
  * digits the media engine hears; a body we cannot read gets 400 (415 for a
  * Content-Type we do not take) and the call goes on. INFO outside a call is
- * refused 481 before it gets here (served_methods.c). */
+ * refused 481 before it gets here (served_methods.c).
+ *
+ * On a call the dialplan bridged, a digit we took also goes on to the other
+ * leg, in an INFO with the same Content-Type and body: the bridge passes
+ * SDP through, so RFC 4733 digits travel end to end in the RTP, and INFO
+ * digits must not stop at us either. */
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_status.h>
@@ -29,6 +34,20 @@ static void emit_info_digit(sc_call *c, char digit)
     sc_session_emit(c->s, ev);
 }
 
+/* The bridged leg hears the digit as it was sent; its answer (nua_r_info)
+ * is not ours to act on. */
+static void relay_to_peer(sc_call *c, const sip_t *sip)
+{
+    sc_call *peer = c->peer;
+    int st = peer ? sc_call_state_of(peer) : -1;
+    if (!peer || !peer->nh || peer->ending ||
+        (st != SC_CALL_ANSWERED && st != SC_CALL_HELD && st != SC_CALL_EARLY)) {
+        if (peer) sc_log(SC_LOG_DEBUG, "call %d: INFO digit not relayed: call %d is not up", c->id, peer->id);
+        return;
+    }
+    nua_info(peer->nh, SIPTAG_CONTENT_TYPE(sip->sip_content_type), SIPTAG_PAYLOAD(sip->sip_payload), TAG_END());
+}
+
 void sc_call_on_info(sc_call *c, const sip_t *sip)
 {
     char digit, why[200];
@@ -46,5 +65,7 @@ void sc_call_on_info(sc_call *c, const sip_t *sip)
         sc_log(SC_LOG_WARNING, "call %d: INFO refused with %d: %s", c->id, code, why);
         return;
     }
-    if (digit && !c->ending) emit_info_digit(c, digit);
+    if (!digit || c->ending) return;
+    emit_info_digit(c, digit);
+    relay_to_peer(c, sip);
 }

@@ -311,6 +311,33 @@ class DialplanE2ETest(CallTestCase):
         self.assert_no_errors(cli)
         self.assert_quit_clean(cli)
 
+    def test_info_dtmf_reaches_the_bridged_leg(self):
+        """DTMF by SIP INFO on a bridged call: the PSTN caller's INFO digits (1 as
+        dtmf-relay, 5 as application/dtmf, #, then a bad Signal=X and a text/plain
+        INFO, then 9) go on to extension 1000 in order, each with the Content-Type
+        and body it was sent with; the two refused INFOs (400, 415) stop at us. The
+        A leg reports each digit as a dtmf event (method info); the call goes on."""
+        uas_port = free_port(udp=True, tcp=False)
+        k, cli, internal, _ = self.start_all(uas_port)
+        uas = self.local_uas("dp_uas_answer_info", uas_port)
+        uac = self.pstn_caller("call_uac_info_dtmf", k, duration_ms=500)
+        a = self.routed(cli, 2)[0]["call"]
+        b = self.b_leg(cli, a)
+        self.wait_sipp_event(uac, "bye_ok", timeout=20)
+        self.wait_sipp_event(uas, "bye", timeout=10)
+        self.assert_sipp_ok(uac)
+        self.assert_sipp_ok(uas)
+        got = [(r.get("type"), r.get("first")) for r in self.sipp_events(uas, "info")]
+        self.assertEqual(got, [("application/dtmf-relay", "Signal=1"), ("application/dtmf", "5"),
+                               ("application/dtmf-relay", "Signal=#"), ("application/dtmf-relay", "Signal=9")],
+                         uas.describe())
+        dtmf = [e for e in cli.events_since(0) if e.get("event") == "dtmf"]
+        self.assertEqual([(e["call"], e["digit"], e["method"]) for e in dtmf],
+                         [(a, d, "info") for d in "15#9"], cli.describe())
+        self.wait_both_ended(cli, a, b)
+        self.assert_no_live_calls(cli)
+        self.assert_quit_clean(cli)
+
     def test_pstn_cancel_before_answer_reaches_1000_as_cancel(self):
         """The PSTN caller CANCELs while 1000 rings: the local UAS receives CANCEL (and
         answers 200 + 487), the caller gets 487 for its INVITE; A ends ORIGINATOR_CANCEL
