@@ -12,6 +12,7 @@ import os
 import time
 import unittest
 
+from sctest import audio
 from sctest.calls import CallTestCase, ACCOUNT, PASSWORD
 from sctest.cli import ScCli, match, skype_gateway
 from sctest.kamailio import Kamailio
@@ -223,6 +224,69 @@ class MediaAddressTest(NatTestCase):
 
     def test_ext_rtp_ip_given_wins(self):
         self.assertEqual(self.answer_sdp_address(ext_rtp_ip="198.51.100.77"), "198.51.100.77")
+
+
+class PacketLossTest(NatTestCase):
+    """5 % random loss on the path, in the router's namespace: the PSTN caller's
+    RTP (4 s of an 800 Hz G.711 tone) crosses a kernel rule that drops each
+    packet with probability 0.05 (iptables statistic: this kernel has no
+    sch_netem, and the rule loses packets at random as netem's loss does).
+    The call goes on to the caller's BYE, the recording holds the tone less
+    what was lost, and media_stats counts as lost what the router dropped."""
+
+    LOSS = 0.05
+    TONE_MS = 4000
+
+    def setUp(self):
+        CallTestCase.setUp(self)
+        # the NAT keeps our RTP port: the caller (no symmetric RTP of its own)
+        # sends to the port our SDP names, and the mapping our RTP made matches
+        self.net = nat_for_test(self, udp_timeout=UDP_TIMEOUT, random_ports=False)
+
+    def dropped(self, n):
+        out = n.run(n.router, ["iptables", "-L", "FORWARD", "-v", "-n", "-x"]).stdout
+        for line in out.splitlines():
+            if "statistic" in line and "DROP" in line:
+                return int(line.split()[0])
+        self.fail("no loss rule in the router:\n" + out)
+
+    def test_five_percent_loss_the_call_goes_on(self):
+        n = self.net
+        k = self.provider(True)
+        cli = self.nat_cli(k, cli_args=["--on-incoming", "answer", "--media"], ping=KEEPALIVE)
+        cli.wait_for(match(gateway="skype", state="REGED"), 20, after=0)
+        self.wait_public_contact(k)
+        # only the caller's RTP crosses the router from INET_HOST2 (its SIP goes to the trunk next to it)
+        n.run(n.router, ["iptables", "-A", "FORWARD", "-p", "udp", "-s", n.inet_host2, "-m", "statistic",
+                         "--mode", "random", "--probability", str(self.LOSS), "-j", "DROP"])
+        os.makedirs(os.path.join(self.tmp, "sipp"), exist_ok=True)
+        audio.write_tone_ulaw(os.path.join(self.tmp, "sipp", "tone.ulaw"), 800, self.TONE_MS)
+        rec = os.path.join(self.tmp, "lossy.wav")
+        uac = self.pstn_caller(k, scenario="call_uac_rtp_stream", duration_ms=self.TONE_MS + 500)
+        call = self.wait_incoming(cli, 15)["call"]
+        cli.send("record %d %s" % (call, rec))
+        cli.wait_for(match(event="media_state", call=call, state="up"), 10, after=0)
+        self.assert_ended(cli, call, "NORMAL_CLEARING", "remote", timeout=30)
+        self.assert_sipp_ok(uac, 30)
+        stats = cli.wait_for(match(event="media_stats", call=call), 2, after=0)
+        dropped = self.dropped(n)
+        packets = self.TONE_MS // 20
+        what = "router dropped %d of %d; stats %s" % (dropped, packets, stats)
+        # 200 packets at p=0.05: 0 drops has probability 3e-5, over 25 about 1e-5
+        self.assertGreaterEqual(dropped, 1, what)
+        self.assertLessEqual(dropped, 25, what)
+        # the jitter buffer counts a gap by sequence number: a drop among the
+        # last packets (no later packet shows the gap) is not counted
+        self.assertLessEqual(stats["packets_lost"], dropped, what)
+        self.assertGreaterEqual(stats["packets_lost"], dropped - 3, what)
+        self.assertGreaterEqual(stats["packets_received"], packets - dropped - 3, what)
+        rate, samples = audio.read_wav(rec)
+        heard = audio.tone_seconds(samples, rate, 800)
+        what += "; " + audio.describe(samples, rate, 800)
+        self.assertGreater(audio.dominance(samples, rate, 800), 10.0, what)
+        self.assertGreater(heard, self.TONE_MS / 1000.0 * (1 - 3 * self.LOSS) - 0.2, what)
+        self.assertLess(heard, self.TONE_MS / 1000.0 + 0.2, what)
+        self.assert_quit_clean(cli)
 
 
 class CrlfKeepaliveTest(NatTestCase):
