@@ -8,6 +8,7 @@
 #ifndef SC_BENCH_UTIL_H
 #define SC_BENCH_UTIL_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,6 +83,13 @@ static inline const char *bench_opt(int argc, char **argv, const char *name, con
     for (int i = 1; i + 1 < argc; i++)
         if (!strcmp(argv[i], name)) return argv[i + 1];
     return def;
+}
+
+static inline bool bench_flag(int argc, char **argv, const char *name)
+{
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], name)) return true;
+    return false;
 }
 
 static inline long bench_opt_long(int argc, char **argv, const char *name, long def)

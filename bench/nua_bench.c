@@ -33,6 +33,7 @@ typedef struct bench_handle bench_handle;
 #include <sofia-sip/su_wait.h>
 #include <sofia-sip/su_tag_io.h>
 #include <sofia-sip/nua.h>
+#include <sofia-sip/su_glib.h>
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/nta_tag.h>
 #include <sofia-sip/sip_status.h>
@@ -51,6 +52,7 @@ struct bench_handle {
 
 struct app {
     su_root_t *root;
+    GMainLoop *loop;           /* --glib: the loop that runs the root */
     nua_t *nua;
     su_wait_t stdin_wait;
     char inbuf[1024];
@@ -218,7 +220,10 @@ static void nua_cb(nua_event_t event, int status, char const *phrase, nua_t *nua
         if (h) register_event(a, status, phrase, nh, h, sip);
         break;
     case nua_r_shutdown:
-        if (status >= 200) su_root_break(a->root);
+        if (status >= 200) {
+            su_root_break(a->root);
+            if (a->loop) g_main_loop_quit(a->loop);
+        }
         break;
     default:
         if (h && !h->reg_index) call_event(a, event, status, phrase, nh, h, tags);
@@ -300,12 +305,20 @@ int main(int argc, char **argv)
     a->calls = bench_opt_long(argc, argv, "--calls", 1000);
     if (strcmp(a->mode, "inbound") && strcmp(a->mode, "outbound") && strcmp(a->mode, "register")) {
         fprintf(stderr, "usage: nua_bench inbound|outbound|register [--peer H:P] [--rate R --calls N] "
-                        "[--gateways N --password P --expires S]\n");
+                        "[--gateways N --password P --expires S] [--glib]\n");
         return 2;
     }
 
     su_init();
-    a->root = su_root_create(a);
+    /* --glib: the same nua on Sofia's GLib port (a GMainContext, as the
+     * library runs it), to tell the loop's cost from the library's own */
+    if (bench_flag(argc, argv, "--glib")) {
+        a->root = su_glib_root_create(a);
+        g_source_attach(su_glib_root_gsource(a->root), NULL);
+        a->loop = g_main_loop_new(NULL, FALSE);
+    } else {
+        a->root = su_root_create(a);
+    }
     su_root_threading(a->root, 0);
     /* A free port: the kernel picks one for UDP; nua also binds TCP on it,
      * which may be taken: then try another. */
@@ -335,7 +348,8 @@ int main(int argc, char **argv)
     printf("READY port=%d\n", port);
     fflush(stdout);
 
-    su_root_run(a->root);
+    if (a->loop) g_main_loop_run(a->loop);
+    else su_root_run(a->root);
 
     if (a->dial_timer) su_timer_destroy(a->dial_timer);
     nua_destroy(a->nua);
