@@ -45,13 +45,11 @@ static char **look_up(const char *host)
     if (getaddrinfo(host, NULL, &hints, &res) == 0) {
         for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
             char buf[INET6_ADDRSTRLEN];
+            /* inet_ntop, not getnameinfo: no "%scope" on link-local addresses */
             const void *a = ai->ai_family == AF_INET
                                 ? (const void *)&((struct sockaddr_in *)ai->ai_addr)->sin_addr
                                 : (const void *)&((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr;
-            bool seen = false;
-            if (!inet_ntop(ai->ai_family, a, buf, sizeof buf)) continue;
-            for (guint i = 0; i < found->len; i++) seen |= !strcmp(found->pdata[i], buf);
-            if (!seen) g_ptr_array_add(found, g_strdup(buf));
+            if (inet_ntop(ai->ai_family, a, buf, sizeof buf)) add_unique(found, buf);
         }
         freeaddrinfo(res);
     }
