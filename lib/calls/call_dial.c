@@ -18,6 +18,7 @@
 #include "calls_priv.h"
 #include "registration_priv.h"
 #include "error_priv.h"
+#include "free_all.h"
 #include "skypeconnect/sc_dialrule.h"
 #include "sip_text.h"
 #include "dialrule_int.h"
@@ -225,11 +226,7 @@ typedef struct posted_dial {
 static void free_posted_dial(sc_posted *w)
 {
     posted_dial *pd = (posted_dial *)w;
-    g_free(pd->gateway);
-    g_free(pd->number);
-    g_free(pd->caller_number);
-    g_free(pd->caller_name);
-    g_free(pd->sdp);
+    SC_FREE_ALL(pd->gateway, pd->number, pd->caller_number, pd->caller_name, pd->sdp);
     g_free(pd);
 }
 

@@ -125,33 +125,41 @@ SC_API int sc_session_dial_media(sc_session *s, const char *gateway, const char 
     return sc_dial(s, gateway, number, caller_number, caller_name, NULL, out, false, true);
 }
 
-static int play_op(sc_session *s, void *p)
+/* The stack side of the media controls below: the call must have media
+ * and not have ended; then op->on_stream works on the stream, and its
+ * failure becomes the request's. */
+static int stream_op(sc_session *s, void *p)
 {
     sc_call_op *op = p;
     int rc = media_ready(op);
     (void)s;
     if (rc) return rc;
-    rc = op->text ? sc_media_stream_play_file(op->c->media, op->text, op->code)
-                  : sc_media_stream_play_tone(op->c->media, op->hz, op->ms, op->code);
+    rc = op->on_stream(op);
     return rc ? sc_call_op_fail(op, rc, sc_last_error()) : SC_OK;
+}
+
+static int stream_play(sc_call_op *op)
+{
+    return op->text ? sc_media_stream_play_file(op->c->media, op->text, op->code)
+                    : sc_media_stream_play_tone(op->c->media, op->hz, op->ms, op->code);
 }
 
 SC_API int sc_call_play(sc_call *c, const char *path, int loop)
 {
-    sc_call_op op = { .text = path, .code = loop != 0 };
+    sc_call_op op = { .text = path, .code = loop != 0, .on_stream = stream_play };
     if (!path || !*path) return sc_fail(SC_EINVAL, "sc_call_play: no file named");
     /* Checked here, on the caller's thread, so the reason is the file's. */
     if (access(path, R_OK))
         return sc_fail(SC_EIO, "sc_call_play: cannot read '%s': %s", path, g_strerror(errno));
-    return sc_call_post_op(c, "sc_call_play", play_op, &op, SC_CLAIM_NONE);
+    return sc_call_post_op(c, "sc_call_play", stream_op, &op, SC_CLAIM_NONE);
 }
 
 SC_API int sc_call_play_tone(sc_call *c, int hz, int ms, int loop)
 {
-    sc_call_op op = { .hz = hz, .ms = ms, .code = loop != 0 };
+    sc_call_op op = { .hz = hz, .ms = ms, .code = loop != 0, .on_stream = stream_play };
     if (hz < 50 || hz > 4000) return sc_fail(SC_EINVAL, "sc_call_play_tone: %d Hz: use 50 to 4000", hz);
     if (ms < 20 || ms > 600000) return sc_fail(SC_EINVAL, "sc_call_play_tone: %d ms: use 20 to 600000", ms);
-    return sc_call_post_op(c, "sc_call_play_tone", play_op, &op, SC_CLAIM_NONE);
+    return sc_call_post_op(c, "sc_call_play_tone", stream_op, &op, SC_CLAIM_NONE);
 }
 
 static int hold_op(sc_session *s, void *p)
@@ -181,29 +189,20 @@ SC_API int sc_call_hold(sc_call *c, int on)
     return sc_call_post_op(c, "sc_call_hold", hold_op, &op, SC_CLAIM_ANSWERED);
 }
 
-static int record_op(sc_session *s, void *p)
+static int stream_record(sc_call_op *op)
 {
-    sc_call_op *op = p;
-    int rc = media_ready(op);
-    (void)s;
-    if (rc) return rc;
-    rc = sc_media_stream_record(op->c->media, op->text);
-    return rc ? sc_call_op_fail(op, rc, sc_last_error()) : SC_OK;
+    return sc_media_stream_record(op->c->media, op->text);
 }
 
 SC_API int sc_call_record(sc_call *c, const char *path)
 {
-    sc_call_op op = { .text = path };
+    sc_call_op op = { .text = path, .on_stream = stream_record };
     if (!path || !*path) return sc_fail(SC_EINVAL, "sc_call_record: no file named");
-    return sc_call_post_op(c, "sc_call_record", record_op, &op, SC_CLAIM_NONE);
+    return sc_call_post_op(c, "sc_call_record", stream_op, &op, SC_CLAIM_NONE);
 }
 
-static int stop_op(sc_session *s, void *p)
+static int stream_stop(sc_call_op *op)
 {
-    sc_call_op *op = p;
-    int rc = media_ready(op);
-    (void)s;
-    if (rc) return rc;
     sc_media_stream_stop_play(op->c->media);
     sc_media_stream_stop_record(op->c->media);
     return SC_OK;
@@ -211,60 +210,51 @@ static int stop_op(sc_session *s, void *p)
 
 SC_API int sc_call_stop_media(sc_call *c)
 {
-    sc_call_op op = { 0 };
+    sc_call_op op = { .on_stream = stream_stop };
     /* Waits: when it returns, a recording's file is complete. */
-    return sc_call_run_op(c, "sc_call_stop_media", stop_op, &op);
+    return sc_call_run_op(c, "sc_call_stop_media", stream_op, &op);
 }
 
-static int audio_op(sc_session *s, void *p)
+static int stream_audio(sc_call_op *op)
 {
-    sc_call_op *op = p;
-    int rc = media_ready(op);
-    (void)s;
-    if (rc) return rc;
-    rc = op->pcm ? sc_media_stream_write(op->c->media, op->pcm, op->samples)
-                 : sc_media_stream_set_frames(op->c->media, op->code);
-    return rc ? sc_call_op_fail(op, rc, sc_last_error()) : SC_OK;
+    return op->pcm ? sc_media_stream_write(op->c->media, op->pcm, op->samples)
+                   : sc_media_stream_set_frames(op->c->media, op->code);
 }
 
 SC_API int sc_call_set_audio(sc_call *c, int on)
 {
-    sc_call_op op = { .code = on != 0 };
+    sc_call_op op = { .code = on != 0, .on_stream = stream_audio };
     /* Waits: a switch made once per call, and a call without media must
      * hear so at once (an audio iterator would otherwise wait for frames
      * that never come). sc_call_write_audio(), per frame, is posted. */
-    return sc_call_run_op(c, "sc_call_set_audio", audio_op, &op);
+    return sc_call_run_op(c, "sc_call_set_audio", stream_op, &op);
 }
 
 SC_API int sc_call_write_audio(sc_call *c, const short *pcm, size_t samples)
 {
-    sc_call_op op = { .pcm = pcm, .samples = samples };
+    sc_call_op op = { .pcm = pcm, .samples = samples, .on_stream = stream_audio };
     if (!pcm || !samples) return sc_fail(SC_EINVAL, "sc_call_write_audio: no samples");
     if (samples > 80000) return sc_fail(SC_EINVAL, "sc_call_write_audio: %zu samples: at most 80000 (10 s) at once", samples);
-    return sc_call_post_op(c, "sc_call_write_audio", audio_op, &op, SC_CLAIM_NONE);
+    return sc_call_post_op(c, "sc_call_write_audio", stream_op, &op, SC_CLAIM_NONE);
 }
 
 /* The stream's figures now, copied on the stack thread. */
 typedef struct stats_req {
-    sc_call_op op;   /* first: the op sc_call_run_op() hands to stats_op */
+    sc_call_op op;   /* first: the op stream_op hands to stream_stats */
     sc_rtp_stats st;
 } stats_req;
 
-static int stats_op(sc_session *s, void *p)
+static int stream_stats(sc_call_op *op)
 {
-    stats_req *r = p;
-    int rc = media_ready(&r->op);
-    (void)s;
-    if (rc) return rc;
-    if ((rc = sc_media_stream_get_stats(r->op.c->media, &r->st))) return sc_call_op_fail(&r->op, rc, sc_last_error());
-    return SC_OK;
+    stats_req *r = (stats_req *)op;
+    return sc_media_stream_get_stats(op->c->media, &r->st);
 }
 
 SC_API char *sc_call_media_stats_json(sc_call *c)
 {
-    stats_req req = { 0 };
+    stats_req req = { .op.on_stream = stream_stats };
     sc_media_report r = { .kind = SC_MEDIA_R_STATS };
-    if (sc_call_run_op(c, "sc_call_media_stats_json", stats_op, &req.op)) return NULL;
+    if (sc_call_run_op(c, "sc_call_media_stats_json", stream_op, &req.op)) return NULL;
     r.stats = req.st;
     char *line = sc_media_report_json(&r, c->id);
     /* The event line's members, plus where the audio goes, as one object. */
@@ -282,14 +272,14 @@ SC_API char *sc_call_media_stats_json(sc_call *c)
 
 SC_API int sc_call_media_stats(sc_call *c, sc_media_stats *out)
 {
-    stats_req req = { 0 };
+    stats_req req = { .op.on_stream = stream_stats };
     sc_media_stats full = { .size = sizeof full };
     int rc;
     if (!out) return sc_fail(SC_EINVAL, "sc_call_media_stats: out is NULL");
     if (out->size < sizeof full)
         return sc_fail(SC_EINVAL, "sc_call_media_stats: out->size is %zu: set it to sizeof(sc_media_stats) (%zu)",
                        out->size, sizeof full);
-    if ((rc = sc_call_run_op(c, "sc_call_media_stats", stats_op, &req.op))) return rc;
+    if ((rc = sc_call_run_op(c, "sc_call_media_stats", stream_op, &req.op))) return rc;
     full.packets_sent = req.st.packets_sent;
     full.packets_received = req.st.packets_received;
     full.packets_lost = req.st.packets_lost;

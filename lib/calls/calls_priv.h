@@ -25,6 +25,9 @@ typedef struct sc_call_op {
     char *out;             /* a result text for the caller (g_malloc; sc_call_run_op only) */
     const short *pcm;      /* audio to send */
     size_t samples;
+    /* A media control's work on the call's stream (op->c->media), run by
+     * call_media.c once the call is known to have media; NULL otherwise. */
+    int (*on_stream)(struct sc_call_op *op);
 } sc_call_op;
 
 /* call_post.c: what another thread checks under the call's lock before it

@@ -22,6 +22,7 @@
 #include <glib.h>
 
 #include "error_priv.h"
+#include "free_all.h"
 #include "gateway_priv.h"
 #include "fs_bool.h"
 #include "skypeconnect/sc_dialrule.h"
@@ -732,12 +733,9 @@ SC_API void sc_gateway_free(sc_gateway *gw)
     if (!gw) return;
     for (size_t i = 0; i < N_KNOWN_PARAMS; i++)
         if (known_params[i].kind == KIND_STRING) g_free(*string_field(gw, &known_params[i]));
-    g_free(gw->name);
+    SC_FREE_ALL(gw->name, gw->warnings, gw->get_buf, gw->proxy_hostport);
     g_strfreev(gw->inbound_vars);
     g_strfreev(gw->outbound_vars);
-    g_free(gw->warnings);
-    g_free(gw->get_buf);
-    g_free(gw->proxy_hostport);
     g_free(gw);
 }
 

@@ -31,6 +31,7 @@
 #include "dialrule_view.h"
 #include "gateway_rule.h"
 #include "error_priv.h"
+#include "free_all.h"
 
 struct sc_rule_export {
     char *emergency_regex;
@@ -283,11 +284,7 @@ SC_API sc_rule_export *sc_rule_export_gateway(const sc_gateway *gw)
 SC_API void sc_rule_export_free(sc_rule_export *x)
 {
     if (!x) return;
-    g_free(x->emergency_regex);
-    g_free(x->emergency_list);
-    g_free(x->dial_regex);
-    g_free(x->number_regex);
-    g_free(x->describe);
+    SC_FREE_ALL(x->emergency_regex, x->emergency_list, x->dial_regex, x->number_regex, x->describe);
     g_free(x);
 }
 

@@ -6,6 +6,7 @@
 
 #include "call_priv.h"
 #include "error_priv.h"
+#include "free_all.h"
 
 static const char *const state_names[] = {
     "incoming", "calling", "proceeding", "ringing", "early", "answered", "held", "ended"
@@ -44,19 +45,9 @@ SC_API sc_call *sc_call_ref(sc_call *c)
 SC_API void sc_call_unref(sc_call *c)
 {
     if (!c || !g_atomic_int_dec_and_test(&c->refs)) return;
-    g_free(c->gateway);
-    g_free(c->matched_by);
-    g_free(c->destination);
-    g_free(c->caller_number);
-    g_free(c->caller_name);
-    g_free(c->sip_call_id);
-    g_free(c->to);
-    g_free(c->source);
-    g_free(c->invite_text);
-    g_free(c->cause);
-    g_free(c->remote_sdp);
-    g_free(c->local_sdp);
-    g_free(c->final_phrase);
+    SC_FREE_ALL(c->gateway, c->matched_by, c->destination, c->caller_number, c->caller_name,
+                c->sip_call_id, c->to, c->source, c->invite_text, c->cause, c->remote_sdp,
+                c->local_sdp, c->final_phrase);
     g_mutex_clear(&c->lock);
     g_free(c);
 }

@@ -7,6 +7,7 @@
 
 #include "dialplan_int.h"
 #include "error_priv.h"
+#include "free_all.h"
 #include "json.h"
 
 /* ---------------------------------------------------------------------------
@@ -169,11 +170,7 @@ SC_API const char *sc_call_fields_get(const sc_call_fields *f, const char *name)
 static void free_route_action(gpointer p)
 {
     dp_route_action *a = p;
-    g_free(a->app);
-    g_free(a->data);
-    g_free(a->extension);
-    g_free(a->origin);
-    g_free(a->problem);
+    SC_FREE_ALL(a->app, a->data, a->extension, a->origin, a->problem);
     g_free(a);
 }
 

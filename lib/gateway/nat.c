@@ -19,6 +19,7 @@
 #include "stun_query.h"
 #include "error_priv.h"
 #include "timer.h"
+#include "free_all.h"
 
 /* Contact changes in a row before we stop following the registrar: a broken
  * middlebox that reports another address every time must not loop us. */
@@ -187,12 +188,8 @@ void sc_nat_clear(sc_reg *r)
     sc_route_lookup_cancel(n->lookup);
     sc_nat_keepalive_stop(r);
     sc_stun_query_stop(r);
-    g_free(n->ext_host);
-    g_free(n->public_host);
-    g_free(n->stale_contact);
-    g_free(n->register_contact);
-    g_free(n->explained);
-    g_free(n->seen_host);
+    SC_FREE_ALL(n->ext_host, n->public_host, n->stale_contact, n->register_contact, n->explained,
+                n->seen_host);
     memset(n, 0, sizeof *n);
     n->stun_fd = -1;
     n->crlf_fd = -1;

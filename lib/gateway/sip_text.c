@@ -4,6 +4,7 @@
 #include <glib.h>
 
 #include "sip_text.h"
+#include "free_all.h"
 
 char *sc_sip_hostport(const char *uri_or_host, char **params)
 {
@@ -71,12 +72,7 @@ void sc_sip_texts_build(const sc_gateway *gw, const char *local_host, int local_
 
 void sc_sip_texts_clear(sc_sip_texts *t)
 {
-    g_free(t->registrar_uri);
-    g_free(t->from);
-    g_free(t->to);
-    g_free(t->contact);
-    g_free(t->contact_user);
-    g_free(t->next_hop);
-    g_free(t->proxy_host);
+    SC_FREE_ALL(t->registrar_uri, t->from, t->to, t->contact, t->contact_user, t->next_hop,
+                t->proxy_host);
     memset(t, 0, sizeof *t);
 }

@@ -18,6 +18,7 @@
 #include "registration_priv.h"
 #include "tls_check.h"
 #include "error_priv.h"
+#include "free_all.h"
 
 #define SC_TLS_CHECK_TIMEOUT_MS 5000
 
@@ -34,11 +35,7 @@ typedef struct sc_tls_job tls_job;
 static void job_clear(tls_job *j)
 {
     g_main_context_unref(j->ctx);
-    g_free(j->gateway);
-    g_free(j->host);
-    g_free(j->port);
-    g_free(j->cafile);
-    g_free(j->failure);
+    SC_FREE_ALL(j->gateway, j->host, j->port, j->cafile, j->failure);
 }
 
 static void job_unref(gpointer j)

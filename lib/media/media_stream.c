@@ -3,6 +3,7 @@
 #include <string.h>
 #include "media_priv.h"
 #include "error_priv.h"
+#include "free_all.h"
 
 static int valid_config(const sc_media_config *c)
 {
@@ -57,10 +58,7 @@ int sc_media_stream_new(sc_media_engine *engine, const sc_media_config *config, 
     return SC_OK;
 fail:
     g_mutex_clear(&s->lock);
-    g_free(s->rx_frame);
-    g_free(s->local_ip);
-    g_free(s->sdp_ip);
-    g_free(s->codecs);
+    SC_FREE_ALL(s->rx_frame, s->local_ip, s->sdp_ip, s->codecs);
     g_free(s);
     return rc;
 }
@@ -88,11 +86,7 @@ void sc_media_stream_free(sc_media_stream *s)
     g_clear_object(&s->rtp_sock);
     g_clear_object(&s->rtcp_sock);
     g_mutex_clear(&s->lock);
-    g_free(s->wq);
-    g_free(s->rx_frame);
-    g_free(s->local_ip);
-    g_free(s->sdp_ip);
-    g_free(s->codecs);
+    SC_FREE_ALL(s->wq, s->rx_frame, s->local_ip, s->sdp_ip, s->codecs);
     g_free(s);
 }
 

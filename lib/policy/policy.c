@@ -17,6 +17,7 @@
 #include "dialrule_int.h"
 #include "gateway_rule.h"
 #include "error_priv.h"
+#include "free_all.h"
 
 struct sc_policy {
     char *name;
@@ -45,9 +46,7 @@ static void policy_free(sc_policy *p)
 {
     if (!p) return;
     sc_dialrule_free(p->rule);
-    g_free(p->destination_prefix);
-    g_free(p->name);
-    g_free(p->source);
+    SC_FREE_ALL(p->destination_prefix, p->name, p->source);
     g_free(p);
 }
 

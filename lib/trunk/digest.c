@@ -7,6 +7,7 @@
 #include <sofia-sip/msg_header.h>
 
 #include "digest.h"
+#include "free_all.h"
 
 void sc_digest_md5_join(char out[SC_DIGEST_HEX_LEN], const char *const *parts, int nparts)
 {
@@ -89,16 +90,8 @@ static char *param_dup(msg_param_t const *params, const char *name)
 
 void sc_digest_creds_clear(sc_digest_creds *c)
 {
-    g_free(c->username);
-    g_free(c->realm);
-    g_free(c->nonce);
-    g_free(c->uri);
-    g_free(c->response);
-    g_free(c->algorithm);
-    g_free(c->qop);
-    g_free(c->nc);
-    g_free(c->cnonce);
-    g_free(c->opaque);
+    SC_FREE_ALL(c->username, c->realm, c->nonce, c->uri, c->response, c->algorithm, c->qop, c->nc,
+                c->cnonce, c->opaque);
     memset(c, 0, sizeof *c);
 }
 

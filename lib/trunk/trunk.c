@@ -25,6 +25,7 @@
 #include "addr.h"
 #include "sofia_stack.h"
 #include "error_priv.h"
+#include "free_all.h"
 #include "skypeconnect/sc_version.h"
 
 /* sc_trunk_free(): calls get this long to end properly (BYE answered),
@@ -157,14 +158,9 @@ static void release(sc_trunk *t)
     g_queue_clear_full(&t->log, g_free);
     if (t->loop) g_main_loop_unref(t->loop);
     if (t->ctx) g_main_context_unref(t->ctx);
-    g_free(t->host);
-    g_free(t->uri_host);
-    g_free(t->address);
-    g_free(t->realm);
-    g_free(t->user);
+    SC_FREE_ALL(t->host, t->uri_host, t->address, t->realm, t->user, t->sdp);
     if (t->password) memset(t->password, 0, strlen(t->password));
     g_free(t->password);
-    g_free(t->sdp);
     g_mutex_clear(&t->lock);
     g_cond_clear(&t->cond);
     g_free(t);

@@ -18,6 +18,7 @@
 #include <sofia-sip/url.h>
 
 #include "error_priv.h"
+#include "free_all.h"
 #include "json.h"
 
 /* Contacts remembered for the 423 fault before the set starts over. */
@@ -479,10 +480,7 @@ static void call_free(trunk_call *c)
         nua_handle_bind(c->nh, NULL);
         nua_handle_destroy(c->nh);
     }
-    g_free(c->number);
-    g_free(c->ruri);
-    g_free(c->from);
-    g_free(c->to);
+    SC_FREE_ALL(c->number, c->ruri, c->from, c->to);
     g_free(c);
 }
 

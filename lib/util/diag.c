@@ -1,15 +1,12 @@
 /* See diag.h. */
 #include "diag.h"
 #include "error_priv.h"
+#include "free_all.h"
 
 static void free_diag(gpointer p)
 {
     sc_diag *d = p;
-    g_free(d->file);
-    g_free(d->gateway);
-    g_free(d->param);
-    g_free(d->message);
-    g_free(d->text);
+    SC_FREE_ALL(d->file, d->gateway, d->param, d->message, d->text);
     g_free(d);
 }
 
