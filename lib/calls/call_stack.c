@@ -437,6 +437,16 @@ static bool answer_call_challenge(sc_call *c, int status, const sip_t *sip)
     return false;
 }
 
+/* The far end ended the call (a final failure, CANCEL, BYE): how the
+ * ended event will tell it. NULL cause: from the SIP status. */
+static void remote_ends(sc_call *c, int code, const char *cause)
+{
+    c->ending = true;
+    c->end_side = SC_HANGUP_REMOTE;
+    c->end_code = code;
+    c->end_cause = cause;
+}
+
 static void on_invite_response(sc_call *c, int status, const char *phrase, const sip_t *sip)
 {
     bool has_sdp = sip && sip->sip_payload && sip->sip_payload->pl_len;
@@ -495,10 +505,7 @@ static void on_invite_response(sc_call *c, int status, const char *phrase, const
     } else if (status >= 300) {
         if ((status == 401 || status == 407) && !c->ending && answer_call_challenge(c, status, sip)) return;
         if (!c->ending) {
-            c->ending = true;
-            c->end_side = SC_HANGUP_REMOTE;
-            c->end_code = status;
-            c->end_cause = NULL;
+            remote_ends(c, status, NULL);
         } else if (c->end_code == 487 && status != 487) {
             c->end_code = status;
         }
@@ -528,10 +535,7 @@ void sc_calls_on_event(sc_session *s, sc_call *c, nua_event_t event, int status,
     case nua_r_authenticate:
         /* Sofia could not use our credentials on the challenge (904): end it. */
         if (status >= 300 && !c->ending) {
-            c->ending = true;
-            c->end_side = SC_HANGUP_REMOTE;
-            c->end_code = status;
-            c->end_cause = "CALL_REJECTED";
+            remote_ends(c, status, "CALL_REJECTED");
             /* the INVITE already had its final 401/407: nothing to cancel */
             sc_call_finish(c);
         }
@@ -549,18 +553,10 @@ void sc_calls_on_event(sc_session *s, sc_call *c, nua_event_t event, int status,
         sc_call_on_info(c, sip);
         break;
     case nua_i_cancel:
-        c->ending = true;
-        c->end_side = SC_HANGUP_REMOTE;
-        c->end_code = 487;
-        c->end_cause = "ORIGINATOR_CANCEL";
+        remote_ends(c, 487, "ORIGINATOR_CANCEL");
         break;
     case nua_i_bye:
-        if (!c->ending) {
-            c->ending = true;
-            c->end_side = SC_HANGUP_REMOTE;
-            c->end_code = 200;
-            c->end_cause = "NORMAL_CLEARING";
-        }
+        if (!c->ending) remote_ends(c, 200, "NORMAL_CLEARING");
         break;
     case nua_i_state:
         tl_gets(tags, NUTAG_CALLSTATE_REF(callstate), TAG_END());
