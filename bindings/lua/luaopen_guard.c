@@ -1,4 +1,5 @@
-/* Thread-safe luaopen_skypeconnect.
+/* Thread-safe luaopen_skypeconnect (and luaopen_skypeconnect_policy: this
+ * file is compiled with SC_LUAOPEN naming the entry point of the module).
  *
  * SWIG's module initialisation (SWIG_InitializeModule, SWIG_PropagateClientData)
  * writes process-global tables and is not thread-safe. FreeSWITCH's mod_lua
@@ -11,15 +12,21 @@
 #include <lua.h>
 #include <lauxlib.h>
 
-int luaopen_skypeconnect_unlocked(lua_State *L);
-__attribute__((visibility("default"))) int luaopen_skypeconnect(lua_State *L);
+#ifndef SC_LUAOPEN
+#  define SC_LUAOPEN luaopen_skypeconnect
+#endif
+#define SC_UNLOCKED_(name) name##_unlocked
+#define SC_UNLOCKED(name) SC_UNLOCKED_(name)
+
+int SC_UNLOCKED(SC_LUAOPEN)(lua_State *L);
+__attribute__((visibility("default"))) int SC_LUAOPEN(lua_State *L);
 
 static pthread_mutex_t sc_luaopen_lock = PTHREAD_MUTEX_INITIALIZER;
 
-__attribute__((visibility("default"))) int luaopen_skypeconnect(lua_State *L)
+__attribute__((visibility("default"))) int SC_LUAOPEN(lua_State *L)
 {
     int status;
-    lua_pushcfunction(L, luaopen_skypeconnect_unlocked);
+    lua_pushcfunction(L, SC_UNLOCKED(SC_LUAOPEN));
     lua_insert(L, 1);
     pthread_mutex_lock(&sc_luaopen_lock);
     status = lua_pcall(L, lua_gettop(L) - 1, 1, 0);
