@@ -49,6 +49,11 @@ ls "$libdir"/libskypeconnect.so* >/dev/null 2>&1 || die "libskypeconnect.so not 
 # The policy library, and the policy-only Lua modules finding it through
 # their RUNPATH ($ORIGIN/../../) with no Sofia-SIP anywhere (FreeSWITCH).
 [ -e "$libdir/libskypeconnect-policy.so.0" ] || { echo "FAIL: $libdir/libskypeconnect-policy.so.0 missing"; fail=1; }
+policy_libs=$(PKG_CONFIG_PATH="$pcdir" PKG_CONFIG_LIBDIR="$pcdir" "$pkgconfig" --libs skypeconnect-policy 2>&1)
+case "$policy_libs" in
+  *"-lskypeconnect-policy"*) echo "pkg-config --libs skypeconnect-policy: $policy_libs" ;;
+  *) echo "FAIL: pkg-config --libs skypeconnect-policy: $policy_libs"; fail=1 ;;
+esac
 for m in "$libdir"/lua/*/skypeconnect_policy.so; do
   [ -f "$m" ] || continue
   command -v ldd >/dev/null 2>&1 || break
