@@ -23,6 +23,18 @@
  */
 #if defined(SWIGPYTHON)
 %module(package="skypeconnect", threads="1") core
+#elif defined(SWIGLUA) && defined(SC_POLICY_ONLY)
+/* The policy-only module (bindings/lua/CMakeLists.txt, swig -DSC_POLICY_ONLY):
+ * the classes and functions of libskypeconnect-policy (sc_policy.h and the
+ * gateway XML, dial rules and dialplan under it), and no Session, Call,
+ * Event or Trunk, so it links no SIP stack. Everything it has behaves as in
+ * the full module. */
+%module skypeconnect_policy
+%begin %{
+#define SC_POLICY_ONLY 1
+#define luaopen_skypeconnect_policy luaopen_skypeconnect_policy_unlocked
+#define _POSIX_C_SOURCE 200809L   /* clock_gettime */
+%}
 #elif defined(SWIGLUA)
 %module skypeconnect
 %begin %{
@@ -65,6 +77,11 @@ typedef int sc_lua_ret;
 %ignore sc_set_log_cb;
 /* filled by sc_call_media_stats(), which returns it as a dict / table */
 %ignore sc_media_stats;
+#if defined(SC_POLICY_ONLY)
+/* SIP tracing lives in sip/, which the policy library does not hold. */
+%ignore sc_set_sip_trace;
+%ignore sc_sip_trace_enabled;
+#endif
 
 /* Strings the library allocates: copied into the language, then freed. */
 %typemap(newfree) char * "sc_free($1);";
@@ -474,6 +491,20 @@ static int sc_lua_msgh(lua_State *L)
     return 1;
 }
 
+/* -- table fields -- */
+static void sc_lua_setint(lua_State *L, const char *k, long long v)
+{
+    lua_pushinteger(L, (lua_Integer)v);
+    lua_setfield(L, -2, k);
+}
+
+static void sc_lua_setstr(lua_State *L, const char *k, const char *v)
+{
+    lua_pushstring(L, v ? v : "");
+    lua_setfield(L, -2, k);
+}
+
+#if !defined(SC_POLICY_ONLY)   /* sessions, calls and events: the full module only */
 /* -- callbacks for the flat API (session_set_event_cb + session_dispatch) --
  * Held with luaL_ref; called only through the lua_State running dispatch()
  * on this thread; unref'ed through the main thread of the registering state. */
@@ -530,18 +561,6 @@ static void sc_lua_event_tramp(sc_session *s, const sc_event *ev, void *user)
  * default logger at the level given) is accepted from Lua. */
 
 /* -- events as plain tables -- */
-static void sc_lua_setint(lua_State *L, const char *k, long long v)
-{
-    lua_pushinteger(L, (lua_Integer)v);
-    lua_setfield(L, -2, k);
-}
-
-static void sc_lua_setstr(lua_State *L, const char *k, const char *v)
-{
-    lua_pushstring(L, v ? v : "");
-    lua_setfield(L, -2, k);
-}
-
 static void sc_lua_push_event(lua_State *L, const sc_event *ev)
 {
     int type = sc_event_type_of(ev);
@@ -634,6 +653,7 @@ static void sc_lua_push_cbs(lua_State *L)
  * close() requested from inside its callback (freed when the callback returns). */
 static _Thread_local sc_session *sc_lua_dispatching = NULL;
 static _Thread_local int sc_lua_close_requested = 0;
+#endif /* !SC_POLICY_ONLY */
 
 /* Class constructors raise (SWIG's __call proxy keeps one result); the
  * factories sc.open() / sc.policy() return nil, message, code instead. */
@@ -781,6 +801,7 @@ static void sc_lua_forget_userdata(lua_State *L, int idx)
     if (u) { u->ptr = NULL; u->own = 0; }
 }
 
+#if !defined(SC_POLICY_ONLY)
 /* A refused dial: nil, message, code, refusal ("no_match", "channels"...,
  * as policy:check() gives it; nil when the failure is no refusal). */
 static int sc_lua_dial_fail(lua_State *L, int code)
@@ -827,6 +848,7 @@ static int sc_lua_session_close(lua_State *L, sc_session *s)
     lua_pushboolean(L, 1);
     return 1;
 }
+#endif /* !SC_POLICY_ONLY */
 
 static long long sc_lua_now_ms(void)
 {
@@ -1033,15 +1055,16 @@ SC_NULL_IS_NONE(sc_session_next_event)
 %nodefaultctor sc_route;
 %nodefaultctor sc_event;
 
-typedef struct sc_session {} sc_session;
 typedef struct sc_gateway {} sc_gateway;
 typedef struct sc_config {} sc_config;
-typedef struct sc_call {} sc_call;
 typedef struct sc_dialrule {} sc_dialrule;
 typedef struct sc_dialplan {} sc_dialplan;
 typedef struct sc_call_fields {} sc_call_fields;
 typedef struct sc_route {} sc_route;
 typedef struct sc_policy {} sc_policy;
+#if !defined(SC_POLICY_ONLY)
+typedef struct sc_session {} sc_session;
+typedef struct sc_call {} sc_call;
 typedef struct sc_event {} sc_event;
 
 /* --- Session: always in queue mode; events reach on_event() inside dispatch() */
@@ -1274,6 +1297,8 @@ typedef struct sc_event {} sc_event;
 #endif
 }
 
+#endif /* !SC_POLICY_ONLY */
+
 /* --- Gateway */
 %exception sc_gateway::sc_gateway {
   $action
@@ -1329,6 +1354,7 @@ typedef struct sc_event {} sc_event;
 #endif
 }
 
+#if !defined(SC_POLICY_ONLY)
 /* --- Call (refcounted: the object holds one reference) */
 %rename(state) sc_call::state_of;
 %rename(direction) sc_call::direction_of;
@@ -1396,6 +1422,8 @@ typedef struct sc_event {} sc_event;
   }
 #endif
 }
+
+#endif /* !SC_POLICY_ONLY */
 
 /* --- DialRule */
 %rename(check) sc_dialrule::lua_check;
@@ -1564,6 +1592,7 @@ typedef struct sc_event {} sc_event;
 #endif
 }
 
+#if !defined(SC_POLICY_ONLY)
 /* --- Trunk: the built-in loopback SIP provider (demos, tests) */
 %rename(Trunk) sc_trunk;
 typedef struct sc_trunk {} sc_trunk;
@@ -1603,12 +1632,25 @@ typedef struct sc_trunk {} sc_trunk;
 #endif
 }
 
+#endif /* !SC_POLICY_ONLY */
+
 #if defined(SWIGLUA)
 /* Factories returning nil, message, code (class constructors raise). */
-%newobject lua_open_session;
 %newobject lua_open_policy;
-%rename(open) lua_open_session;
 %rename(policy) lua_open_policy;
+%{
+static sc_lua_ret lua_open_policy(lua_State *L, const char *gateway_xml_path, const char *gateway_name)
+{
+    sc_policy *p = sc_policy_load(gateway_xml_path, gateway_name);
+    if (!p) return sc_lua_fail(L, sc_last_status());
+    SWIG_NewPointerObj(L, p, SWIGTYPE_p_sc_policy, 1);
+    return 1;
+}
+%}
+sc_lua_ret lua_open_policy(lua_State *L, const char *gateway_xml_path, const char *gateway_name);
+#if !defined(SC_POLICY_ONLY)
+%newobject lua_open_session;
+%rename(open) lua_open_session;
 %{
 static sc_lua_ret lua_open_session(lua_State *L, const char *bind)
 {
@@ -1622,16 +1664,9 @@ static sc_lua_ret lua_open_session(lua_State *L, const char *bind)
     SWIG_NewPointerObj(L, s, SWIGTYPE_p_sc_session, 1);
     return 1;
 }
-static sc_lua_ret lua_open_policy(lua_State *L, const char *gateway_xml_path, const char *gateway_name)
-{
-    sc_policy *p = sc_policy_load(gateway_xml_path, gateway_name);
-    if (!p) return sc_lua_fail(L, sc_last_status());
-    SWIG_NewPointerObj(L, p, SWIGTYPE_p_sc_policy, 1);
-    return 1;
-}
 %}
 sc_lua_ret lua_open_session(lua_State *L, const char *bind = NULL);
-sc_lua_ret lua_open_policy(lua_State *L, const char *gateway_xml_path, const char *gateway_name);
+#endif /* !SC_POLICY_ONLY */
 #endif /* SWIGLUA */
 
 /* ===================================================================== */
@@ -1645,14 +1680,20 @@ sc_lua_ret lua_open_policy(lua_State *L, const char *gateway_xml_path, const cha
 %include "skypeconnect/sc_common.h"
 %include "skypeconnect/sc_gateway.h"
 %include "skypeconnect/sc_config.h"
+#if !defined(SC_POLICY_ONLY)
 %include "skypeconnect/sc_event.h"
+#endif
 %include "skypeconnect/sc_dialrule.h"
 %include "skypeconnect/sc_dialplan.h"
+#if !defined(SC_POLICY_ONLY)
 %include "skypeconnect/sc_session.h"
 %include "skypeconnect/sc_call.h"
 %include "skypeconnect/sc_media.h"
+#endif
 %include "skypeconnect/sc_policy.h"
+#if !defined(SC_POLICY_ONLY)
 %include "skypeconnect/sc_trunk.h"
+#endif
 %include "skypeconnect/sc_rule_export.h"
 %include "skypeconnect/sc_gateway_secret.h"
 

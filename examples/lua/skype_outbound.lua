@@ -23,11 +23,16 @@ argv[2]  the gateway XML (default /etc/freeswitch/sip_profiles/external/<gateway
 
 mod_lua runs this in a fresh lua_State per call, on the channel's thread;
 sc.policy() returns the process-wide policy shared by every call (loaded once).
-Install the module as /usr/lib/x86_64-linux-gnu/lua/5.3/skypeconnect.so (or
-set lua.conf.xml's module-directory). The whole setup, and what to check, is
-in docs/freeswitch-mod-lua.md.
+
+It requires skypeconnect_policy, the policy-only module: it runs on
+libskypeconnect-policy.so.0, which links no SIP stack, so nothing here loads a
+Sofia-SIP beside FreeSWITCH's own. Install the module as
+/usr/lib/x86_64-linux-gnu/lua/5.3/skypeconnect_policy.so (or set lua.conf.xml's
+module-directory). The full module (require "skypeconnect") answers the same
+calls alike; it is for programs that run their own SIP. The whole setup, and
+what to check, is in docs/freeswitch-mod-lua.md.
 ]]
-local sc = require "skypeconnect"
+local sc = require "skypeconnect_policy"
 
 local gateway = argv and argv[1] or "skype"
 local xml = argv and argv[2] or ("/etc/freeswitch/sip_profiles/external/" .. gateway .. ".xml")

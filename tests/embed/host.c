@@ -2,13 +2,17 @@
 /* mod_lua emulation: a host process dlopen()s fake_mod_lua.so with
  * RTLD_GLOBAL (FreeSWITCH loads mod_lua with SMODF_GLOBAL_SYMBOLS), then
  * runs examples/lua/skype_outbound.lua for many calls at once: 8 threads,
- * each call in a fresh lua_State that require()s skypeconnect (concurrent
+ * each call in a fresh lua_State that require()s the module (concurrent
  * requires are safe: see docs/freeswitch-mod-lua.md) and asks the shared
  * trunk policy. Checks the
  * applications each call executed, that max-channels was never exceeded,
  * and that no policy is left registered once every lua_State is closed.
  *
- * usage: embed_host FAKE_MOD_LUA.so MODULE_DIR SCRIPT */
+ * With MODULE skypeconnect_policy (the module the script requires; default
+ * skypeconnect), also checks that no Sofia-SIP, OpenSSL or GStreamer library
+ * was ever mapped into the process: FreeSWITCH has its own Sofia-SIP.
+ *
+ * usage: embed_host FAKE_MOD_LUA.so MODULE_DIR SCRIPT [MODULE] */
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -26,6 +30,22 @@ static run_fn run;
 static const char *script;
 static char xml_path[256];
 static atomic_int failures, bridged, busy;
+
+/* The first library of the process whose path holds one of the words, or NULL. */
+static const char *sip_stack_mapped(char *line, size_t n)
+{
+    static const char *const words[] = { "sofia", "libssl", "libcrypto", "libgst" };
+    FILE *maps = fopen("/proc/self/maps", "r");
+    const char *hit = NULL;
+    if (!maps) return NULL;
+    while (!hit && fgets(line, (int)n, maps)) {
+        const char *path = strchr(line, '/');
+        for (size_t i = 0; path && !hit && i < sizeof words / sizeof *words; i++)
+            if (strstr(path, words[i])) hit = path;
+    }
+    fclose(maps);
+    return hit;
+}
 
 #define THREADS 8
 #define CALLS 40
@@ -80,9 +100,11 @@ int main(int argc, char **argv)
     FILE *f;
     int fd;
     long left;
+    const char *module = argc > 4 ? argv[4] : "skypeconnect", *sip_lib;
+    char chunk[256], maps_line[1024];
 
-    if (argc != 4) {
-        fprintf(stderr, "usage: %s FAKE_MOD_LUA.so MODULE_DIR SCRIPT\n", argv[0]);
+    if (argc != 4 && argc != 5) {
+        fprintf(stderr, "usage: %s FAKE_MOD_LUA.so MODULE_DIR SCRIPT [MODULE]\n", argv[0]);
         return 2;
     }
     script = argv[3];
@@ -117,7 +139,8 @@ int main(int argc, char **argv)
     for (long t = 0; t < THREADS; t++) pthread_create(&th[t], NULL, channel_thread, (void *)t);
     for (int t = 0; t < THREADS; t++) pthread_join(th[t], NULL);
 
-    left = eval("return require('skypeconnect').policy_registered_count()");
+    snprintf(chunk, sizeof chunk, "return require('%s').policy_registered_count()", module);
+    left = eval(chunk);
     unlink(xml_path);
     printf("%d calls on %d threads: %d bridged, %d refused as busy, max %d bridges at once, "
            "%ld policies left, %d failures\n", THREADS * CALLS, THREADS, atomic_load(&bridged), atomic_load(&busy),
@@ -125,5 +148,9 @@ int main(int argc, char **argv)
     if (max_bridges() > 2) { fprintf(stderr, "max-channels (2) exceeded\n"); return 1; }
     if (atomic_load(&bridged) == 0) { fprintf(stderr, "nothing bridged\n"); return 1; }
     if (left != 0) { fprintf(stderr, "policies still registered after every lua_close\n"); return 1; }
+    if (!strcmp(module, "skypeconnect_policy") && (sip_lib = sip_stack_mapped(maps_line, sizeof maps_line))) {
+        fprintf(stderr, "%s loaded a SIP stack library: %s", module, sip_lib);
+        return 1;
+    }
     return atomic_load(&failures) ? 1 : 0;
 }

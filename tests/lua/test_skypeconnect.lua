@@ -3,23 +3,9 @@
 -- SC_LIBRARY at libskypeconnect.so. Prints "N passed, N failed".
 local sc = require "skypeconnect"
 
-local passed, failed = 0, 0
+local h = dofile((arg and arg[0] and arg[0]:match("^(.*/)") or "./") .. "harness.lua")
+local test, eq = h.test, h.eq
 local unpack = table.unpack or unpack
-
-local function test(name, fn)
-  local ok, err = xpcall(fn, debug.traceback)
-  if ok then
-    passed = passed + 1
-    print("ok   " .. name)
-  else
-    failed = failed + 1
-    print("FAIL " .. name .. "\n  " .. tostring(err))
-  end
-end
-
-local function eq(a, b, what)
-  if a ~= b then error(string.format("%s: got %s, expected %s", what or "value", tostring(a), tostring(b)), 2) end
-end
 
 local function is_int(v, what)
   if math.type then
@@ -145,33 +131,8 @@ test("dial rules: check returns dial or nil, msg, code, refusal", function()
   assert(not pcall(sc.DialRule, ""))
 end)
 
-test("policy: shared by name, refcounted, channels", function()
-  local path = os.tmpname()
-  local f = assert(io.open(path, "w"))
-  f:write([[<gateway name="luapol"><param name="register" value="false"/>
-<param name="proxy" value="127.0.0.1:5999"/><param name="dial-prefix" value="00"/>
-<param name="max-channels" value="1"/></gateway>]])
-  f:close()
-  local a = assert(sc.policy(path, "luapol"))
-  local b = sc.Policy(path, "luapol")
-  eq(a:refcount(), 2)
-  eq(a:name(), "luapol")
-  eq(a:check("0044123"), "0044123")
-  local dial, msg, code, refusal = a:check("00112")
-  eq(code, sc.EREFUSED); eq(refusal, "emergency")
-  assert(msg:find("gateway 'luapol'"), msg)
-  assert(a:acquire_channel())
-  local ok, m2, c2 = b:acquire_channel()
-  eq(ok, nil); eq(c2, sc.ECHANNELS)
-  eq(a:channels_in_use(), 1)
-  assert(a:release_channel())
-  local none, err, ecode = sc.policy(path, "nosuch")
-  eq(none, nil); eq(ecode, sc.ENOTFOUND)
-  a, b = nil, nil
-  collectgarbage(); collectgarbage()
-  eq(sc.policy_registered_count(), 0, "registered after gc")
-  os.remove(path)
-end)
+-- the policy's tests, shared with test_policy_module.lua
+dofile(h.here .. "policy_cases.lua")(sc, test, eq)
 
 test("dialplan routes through the same engine", function()
   local dp = sc.Dialplan()
@@ -594,21 +555,13 @@ test("dial gives the refusal as a fourth value", function()
   s:close(); t:close()
 end)
 
-test("close() on trunks and policies; closed objects answer nil, message, ECLOSED", function()
+test("close() on trunks; closed objects answer nil, message, ECLOSED", function()
   local t = sc.Trunk("127.0.0.1:0", "user", "pw")
   assert(t:port() > 0)
   eq(t:close(), true); eq(t:close(), true)
   local port, msg, code = t:port()
   eq(port, nil); eq(code, sc.ECLOSED)
   assert(msg:find("Trunk:port", 1, true), msg)
-  local gw = sc.Gateway("luaclose")
-  assert(gw:set("register", "false")); assert(gw:set("proxy", "127.0.0.1:5999"))
-  local p = assert(sc.policy_from_gateway(gw))
-  eq(sc.policy_registered_count(), 1)
-  local shared = assert(sc.policy_get("luaclose"))
-  sc.policy_unref(shared)
-  eq(p:close(), true); eq(p:close(), true)
-  eq(sc.policy_registered_count(), 0)
 end)
 
 test("<close> variables (Lua 5.4)", function()
@@ -655,5 +608,4 @@ test("error messages speak Lua", function()
   s:close()
 end)
 
-print(string.format("%d passed, %d failed", passed, failed))
-os.exit(failed == 0 and 0 or 1, true)
+h.finish()

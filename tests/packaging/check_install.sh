@@ -46,6 +46,23 @@ done
 ls "$libdir"/libskypeconnect.so* >/dev/null 2>&1 || die "libskypeconnect.so not installed in $libdir"
 [ -L "$libdir/libskypeconnect.so" ] || { echo "FAIL: $libdir/libskypeconnect.so (dev symlink) missing"; fail=1; }
 [ -e "$libdir/libskypeconnect.so.0" ] || { echo "FAIL: $libdir/libskypeconnect.so.0 (SONAME link) missing"; fail=1; }
+# The policy library, and the policy-only Lua modules finding it through
+# their RUNPATH ($ORIGIN/../../) with no Sofia-SIP anywhere (FreeSWITCH).
+[ -e "$libdir/libskypeconnect-policy.so.0" ] || { echo "FAIL: $libdir/libskypeconnect-policy.so.0 missing"; fail=1; }
+policy_libs=$(PKG_CONFIG_PATH="$pcdir" PKG_CONFIG_LIBDIR="$pcdir" "$pkgconfig" --libs skypeconnect-policy 2>&1)
+case "$policy_libs" in
+  *"-lskypeconnect-policy"*) echo "pkg-config --libs skypeconnect-policy: $policy_libs" ;;
+  *) echo "FAIL: pkg-config --libs skypeconnect-policy: $policy_libs"; fail=1 ;;
+esac
+for m in "$libdir"/lua/*/skypeconnect_policy.so; do
+  [ -f "$m" ] || continue
+  command -v ldd >/dev/null 2>&1 || break
+  deps=$(env -u LD_LIBRARY_PATH ldd "$m")
+  echo "$deps" | grep -q "libskypeconnect-policy.so.0 => $stage/" ||
+    { echo "FAIL: $m does not resolve libskypeconnect-policy.so.0 inside the prefix:"; echo "$deps"; fail=1; }
+  if echo "$deps" | grep -qi sofia; then echo "FAIL: $m loads Sofia-SIP:"; echo "$deps"; fail=1; fi
+  echo "ok: $m"
+done
 echo "installed .pc: $pc"; sed 's/^/  /' "$pc"
 
 # --- the installed command ------------------------------------------------------
