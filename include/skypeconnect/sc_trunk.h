@@ -154,8 +154,9 @@ SC_API char *sc_trunk_log(sc_trunk *t);
 /**
  * Counters: "register" REGISTERs received and "invite" initial INVITEs
  * received (challenged ones included: a dial-out through the 407 counts 2),
- * "answered" calls answered (dial-outs the PSTN answered and placed calls the
- * callee answered), "active" calls ringing or up, either way.
+ * "answered" calls answered (dial-outs the PSTN answered, and placed calls
+ * and calls from the PSTN the callee answered), "active" calls ringing or
+ * up, either way (a call from the PSTN counts once, not per leg).
  * @return the count, or ::SC_EINVAL for another name.
  */
 SC_API int sc_trunk_count(sc_trunk *t, const char *what);

@@ -395,6 +395,15 @@ static void raw_pstn_final(raw_client *p, const char *user, int n, int status)
     raw_pstn(p, "ACK", user, n, NULL, NULL);
 }
 
+/* The callee receives a BYE and answers it 200. */
+static void raw_callee_bye(raw_client *r)
+{
+    char *req = raw_wait(r, "BYE ");
+    CHECK(req != NULL);
+    if (req) raw_answer(r, req, "200 OK", NULL);
+    g_free(req);
+}
+
 /* Registers r's socket as the account's Contact. */
 static bool raw_bind_account(sc_trunk *t, raw_client *r)
 {
@@ -468,6 +477,35 @@ static void pstn_calls(void)
     g_free(req);
     raw_pstn_final(&caller, USER, 5, 487);
 
+    /* the callee answers without SDP: 502 to the caller, BYE to the callee */
+    raw_pstn(&caller, "INVITE", USER, 7, PSTN_SDP, NULL);
+    req = raw_wait(&callee, "INVITE ");
+    CHECK(req != NULL);
+    if (req) raw_answer(&callee, req, "200 OK", NULL);
+    g_free(req);
+    raw_pstn_final(&caller, USER, 7, 502);
+    raw_callee_bye(&callee);
+
+    /* CANCEL races the answer: the caller gets 487, the callee a BYE */
+    raw_pstn(&caller, "INVITE", USER, 8, PSTN_SDP, NULL);
+    req = raw_wait(&callee, "INVITE ");
+    CHECK(req != NULL);
+    if (req) raw_answer(&callee, req, "100 Trying", NULL);   /* a CANCEL waits for a provisional */
+    g_usleep(100000);
+    raw_pstn(&caller, "CANCEL", USER, 8, NULL, NULL);
+    {
+        char *cancel = raw_wait(&callee, "CANCEL ");
+        CHECK(cancel != NULL);
+        if (req) raw_answer(&callee, req, "200 OK", CALLEE_SDP);   /* sent before it saw the CANCEL */
+        if (cancel) raw_answer(&callee, cancel, "200 OK", NULL);
+        g_free(cancel);
+    }
+    g_free(req);
+    raw_pstn_final(&caller, USER, 8, 487);
+    raw_callee_bye(&callee);
+    g_usleep(200000);
+    CHECK_EQ_INT(sc_trunk_count(t, "active"), 0);
+
     /* answered: the callee's SDP comes back; the caller's BYE reaches it */
     raw_pstn(&caller, "INVITE", USER, 6, PSTN_SDP, NULL);
     req = raw_wait(&callee, "INVITE ");
@@ -487,17 +525,14 @@ static void pstn_calls(void)
             *end = '\0';
             raw_pstn(&caller, "ACK", USER, 6, NULL, tag);
             g_usleep(100000);
-            CHECK_EQ_INT(sc_trunk_count(t, "answered"), 1);
+            CHECK_EQ_INT(sc_trunk_count(t, "answered"), 3);
             CHECK_EQ_INT(sc_trunk_count(t, "active"), 1);
         }
         g_free(to);
     }
     g_free(resp);
     sc_trunk_hangup_all(t);     /* from the PSTN side: both legs get a BYE */
-    req = raw_wait(&callee, "BYE ");
-    CHECK(req != NULL);
-    if (req) raw_answer(&callee, req, "200 OK", NULL);
-    g_free(req);
+    raw_callee_bye(&callee);
 
     log = sc_trunk_log(t);
     CHECK_CONTAINS(log, "a call from the PSTN to an account not registered");
