@@ -283,6 +283,11 @@ static void step_inbound(demo *d)
 #define GREETING_HZ_TOLERANCE 15      /* Hz, by zero crossings */
 #define GREETING_MS_TOLERANCE 250     /* jitter buffer, first and last packets */
 
+static bool is_control(const sc_event *ev, void *arg)
+{
+    return sc_event_type_of(ev) == SC_EVENT_CALL_CONTROL && !strcmp(sc_event_control(ev), arg);
+}
+
 static bool is_notice(const sc_event *ev, void *arg)
 {
     return sc_event_type_of(ev) == SC_EVENT_MEDIA_NOTICE && !strcmp(sc_event_media_state(ev), arg);
@@ -446,12 +451,22 @@ static void step_greeting(demo *d)
     sc_event_free(ev);
     wav = g_build_filename(d->dir, "greeting-recorded.wav", NULL);
     say(d, "   The caller records to %s; phone 1000 plays the greeting.", wav);
-    if (sc_call_record(call, wav) != SC_OK || sc_call_play_tone(answered, GREETING_HZ, GREETING_MS, 0) != SC_OK) {
+    if (sc_call_record(call, wav) != SC_OK) {
         say(d, "    FAILED: %s", sc_last_error());
         d->failures++;
         g_free(wav);
         goto out;
     }
+    /* The recorder runs before the first note is sent. */
+    ev = await(d, d->caller, "caller", "the recording to start", is_control, "sc_call_record");
+    if (!ev || sc_event_result(ev) != SC_OK || sc_call_play_tone(answered, GREETING_HZ, GREETING_MS, 0) != SC_OK) {
+        if (ev) say(d, "    FAILED: %s", ev && sc_event_result(ev) != SC_OK ? sc_event_message(ev) : sc_last_error());
+        if (ev) d->failures++;
+        sc_event_free(ev);
+        g_free(wav);
+        goto out;
+    }
+    sc_event_free(ev);
     ev = await(d, d->phone, "phone 1000", "the greeting to finish (play_done)", is_notice, "play_done");
     sc_event_free(ev);
     drain(d, d->caller, "caller", 400);     /* the last packets through the jitter buffer */
