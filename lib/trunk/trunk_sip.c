@@ -622,10 +622,15 @@ static void relay_answer(sc_trunk *t, trunk_call *out, int status, const char *p
     char *body = sip && sip->sip_payload && sip->sip_payload->pl_len
                      ? g_strndup(sip->sip_payload->pl_data, sip->sip_payload->pl_len) : NULL;
     GString *e;
+    /* nua_respond() keeps the phrase pointer until the answer is sent,
+     * after this callback: the callee's own phrase is freed by then. */
+    const char *own = sip_status_phrase(status);
     if (status <= 100) {
         g_free(body);
         return;
     }
+    if (!own) own = status < 200 ? "Session Progress" : status < 300 ? "OK" : "Call Failed";
+    phrase = own;
     if (!in || in->hanging_up || in->state >= TC_UP) {
         /* The caller left (its CANCEL or BYE raced the answer): the callee
          * answered all the same, so it gets a BYE (nua ACKed the 200). */
