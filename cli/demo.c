@@ -6,11 +6,19 @@
  * page (gateway, public and default dialplan) with an internal side for
  * local phones; and "phone 1000", a local SIP phone (another session).
  *
- * Steps: register; an inbound call from the PSTN reaches phone 1000 through
- * `transfer 1000 XML default`; phone 1000 dials 0044... which goes out
- * through the gateway by the prefix rule; 112 and a number without the
- * prefix are refused, and nothing reaches the trunk for them. */
+ * Steps: 1. register; 2. an inbound call from the PSTN reaches phone 1000
+ * through `transfer 1000 XML default`; 3. a "PSTN caller" (a third session,
+ * with media) dials the account's online number: the trunk relays the call
+ * to the office, which routes it to phone 1000 the same way; phone 1000
+ * answers with media and plays a 440 Hz greeting tone for 1.5 s, the caller
+ * records it to greeting-recorded.wav in the demo's folder, and the demo
+ * measures the recording (duration of the tone, frequency by zero crossings,
+ * share of energy at 440 Hz by Goertzel): a mismatch fails the step, a
+ * build without media skips it; 4. phone 1000 dials 0044... which goes out
+ * through the gateway by the prefix rule; 5.-6. 112 and a number without
+ * the prefix are refused, and nothing reaches the trunk for them; 7. stop. */
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +36,7 @@ typedef struct demo {
     sc_trunk *trunk;
     sc_session *office;
     sc_session *phone;         /* "phone 1000" */
+    sc_session *caller;        /* the "PSTN caller" with media (step 3) */
     char *dir;                 /* the seed configuration, written for the run */
     bool json;
     int failures;
@@ -193,6 +202,9 @@ static int start_phone(demo *d)
      * side, so the office may call it and it may call the office. */
     d->phone = sc_session_new();
     sc_session_set_dispatch(d->phone, SC_DISPATCH_QUEUE);
+    /* Media for step 3 (answer with audio and play); calls answered with
+     * our own SDP (steps 2 and 4) work as before. */
+    if (sc_media_supported()) sc_session_set_media(d->phone, 1);
     sc_session_set_inbound_acl(d->phone, "127.0.0.1");
     return sc_session_start(d->phone);
 }
@@ -262,12 +274,223 @@ static void step_inbound(demo *d)
     drain(d, d->office, "office", 300);
 }
 
+
+/* ------------------------------------------------------------------ */
+/* Step 3: a greeting with real audio, recorded at the caller and measured. */
+
+#define GREETING_HZ 440
+#define GREETING_MS 1500
+#define GREETING_HZ_TOLERANCE 15      /* Hz, by zero crossings */
+#define GREETING_MS_TOLERANCE 250     /* jitter buffer, first and last packets */
+
+static bool is_control(const sc_event *ev, void *arg)
+{
+    return sc_event_type_of(ev) == SC_EVENT_CALL_CONTROL && !strcmp(sc_event_control(ev), arg);
+}
+
+static bool is_notice(const sc_event *ev, void *arg)
+{
+    return sc_event_type_of(ev) == SC_EVENT_MEDIA_NOTICE && !strcmp(sc_event_media_state(ev), arg);
+}
+
+/* A 16-bit mono PCM WAV's samples (g_free) and rate, or NULL with why. */
+static short *wav_read(const char *path, size_t *n, int *rate, char **why)
+{
+    char *data = NULL;
+    gsize len = 0, off = 12;
+    short *pcm = NULL;
+    int channels = 0, bits = 0;
+    *n = 0;
+    *rate = 0;
+    if (!g_file_get_contents(path, &data, &len, NULL)) {
+        *why = g_strdup_printf("cannot read %s", path);
+        return NULL;
+    }
+    if (len < 12 || memcmp(data, "RIFF", 4) || memcmp(data + 8, "WAVE", 4)) {
+        *why = g_strdup_printf("%s is not a WAV file (%zu bytes)", path, (size_t)len);
+        g_free(data);
+        return NULL;
+    }
+    while (off + 8 <= len) {
+        guint32 size = (guint32)(guchar)data[off + 4] | (guint32)(guchar)data[off + 5] << 8 |
+                       (guint32)(guchar)data[off + 6] << 16 | (guint32)(guchar)data[off + 7] << 24;
+        const guchar *body = (const guchar *)data + off + 8;
+        if (size > len - off - 8) size = (guint32)(len - off - 8);   /* a header not finished */
+        if (!memcmp(data + off, "fmt ", 4) && size >= 16) {
+            channels = body[2] | body[3] << 8;
+            *rate = (int)(body[4] | body[5] << 8 | body[6] << 16 | (guint32)body[7] << 24);
+            bits = body[14] | body[15] << 8;
+        } else if (!memcmp(data + off, "data", 4) && channels == 1 && bits == 16) {
+            *n = size / 2;
+            pcm = g_new(short, *n + 1);
+            for (size_t i = 0; i < *n; i++) pcm[i] = (short)(body[2 * i] | body[2 * i + 1] << 8);
+            break;
+        }
+        off += 8 + size + (size & 1);
+    }
+    if (!pcm) *why = g_strdup_printf("%s has no 16-bit mono PCM data (%d channel(s), %d bits)", path, channels, bits);
+    g_free(data);
+    return pcm;
+}
+
+/* Measures the tone in a recording: how long it sounds (20 ms blocks above
+ * a quarter of the loudest block's level), its frequency by zero crossings
+ * over those blocks, and the share of their energy at GREETING_HZ
+ * (Goertzel, per block). Says what it found; false on a mismatch. */
+static bool check_greeting(demo *d, const char *path)
+{
+    size_t n, block, loud = 0, crossings = 0;
+    int rate;
+    char *why = NULL;
+    short *pcm = wav_read(path, &n, &rate, &why);
+    double max_rms = 0, energy = 0, at_tone = 0, seconds, hz, share;
+    bool ok;
+    if (!pcm) {
+        say(d, "    FAILED: %s", why);
+        g_free(why);
+        return false;
+    }
+    block = rate > 0 ? (size_t)rate / 50 : 160;
+    for (size_t b = 0; b + block <= n; b += block) {
+        double sum = 0;
+        for (size_t i = 0; i < block; i++) sum += (double)pcm[b + i] * pcm[b + i];
+        if (sqrt(sum / block) > max_rms) max_rms = sqrt(sum / block);
+    }
+    for (size_t b = 0; max_rms >= 300 && b + block <= n; b += block) {
+        double sum = 0, s1 = 0, s2 = 0, coeff = 2 * cos(2 * G_PI * GREETING_HZ / rate);
+        for (size_t i = 0; i < block; i++) sum += (double)pcm[b + i] * pcm[b + i];
+        if (sqrt(sum / block) < max_rms / 4) continue;
+        loud++;
+        for (size_t i = 0; i < block; i++) {
+            double s0 = pcm[b + i] + coeff * s1 - s2;
+            s2 = s1;
+            s1 = s0;
+            if (b + i > 0 && (pcm[b + i - 1] < 0) != (pcm[b + i] < 0)) crossings++;
+        }
+        energy += sum;
+        /* |X(k)|^2 of a sine of amplitude A over N samples is (A N / 2)^2,
+         * its energy A^2 N / 2: the share is 2 |X|^2 / (N * energy). */
+        at_tone += 2 * (s1 * s1 + s2 * s2 - coeff * s1 * s2) / (double)block;
+    }
+    g_free(pcm);
+    seconds = (double)(loud * block) / (rate > 0 ? rate : 8000);
+    hz = seconds > 0 ? crossings / 2.0 / seconds : 0;
+    share = energy > 0 ? at_tone / energy : 0;
+    say(d, "   recorded %.2f s of tone (%.2f s in the file), %.0f Hz by zero crossings, "
+        "%d Hz holding %.0f %% of its energy", seconds, (double)n / (rate > 0 ? rate : 8000), hz, GREETING_HZ,
+        share * 100);
+    ok = fabs(hz - GREETING_HZ) <= GREETING_HZ_TOLERANCE && share >= 0.5 &&
+         fabs(seconds * 1000 - GREETING_MS) <= GREETING_MS_TOLERANCE;
+    if (ok) {
+        say(d, "   The caller heard the greeting: %d Hz dominant for %.2f s (%d ms played).", GREETING_HZ, seconds,
+            GREETING_MS);
+    } else {
+        say(d, "    FAILED: expected %d Hz (within %d Hz, at least half the energy) for %d ms (within %d ms)",
+            GREETING_HZ, GREETING_HZ_TOLERANCE, GREETING_MS, GREETING_MS_TOLERANCE);
+    }
+    return ok;
+}
+
+static int start_caller(demo *d)
+{
+    sc_gateway *gw = sc_gateway_new("pstn");
+    int rc;
+    d->caller = sc_session_new();
+    sc_session_set_dispatch(d->caller, SC_DISPATCH_QUEUE);
+    rc = sc_session_set_media(d->caller, 1);
+    /* The PSTN side of the trunk: no registration, no digest. It dials the
+     * account's online number, which the trunk relays to the account. */
+    sc_gateway_set(gw, "register", "false");
+    sc_gateway_set(gw, "proxy", sc_trunk_address(d->trunk));
+    sc_gateway_set(gw, "username", "4930765432");
+    sc_gateway_set(gw, "dial-pattern", "^(\\d+)$");
+    if (!rc) rc = sc_session_add_gateway(d->caller, gw);
+    if (!rc) rc = sc_session_start(d->caller);
+    sc_gateway_free(gw);
+    return rc;
+}
+
+static void step_greeting(demo *d)
+{
+    sc_call *call = NULL, *answered = NULL;
+    sc_event *ev;
+    char *wav;
+    say(d, "\n3. A PSTN caller with audio (+4930765432) dials the online number +" SC_TRUNK_ONLINE_NUMBER
+        " of " DEMO_USER);
+    say(d, "   The trunk relays it to the office, which routes it as in step 2; phone 1000 answers with media and plays");
+    say(d, "   a %d Hz tone for %.1f s; the caller records what it hears and the demo measures the recording.",
+        GREETING_HZ, GREETING_MS / 1000.0);
+    if (!sc_media_supported()) {
+        say(d, "   Skipped: this build has no media (SC_WITH_MEDIA off, or GStreamer lacks an element: "
+            "scripts/install-deps.sh --demo installs it).");
+        return;
+    }
+    if (start_caller(d) != SC_OK) {
+        say(d, "    FAILED: the PSTN caller cannot start: %s", sc_last_error());
+        d->failures++;
+        return;
+    }
+    if (sc_session_dial_media(d->caller, "pstn", SC_TRUNK_ONLINE_NUMBER, "4930765432", "PSTN caller", &call) != SC_OK) {
+        say(d, "    FAILED: %s", sc_last_error());
+        d->failures++;
+        return;
+    }
+    ev = await(d, d->phone, "phone 1000", "the call ringing at phone 1000", is_incoming, NULL);
+    if (!ev) goto out;
+    answered = sc_call_ref(sc_event_call(ev));
+    say(d, "   phone 1000 rings: caller %s; it answers with media.", sc_call_caller_number(answered));
+    sc_event_free(ev);
+    if (sc_call_answer_media(answered) != SC_OK) {
+        say(d, "    FAILED: %s", sc_last_error());
+        d->failures++;
+        goto out;
+    }
+    ev = await(d, d->caller, "caller", "the caller's call to be answered", is_call_state,
+               GINT_TO_POINTER(SC_CALL_ANSWERED));
+    if (!ev) goto out;
+    sc_event_free(ev);
+    wav = g_build_filename(d->dir, "greeting-recorded.wav", NULL);
+    say(d, "   The caller records to %s; phone 1000 plays the greeting.", wav);
+    if (sc_call_record(call, wav) != SC_OK) {
+        say(d, "    FAILED: %s", sc_last_error());
+        d->failures++;
+        g_free(wav);
+        goto out;
+    }
+    /* The recorder runs before the first note is sent. */
+    ev = await(d, d->caller, "caller", "the recording to start", is_control, "sc_call_record");
+    if (!ev || sc_event_result(ev) != SC_OK || sc_call_play_tone(answered, GREETING_HZ, GREETING_MS, 0) != SC_OK) {
+        if (ev) say(d, "    FAILED: %s", ev && sc_event_result(ev) != SC_OK ? sc_event_message(ev) : sc_last_error());
+        if (ev) d->failures++;
+        sc_event_free(ev);
+        g_free(wav);
+        goto out;
+    }
+    sc_event_free(ev);
+    ev = await(d, d->phone, "phone 1000", "the greeting to finish (play_done)", is_notice, "play_done");
+    sc_event_free(ev);
+    drain(d, d->caller, "caller", 400);     /* the last packets through the jitter buffer */
+    sc_call_stop_media(call);              /* the WAV is complete when it returns */
+    say(d, "   The caller hangs up.");
+    sc_call_hangup(call);
+    ev = await(d, d->phone, "phone 1000", "the hang-up to reach phone 1000", is_call_state,
+               GINT_TO_POINTER(SC_CALL_ENDED));
+    sc_event_free(ev);
+    drain(d, d->caller, "caller", 300);
+    drain(d, d->office, "office", 100);
+    if (!check_greeting(d, wav)) d->failures++;
+    g_free(wav);
+out:
+    if (answered) sc_call_unref(answered);
+    sc_call_unref(call);
+}
+
 static void step_outbound(demo *d)
 {
     sc_call *call = NULL;
     sc_event *ev;
     int invites = sc_trunk_count(d->trunk, "invite");
-    say(d, "\n3. Phone 1000 dials 0044201234561: default/01_skype.xml ^(00\\d+)$ bridges sofia/gateway/skype/$1");
+    say(d, "\n4. Phone 1000 dials 0044201234561: default/01_skype.xml ^(00\\d+)$ bridges sofia/gateway/skype/$1");
     if (sc_session_dial(d->phone, "office", "0044201234561", "1000", "Phone 1000", demo_sdp, &call) != SC_OK) {
         say(d, "    FAILED: %s", sc_last_error());
         d->failures++;
@@ -298,7 +521,7 @@ static void step_refused(demo *d, const char *number, const char *why)
     sc_call *call = NULL;
     sc_event *ev;
     int invites = sc_trunk_count(d->trunk, "invite");
-    say(d, "\n%s Phone 1000 dials %s: %s", strcmp(number, "112") ? "5." : "4.", number, why);
+    say(d, "\n%s Phone 1000 dials %s: %s", strcmp(number, "112") ? "6." : "5.", number, why);
     if (sc_session_dial(d->phone, "office", number, "1000", NULL, demo_sdp, &call) != SC_OK) {
         say(d, "   Phone 1000 runs libskypeconnect too, and refuses it before sending anything:");
         say(d, "    %s", sc_last_error());
@@ -364,11 +587,12 @@ int cli_demo(int argc, char **argv)
     drain(&d, d.phone, "phone 1000", 100);
 
     step_inbound(&d);
+    step_greeting(&d);
     step_outbound(&d);
     step_refused(&d, "112", "an emergency number: the provider forbids them, whatever the dialplan says");
     step_refused(&d, "44201234567", "no 00 prefix: no extension matches, so 404 and nothing goes out");
 
-    say(&d, "\n6. Stop: the gateway unregisters");
+    say(&d, "\n7. Stop: the gateway unregisters");
 out:
     if (d.office) {
         sc_session_stop(d.office, 3000);
@@ -376,6 +600,7 @@ out:
     }
     sc_session_free(d.office);
     sc_session_free(d.phone);
+    sc_session_free(d.caller);
     sc_trunk_free(d.trunk);
     if (d.dir && keep) {
         say(&d, "The configuration stays in %s.", d.dir);

@@ -7,7 +7,9 @@ cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh --demo >&2
 # The command alone: no bindings, tests or benchmarks (their tools are not
 # installed), in a build folder of its own so that build/ keeps its options.
+# Media on, said outright: the default follows GStreamer being found, and a
+# build-demo configured before install-deps.sh had it would keep OFF cached.
 cmake -S . -B build-demo -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSC_BUILD_TESTS=OFF -DSC_BUILD_PYTHON=OFF \
-      -DSC_BUILD_LUA=OFF -DSC_BUILD_BENCH=OFF >/dev/null
+      -DSC_BUILD_LUA=OFF -DSC_BUILD_BENCH=OFF -DSC_WITH_MEDIA=ON >/dev/null
 cmake --build build-demo -j"$(nproc)" --target skypeconnect_cli >&2
 exec ./build-demo/cli/skypeconnect demo "$@"

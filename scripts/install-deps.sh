@@ -10,9 +10,13 @@
 set -euo pipefail
 
 # The demo needs the toolchain and the library's dependencies; nothing else.
+# Media (its step 3 plays and records audio): GStreamer's headers, and the
+# elements the engine requires (rtpbin, udp, G.711, DTMF: good;
+# audioconvert, audioresample, appsink, tones: base).
 DEMO_PACKAGES=(
   build-essential cmake pkg-config
   libsofia-sip-ua-dev libsofia-sip-ua-glib-dev libglib2.0-dev
+  libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev gstreamer1.0-plugins-base gstreamer1.0-plugins-good
 )
 
 PACKAGES=(

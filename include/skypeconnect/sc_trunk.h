@@ -15,13 +15,29 @@
  *   (Expires: 0, ;expires=0, Contact: *) honoured. One binding per AOR (the
  *   To user), the latest REGISTER wins. The bindings it holds are where its
  *   inbound calls go.
- * - INVITE to NUMBER (a dial-out through it): digest-challenged with 407,
+ * - INVITE to any other NUMBER (a dial-out through it): digest-challenged with 407,
  *   then answered as a PSTN would, by the number's last digit:
  *   0-5 ringing (180) then answered (200 with SDP) after a short ring;
  *   6 busy (486); 7 rings and is never answered (the caller must CANCEL or
  *   time out); 8 not found (404); 9 address incomplete (484).
  *   Any other ending (no digit) is 404. An answered call stays up until
  *   either side hangs up (sc_trunk_hangup_all() hangs up from the PSTN side).
+ * - INVITE to a registered AOR's user (sip:USER@trunk) or to the account's
+ *   online number (::SC_TRUNK_ONLINE_NUMBER): a call from a PSTN caller to
+ *   that account. It is checked before the dial-out rule and is NOT
+ *   digest-challenged (the PSTN side does not authenticate; anyone who can
+ *   reach the trunk can ring the account, as anyone can dial a phone
+ *   number). The trunk relays it back to back to the Contact the AOR
+ *   registered (as sc_trunk_place_call()): the caller's SDP goes out
+ *   untouched; 18x and 200 come back with the callee's SDP; ACK is the
+ *   trunk's own on each leg; BYE from either side, CANCEL from the caller
+ *   and the callee's failure status are passed on (a 200 racing a CANCEL
+ *   gets a BYE). The account not registered: 480; an INVITE without an SDP
+ *   offer: 488; re-INVITEs in such a call: 488 (the call goes on with the
+ *   media it has). Log: "invite" (note "a call from the PSTN", with "aor"
+ *   and "contact"), "progress" for the callee's answers, "hangup" for a
+ *   failure passed on, "bye"/"cancel", "end". Counted once in "active" and
+ *   "answered".
  * - sc_trunk_place_call(): an inbound call from the "PSTN" to a registered
  *   account, sent to the Contact it registered (with its gw= parameter).
  * - Faults on request (sc_trunk_set_fault()): reject passwords (403),
@@ -40,6 +56,14 @@
 #include "sc_common.h"
 
 SC_BEGIN_DECLS
+
+/**
+ * The account's online number (a DID, fictional: +49 30 555 00100): an
+ * INVITE to it, with or without the '+', is a call from the PSTN to the
+ * account (relayed to the Contact it registered). Callers whose numbers
+ * must be digits (a gateway's dial rule) dial this.
+ */
+#define SC_TRUNK_ONLINE_NUMBER "493055500100"
 
 /** A loopback trunk. Opaque. */
 typedef struct sc_trunk sc_trunk;
@@ -130,8 +154,9 @@ SC_API char *sc_trunk_log(sc_trunk *t);
 /**
  * Counters: "register" REGISTERs received and "invite" initial INVITEs
  * received (challenged ones included: a dial-out through the 407 counts 2),
- * "answered" calls answered (dial-outs the PSTN answered and placed calls the
- * callee answered), "active" calls ringing or up, either way.
+ * "answered" calls answered (dial-outs the PSTN answered, and placed calls
+ * and calls from the PSTN the callee answered), "active" calls ringing or
+ * up, either way (a call from the PSTN counts once, not per leg).
  * @return the count, or ::SC_EINVAL for another name.
  */
 SC_API int sc_trunk_count(sc_trunk *t, const char *what);

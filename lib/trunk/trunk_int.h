@@ -47,6 +47,8 @@ typedef struct trunk_call {
     struct sc_trunk *t;
     nua_handle_t *nh;
     bool placed;            /* the trunk called a registered user (we are the UAC) */
+    bool relay;             /* one leg of a PSTN caller's call relayed to a registered user */
+    struct trunk_call *peer;/* relay: the other leg (NULL once it is gone) */
     int state;              /* trunk_call_state */
     bool live;              /* counted in "active" */
     bool hanging_up;        /* BYE / CANCEL / final answer sent by us */

@@ -470,6 +470,7 @@ static void call_free(trunk_call *c)
         g_source_destroy(c->ring_timer);
         g_source_unref(c->ring_timer);
     }
+    if (c->peer) c->peer->peer = NULL;
     t->calls = g_list_remove(t->calls, c);
     g_mutex_lock(&t->lock);
     t->n_calls--;
@@ -548,12 +549,130 @@ static void pstn_answer(trunk_call *c, int ring_seconds, GString *e)
     }
 }
 
+
+/* ------------------------------------------------------------------ */
+/* Calls from the PSTN: an INVITE to a registered AOR's user (not a
+ * dial-out) is relayed, back to back, to the Contact that AOR registered,
+ * as sc_trunk_place_call() does: "in" is the caller's leg (we are its UAS),
+ * "out" the callee's (we are its UAC). The caller's SDP goes out as it came;
+ * 18x and 200 come back with the callee's SDP; BYE, CANCEL and failures are
+ * passed on. Only "in" counts in "active"; "answered" counts once. */
+
+static void call_hangup(trunk_call *c, int code, const char *phrase);
+
+/* The Contact of the AOR an INVITE's Request-URI names (its user, or the
+ * account's online number), when one is registered (g_free); else NULL,
+ * and *account says whether it named the account all the same. */
+static char *relay_contact(sc_trunk *t, const char *user, bool *account, const char **aor)
+{
+    trunk_binding *b;
+    char *contact = NULL;
+    if (user && (!strcmp(user, SC_TRUNK_ONLINE_NUMBER) || !strcmp(user, "+" SC_TRUNK_ONLINE_NUMBER)))
+        user = t->user;   /* the account's online number */
+    *account = user && !strcmp(user, t->user);
+    if (!user || !*user) return NULL;
+    g_mutex_lock(&t->lock);
+    b = binding_get(t, user);
+    if (b) contact = g_strdup(b->contact);
+    g_mutex_unlock(&t->lock);
+    if (contact) *account = true;
+    *aor = user;
+    return contact;
+}
+
+static void relay_start(sc_trunk *t, trunk_call *in, const sip_t *sip, char *contact, const char *aor, GString *e)
+{
+    const char *caller = sip->sip_from && sip->sip_from->a_url->url_user ? sip->sip_from->a_url->url_user : "anonymous";
+    trunk_call *out;
+    char *body;
+
+    if (!sip->sip_payload || !sip->sip_payload->pl_len ||
+        (sip->sip_content_type && sip->sip_content_type->c_type &&
+         g_ascii_strcasecmp(sip->sip_content_type->c_type, "application/sdp"))) {
+        call_reject(in, SIP_488_NOT_ACCEPTABLE, "a call from the PSTN needs an SDP offer in its INVITE", e);
+        g_free(contact);
+        return;
+    }
+    in->relay = true;
+    set_live(in);
+    out = call_new(t, true);
+    out->relay = true;
+    out->peer = in;
+    in->peer = out;
+    out->number = g_strdup(aor);
+    out->ruri = contact;
+    out->from = g_strdup_printf("<sip:%s@%s>", caller, t->address);
+    out->to = g_strdup_printf("<sip:%s@%s>", aor, t->address);
+    body = g_strndup(sip->sip_payload->pl_data, sip->sip_payload->pl_len);
+    out->nh = nua_handle(t->nua, out, SIPTAG_FROM_STR(out->from), SIPTAG_TO_STR(out->to), TAG_END());
+    nua_invite(out->nh, NUTAG_URL(out->ruri), SIPTAG_CONTENT_TYPE_STR("application/sdp"), SIPTAG_PAYLOAD_STR(body),
+               TAG_END());
+    g_free(body);
+    entry_str(e, "aor", aor);
+    entry_str(e, "contact", out->ruri);
+    entry_answer(e, 100, sip_100_Trying, "a call from the PSTN: relayed to the registered Contact");
+}
+
+/* An answer on the callee's leg, passed to the caller's. */
+static void relay_answer(sc_trunk *t, trunk_call *out, int status, const char *phrase, const sip_t *sip)
+{
+    trunk_call *in = out->peer;
+    char *body = sip && sip->sip_payload && sip->sip_payload->pl_len
+                     ? g_strndup(sip->sip_payload->pl_data, sip->sip_payload->pl_len) : NULL;
+    GString *e;
+    /* nua_respond() keeps the phrase pointer until the answer is sent,
+     * after this callback: the callee's own phrase is freed by then. */
+    const char *own = sip_status_phrase(status);
+    if (status <= 100) {
+        g_free(body);
+        return;
+    }
+    if (!own) own = status < 200 ? "Session Progress" : status < 300 ? "OK" : "Call Failed";
+    phrase = own;
+    if (!in || in->hanging_up || in->state >= TC_UP) {
+        /* The caller left (its CANCEL or BYE raced the answer): the callee
+         * answered all the same, so it gets a BYE (nua ACKed the 200). */
+        if (status < 300 && status >= 200) {
+            out->hanging_up = true;
+            nua_bye(out->nh, TAG_END());
+            e = call_entry(out, "bye", "out");
+            entry_str(e, "method", "BYE");
+            entry_str(e, "note", "the caller left before the answer");
+            sc_trunk_log_push(t, e);
+        }
+        g_free(body);
+        return;
+    }
+    if (status >= 300) {
+        e = call_entry(in, "hangup", "out");
+        call_reject(in, status, phrase, "the callee refused", e);
+        sc_trunk_log_push(t, e);
+    } else if (body) {
+        nua_respond(in->nh, status, phrase, SIPTAG_CONTENT_TYPE_STR("application/sdp"), SIPTAG_PAYLOAD_STR(body),
+                    TAG_END());
+        in->state = status >= 200 ? TC_UP : TC_RINGING;
+    } else if (status < 200) {
+        nua_respond(in->nh, status, phrase, TAG_END());
+        in->state = TC_RINGING;
+    } else {
+        /* A 2xx without SDP cannot answer the caller's offer. */
+        e = call_entry(in, "hangup", "out");
+        call_reject(in, SIP_502_BAD_GATEWAY, "the callee answered without SDP", e);
+        sc_trunk_log_push(t, e);
+        call_hangup(out, 0, NULL);
+    }
+    g_free(body);
+}
+
 static void on_new_invite(sc_trunk *t, nua_handle_t *nh, const sip_t *sip)
 {
     settings s = get_settings(t);
     trunk_call *c = call_new(t, false);
     const url_t *ruri = sip->sip_request->rq_url;
     GString *e = entry_new("invite", "in");
+    bool account = false;
+    const char *aor = NULL;
+    char *contact;
 
     c->nh = nh;
     nua_handle_bind(nh, c);
@@ -573,6 +692,10 @@ static void on_new_invite(sc_trunk *t, nua_handle_t *nh, const sip_t *sip)
     } else if (s.fault == SC_TRUNK_FAULT_UNAVAILABLE) {
         respond_unavailable(t, nh, s.param, e);
         c->state = TC_ENDED;
+    } else if ((contact = relay_contact(t, c->number, &account, &aor))) {
+        relay_start(t, c, sip, contact, aor, e);   /* takes contact */
+    } else if (account) {
+        call_reject(c, SIP_480_TEMPORARILY_UNAVAILABLE, "a call from the PSTN to an account not registered", e);
     } else {
         switch (check_auth(t, sip->sip_proxy_authorization, "INVITE", s.nonce_ttl)) {
         case AUTH_NONE:
@@ -602,7 +725,12 @@ static void on_reinvite(sc_trunk *t, trunk_call *c, nua_handle_t *nh, const sip_
 {
     GString *e = call_entry(c, "reinvite", "in");
     entry_request(e, t, sip);
-    if (c->state == TC_UP) {
+    if (c->relay) {
+        /* The two legs' SDP is not ours to renegotiate: the call goes on
+         * with the media it has. */
+        nua_respond(nh, SIP_488_NOT_ACCEPTABLE, TAG_END());
+        entry_answer(e, 488, sip_488_Not_acceptable, "re-INVITEs are not relayed");
+    } else if (c->state == TC_UP) {
         nua_respond(nh, SIP_200_OK, SIPTAG_CONTENT_TYPE_STR("application/sdp"), SIPTAG_PAYLOAD_STR(t->sdp),
                     TAG_END());
         entry_answer(e, 200, sip_200_OK, NULL);
@@ -703,6 +831,7 @@ static void on_call_event(sc_trunk *t, trunk_call *c, nua_event_t event, int sta
         } else if (status >= 300) {
             c->state = TC_ENDED;
         }
+        if (c->relay) relay_answer(t, c, status, phrase, sip);
         break;
     case nua_i_bye:
     case nua_i_cancel:
@@ -712,6 +841,7 @@ static void on_call_event(sc_trunk *t, trunk_call *c, nua_event_t event, int sta
         entry_answer(e, 200, sip_200_OK, NULL);
         sc_trunk_log_push(t, e);
         c->hanging_up = true;
+        if (c->peer) call_hangup(c->peer, SIP_487_REQUEST_TERMINATED);
         break;
     case nua_r_bye:
     case nua_r_cancel:
@@ -727,6 +857,8 @@ static void on_call_event(sc_trunk *t, trunk_call *c, nua_event_t event, int sta
             c->state = TC_UP;
             if (c->placed) bump(t, &t->n_answered, 1);
         } else if (callstate == nua_callstate_terminated) {
+            if (c->peer && !c->peer->hanging_up && c->peer->state != TC_ENDED)
+                call_hangup(c->peer, SIP_480_TEMPORARILY_UNAVAILABLE);
             if (c->live) {   /* challenged and refused INVITEs are no calls */
                 e = call_entry(c, "end", c->placed ? "out" : "in");
                 entry_int(e, "status", status);

@@ -1,5 +1,6 @@
 /* The loopback trunk itself: its digest server, start and stop, and its
- * registrar spoken to over a raw socket. Registration and calls through a
+ * registrar and its calls from the PSTN (relayed to a registered Contact)
+ * spoken to over raw sockets. Registration and calls through a
  * session are tested in test_registration.c and test_calls.c. */
 #include "trunk_fixture.h"
 
@@ -298,4 +299,252 @@ out:
 }
 
 
-SC_TEST_MAIN(TEST(digest_matches_rfc2617), TEST(start_stop_and_arguments), TEST(raw_registrar))
+/* ------------------------------------------------------------------ */
+/* Calls from the PSTN: a raw caller INVITEs the account; a raw callee
+ * (registered with its own socket as Contact) answers the relayed INVITE. */
+
+static void raw_send(raw_client *r, const char *text)
+{
+    struct sockaddr_in to = { .sin_family = AF_INET };
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    to.sin_port = htons((uint16_t)r->trunk_port);
+    sendto(r->fd, text, strlen(text), 0, (struct sockaddr *)&to, sizeof to);
+}
+
+/* The next message starting with prefix (g_free), skipping others; NULL
+ * after the socket's 2 s timeout. */
+static char *raw_wait(raw_client *r, const char *prefix)
+{
+    char buf[8192];
+    for (int i = 0; i < 20; i++) {
+        ssize_t n = recv(r->fd, buf, sizeof buf - 1, 0);
+        if (n <= 0) return NULL;
+        buf[n] = '\0';
+        if (!strncmp(buf, prefix, strlen(prefix))) return g_strdup(buf);
+    }
+    return NULL;
+}
+
+/* A header line of msg ("Call-ID: ..."), every one of that name joined by
+ * CRLF (g_free). */
+static char *raw_headers(const char *msg, const char *name)
+{
+    GString *out = g_string_new(NULL);
+    char **lines = g_strsplit(msg, "\r\n", -1);
+    for (char **l = lines; *l && **l; l++)
+        if (!g_ascii_strncasecmp(*l, name, strlen(name)) && (*l)[strlen(name)] == ':')
+            g_string_append_printf(out, "%s\r\n", *l);
+    g_strfreev(lines);
+    return g_string_free(out, FALSE);
+}
+
+/* The callee's answer to a request received from the trunk. */
+static void raw_answer(raw_client *r, const char *req, const char *status, const char *body)
+{
+    char *via = raw_headers(req, "Via"), *from = raw_headers(req, "From"), *to = raw_headers(req, "To"),
+         *cid = raw_headers(req, "Call-ID"), *cseq = raw_headers(req, "CSeq"), *msg;
+    bool tagged = strstr(to, "tag=") != NULL;
+    if (!tagged && strlen(to) > 2) to[strlen(to) - 2] = '\0';
+    msg = g_strdup_printf("SIP/2.0 %s\r\n%s%s%s%s\r\n%s%sContact: <sip:raw@127.0.0.1:%d>\r\n%s"
+                          "Content-Length: %zu\r\n\r\n%s",
+                          status, via, from, to, tagged ? "" : ";tag=callee", cid, cseq, r->port,
+                          body ? "Content-Type: application/sdp\r\n" : "", body ? strlen(body) : 0,
+                          body ? body : "");
+    raw_send(r, msg);
+    g_free(msg);
+    g_free(via);
+    g_free(from);
+    g_free(to);
+    g_free(cid);
+    g_free(cseq);
+}
+
+#define PSTN_SDP "v=0\r\no=pstn 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n" \
+                 "m=audio 40100 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n"
+#define CALLEE_SDP "v=0\r\no=callee 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n" \
+                   "m=audio 40200 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n"
+
+/* The caller's request: INVITE (with or without SDP), CANCEL or ACK of call n. */
+static void raw_pstn(raw_client *p, const char *method, const char *user, int n, const char *body, const char *to_tag)
+{
+    char *msg = g_strdup_printf(
+        "%s sip:%s@127.0.0.1:%d SIP/2.0\r\n"
+        "Via: SIP/2.0/UDP 127.0.0.1:%d;branch=z9hG4bK-pstn-%d;rport\r\n"
+        "Max-Forwards: 70\r\n"
+        "From: <sip:4930111@127.0.0.1:%d>;tag=pstn%d\r\n"
+        "To: <sip:%s@127.0.0.1:%d>%s%s\r\n"
+        "Call-ID: pstn-%d@127.0.0.1\r\n"
+        "CSeq: 1 %s\r\n"
+        "Contact: <sip:4930111@127.0.0.1:%d>\r\n"
+        "%sContent-Length: %zu\r\n\r\n%s",
+        method, user, p->trunk_port, p->port, n, p->port, n, user, p->trunk_port, to_tag ? ";tag=" : "",
+        to_tag ? to_tag : "", n, method, p->port, body ? "Content-Type: application/sdp\r\n" : "",
+        body ? strlen(body) : 0, body ? body : "");
+    raw_send(p, msg);
+    g_free(msg);
+}
+
+/* The caller's final answer to INVITE n is status; the caller ACKs it. */
+static void raw_pstn_final(raw_client *p, const char *user, int n, int status)
+{
+    char prefix[16], *resp;
+    g_snprintf(prefix, sizeof prefix, "SIP/2.0 %d", status);
+    resp = raw_wait(p, prefix);
+    CHECK_EQ_INT(raw_status(resp), status);
+    g_free(resp);
+    raw_pstn(p, "ACK", user, n, NULL, NULL);
+}
+
+/* The callee receives a BYE and answers it 200. */
+static void raw_callee_bye(raw_client *r)
+{
+    char *req = raw_wait(r, "BYE ");
+    CHECK(req != NULL);
+    if (req) raw_answer(r, req, "200 OK", NULL);
+    g_free(req);
+}
+
+/* Registers r's socket as the account's Contact. */
+static bool raw_bind_account(sc_trunk *t, raw_client *r)
+{
+    char contact[64], *resp, *nonce, *auth;
+    int status;
+    g_snprintf(contact, sizeof contact, "<sip:raw@127.0.0.1:%d>", r->port);
+    resp = raw_register(r, contact, "3600", NULL);
+    nonce = raw_nonce(resp);
+    g_free(resp);
+    if (!nonce) return false;
+    auth = raw_auth(t, nonce, USER, PASSWORD, 1);
+    resp = raw_register(r, contact, "3600", auth);
+    status = raw_status(resp);
+    g_free(resp);
+    g_free(auth);
+    g_free(nonce);
+    return status == 200;
+}
+
+static void pstn_calls(void)
+{
+    sc_trunk *t = trunk_up();
+    raw_client callee, caller;
+    char *req, *resp, *log;
+    if (!t) return;
+    CHECK(raw_open(&callee, t));
+    CHECK(raw_open(&caller, t));
+
+    /* the account not registered: 480, by name or by online number, unchallenged */
+    raw_pstn(&caller, "INVITE", USER, 1, PSTN_SDP, NULL);
+    raw_pstn_final(&caller, USER, 1, 480);
+    raw_pstn(&caller, "INVITE", SC_TRUNK_ONLINE_NUMBER, 2, PSTN_SDP, NULL);
+    raw_pstn_final(&caller, SC_TRUNK_ONLINE_NUMBER, 2, 480);
+
+    CHECK(raw_bind_account(t, &callee));
+    CHECK_EQ_INT(sc_trunk_is_registered(t, USER), 1);
+
+    /* no SDP offer: 488, nothing relayed */
+    raw_pstn(&caller, "INVITE", USER, 3, NULL, NULL);
+    raw_pstn_final(&caller, USER, 3, 488);
+
+    /* the callee refuses: its 486 reaches the caller */
+    raw_pstn(&caller, "INVITE", SC_TRUNK_ONLINE_NUMBER, 4, PSTN_SDP, NULL);
+    req = raw_wait(&callee, "INVITE ");
+    CHECK(req != NULL);
+    if (req) {
+        CHECK_CONTAINS(req, "INVITE sip:raw@127.0.0.1:");
+        CHECK_CONTAINS(req, "m=audio 40100");     /* the caller's SDP, untouched */
+        CHECK_CONTAINS(req, "From: <sip:4930111@");
+        raw_answer(&callee, req, "486 Busy Here", NULL);
+        g_free(req);
+    }
+    raw_pstn_final(&caller, SC_TRUNK_ONLINE_NUMBER, 4, 486);
+
+    /* the caller cancels while it rings: CANCEL passed on, 487 */
+    raw_pstn(&caller, "INVITE", USER, 5, PSTN_SDP, NULL);
+    req = raw_wait(&callee, "INVITE ");
+    CHECK(req != NULL);
+    if (req) raw_answer(&callee, req, "180 Ringing", NULL);
+    resp = raw_wait(&caller, "SIP/2.0 180");
+    CHECK(resp != NULL);
+    g_free(resp);
+    raw_pstn(&caller, "CANCEL", USER, 5, NULL, NULL);
+    {
+        char *cancel = raw_wait(&callee, "CANCEL ");
+        CHECK(cancel != NULL);
+        if (cancel) raw_answer(&callee, cancel, "200 OK", NULL);
+        if (req) raw_answer(&callee, req, "487 Request Terminated", NULL);
+        g_free(cancel);
+    }
+    g_free(req);
+    raw_pstn_final(&caller, USER, 5, 487);
+
+    /* the callee answers without SDP: 502 to the caller, BYE to the callee */
+    raw_pstn(&caller, "INVITE", USER, 7, PSTN_SDP, NULL);
+    req = raw_wait(&callee, "INVITE ");
+    CHECK(req != NULL);
+    if (req) raw_answer(&callee, req, "200 OK", NULL);
+    g_free(req);
+    raw_pstn_final(&caller, USER, 7, 502);
+    raw_callee_bye(&callee);
+
+    /* CANCEL races the answer: the caller gets 487, the callee a BYE */
+    raw_pstn(&caller, "INVITE", USER, 8, PSTN_SDP, NULL);
+    req = raw_wait(&callee, "INVITE ");
+    CHECK(req != NULL);
+    if (req) raw_answer(&callee, req, "100 Trying", NULL);   /* a CANCEL waits for a provisional */
+    g_usleep(100000);
+    raw_pstn(&caller, "CANCEL", USER, 8, NULL, NULL);
+    {
+        char *cancel = raw_wait(&callee, "CANCEL ");
+        CHECK(cancel != NULL);
+        if (req) raw_answer(&callee, req, "200 OK", CALLEE_SDP);   /* sent before it saw the CANCEL */
+        if (cancel) raw_answer(&callee, cancel, "200 OK", NULL);
+        g_free(cancel);
+    }
+    g_free(req);
+    raw_pstn_final(&caller, USER, 8, 487);
+    raw_callee_bye(&callee);
+    g_usleep(200000);
+    CHECK_EQ_INT(sc_trunk_count(t, "active"), 0);
+
+    /* answered: the callee's SDP comes back; the caller's BYE reaches it */
+    raw_pstn(&caller, "INVITE", USER, 6, PSTN_SDP, NULL);
+    req = raw_wait(&callee, "INVITE ");
+    CHECK(req != NULL);
+    if (req) {
+        raw_answer(&callee, req, "200 OK", CALLEE_SDP);
+        g_free(req);
+    }
+    resp = raw_wait(&caller, "SIP/2.0 200");
+    CHECK(resp != NULL);
+    CHECK_CONTAINS(resp, "m=audio 40200");
+    if (resp) {
+        char *to = raw_headers(resp, "To"), *tag = strstr(to, "tag="), *end;
+        if (tag) {
+            tag += 4;
+            end = tag + strcspn(tag, ";\r\n");
+            *end = '\0';
+            raw_pstn(&caller, "ACK", USER, 6, NULL, tag);
+            g_usleep(100000);
+            CHECK_EQ_INT(sc_trunk_count(t, "answered"), 3);
+            CHECK_EQ_INT(sc_trunk_count(t, "active"), 1);
+        }
+        g_free(to);
+    }
+    g_free(resp);
+    sc_trunk_hangup_all(t);     /* from the PSTN side: both legs get a BYE */
+    raw_callee_bye(&callee);
+
+    log = sc_trunk_log(t);
+    CHECK_CONTAINS(log, "a call from the PSTN to an account not registered");
+    CHECK_CONTAINS(log, "a call from the PSTN needs an SDP offer");
+    CHECK_CONTAINS(log, "relayed to the registered Contact");
+    CHECK_CONTAINS(log, "the callee refused");
+    sc_free(log);
+    check_log_clean(t);
+    close(callee.fd);
+    close(caller.fd);
+    sc_trunk_free(t);   /* must not crash with the caller's leg unanswered */
+}
+
+SC_TEST_MAIN(TEST(digest_matches_rfc2617), TEST(start_stop_and_arguments), TEST(raw_registrar),
+             TEST(pstn_calls))
