@@ -189,17 +189,8 @@ class ScCli:
         return self
 
     def process_env(self):
-        """The command's environment. With media under ASan, LeakSanitizer must
-        unwind fully on malloc: GLib's first quark block, left behind by design
-        once GStreamer's quarks outgrow it, is then seen to come from its
-        load-time constructor, which tests/lsan.supp names (_dl_init). With the
-        fast unwinder its stack stops at g_malloc and it reads as our leak."""
-        if "--media" not in self.argv() or not os.environ.get("SC_SANITIZED"):
-            return self.env
-        env = dict(self.env if self.env is not None else os.environ)
-        opts = env.get("ASAN_OPTIONS", "")
-        env["ASAN_OPTIONS"] = (opts + ":" if opts else "") + "fast_unwind_on_malloc=0"
-        return env
+        """The command's environment (see media_env())."""
+        return media_env(self.argv(), self.env)
 
     def __enter__(self):
         if self.proc is None:
@@ -331,8 +322,23 @@ class ScCli:
         return None
 
 
+def media_env(argv, env=None):
+    """The environment for a command that runs media (`--media`, or `demo`,
+    whose greeting step has audio). Under ASan, LeakSanitizer must then unwind
+    fully on malloc: GLib's first quark block, left behind by design once
+    GStreamer's quarks outgrow it, is seen to come from its load-time
+    constructor, which tests/lsan.supp names (_dl_init). With the fast
+    unwinder its stack stops at g_malloc and it reads as our leak."""
+    if not os.environ.get("SC_SANITIZED") or not ("--media" in argv or "demo" in argv):
+        return env
+    env = dict(env if env is not None else os.environ)
+    opts = env.get("ASAN_OPTIONS", "")
+    env["ASAN_OPTIONS"] = (opts + ":" if opts else "") + "fast_unwind_on_malloc=0"
+    return env
+
+
 def run_command(args, timeout=30, input_text=None, cli=None):
     """Run `SC_CLI args...` to completion (bounded); returns CompletedProcess (text)."""
     return subprocess.run([cli or cli_path()] + list(args), input=input_text, stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, text=True, timeout=timeout,
+                          stderr=subprocess.PIPE, text=True, timeout=timeout, env=media_env(list(args)),
                           stdin=None if input_text is not None else subprocess.DEVNULL)
