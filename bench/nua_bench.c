@@ -34,6 +34,7 @@ typedef struct bench_handle bench_handle;
 #include <sofia-sip/su_tag_io.h>
 #include <sofia-sip/nua.h>
 #include <sofia-sip/su_glib.h>
+#include <sofia-sip/sip_extra.h>
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/nta_tag.h>
 #include <sofia-sip/sip_status.h>
@@ -53,6 +54,8 @@ struct bench_handle {
 struct app {
     su_root_t *root;
     GMainLoop *loop;           /* --glib: the loop that runs the root */
+    int port;                  /* ours */
+    int skype_headers;         /* --skype-headers: the library's INVITE headers too */
     nua_t *nua;
     su_wait_t stdin_wait;
     char inbuf[1024];
@@ -102,8 +105,20 @@ static void dial_one(app *a)
     snprintf(ruri, sizeof ruri, "sip:%s@%s", BENCH_NUMBER, a->peer);
     snprintf(to, sizeof to, "<%s>", ruri);
     nh = nua_handle(a->nua, h, SIPTAG_TO_STR(to), SIPTAG_FROM_STR("<sip:bench@127.0.0.1>"), TAG_END());
-    nua_invite(nh, NUTAG_URL(ruri), SIPTAG_CONTENT_TYPE_STR("application/sdp"), SIPTAG_PAYLOAD_STR(BENCH_SDP),
-               TAG_END());
+    if (a->skype_headers) {
+        /* What the library's dial-out adds with caller-id-in-from false (a
+         * Skype Connect gateway): its own Contact, and the caller in
+         * P-Asserted-Identity and Remote-Party-ID. */
+        char contact[128];
+        snprintf(contact, sizeof contact, "<sip:gw+bench@127.0.0.1:%d;transport=udp;gw=bench>", a->port);
+        nua_invite(nh, NUTAG_URL(ruri), SIPTAG_CONTACT_STR(contact),
+                   SIPTAG_P_ASSERTED_IDENTITY_STR("<sip:bench@127.0.0.1>"),
+                   SIPTAG_REMOTE_PARTY_ID_STR("<sip:bench@127.0.0.1>;party=calling;screen=yes;privacy=off"),
+                   SIPTAG_CONTENT_TYPE_STR("application/sdp"), SIPTAG_PAYLOAD_STR(BENCH_SDP), TAG_END());
+    } else {
+        nua_invite(nh, NUTAG_URL(ruri), SIPTAG_CONTENT_TYPE_STR("application/sdp"), SIPTAG_PAYLOAD_STR(BENCH_SDP),
+                   TAG_END());
+    }
     a->dialed++;
 }
 
@@ -305,11 +320,15 @@ int main(int argc, char **argv)
     a->calls = bench_opt_long(argc, argv, "--calls", 1000);
     if (strcmp(a->mode, "inbound") && strcmp(a->mode, "outbound") && strcmp(a->mode, "register")) {
         fprintf(stderr, "usage: nua_bench inbound|outbound|register [--peer H:P] [--rate R --calls N] "
-                        "[--gateways N --password P --expires S] [--glib]\n");
+                        "[--gateways N --password P --expires S] [--glib] [--skype-headers]\n");
         return 2;
     }
 
     su_init();
+    a->skype_headers = bench_flag(argc, argv, "--skype-headers");
+    /* P-Asserted-Identity and Remote-Party-ID are known to the parser only
+     * in the extended message class, as the library sets it up */
+    if (a->skype_headers) sip_update_default_mclass(sip_extend_mclass(NULL));
     /* --glib: the same nua on Sofia's GLib port (a GMainContext, as the
      * library runs it), to tell the loop's cost from the library's own */
     if (bench_flag(argc, argv, "--glib")) {
@@ -345,6 +364,7 @@ int main(int argc, char **argv)
     fcntl(0, F_SETFL, fcntl(0, F_GETFL) | O_NONBLOCK);
     su_wait_create(&a->stdin_wait, 0, SU_WAIT_IN);
     su_root_register(a->root, &a->stdin_wait, on_stdin, NULL, 0);
+    a->port = port;
     printf("READY port=%d\n", port);
     fflush(stdout);
 

@@ -7,8 +7,10 @@
  * gateway and shuts the stack down), sc_session_free().
  *
  * Threads. Every function may be called from any thread. The SIP stack runs
- * on the session's own thread, or, after sc_session_set_main_context(), on a
- * GMainContext the application iterates. A function called on that thread
+ * on the session's own thread (Sofia-SIP's native event loop, which also
+ * runs the session's GLib sources when one is due), or, after
+ * sc_session_set_main_context(), on a GMainContext the application
+ * iterates. A function called on that thread
  * (an event callback in ::SC_DISPATCH_THREAD mode) runs at once. Called on
  * another thread, most functions post their work to it and wait; dialling
  * and call control do not wait: they decide there what can be decided
@@ -19,7 +21,7 @@
  * caused. See sc_call.h. Events are delivered:
  * - ::SC_DISPATCH_THREAD (default): the event callback runs on the stack's
  *   thread (the session thread, or the thread iterating the application's
- *   context), outside any Sofia-SIP callback. It may call any function of
+ *   context), outside Sofia-SIP's event callback. It may call any function of
  *   this library, sc_session_stop() on its own session included; it must not
  *   call sc_session_free() on its own session.
  * - ::SC_DISPATCH_QUEUE: events wait in a queue until the application calls

@@ -17,15 +17,12 @@
 
 static sc_event *call_event(sc_call *c, int type)
 {
-    sc_event *ev = sc_event_new(type, c->gateway);
-    ev->call = sc_call_ref(c);
+    sc_event *ev = sc_event_new_for_call(type, c, c->gateway, c->destination, c->source);
     ev->call_state = sc_call_state_of(c);
     g_mutex_lock(&c->lock);
     ev->sip_code = c->sip_code;
     sc_event_set_text(&ev->cause, c->cause);
     g_mutex_unlock(&c->lock);
-    sc_event_set_text(&ev->number, c->destination);
-    if (type == SC_EVENT_INCOMING_CALL) sc_event_set_text(&ev->source, c->source);
     return ev;
 }
 
@@ -126,11 +123,7 @@ int sc_call_answer_on_stack(sc_session *s, void *p)
     g_mutex_lock(&op->c->lock);
     op->c->sip_code = 200;
     g_mutex_unlock(&op->c->lock);
-    if (op->c->answer_timer) {
-        g_source_destroy(op->c->answer_timer);
-        g_source_unref(op->c->answer_timer);
-        op->c->answer_timer = NULL;
-    }
+    sc_call_answer_timer_stop(op->c);
     nua_respond(op->c->nh, SIP_200_OK, SC_NAT_CONTACT_TAG(op->c),
                 SIPTAG_CONTENT_TYPE_STR("application/sdp"), SIPTAG_PAYLOAD_STR(op->text), TAG_END());
     return SC_OK;

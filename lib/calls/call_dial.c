@@ -117,29 +117,60 @@ static void set_call_texts(sc_call *c, const dial_op *op, sc_reg *r, const char 
     c->to = g_strconcat("<sip:", wire, "@", r->sip.proxy_host, ">", NULL);
 }
 
+/* From, and with caller-id-in-from false (Skype Connect: the SIP username
+ * in From, the caller in PAI and RPID) P-Asserted-Identity and
+ * Remote-Party-ID. A dial with the gateway's own caller and no name uses the
+ * texts the gateway built once (sip_text.c); own[] holds what was built
+ * here. */
+typedef struct caller_texts {
+    const char *from, *pai, *rpid;
+    char *own_from, *own_pai, *own_rpid;
+} caller_texts;
+
+static void caller_texts_make(const dial_op *op, const sc_reg *r, caller_texts *t)
+{
+    const sc_gateway *gw = r->gw;
+    bool own_caller = !(op->caller_number && *op->caller_number);
+    const char *caller = own_caller ? sc_gw_from_user(gw) : op->caller_number;
+    char *from_domain, *name_part;
+    memset(t, 0, sizeof *t);
+    if (own_caller && !(op->caller_name && *op->caller_name)) {
+        t->from = r->sip.from;
+        if (!gw->caller_id_in_from) {
+            t->pai = r->sip.from;
+            t->rpid = r->sip.from_rpid;
+        }
+        return;
+    }
+    /* g_strconcat, not g_strdup_printf: printf's machinery for plain
+     * concatenation was a tenth of the library's own cost per dial-out. */
+    from_domain = sc_sip_hostport(sc_gw_from_domain(gw), NULL);
+    name_part = op->caller_name && *op->caller_name ? g_strconcat("\"", op->caller_name, "\" ", NULL)
+                                                    : g_strdup("");
+    if (gw->caller_id_in_from) {
+        t->own_from = g_strconcat(name_part, "<sip:", caller, "@", from_domain, ">", NULL);
+    } else {
+        t->own_from = g_strconcat(name_part, "<sip:", sc_gw_from_user(gw), "@", from_domain, ">", NULL);
+        t->own_pai = g_strconcat(name_part, "<sip:", caller, "@", from_domain, ">", NULL);
+        t->own_rpid = g_strconcat(t->own_pai, SC_RPID_PARAMS, NULL);
+    }
+    t->from = t->own_from;
+    t->pai = t->own_pai;
+    t->rpid = t->own_rpid;
+    g_free(name_part);
+    g_free(from_domain);
+}
+
 static void send_invite(dial_op *op, sc_reg *r, const char *wire, sc_call *c)
 {
     const sc_gateway *gw = r->gw;
-    const char *caller = op->caller_number && *op->caller_number ? op->caller_number : sc_gw_from_user(gw);
-    char *from_domain = sc_sip_hostport(sc_gw_from_domain(gw), NULL);
-    char *ruri, *from, *pai = NULL, *rpid = NULL, *outbound = NULL;
+    char *ruri, *outbound = NULL;
     const char *tp = gw->register_transport == SC_TRANSPORT_UDP ? "" : sc_transport_name(gw->register_transport);
-    /* g_strconcat, not g_strdup_printf: these five texts were a tenth of
-     * the library's own cost per dial-out (printf's machinery for plain
-     * concatenation). */
-    char *name_part = op->caller_name && *op->caller_name ? g_strconcat("\"", op->caller_name, "\" ", NULL)
-                                                          : g_strdup("");
+    caller_texts ct;
 
     ruri = g_strconcat("sip:", wire, "@", r->sip.proxy_host, *tp ? ";transport=" : "", tp, NULL);
     set_call_texts(c, op, r, wire);
-    if (gw->caller_id_in_from) {
-        from = g_strconcat(name_part, "<sip:", caller, "@", from_domain, ">", NULL);
-    } else {
-        /* Skype Connect: the SIP username in From; the caller in PAI/RPID. */
-        from = g_strconcat(name_part, "<sip:", sc_gw_from_user(gw), "@", from_domain, ">", NULL);
-        pai = g_strconcat(name_part, "<sip:", caller, "@", from_domain, ">", NULL);
-        rpid = g_strconcat(pai, ";party=calling;screen=yes;privacy=off", NULL);
-    }
+    caller_texts_make(op, r, &ct);
     if (gw->outbound_proxy && *gw->outbound_proxy) {
         char *params = NULL, *hp = sc_sip_hostport(gw->outbound_proxy, &params);
         bool add_tp = *tp && !(params && strstr(params, "transport="));
@@ -149,26 +180,20 @@ static void send_invite(dial_op *op, sc_reg *r, const char *wire, sc_call *c)
         g_free(params);
     }
     c->nua = op->s->nua;
-    c->nh = nua_handle(op->s->nua, c, SIPTAG_TO_STR(c->to), SIPTAG_FROM_STR(from),
+    c->nh = nua_handle(op->s->nua, c, SIPTAG_TO_STR(c->to), SIPTAG_FROM_STR(ct.from),
                        TAG_IF(outbound, NUTAG_PROXY(outbound)), TAG_END());
     sc_calls_add(op->s, c);  /* the session's reference */
     nua_invite(c->nh,
                NUTAG_URL(ruri),
                SIPTAG_CONTACT_STR(r->sip.contact),
-               TAG_IF(pai, SIPTAG_P_ASSERTED_IDENTITY_STR(pai)),
-               TAG_IF(rpid, SIPTAG_REMOTE_PARTY_ID_STR(rpid)),
+               TAG_IF(ct.pai, SIPTAG_P_ASSERTED_IDENTITY_STR(ct.pai)),
+               TAG_IF(ct.rpid, SIPTAG_REMOTE_PARTY_ID_STR(ct.rpid)),
                TAG_IF(c->local_sdp, SIPTAG_CONTENT_TYPE_STR("application/sdp")),
                TAG_IF(c->local_sdp, SIPTAG_PAYLOAD_STR(c->local_sdp)),
                TAG_END());
     sc_call_emit(c, SC_EVENT_CALL_STATE);  /* calling */
     op->call = sc_call_ref(c);
-    g_free(ruri);
-    g_free(from);
-    g_free(pai);
-    g_free(rpid);
-    g_free(outbound);
-    g_free(name_part);
-    g_free(from_domain);
+    SC_FREE_ALL(ruri, outbound, ct.own_from, ct.own_pai, ct.own_rpid);
 }
 
 int sc_dial_on_stack(sc_session *s, void *p)
@@ -220,13 +245,13 @@ int sc_dial_on_stack(sc_session *s, void *p)
 typedef struct posted_dial {
     sc_posted w;           /* first; w.c is the call made */
     dial_op op;
-    char *gateway, *number, *caller_number, *caller_name, *sdp;
+    char *caller_number, *caller_name, *sdp;   /* op's gateway and number are the call's */
 } posted_dial;
 
 static void free_posted_dial(sc_posted *w)
 {
     posted_dial *pd = (posted_dial *)w;
-    SC_FREE_ALL(pd->gateway, pd->number, pd->caller_number, pd->caller_name, pd->sdp);
+    SC_FREE_ALL(pd->caller_number, pd->caller_name, pd->sdp);
     g_free(pd);
 }
 
@@ -322,8 +347,9 @@ static int dial_here(sc_session *s, const dial_op *op, sc_call **out)
     pd->w = (sc_posted){ .c = sc_call_ref(c), .control = "sc_session_dial", .run = run_posted_dial,
                          .free = free_posted_dial };
     pd->op = *op;
-    pd->op.gateway = pd->gateway = g_strdup(op->gateway);
-    pd->op.number = pd->number = g_strdup(op->number);
+    /* The call's own copies (made above, fixed for its life; w.c holds it). */
+    pd->op.gateway = c->gateway;
+    pd->op.number = c->destination;
     pd->op.caller_number = pd->caller_number = g_strdup(op->caller_number);
     pd->op.caller_name = pd->caller_name = g_strdup(op->caller_name);
     pd->op.sdp = pd->sdp = g_strdup(op->sdp);

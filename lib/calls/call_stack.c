@@ -65,11 +65,7 @@ void sc_call_finish(sc_call *c)
     c->cause = g_strdup(c->end_cause ? c->end_cause : sc_sip_cause(c->end_code ? c->end_code : 200));
     c->hangup_side = c->end_side;
     g_mutex_unlock(&c->lock);
-    if (c->answer_timer) {
-        g_source_destroy(c->answer_timer);
-        g_source_unref(c->answer_timer);
-        c->answer_timer = NULL;
-    }
+    sc_call_answer_timer_stop(c);
     if (c->nh) {
         nua_handle_bind(c->nh, NULL);
         nua_handle_destroy(c->nh);
@@ -117,17 +113,20 @@ static void take_caller(sc_call *c, const sip_t *sip)
     }
 }
 
-static gboolean on_answer_timeout(gpointer p)
+/* A Sofia timer, not a GSource: it lives in Sofia's own loop, where a
+ * GSource would wake the GLib context twice per call (set, then removed). */
+static void on_answer_timeout(sc_session *s, su_timer_t *t, void *p)
 {
     sc_call *c = p;
-    g_source_unref(c->answer_timer);
+    (void)s;
+    su_timer_destroy(t);   /* one-shot: Sofia no longer touches it */
     c->answer_timer = NULL;
     if (!c->final_sent && sc_call_state_of(c) != SC_CALL_ENDED) {
         sc_log(SC_LOG_INFO, "call %d: not answered in time; rejecting with 480", c->id);
         sc_call_reject_now(c, 480, "No Answer", "NO_ANSWER");
     }
-    return G_SOURCE_REMOVE;
 }
+
 
 /* Refuses an INVITE before any call object exists. */
 static void refuse_invite(sc_session *s, nua_handle_t *nh, int code, const char *gateway, const char *number,
@@ -255,9 +254,10 @@ void sc_calls_on_incoming(sc_session *s, nua_t *nua, nua_handle_t *nh, const sip
     c->nh = nh;
     nua_handle_bind(nh, c);
     sc_calls_add(s, c);  /* the session's reference */
-    c->answer_timer = g_timeout_source_new_seconds((guint)timeout_s);
-    g_source_set_callback(c->answer_timer, on_answer_timeout, c, NULL);
-    g_source_attach(c->answer_timer, s->ctx);
+    c->answer_timer = su_timer_create(su_root_task(s->root), 0);
+    if (!c->answer_timer || su_timer_set_interval(c->answer_timer, on_answer_timeout, c,
+                                                  (su_duration_t)timeout_s * 1000) < 0)
+        sc_log(SC_LOG_ERROR, "call %d: no answer timer (out of memory): it waits for the caller", c->id);
 
     if (s->dialplan) sc_route_incoming(s, c, a.context);
     else sc_call_emit(c, SC_EVENT_INCOMING_CALL);
@@ -524,6 +524,7 @@ void sc_calls_on_event(sc_session *s, sc_call *c, nua_event_t event, int status,
                        const char *phrase, const sip_t *sip, tagi_t tags[])
 {
     int callstate = -1;
+    tagi_t const *t;
     (void)s;
     switch (event) {
     case nua_i_invite:  /* a re-INVITE within the call */
@@ -559,7 +560,8 @@ void sc_calls_on_event(sc_session *s, sc_call *c, nua_event_t event, int status,
         if (!c->ending) remote_ends(c, 200, "NORMAL_CLEARING");
         break;
     case nua_i_state:
-        tl_gets(tags, NUTAG_CALLSTATE_REF(callstate), TAG_END());
+        /* tl_find, not tl_gets: one tag wanted, three times per call */
+        if ((t = tl_find(tags, nutag_callstate))) callstate = (int)t->t_value;
         if (callstate == nua_callstate_ready) {
             /* "ready" comes again after every re-INVITE: hold is ours to say. */
             if (sc_call_state_of(c) != SC_CALL_HELD) sc_call_set_state(c, SC_CALL_ANSWERED);

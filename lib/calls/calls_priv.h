@@ -12,6 +12,7 @@
 void sc_call_set_state(sc_call *c, int state);             /* emits call_state */
 void sc_call_emit(sc_call *c, int type);                   /* an event about the call as it is now */
 void sc_call_reject_now(sc_call *c, int code, const char *phrase, const char *cause);
+
 void sc_call_hangup_now(sc_call *c, const char *cause);
 
 /* One control request. Its work runs on the stack thread and fails there
@@ -60,6 +61,11 @@ typedef struct sc_posted {
     void (*free)(struct sc_posted *w);
 } sc_posted;
 void sc_call_post(sc_session *s, sc_posted *w);
+/* On our own thread's native root: posted work waits in a queue of the
+ * session's and an eventfd wakes Sofia's loop, which is cheaper than a GLib
+ * source per post. Start after the root is made, stop before the nua goes
+ * (what waits then runs at once). Stack thread. */
+void sc_call_post_on_root(sc_session *s, bool on);
 /* Stack thread: the mirrors other threads read under the call's lock. */
 void sc_call_take_final(sc_call *c);         /* final_sent, final_taken */
 void sc_call_set_routed(sc_call *c, bool routed);

@@ -357,11 +357,7 @@ void sc_bridge_b_response(sc_call *b, int status, const char *phrase, const sip_
         g_mutex_unlock(&a->lock);
         g_free(a->local_sdp);
         a->local_sdp = g_strdup(sdp);
-        if (a->answer_timer) {
-            g_source_destroy(a->answer_timer);
-            g_source_unref(a->answer_timer);
-            a->answer_timer = NULL;
-        }
+        sc_call_answer_timer_stop(a);
         nua_respond(a->nh, SIP_200_OK, SC_NAT_CONTACT_TAG(a), TAG_IF(sdp, SIPTAG_CONTENT_TYPE_STR("application/sdp")),
                     TAG_IF(sdp, SIPTAG_PAYLOAD_STR(sdp)), TAG_END());
         g_free(sdp);

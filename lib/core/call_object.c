@@ -201,3 +201,11 @@ SC_API char *sc_call_to_json(const sc_call *c)
     g_string_append_c(b, '}');
     return g_string_free(b, FALSE);
 }
+
+void sc_call_answer_timer_stop(sc_call *c)
+{
+    if (c->answer_timer) {
+        su_timer_destroy(c->answer_timer);
+        c->answer_timer = NULL;
+    }
+}

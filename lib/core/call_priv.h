@@ -48,7 +48,7 @@ struct sc_call {
     int transfers;              /* transfer depth, to stop loops */
     bool relaying_reinvite;     /* we sent a re-INVITE on this leg for its peer */
     bool awaiting_reinvite_answer; /* this leg's re-INVITE waits for the peer's answer */
-    GSource *answer_timer;
+    su_timer_t *answer_timer;  /* inbound: no final answer in time -> 480 (stack thread) */
     char *local_sdp;
     char *final_phrase;         /* the phrase of our final answer: nua_respond() keeps the pointer */
     int auth_rounds;
@@ -68,6 +68,8 @@ struct sc_call {
 
 /* call_object.c */
 sc_call *sc_call_new(sc_session *s, int direction, const char *gateway);
+/* Cancels an inbound call's answer timer, if it runs. Stack thread. */
+void sc_call_answer_timer_stop(sc_call *c);
 void sc_call_set_remote_sdp(sc_call *c, const char *sdp, size_t len);
 void sc_call_detach_session(sc_call *c);
 

@@ -86,6 +86,22 @@ sc_event *sc_event_new(int type, const char *gateway)
     return ev;
 }
 
+static char *borrow(char *text)
+{
+    return text && *text ? text : no_text;
+}
+
+sc_event *sc_event_new_for_call(int type, struct sc_call *c, char *gateway, char *number, char *source)
+{
+    sc_event *ev = sc_event_new(type, NULL);
+    ev->call = sc_call_ref(c);
+    ev->call_texts = true;
+    ev->gateway = borrow(gateway);
+    ev->number = borrow(number);
+    if (type == SC_EVENT_INCOMING_CALL) ev->source = borrow(source);
+    return ev;
+}
+
 sc_event *sc_event_new_drain(bool draining, int calls)
 {
     sc_event *ev = sc_event_new(SC_EVENT_DRAIN, NULL);
@@ -146,6 +162,7 @@ SC_API sc_event *sc_event_copy(const sc_event *ev)
     c->gateway = text_dup(ev->gateway);
     c->phrase = text_dup(ev->phrase);
     c->call = sc_call_ref(ev->call);
+    c->call_texts = false;   /* its own copies, below */
     c->cause = text_dup(ev->cause);
     c->number = text_dup(ev->number);
     c->refusal = text_dup(ev->refusal);
@@ -164,14 +181,16 @@ SC_API sc_event *sc_event_copy(const sc_event *ev)
 SC_API void sc_event_free(sc_event *ev)
 {
     if (!ev) return;
-    text_free(ev->gateway);
+    if (!ev->call_texts) {
+        text_free(ev->gateway);
+        text_free(ev->number);
+        text_free(ev->source);
+    }
     text_free(ev->phrase);
     sc_call_unref(ev->call);
     text_free(ev->cause);
-    text_free(ev->number);
     text_free(ev->refusal);
     text_free(ev->message);
-    text_free(ev->source);
     text_free(ev->context);
     text_free(ev->route_json);
     text_free(ev->media_json);

@@ -65,10 +65,26 @@ static gboolean deliver_dispatch(GSource *src, GSourceFunc cb, gpointer user)
 
 static GSourceFuncs deliver_funcs = { .dispatch = deliver_dispatch };
 
-/* Under s->lock, THREAD mode, with a context. */
+static void deliver_tick(sc_session *s, su_timer_t *t, void *unused)
+{
+    (void)t;
+    (void)unused;
+    deliver_queued(s);
+}
+
+/* Under s->lock, THREAD mode, with a context. On the stack thread, while
+ * the root lives, a Sofia timer due at once: it fires in the same turn of
+ * Sofia's loop, after the Sofia event that emitted, and wakes nothing. From
+ * any other thread, the context's source. */
 static void deliver_arm(sc_session *s)
 {
     if (s->deliver_armed) return;
+    if (s->deliver_timer &&
+        (s->stack_self ? g_thread_self() == s->stack_self : g_main_context_is_owner(s->ctx)) &&
+        su_timer_set_interval(s->deliver_timer, deliver_tick, NULL, 0) == 0) {
+        s->deliver_armed = true;
+        return;
+    }
     if (!s->deliver_src) {
         /* The context owns it; sc_session_free() destroys it by id. */
         GSource *src = g_source_new(&deliver_funcs, sizeof(GSource));
@@ -81,6 +97,23 @@ static void deliver_arm(sc_session *s)
     }
     s->deliver_armed = true;
     g_source_set_ready_time(s->deliver_src, 0);
+}
+
+void sc_session_deliver_on_root(sc_session *s, bool on)
+{
+    g_mutex_lock(&s->lock);
+    if (on && !s->deliver_timer && s->dispatch_mode == SC_DISPATCH_THREAD) {
+        s->deliver_timer = su_timer_create(su_root_task(s->root), 0);
+    } else if (!on && s->deliver_timer) {
+        su_timer_destroy(s->deliver_timer);
+        s->deliver_timer = NULL;
+        if (s->deliver_armed) {
+            /* Its drain will not come: the context's source takes over. */
+            s->deliver_armed = false;
+            if (s->queue.length && s->ctx) deliver_arm(s);
+        }
+    }
+    g_mutex_unlock(&s->lock);
 }
 
 void sc_session_deliver_queued(sc_session *s)

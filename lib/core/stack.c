@@ -6,17 +6,46 @@
 #include "ctx_sync.h"
 #include "error_priv.h"
 
+typedef struct in_order {
+    sc_session *s;
+    void (*fn)(void *);
+    void *data;
+} in_order;
+
+/* Controls posted before this call (calls/call_post.c) run first: a dial
+ * and then sc_session_list_calls() on one thread sees the call. */
+static void run_in_order(void *p)
+{
+    in_order *o = p;
+    if (o->s->run_posted) o->s->run_posted(o->s);
+    o->fn(o->data);
+}
+
 /* Runs fn(data) on the thread that owns the stack's context and returns when
  * it has run. */
 void sc_session_run_sync(sc_session *s, void (*fn)(void *), void *data)
 {
-    sc_ctx_run_sync(s->ctx, &s->lock, &s->cond, fn, data);
+    in_order o = { s, fn, data };
+    sc_ctx_run_sync(s->ctx, &s->lock, &s->cond, run_in_order, &o);
 }
 
 /* Waits until pred(s) holds (checked under the lock) or the deadline passes.
  * Iterates the stack's context when this thread may, else sleeps on cond. */
 bool sc_session_wait_until(sc_session *s, bool (*pred)(void *session), gint64 deadline)
 {
+    if (!s->app_ctx && s->ctx && g_main_context_is_owner(s->ctx) && s->su_running) {
+        /* Our own thread inside Sofia's loop: step it (the context runs
+         * inside it), at most 100 ms at a time. */
+        for (;;) {
+            gint64 now = g_get_monotonic_time();
+            bool ok;
+            g_mutex_lock(&s->lock);
+            ok = pred(s);
+            g_mutex_unlock(&s->lock);
+            if (ok || now >= deadline) return ok;
+            su_root_step(s->root, (su_duration_t)MIN((deadline - now) / 1000 + 1, 100));
+        }
+    }
     return sc_ctx_wait_until(s->ctx, &s->lock, &s->cond, pred, s, deadline);
 }
 

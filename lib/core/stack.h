@@ -46,9 +46,13 @@ struct sc_session {
     /* the stack */
     GMainContext *ctx;         /* where the stack runs */
     GThread *thread;           /* our own thread, or NULL */
+    GThread *stack_self;       /* ... as it sees itself (set by it, under lock) */
     GMainLoop *loop;           /* our own thread's loop */
     su_root_t *root;
-    GSource *su_source;
+    GSource *su_source;        /* the root's GSource on the application's context */
+    struct sc_glib_bridge *bridge; /* own thread: the context runs inside Sofia's loop */
+    bool su_running;           /* own thread: inside su_root_run() (stack thread only) */
+    bool quit;                 /* own thread: sc_session_free() ends it (stack thread only) */
     nua_t *nua;
     int udp_port, tcp_port, tls_port;
     bool shutdown_sent, shutdown_done, torn_down;
@@ -94,6 +98,11 @@ struct sc_session {
     GQueue queue;              /* sc_event*: waiting for delivery (under lock) */
     guint deliver_source;      /* THREAD mode delivery source id (under lock) */
     GSource *deliver_src;      /* ... the source itself, made once, owned by ctx */
+    GQueue posted;             /* own thread: controls posted from other threads (under lock) */
+    void (*run_posted)(struct sc_session *s); /* ... runs them: before any synchronous call, to keep their order */
+    bool post_on_root;         /* ... they wait in posted, and post_fd wakes Sofia's loop (under lock) */
+    int post_fd, post_reg;     /* ... the eventfd and its registration with the root */
+    su_timer_t *deliver_timer; /* ... or a Sofia timer, on the stack thread while the root lives */
     bool deliver_armed;        /* ... its ready time is set: a drain is due */
     bool delivering;           /* THREAD mode: a delivery loop is running */
     int wake_fd;               /* eventfd: readable while events wait */
@@ -105,6 +114,12 @@ void sc_session_emit(sc_session *s, sc_event *ev);      /* takes ownership; any 
 /* SC_DISPATCH_THREAD: delivers the waiting events now, on the stack thread
  * (the stop's last events, before the phase says STOPPED). */
 void sc_session_deliver_queued(sc_session *s);
+
+/* SC_DISPATCH_THREAD: on (after the root is made), deliveries armed on the
+ * stack thread use a Sofia timer instead of waking the GLib context; off
+ * (before the root goes), they fall back to the context's source. Stack
+ * thread. */
+void sc_session_deliver_on_root(sc_session *s, bool on);
 
 /* stack.c */
 /* Whether the stack runs (RUNNING or STOPPING): work may be posted to it.

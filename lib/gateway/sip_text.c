@@ -52,6 +52,7 @@ void sc_sip_texts_build(const sc_gateway *gw, const char *local_host, int local_
     out->proxy_host = sc_sip_hostport(sc_gw_proxy(gw), NULL);
     out->registrar_uri = uri_with_transport(sc_gw_proxy(gw), t);
     out->from = g_strdup_printf("<sip:%s@%s>", sc_gw_from_user(gw), from_domain);
+    out->from_rpid = g_strconcat(out->from, SC_RPID_PARAMS, NULL);
     out->to = gw->distinct_to ? g_strdup_printf("<sip:%s@%s>", sc_gw_username(gw), out->proxy_host)
                               : g_strdup(out->from);
     out->contact_user = gw->extension_in_contact ? g_strdup(sc_gw_extension(gw))
@@ -72,7 +73,7 @@ void sc_sip_texts_build(const sc_gateway *gw, const char *local_host, int local_
 
 void sc_sip_texts_clear(sc_sip_texts *t)
 {
-    SC_FREE_ALL(t->registrar_uri, t->from, t->to, t->contact, t->contact_user, t->next_hop,
+    SC_FREE_ALL(t->registrar_uri, t->from, t->from_rpid, t->to, t->contact, t->contact_user, t->next_hop,
                 t->proxy_host);
     memset(t, 0, sizeof *t);
 }

@@ -5,9 +5,14 @@
 
 #include "gateway_priv.h"
 
+/* What a Remote-Party-ID says after the caller's name-addr. */
+#define SC_RPID_PARAMS ";party=calling;screen=yes;privacy=off"
+
 typedef struct sc_sip_texts {
     char *registrar_uri;  /* sip:PROXY[;transport=X]  (REGISTER and OPTIONS Request-URI) */
     char *from;           /* <sip:FROM-USER@FROM-DOMAIN> */
+    char *from_rpid;      /* from;party=calling;screen=yes;privacy=off (Remote-Party-ID of a dial
+                           * with the gateway's own caller: built once, not per call) */
     char *to;             /* = from, or <sip:USERNAME@PROXY> with distinct-to */
     char *contact;        /* <sip:EXT|gw+NAME@HOST:PORT;PARAMS;transport=X;gw=NAME> */
     char *contact_user;   /* EXT or gw+NAME */

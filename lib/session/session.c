@@ -85,6 +85,8 @@ SC_API sc_session *sc_session_new(void)
     s->answer_timeout_s = 60;
     s->pending = g_ptr_array_new_with_free_func((GDestroyNotify)sc_gateway_free);
     g_queue_init(&s->queue);
+    g_queue_init(&s->posted);
+    s->post_fd = -1;
     set_up_sofia();
     sc_clear_error();
     return s;
@@ -368,10 +370,15 @@ static int stack_up(sc_session *s)
     /* "sip:*": Sofia binds every local address, IPv4 and IPv6 (listen.c) */
     host = s->listen_any && !s->bind_explicit ? g_strdup("*") : sip_host(s->bind_host);
 
-    if (!sc_sofia_root_start(s->ctx, s, &s->root, &s->su_source)) {
+    /* Our own thread runs Sofia's native loop, with the context inside it;
+     * the application's context runs Sofia's GLib source. */
+    if (!(s->app_ctx ? sc_sofia_root_start(s->ctx, s, &s->root, &s->su_source)
+                     : sc_sofia_native_root_start(s->ctx, s, &s->root, &s->bridge))) {
         g_free(host);
         return sc_fail(SC_ESIP, "Sofia-SIP: cannot create the event root");
     }
+    sc_session_deliver_on_root(s, true);
+    if (s->bridge) sc_call_post_on_root(s, true);
 
     port = sc_find_free_port(s->bind_host, v6, true, port);
     if (port <= 0) {
@@ -474,6 +481,7 @@ static void start_pending_gateways(sc_session *s)
 /* Releases what stack_up made. Not from inside a Sofia callback. */
 static void stack_down(sc_session *s)
 {
+    sc_call_post_on_root(s, false);   /* what waits runs now, while the stack is whole */
     for (guint i = 0; i < s->regs->len; i++) sc_reg_free(s->regs->pdata[i]);
     g_ptr_array_set_size(s->regs, 0);
     for (guint i = 0; i < s->removed->len; i++) sc_reg_free(s->removed->pdata[i]);
@@ -482,7 +490,18 @@ static void stack_down(sc_session *s)
         nua_destroy(s->nua_internal);
         s->nua_internal = NULL;
     }
-    sc_sofia_stack_destroy(&s->nua, &s->su_source, &s->root);
+    sc_session_deliver_on_root(s, false);
+    if (s->su_running) {
+        /* Inside the root's own loop: the root and its bridge go when
+         * su_root_run() has returned (stack_thread_main). */
+        if (s->nua) nua_destroy(s->nua);
+        s->nua = NULL;
+        su_root_break(s->root);
+    } else if (s->bridge) {
+        sc_sofia_native_stack_destroy(&s->nua, &s->bridge, &s->root);
+    } else {
+        sc_sofia_stack_destroy(&s->nua, &s->su_source, &s->root);
+    }
 #ifdef SC_HAVE_MEDIA
     /* every call has ended (and freed its stream) by now */
     sc_media_engine_free(s->media_engine);
@@ -515,11 +534,29 @@ static void schedule_teardown(sc_session *s)
     g_source_unref(idle);
 }
 
+/* Sofia's loop, until the teardown or sc_session_free() breaks it; after a
+ * teardown the root and the bridge go, outside the loop. Freed without a
+ * finished stop (it timed out), the stack stays as it is: destroying a nua
+ * whose shutdown has not completed aborts the process (docs/sofia-sip.md). */
+static void run_native_loop(sc_session *s)
+{
+    s->su_running = true;
+    su_root_run(s->root);
+    s->su_running = false;
+    if (s->torn_down) sc_sofia_native_stack_destroy(&s->nua, &s->bridge, &s->root);
+}
+
 static gpointer stack_thread_main(gpointer p)
 {
     sc_session *s = p;
     int rc;
+    /* Held for the thread's life: other threads see the context owned and
+     * post their work to it (ctx_sync.c, call_post.c). */
+    g_main_context_acquire(s->ctx);
     g_main_context_push_thread_default(s->ctx);
+    g_mutex_lock(&s->lock);
+    s->stack_self = g_thread_self();
+    g_mutex_unlock(&s->lock);
     rc = stack_up(s);
     if (rc == SC_OK) rc = media_up(s);
     if (rc == SC_OK) start_pending_gateways(s);
@@ -530,9 +567,15 @@ static gpointer stack_thread_main(gpointer p)
     if (rc != SC_OK) sc_error_save(&s->start_error);
     g_cond_broadcast(&s->cond);
     g_mutex_unlock(&s->lock);
-    if (rc == SC_OK) g_main_loop_run(s->loop);  /* until sc_session_free() */
-    else stack_down(s);
+    if (rc == SC_OK) {
+        run_native_loop(s);
+        /* After the stop, the context alone, until sc_session_free(). */
+        if (!s->quit) g_main_loop_run(s->loop);
+    } else {
+        stack_down(s);
+    }
     g_main_context_pop_thread_default(s->ctx);
+    g_main_context_release(s->ctx);
     return NULL;
 }
 
@@ -581,7 +624,9 @@ SC_API int sc_session_start(sc_session *s)
         return SC_OK;
     }
 
-    s->ctx = g_main_context_new();
+    /* Ownerless polling: a source attached on the stack thread itself wakes
+     * Sofia's loop too (sip/glib_bridge.h). */
+    s->ctx = g_main_context_new_with_flags(G_MAIN_CONTEXT_FLAGS_OWNERLESS_POLLING);
     s->loop = g_main_loop_new(s->ctx, FALSE);
     s->thread = g_thread_new("skypeconnect", stack_thread_main, s);
     /* Not wait_until(): it would acquire the context before the thread does. */
@@ -733,6 +778,16 @@ SC_API int sc_session_is_running(sc_session *s)
     return running;
 }
 
+/* Ends our own thread's loop, whichever runs: Sofia's or the context's. */
+static gboolean quit_thread(gpointer p)
+{
+    sc_session *s = p;
+    s->quit = true;
+    if (s->su_running) su_root_break(s->root);
+    g_main_loop_quit(s->loop);
+    return G_SOURCE_REMOVE;
+}
+
 SC_API void sc_session_free(sc_session *s)
 {
     sc_event *ev;
@@ -743,7 +798,10 @@ SC_API void sc_session_free(sc_session *s)
     }
     sc_session_stop(s, SC_FREE_STOP_MS);
     if (s->thread) {
-        g_main_loop_quit(s->loop);
+        GSource *quit = g_idle_source_new();
+        g_source_set_callback(quit, quit_thread, s, NULL);
+        g_source_attach(quit, s->ctx);
+        g_source_unref(quit);
         g_thread_join(s->thread);
         s->thread = NULL;
     }

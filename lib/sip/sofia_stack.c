@@ -8,6 +8,7 @@
 #include <sofia-sip/su_glib.h>
 
 #include "sofia_stack.h"
+#include "glib_bridge.h"
 #include "error_priv.h"
 
 extern su_log_t tport_log[], nta_log[], nua_log[], soa_log[], sresolv_log[], iptsec_log[];
@@ -50,6 +51,35 @@ bool sc_sofia_root_start(GMainContext *ctx, void *magic, struct su_root_s **root
     *source = su_glib_root_gsource(*root);
     g_source_attach(*source, ctx);
     return true;
+}
+
+bool sc_sofia_native_root_start(GMainContext *ctx, void *magic, struct su_root_s **root,
+                                struct sc_glib_bridge **bridge)
+{
+    su_init();
+    *root = su_root_create(magic);
+    *bridge = *root ? sc_glib_bridge_new(*root, ctx) : NULL;
+    if (!*bridge) {
+        if (*root) su_root_destroy(*root);
+        *root = NULL;
+        su_deinit();
+        return false;
+    }
+    su_root_threading(*root, 0);
+    return true;
+}
+
+void sc_sofia_native_stack_destroy(struct nua_s **nua, struct sc_glib_bridge **bridge,
+                                   struct su_root_s **root)
+{
+    GSource *none = NULL;
+    if (*nua) {
+        nua_destroy(*nua);
+        *nua = NULL;
+    }
+    sc_glib_bridge_free(*bridge);
+    *bridge = NULL;
+    sc_sofia_stack_destroy(nua, &none, root);
 }
 
 void sc_sofia_stack_destroy(struct nua_s **nua, GSource **source, struct su_root_s **root)
