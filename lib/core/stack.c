@@ -33,12 +33,12 @@ void sc_session_run_sync(sc_session *s, void (*fn)(void *), void *data)
  * Iterates the stack's context when this thread may, else sleeps on cond. */
 bool sc_session_wait_until(sc_session *s, bool (*pred)(void *session), gint64 deadline)
 {
+    bool ok;
     if (!s->app_ctx && s->ctx && g_main_context_is_owner(s->ctx) && s->su_running) {
         /* Our own thread inside Sofia's loop: step it (the context runs
          * inside it), at most 100 ms at a time. */
         for (;;) {
             gint64 now = g_get_monotonic_time();
-            bool ok;
             g_mutex_lock(&s->lock);
             ok = pred(s);
             g_mutex_unlock(&s->lock);
@@ -46,7 +46,14 @@ bool sc_session_wait_until(sc_session *s, bool (*pred)(void *session), gint64 de
             su_root_step(s->root, (su_duration_t)MIN((deadline - now) / 1000 + 1, 100));
         }
     }
-    return sc_ctx_wait_until(s->ctx, &s->lock, &s->cond, pred, s, deadline);
+    g_mutex_lock(&s->lock);
+    s->state_waiters++;
+    g_mutex_unlock(&s->lock);
+    ok = sc_ctx_wait_until(s->ctx, &s->lock, &s->cond, pred, s, deadline);
+    g_mutex_lock(&s->lock);
+    s->state_waiters--;
+    g_mutex_unlock(&s->lock);
+    return ok;
 }
 
 bool sc_session_stack_exists(sc_session *s)
@@ -58,9 +65,15 @@ bool sc_session_stack_exists(sc_session *s)
     return up;
 }
 
+/* Every Sofia event may change what a waiter waits for; a broadcast is a
+ * futex system call even when nobody waits, several per call. Waiters are
+ * counted under the lock before they check their predicate, so a change
+ * made before the check is seen by it and one made after is broadcast. */
 void sc_session_changed(sc_session *s)
 {
-    sc_ctx_changed(&s->lock, &s->cond);
+    g_mutex_lock(&s->lock);
+    if (s->state_waiters) g_cond_broadcast(&s->cond);
+    g_mutex_unlock(&s->lock);
 }
 
 void sc_session_stop_check(sc_session *s)

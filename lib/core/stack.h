@@ -98,6 +98,7 @@ struct sc_session {
     GQueue queue;              /* sc_event*: waiting for delivery (under lock) */
     guint deliver_source;      /* THREAD mode delivery source id (under lock) */
     GSource *deliver_src;      /* ... the source itself, made once, owned by ctx */
+    int state_waiters;         /* threads in sc_session_wait_until() (under lock) */
     GQueue posted;             /* own thread: controls posted from other threads (under lock) */
     void (*run_posted)(struct sc_session *s); /* ... runs them: before any synchronous call, to keep their order */
     bool post_on_root;         /* ... they wait in posted, and post_fd wakes Sofia's loop (under lock) */
