@@ -66,6 +66,7 @@ class CallTestCase(ScTestCase):
 
     def pstn(self, scenario, k, timeout=120, **kw):
         """The SIPp "PSTN" UAS the trunk relays dial-outs to (port k.pstn_port)."""
+        k.release_pstn_port()
         return self.start_sipp(scenario, port=k.pstn_port, timeout=timeout, **kw)
 
     def caller(self, scenario, target_port, caller="4930111", caller_name="Alice",

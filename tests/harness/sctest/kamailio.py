@@ -14,6 +14,7 @@ Runs in the foreground (-DD -E) as a child of the test, stopped by PID.
 """
 import os
 import shutil
+import socket
 import threading
 import time
 
@@ -90,6 +91,16 @@ class Kamailio:
         # (any time; Kamailio only needs it when an INVITE comes)
         self.pstn_port = pstn_port or free_port(udp=True, tcp=False,
                                                 exclude=(self.port, self.tls_port or 0))
+        # A port chosen here stays bound until the PSTN side starts
+        # (release_pstn_port): else the command under test, binding port 0
+        # meanwhile, may get it and receive its own dial-outs.
+        self._pstn_hold = None
+        if not pstn_port:
+            try:
+                self._pstn_hold = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                self._pstn_hold.bind((LOOPBACK, self.pstn_port))
+            except OSError:
+                self.release_pstn_port()
         self.rundir = os.path.join(self.workdir, "run")
         os.makedirs(self.rundir, exist_ok=True)
         self.pidfile = os.path.join(self.rundir, "kamailio.pid")
@@ -214,8 +225,15 @@ class Kamailio:
         except OSError:
             return False
 
+    def release_pstn_port(self):
+        """Frees pstn_port for the PSTN side's SIPp (a no-op the second time)."""
+        if self._pstn_hold:
+            self._pstn_hold.close()
+            self._pstn_hold = None
+
     def stop(self):
         """SIGTERM, SIGKILL after 3 s. Returns the exit code (None if not running)."""
+        self.release_pstn_port()
         if not self.proc:
             return None
         return self.proc.stop(grace=3.0)
