@@ -14,6 +14,9 @@
 #include <string.h>
 #include <time.h>
 #include <sys/resource.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #ifdef SC_BENCH_HAVE_CALLGRIND
 #include <valgrind/callgrind.h>
@@ -75,6 +78,19 @@ static inline long bench_rss_kb(void)
         }
     fclose(f);
     return kb;
+}
+
+/* Bytes the program holds from malloc, all arenas (glibc's mallinfo2), in
+ * KiB, or -1 elsewhere. Beside VmRSS it tells data kept alive (this grows)
+ * from memory freed but not given back to the system (only RSS grows). */
+static inline long bench_heap_kb(void)
+{
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
+    struct mallinfo2 mi = mallinfo2();
+    return (long)((mi.uordblks + mi.hblkhd) / 1024);
+#else
+    return -1;
+#endif
 }
 
 /* Option parsing: --name value pairs. */

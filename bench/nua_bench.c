@@ -85,9 +85,9 @@ static void print_stats(app *a)
     printf("{\"impl\":\"nua\",\"incoming\":%d,\"answered\":%d,\"ended\":%d,\"ok\":%d,\"failed\":%d,"
            "\"refused\":0,\"dialed\":%d,\"dial_errors\":0,\"answer_errors\":0,\"reged\":%d,"
            "\"reg_failures\":%d,\"all_reged_s\":%.4f,\"dial_done_s\":%.4f,\"cpu_us\":%lld,\"user_us\":%lld,"
-           "\"sys_us\":%lld,\"rss_kb\":%ld,\"first_error\":\"",
+           "\"sys_us\":%lld,\"rss_kb\":%ld,\"heap_kb\":%ld,\"first_error\":\"",
            a->incoming, a->answered, a->ended, a->ok, a->failed, a->dialed, a->reged, a->reg_failures, reged_s,
-           dial_s, user_us + sys_us, user_us, sys_us, bench_rss_kb());
+           dial_s, user_us + sys_us, user_us, sys_us, bench_rss_kb(), bench_heap_kb());
     for (const char *p = a->first_error; *p; p++)
         if (*p != '"' && *p != '\\' && (unsigned char)*p >= 0x20) putchar(*p);
     printf("\"}\n");

@@ -170,12 +170,12 @@ static void print_stats(void)
     printf("{\"impl\":\"lib\",\"incoming\":%d,\"answered\":%d,\"ended\":%d,\"ok\":%d,\"failed\":%d,"
            "\"refused\":%d,\"dialed\":%d,\"dial_errors\":%d,\"answer_errors\":%d,\"reged\":%d,"
            "\"reg_failures\":%d,\"all_reged_s\":%.4f,\"dial_done_s\":%.4f,\"cpu_us\":%lld,\"user_us\":%lld,"
-           "\"sys_us\":%lld,\"rss_kb\":%ld,\"first_error\":\"",
+           "\"sys_us\":%lld,\"rss_kb\":%ld,\"heap_kb\":%ld,\"first_error\":\"",
            g_atomic_int_get(&C.incoming), g_atomic_int_get(&C.answered), g_atomic_int_get(&C.ended),
            g_atomic_int_get(&C.ok), g_atomic_int_get(&C.failed), g_atomic_int_get(&C.refused),
            g_atomic_int_get(&C.dialed), g_atomic_int_get(&C.dial_errors), g_atomic_int_get(&C.answer_errors),
            g_atomic_int_get(&C.reged), g_atomic_int_get(&C.reg_failures), reged_s, dial_s, user_us + sys_us,
-           user_us, sys_us, bench_rss_kb());
+           user_us, sys_us, bench_rss_kb(), bench_heap_kb());
     for (const char *p = C.first_error; *p; p++)
         if (*p != '"' && *p != '\\' && (unsigned char)*p >= 0x20) putchar(*p);
     g_mutex_unlock(&err_lock);
