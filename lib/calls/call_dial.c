@@ -359,9 +359,9 @@ static int dial_here(sc_session *s, const dial_op *op, sc_call **out)
     return SC_OK;
 }
 
-/* This thread may run the stack's context: the stack's own thread, or
- * nobody runs it. */
-static bool on_stack_thread(sc_session *s)
+/* This thread may run the stack's context now: the stack's own thread, or
+ * nobody runs it any more (wider than sc_session_on_stack_thread()). */
+static bool stack_runs_here(sc_session *s)
 {
     if (!g_main_context_acquire(s->ctx)) return false;
     g_main_context_release(s->ctx);
@@ -390,7 +390,7 @@ int sc_dial(sc_session *s, const char *gateway, const char *number, const char *
     running = s->phase == SC_PHASE_RUNNING;
     g_mutex_unlock(&s->lock);
     if (!running) return sc_fail(SC_ECLOSED, "sc_session_dial: the session is not running");
-    if (!on_stack_thread(s) && dial_here(s, &op, &c) == SC_OK) {
+    if (!stack_runs_here(s) && dial_here(s, &op, &c) == SC_OK) {
         if (out) *out = c;
         else sc_call_unref(c);
         sc_clear_error();

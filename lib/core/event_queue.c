@@ -79,8 +79,7 @@ static void deliver_tick(sc_session *s, su_timer_t *t, void *unused)
 static void deliver_arm(sc_session *s)
 {
     if (s->deliver_armed) return;
-    if (s->deliver_timer &&
-        (s->stack_self ? g_thread_self() == s->stack_self : g_main_context_is_owner(s->ctx)) &&
+    if (s->deliver_timer && sc_session_on_stack_thread(s) &&
         su_timer_set_interval(s->deliver_timer, deliver_tick, NULL, 0) == 0) {
         s->deliver_armed = true;
         return;

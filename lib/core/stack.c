@@ -29,12 +29,21 @@ void sc_session_run_sync(sc_session *s, void (*fn)(void *), void *data)
     sc_ctx_run_sync(s->ctx, &s->lock, &s->cond, run_in_order, &o);
 }
 
+bool sc_session_on_stack_thread(sc_session *s)
+{
+    /* s->thread is stored under the lock before the thread passes its first
+     * lock (session.c), so the thread itself always sees it. */
+    if (s->thread) return g_thread_self() == s->thread;
+    return s->ctx && g_main_context_is_owner(s->ctx);
+}
+
 /* Waits until pred(s) holds (checked under the lock) or the deadline passes.
  * Iterates the stack's context when this thread may, else sleeps on cond. */
 bool sc_session_wait_until(sc_session *s, bool (*pred)(void *session), gint64 deadline)
 {
     bool ok;
-    if (!s->app_ctx && s->ctx && g_main_context_is_owner(s->ctx) && s->su_running) {
+    /* su_running is the stack thread's own flag: read only there. */
+    if (sc_session_on_stack_thread(s) && s->su_running) {
         /* Our own thread inside Sofia's loop: step it (the context runs
          * inside it), at most 100 ms at a time. */
         for (;;) {

@@ -45,8 +45,7 @@ struct sc_session {
 
     /* the stack */
     GMainContext *ctx;         /* where the stack runs */
-    GThread *thread;           /* our own thread, or NULL */
-    GThread *stack_self;       /* ... as it sees itself (set by it, under lock) */
+    GThread *thread;           /* our own thread, or NULL (stored under lock before it runs) */
     GMainLoop *loop;           /* our own thread's loop */
     su_root_t *root;
     GSource *su_source;        /* the root's GSource on the application's context */
@@ -132,6 +131,11 @@ void sc_session_stop_check(sc_session *s);
 /* Runs fn(data) on the stack thread and waits for it (at once when this
  * thread owns the stack context). Only while the stack exists. */
 void sc_session_run_sync(sc_session *s, void (*fn)(void *), void *data);
+/* Whether the calling thread is the one running the stack: the session's
+ * own thread, or (on the application's context) the thread that owns that
+ * context now. Not "nobody runs it any more": that is what acquiring the
+ * context tells (calls/call_post.c). Takes no lock. */
+bool sc_session_on_stack_thread(sc_session *s);
 /* Runs fn(s, arg) on the stack thread and returns what it returns. fn
  * reports a failure as `return sc_fail(...)` (a negative status): the
  * status and its text become the calling thread's last error. Only while

@@ -554,8 +554,9 @@ static gpointer stack_thread_main(gpointer p)
      * post their work to it (ctx_sync.c, call_post.c). */
     g_main_context_acquire(s->ctx);
     g_main_context_push_thread_default(s->ctx);
+    /* The starter stores s->thread under the lock: once past it, this
+     * thread knows itself (sc_session_on_stack_thread()). */
     g_mutex_lock(&s->lock);
-    s->stack_self = g_thread_self();
     g_mutex_unlock(&s->lock);
     rc = stack_up(s);
     if (rc == SC_OK) rc = media_up(s);
@@ -628,9 +629,9 @@ SC_API int sc_session_start(sc_session *s)
      * Sofia's loop too (sip/glib_bridge.h). */
     s->ctx = g_main_context_new_with_flags(G_MAIN_CONTEXT_FLAGS_OWNERLESS_POLLING);
     s->loop = g_main_loop_new(s->ctx, FALSE);
-    s->thread = g_thread_new("skypeconnect", stack_thread_main, s);
     /* Not wait_until(): it would acquire the context before the thread does. */
     g_mutex_lock(&s->lock);
+    s->thread = g_thread_new("skypeconnect", stack_thread_main, s);
     while (!start_finished(s)) g_cond_wait(&s->cond, &s->lock);
     g_mutex_unlock(&s->lock);
     rc = s->start_status;
