@@ -76,7 +76,7 @@ static void note_error(app *a, const char *what, const char *detail)
     if (!a->first_error[0]) snprintf(a->first_error, sizeof a->first_error, "%s: %s", what, detail ? detail : "");
 }
 
-static void print_stats(app *a)
+static void print_stats(app *a, bool heap)
 {
     double reged_s = a->t_all_reged_us && a->t_go_us ? (double)(a->t_all_reged_us - a->t_go_us) / 1e6 : -1;
     double dial_s = a->t_dial_done_us && a->t_go_us ? (double)(a->t_dial_done_us - a->t_go_us) / 1e6 : -1;
@@ -87,7 +87,7 @@ static void print_stats(app *a)
            "\"reg_failures\":%d,\"all_reged_s\":%.4f,\"dial_done_s\":%.4f,\"cpu_us\":%lld,\"user_us\":%lld,"
            "\"sys_us\":%lld,\"rss_kb\":%ld,\"heap_kb\":%ld,\"first_error\":\"",
            a->incoming, a->answered, a->ended, a->ok, a->failed, a->dialed, a->reged, a->reg_failures, reged_s,
-           dial_s, user_us + sys_us, user_us, sys_us, bench_rss_kb(), bench_heap_kb());
+           dial_s, user_us + sys_us, user_us, sys_us, bench_rss_kb(), heap ? bench_heap_kb() : -1L);
     for (const char *p = a->first_error; *p; p++)
         if (*p != '"' && *p != '\\' && (unsigned char)*p >= 0x20) putchar(*p);
     printf("\"}\n");
@@ -248,8 +248,8 @@ static void nua_cb(nua_event_t event, int status, char const *phrase, nua_t *nua
 
 static void command(app *a, const char *line)
 {
-    if (!strcmp(line, "stats")) {
-        print_stats(a);
+    if (!strcmp(line, "stats") || !strcmp(line, "stats heap")) {
+        print_stats(a, line[5] != '\0');
     } else if (!strcmp(line, "zero")) {
         BENCH_CG_ZERO();
         printf("OK\n");

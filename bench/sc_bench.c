@@ -160,7 +160,7 @@ static sc_gateway *make_gateway(const char *name, const char *peer, const char *
     return gw;
 }
 
-static void print_stats(void)
+static void print_stats(bool heap)
 {
     double reged_s = C.t_all_reged_us && C.t_go_us ? (double)(C.t_all_reged_us - C.t_go_us) / 1e6 : -1;
     double dial_s = C.t_dial_done_us && C.t_go_us ? (double)(C.t_dial_done_us - C.t_go_us) / 1e6 : -1;
@@ -175,7 +175,7 @@ static void print_stats(void)
            g_atomic_int_get(&C.ok), g_atomic_int_get(&C.failed), g_atomic_int_get(&C.refused),
            g_atomic_int_get(&C.dialed), g_atomic_int_get(&C.dial_errors), g_atomic_int_get(&C.answer_errors),
            g_atomic_int_get(&C.reged), g_atomic_int_get(&C.reg_failures), reged_s, dial_s, user_us + sys_us,
-           user_us, sys_us, bench_rss_kb(), bench_heap_kb());
+           user_us, sys_us, bench_rss_kb(), heap ? bench_heap_kb() : -1L);
     for (const char *p = C.first_error; *p; p++)
         if (*p != '"' && *p != '\\' && (unsigned char)*p >= 0x20) putchar(*p);
     g_mutex_unlock(&err_lock);
@@ -227,8 +227,8 @@ int main(int argc, char **argv)
     while (fgets(line, sizeof line, stdin)) {
         g_strstrip(line);
         if (!strcmp(line, "quit")) break;
-        if (!strcmp(line, "stats")) {
-            print_stats();
+        if (!strcmp(line, "stats") || !strcmp(line, "stats heap")) {
+            print_stats(line[5] != '\0');
         } else if (!strcmp(line, "zero")) {
             BENCH_CG_ZERO();
             printf("OK\n");
