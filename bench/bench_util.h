@@ -83,10 +83,11 @@ static inline long bench_rss_kb(void)
 }
 
 /* Bytes the program holds from malloc, all arenas (glibc's mallinfo2), in
- * KiB, or -1 elsewhere. It walks every free chunk with the arena locked:
- * on a 1 GB heap it stalled the session's thread (31 % of a profile when
- * it was in every "stats"), so only "stats heap" asks for it. Beside VmRSS it tells data kept alive (this grows)
- * from memory freed but not given back to the system (only RSS grows). */
+ * KiB, or -1 elsewhere. Beside VmRSS it tells data kept alive (this grows)
+ * from memory freed but not given back to the system (only RSS grows).
+ * It walks every free chunk with the arena locked: on a 1 GB heap it
+ * stalled the session's thread (31 % of a profile when it was in every
+ * "stats"), so only "stats heap" asks for it. */
 static inline long bench_heap_kb(void)
 {
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
@@ -95,6 +96,13 @@ static inline long bench_heap_kb(void)
 #else
     return -1;
 #endif
+}
+
+/* Whether a command line is "stats" or "stats heap"; *heap tells which. */
+static inline bool bench_stats_cmd(const char *line, bool *heap)
+{
+    *heap = !strcmp(line, "stats heap");
+    return *heap || !strcmp(line, "stats");
 }
 
 /* Option parsing: --name value pairs. */

@@ -248,8 +248,9 @@ static void nua_cb(nua_event_t event, int status, char const *phrase, nua_t *nua
 
 static void command(app *a, const char *line)
 {
-    if (!strcmp(line, "stats") || !strcmp(line, "stats heap")) {
-        print_stats(a, line[5] != '\0');
+    bool heap;
+    if (bench_stats_cmd(line, &heap)) {
+        print_stats(a, heap);
     } else if (!strcmp(line, "zero")) {
         BENCH_CG_ZERO();
         printf("OK\n");

@@ -196,6 +196,7 @@ int main(int argc, char **argv)
     bool queue = !strcmp(dispatch, "queue");
     GThread *dispatcher = NULL, *dialer = NULL;
     char line[128];
+    bool heap;
 
     if (strcmp(mode, "inbound") && strcmp(mode, "outbound") && strcmp(mode, "register")) {
         fprintf(stderr, "usage: sc_bench inbound|outbound|register [--peer H:P] [--dispatch thread|queue] "
@@ -227,8 +228,8 @@ int main(int argc, char **argv)
     while (fgets(line, sizeof line, stdin)) {
         g_strstrip(line);
         if (!strcmp(line, "quit")) break;
-        if (!strcmp(line, "stats") || !strcmp(line, "stats heap")) {
-            print_stats(line[5] != '\0');
+        if (bench_stats_cmd(line, &heap)) {
+            print_stats(heap);
         } else if (!strcmp(line, "zero")) {
             BENCH_CG_ZERO();
             printf("OK\n");
