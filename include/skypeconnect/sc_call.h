@@ -105,7 +105,7 @@ SC_API const char *sc_call_destination(const sc_call *call);
 SC_API const char *sc_call_caller_number(const sc_call *call);
 /** Caller's display name, or "". */
 SC_API const char *sc_call_caller_name(const sc_call *call);
-/** The SIP Call-ID. */
+/** The SIP Call-ID; "" for a dial-out until its INVITE has been answered. */
 SC_API const char *sc_call_sip_call_id(const sc_call *call);
 /** The To header of the INVITE as received or sent. */
 SC_API const char *sc_call_to(const sc_call *call);
@@ -121,7 +121,11 @@ SC_API char *sc_call_header(const sc_call *call, const char *name);
 SC_API char *sc_call_remote_sdp(const sc_call *call);
 /** The SIP status that ended the call (or the last final one), 0 if none. */
 SC_API int sc_call_sip_code(const sc_call *call);
-/** The Q.850 cause name once ended ("NORMAL_CLEARING", ...), else "". */
+/**
+ * The Q.850 cause name once ended ("NORMAL_CLEARING", ...), else "". Set
+ * once: the text stays valid while the caller holds a reference to the call,
+ * even when the call ends on another thread meanwhile.
+ */
 SC_API const char *sc_call_cause(const sc_call *call);
 /** ::sc_hangup_side. */
 SC_API int sc_call_hangup_side(const sc_call *call);

@@ -263,8 +263,8 @@ static void end_unsent(sc_call *c, const char *cause)
     g_mutex_lock(&c->lock);
     c->state = SC_CALL_ENDED;
     c->hangup_side = SC_HANGUP_LOCAL;
-    g_free(c->cause);
-    c->cause = g_strdup(cause);
+    /* Set once, as for every call: readers hold the pointer unlocked. */
+    if (!c->cause) c->cause = g_strdup(cause);
     g_mutex_unlock(&c->lock);
     sc_call_emit(c, SC_EVENT_CALL_STATE);
     sc_calls_forget(s, c);   /* never in the table: releases its channel */

@@ -61,7 +61,7 @@ void sc_call_finish(sc_call *c)
     }
     c->state = SC_CALL_ENDED;
     c->sip_code = c->end_code;
-    g_free(c->cause);
+    /* Set once (the state check above): readers hold the pointer unlocked. */
     c->cause = g_strdup(c->end_cause ? c->end_cause : sc_sip_cause(c->end_code ? c->end_code : 200));
     c->hangup_side = c->end_side;
     g_mutex_unlock(&c->lock);

@@ -32,7 +32,10 @@ sc_call *sc_call_new(sc_session *s, int direction, const char *gateway)
     c->gateway = g_strdup(gateway);
     c->state = direction == SC_CALL_INBOUND ? SC_CALL_INCOMING : SC_CALL_CALLING;
     c->matched_by = g_strdup("");
-    c->cause = g_strdup("");
+    /* c->cause stays NULL until the call ends: it is set once then and never
+     * replaced, so a pointer the application got from sc_call_cause() lives
+     * as long as its reference (a "" set here and freed at the end was read
+     * freed by a `calls` listing racing the end). */
     return c;
 }
 
@@ -67,7 +70,6 @@ STR_GETTER(sc_call_matched_by, matched_by)
 STR_GETTER(sc_call_destination, destination)
 STR_GETTER(sc_call_caller_number, caller_number)
 STR_GETTER(sc_call_caller_name, caller_name)
-STR_GETTER(sc_call_sip_call_id, sip_call_id)
 STR_GETTER(sc_call_to, to)
 STR_GETTER(sc_call_source, source)
 
@@ -93,15 +95,24 @@ SC_API int sc_call_hangup_side(const sc_call *c)
     return c ? locked_int(c, &c->hangup_side) : SC_HANGUP_NONE;
 }
 
-SC_API const char *sc_call_cause(const sc_call *c)
+/* A text the stack thread sets once, from NULL, while the application may
+ * be reading (the cause when the call ends, the Call-ID with the first
+ * answer): the pointer is read under the call's lock, and the text it points
+ * to is never freed before the call. */
+static const char *set_once_text(const sc_call *c, char *const *field)
 {
-    /* Set once, when the call ends, and never freed before the call. */
-    const char *cause;
-    if (!c) return "";
+    const char *text;
     g_mutex_lock((GMutex *)&c->lock);
-    cause = c->cause;
+    text = *field;
     g_mutex_unlock((GMutex *)&c->lock);
-    return cause;
+    return text ? text : "";
+}
+
+SC_API const char *sc_call_cause(const sc_call *c) { return c ? set_once_text(c, &c->cause) : ""; }
+
+SC_API const char *sc_call_sip_call_id(const sc_call *c)
+{
+    return c ? set_once_text(c, &c->sip_call_id) : "";
 }
 
 SC_API char *sc_call_remote_sdp(const sc_call *c)
@@ -187,17 +198,20 @@ SC_API char *sc_call_to_json(const sc_call *c)
     GString *b;
     if (!c) return sc_fail_null(SC_EINVAL, "call is NULL");
     b = g_string_new(NULL);
+    /* One snapshot under the call's lock: state, code and cause agree. */
+    g_mutex_lock((GMutex *)&c->lock);
     g_string_append_printf(b, "{\"call\":%d,\"direction\":\"%s\",\"state\":\"%s\",\"gateway\":", c->id,
                            c->direction == SC_CALL_INBOUND ? "inbound" : "outbound",
-                           sc_call_state_name(sc_call_state_of(c)));
+                           sc_call_state_name(c->state));
     sc_json_append_string(b, c->gateway);
     sc_json_append_member(b, "destination_number", c->destination);
     sc_json_append_member(b, "caller_id_number", c->caller_number);
     sc_json_append_member(b, "caller_id_name", c->caller_name);
     sc_json_append_member(b, "matched_by", c->matched_by);
-    sc_json_append_member(b, "sip_call_id", c->sip_call_id);
-    g_string_append_printf(b, ",\"sip_code\":%d,\"cause\":", sc_call_sip_code(c));
-    sc_json_append_string(b, sc_call_cause(c));
+    sc_json_append_member(b, "sip_call_id", c->sip_call_id ? c->sip_call_id : "");
+    g_string_append_printf(b, ",\"sip_code\":%d,\"cause\":", c->sip_code);
+    sc_json_append_string(b, c->cause ? c->cause : "");
+    g_mutex_unlock((GMutex *)&c->lock);
     g_string_append_c(b, '}');
     return g_string_free(b, FALSE);
 }

@@ -2,6 +2,7 @@
  * (the `calls` command walks this list instead of probing ids), and
  * sc_json_quote, which the command's --json error lines are built with. */
 #include <stdbool.h>
+#include <string.h>
 #include <glib.h>
 
 #include "sc_test.h"
@@ -50,8 +51,17 @@ static void test_list_skips_ended_calls(void)
     CHECK_EQ_INT(sc_session_start(s), SC_OK);
     for (int i = 0; i < 3; i++) CHECK_EQ_INT(sc_session_dial(s, "loop", "0044123", NULL, NULL, SDP, &calls[i]), SC_OK);
     if (calls[1]) {
+        /* Texts read from a live call stay valid after it ends on the stack
+         * thread (a `calls` listing racing a call's end read a freed cause). */
+        const char *cause = sc_call_cause(calls[1]);
+        char *json;
         CHECK_EQ_INT(sc_call_hangup(calls[1]), SC_OK);
         CHECK(wait_ended(s, sc_call_id(calls[1])));
+        CHECK_STR(cause, "");
+        CHECK(*sc_call_cause(calls[1]) != '\0');
+        json = sc_call_to_json(calls[1]);
+        CHECK(json && strstr(json, "\"state\":\"ended\"") && strstr(json, sc_call_cause(calls[1])));
+        sc_free(json);
     }
     list = sc_session_list_calls(s, &n);
     CHECK_EQ_INT(n, 2);
