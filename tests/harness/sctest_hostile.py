@@ -18,6 +18,9 @@ namespaces the tests create themselves.
                     the process's own, so stopping by PID still works)
   cpu_seconds(), rss_kb(), fd_count()
                     /proc readings of a process
+  udp_drops()       datagrams the kernel dropped at a UDP port's sockets
+                    (their receive buffer was full): what overload cost,
+                    told apart from a datagram the process read and ignored
 """
 import os
 import random
@@ -69,6 +72,26 @@ def cpu_seconds(pid):
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     except (OSError, IndexError, ValueError):
         return None
+
+
+def udp_drops(port, ip="127.0.0.1"):
+    """Datagrams the kernel dropped, since each socket was opened, at the IPv4
+    UDP sockets bound to ip:port or to the wildcard address on that port (the
+    last column of /proc/net/udp). None when no such socket is open."""
+    wanted = {"%08X:%04X" % (int.from_bytes(socket.inet_aton(a), "little"), port)
+              for a in (ip, "0.0.0.0")}
+    total, seen = 0, False
+    try:
+        with open("/proc/net/udp") as f:
+            next(f)
+            for line in f:
+                cols = line.split()
+                if len(cols) >= 13 and cols[1] in wanted:
+                    total += int(cols[-1])
+                    seen = True
+    except (OSError, ValueError, StopIteration):
+        return None
+    return total if seen else None
 
 
 # ---------------------------------------------------------------- SIP text
