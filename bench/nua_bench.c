@@ -9,6 +9,9 @@
  *                                           on "go", N REGISTER handles with digest auth
  *                                           (Sofia refreshes them itself)
  *
+ *   --thread   the same, run on a thread of its own (as the library runs
+ *              Sofia) instead of the process's main thread
+ *
  * One thread, one su_root (threading off, as the library runs Sofia), media
  * engine off (SDP as text, as the library), Sofia's outbound engine off (no
  * OPTIONS probes or keepalives, as the library). */
@@ -16,6 +19,7 @@
 #include <errno.h>
 #include <unistd.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
@@ -305,12 +309,25 @@ static int on_stdin(app *a, su_wait_t *w, su_wakeup_arg_t *arg)
     return 0;
 }
 
-int main(int argc, char **argv)
+typedef struct bench_args {
+    int argc;
+    char **argv;
+    int status;
+} bench_args;
+
+/* The benchmark itself: on the main thread, or with --thread on a thread of
+ * its own, as the library runs Sofia (glibc then gives the stack a heap
+ * arena of its own, which grows differently from the main heap). */
+static void *run_bench(void *p)
 {
+    bench_args *args = p;
+    int argc = args->argc;
+    char **argv = args->argv;
     static app A;
     app *a = &A;
     char url[64];
     int port = 0;
+    args->status = 2;
     a->mode = argc > 1 ? argv[1] : "";
     a->peer = bench_opt(argc, argv, "--peer", "127.0.0.1:5060");
     a->password = bench_opt(argc, argv, "--password", "benchpw");
@@ -321,11 +338,10 @@ int main(int argc, char **argv)
     a->calls = bench_opt_long(argc, argv, "--calls", 1000);
     if (strcmp(a->mode, "inbound") && strcmp(a->mode, "outbound") && strcmp(a->mode, "register")) {
         fprintf(stderr, "usage: nua_bench inbound|outbound|register [--peer H:P] [--rate R --calls N] "
-                        "[--gateways N --password P --expires S] [--glib] [--skype-headers]\n");
-        return 2;
+                        "[--gateways N --password P --expires S] [--glib] [--skype-headers] [--thread]\n");
+        return NULL;
     }
 
-    su_init();
     a->skype_headers = bench_flag(argc, argv, "--skype-headers");
     /* P-Asserted-Identity and Remote-Party-ID are known to the parser only
      * in the extended message class, as the library sets it up */
@@ -348,7 +364,7 @@ int main(int argc, char **argv)
         socklen_t len = sizeof sa;
         if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof sa) || getsockname(fd, (struct sockaddr *)&sa, &len)) {
             perror("nua_bench: port");
-            return 2;
+            return NULL;
         }
         port = ntohs(sa.sin_port);
         close(fd);
@@ -360,7 +376,7 @@ int main(int argc, char **argv)
     }
     if (!a->nua) {
         fprintf(stderr, "nua_bench: cannot bind %s\n", url);
-        return 2;
+        return NULL;
     }
     fcntl(0, F_SETFL, fcntl(0, F_GETFL) | O_NONBLOCK);
     su_wait_create(&a->stdin_wait, 0, SU_WAIT_IN);
@@ -375,6 +391,24 @@ int main(int argc, char **argv)
     if (a->dial_timer) su_timer_destroy(a->dial_timer);
     nua_destroy(a->nua);
     su_root_destroy(a->root);
+    args->status = 0;
+    return NULL;
+}
+
+int main(int argc, char **argv)
+{
+    bench_args args = { argc, argv, 2 };
+    su_init();
+    if (bench_flag(argc, argv, "--thread")) {
+        pthread_t t;
+        if (pthread_create(&t, NULL, run_bench, &args)) {
+            perror("nua_bench: thread");
+            return 2;
+        }
+        pthread_join(t, NULL);
+    } else {
+        run_bench(&args);
+    }
     su_deinit();
-    return 0;
+    return args.status;
 }

@@ -11,7 +11,6 @@
 #include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
-#include <arpa/inet.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <glib.h>
@@ -133,6 +132,18 @@ static bool proxy_hostport(const char *proxy, hostport *out)
     return ok;
 }
 
+/* A socket address's host part as text ("192.0.2.1", "2001:db8::1"),
+ * without a link-local scope ("%eth0"): the text goes into Kamailio's
+ * address lists and the Contact, where a scope has no meaning. Room for
+ * 45 + 1 + 16 bytes, as getnameinfo() writes the scope first. */
+#define ADDRESS_TEXT_MAX 64
+static bool address_text(const struct sockaddr *sa, socklen_t len, char *buf, size_t size)
+{
+    if (getnameinfo(sa, len, buf, (socklen_t)size, NULL, 0, NI_NUMERICHOST) != 0) return false;
+    buf[strcspn(buf, "%")] = '\0';
+    return true;
+}
+
 /* Every address of @p host into @p ips (deduplicated): inbound calls are
  * accepted from these only, as the library's own inbound check does. */
 static void add_addresses(GPtrArray *ips, const char *host)
@@ -140,11 +151,9 @@ static void add_addresses(GPtrArray *ips, const char *host)
     struct addrinfo hints = { .ai_socktype = SOCK_DGRAM }, *res = NULL;
     if (getaddrinfo(host, NULL, &hints, &res) != 0) return;
     for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
-        char buf[INET6_ADDRSTRLEN];
-        const void *a = ai->ai_family == AF_INET ? (const void *)&((struct sockaddr_in *)ai->ai_addr)->sin_addr
-                                                  : (const void *)&((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr;
+        char buf[ADDRESS_TEXT_MAX];
         bool seen = false;
-        if (!inet_ntop(ai->ai_family, a, buf, sizeof buf)) continue;
+        if (!address_text(ai->ai_addr, ai->ai_addrlen, buf, sizeof buf)) continue;
         for (guint i = 0; i < ips->len; i++) seen |= !strcmp(ips->pdata[i], buf);
         if (!seen) g_ptr_array_add(ips, g_strdup(buf));
     }
@@ -165,7 +174,7 @@ static bool advertise_default(edge_opts *o, const char *provider_ip, int provide
     struct addrinfo hints = { .ai_socktype = SOCK_DGRAM, .ai_flags = AI_NUMERICHOST }, *res = NULL;
     struct sockaddr_storage local;
     socklen_t len = sizeof local;
-    char port[8], buf[INET6_ADDRSTRLEN];
+    char port[8], buf[ADDRESS_TEXT_MAX];
     int fd = -1;
     bool ok = false;
     if (!is_wildcard(o->listen.host)) {
@@ -177,9 +186,7 @@ static bool advertise_default(edge_opts *o, const char *provider_ip, int provide
     fd = socket(res->ai_family, SOCK_DGRAM, 0);
     if (fd >= 0 && connect(fd, res->ai_addr, res->ai_addrlen) == 0 &&
         getsockname(fd, (struct sockaddr *)&local, &len) == 0) {
-        const void *a = local.ss_family == AF_INET ? (const void *)&((struct sockaddr_in *)&local)->sin_addr
-                                                   : (const void *)&((struct sockaddr_in6 *)&local)->sin6_addr;
-        if (inet_ntop(local.ss_family, a, buf, sizeof buf)) {
+        if (address_text((struct sockaddr *)&local, len, buf, sizeof buf)) {
             o->advertise = (hostport){ g_strdup(buf), o->listen.port };
             fprintf(stderr, "skypeconnect edge-config: registering %s:%d as the edge's address (the one that "
                     "reaches the provider); behind NAT give --advertise\n", buf, o->listen.port);

@@ -258,9 +258,8 @@ SC_API int sc_call_hangup(sc_call *c)
 static int dtmf_op(sc_session *s, void *p)
 {
     sc_call_op *op = p;
-    int st = sc_call_state_of(op->c);
     (void)s;
-    if (!op->c->nh || (st != SC_CALL_ANSWERED && st != SC_CALL_HELD && st != SC_CALL_EARLY))
+    if (!sc_call_can_carry_dtmf(op->c))
         return sc_call_op_fail(op, SC_ESTATE, "DTMF needs an answered call (or early media)");
     /* RFC 4733 in the call's own RTP when telephone-event was negotiated;
      * SIP INFO otherwise (SC_ESTATE from the stream says it was not). */

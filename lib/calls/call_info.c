@@ -36,12 +36,16 @@ static void emit_info_digit(sc_call *c, char digit)
 
 /* The bridged leg hears the digit as it was sent; its answer (nua_r_info)
  * is not ours to act on. */
+bool sc_call_can_carry_dtmf(const sc_call *c)
+{
+    int st = sc_call_state_of(c);
+    return c->nh && (st == SC_CALL_ANSWERED || st == SC_CALL_HELD || st == SC_CALL_EARLY);
+}
+
 static void relay_to_peer(sc_call *c, const sip_t *sip)
 {
     sc_call *peer = c->peer;
-    int st = peer ? sc_call_state_of(peer) : -1;
-    if (!peer || !peer->nh || peer->ending ||
-        (st != SC_CALL_ANSWERED && st != SC_CALL_HELD && st != SC_CALL_EARLY)) {
+    if (!peer || peer->ending || !sc_call_can_carry_dtmf(peer)) {
         if (peer) sc_log(SC_LOG_DEBUG, "call %d: INFO digit not relayed: call %d is not up", c->id, peer->id);
         return;
     }

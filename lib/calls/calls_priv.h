@@ -106,6 +106,9 @@ void sc_bridge_leg_ended(sc_call *c);
 /* call_stack.c: stack thread */
 void sc_call_finish(sc_call *c);                           /* ENDED + event + bridge + forget */
 void sc_calls_on_incoming(sc_session *s, nua_t *nua, nua_handle_t *nh, const sip_t *sip);
+/* Whether a call can take DTMF now: it has its SIP handle and is answered,
+ * held or in early media (stack thread; call_info.c). */
+bool sc_call_can_carry_dtmf(const sc_call *c);
 /* An INFO inside the call (call_info.c): DTMF read and reported, or 400/415. */
 void sc_call_on_info(sc_call *c, const sip_t *sip);
 void sc_calls_on_event(sc_session *s, sc_call *c, nua_event_t event, int status,

@@ -32,8 +32,11 @@ void sc_session_run_sync(sc_session *s, void (*fn)(void *), void *data)
 bool sc_session_on_stack_thread(sc_session *s)
 {
     /* s->thread is stored under the lock before the thread passes its first
-     * lock (session.c), so the thread itself always sees it. */
-    if (s->thread) return g_thread_self() == s->thread;
+     * lock (session.c), so the thread itself always sees it; another thread
+     * may read it while it is stored or cleared (NULL or the pointer, "no"
+     * either way), hence the atomic access on both sides. */
+    GThread *t = g_atomic_pointer_get(&s->thread);
+    if (t) return g_thread_self() == t;
     return s->ctx && g_main_context_is_owner(s->ctx);
 }
 

@@ -631,13 +631,13 @@ SC_API int sc_session_start(sc_session *s)
     s->loop = g_main_loop_new(s->ctx, FALSE);
     /* Not wait_until(): it would acquire the context before the thread does. */
     g_mutex_lock(&s->lock);
-    s->thread = g_thread_new("skypeconnect", stack_thread_main, s);
+    g_atomic_pointer_set(&s->thread, g_thread_new("skypeconnect", stack_thread_main, s));
     while (!start_finished(s)) g_cond_wait(&s->cond, &s->lock);
     g_mutex_unlock(&s->lock);
     rc = s->start_status;
     if (rc) {
         g_thread_join(s->thread);
-        s->thread = NULL;
+        g_atomic_pointer_set(&s->thread, NULL);
         g_mutex_lock(&s->lock);
         s->phase = SC_PHASE_STOPPED;
         g_mutex_unlock(&s->lock);
@@ -793,7 +793,7 @@ SC_API void sc_session_free(sc_session *s)
 {
     sc_event *ev;
     if (!s) return;
-    if (s->thread && g_thread_self() == s->thread) {
+    if (g_atomic_pointer_get(&s->thread) == g_thread_self()) {
         sc_log(SC_LOG_ERROR, "sc_session_free() called from the session's own callback: ignored (leaks the session)");
         return;
     }
@@ -804,7 +804,7 @@ SC_API void sc_session_free(sc_session *s)
         g_source_attach(quit, s->ctx);
         g_source_unref(quit);
         g_thread_join(s->thread);
-        s->thread = NULL;
+        g_atomic_pointer_set(&s->thread, NULL);
     }
     if (s->deliver_source && s->ctx) {
         GSource *src = g_main_context_find_source_by_id(s->ctx, s->deliver_source);
