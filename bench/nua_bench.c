@@ -41,6 +41,7 @@ typedef struct bench_handle bench_handle;
 #include <sofia-sip/sip_extra.h>
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/nta_tag.h>
+#include <sofia-sip/tport_tag.h>
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/msg_header.h>
@@ -372,7 +373,11 @@ static void *run_bench(void *p)
         a->nua = nua_create(a->root, nua_cb, a, NUTAG_URL(url),
                             NUTAG_OUTBOUND("no-options-keepalive no-validate no-natify no-use-rport"),
                             NUTAG_KEEPALIVE(0), NUTAG_AUTOANSWER(0), NUTAG_MEDIA_ENABLE(0), NUTAG_ENABLEMESSAGE(0),
-                            NTATAG_SIP_T1X64(8000), TAG_END());
+                            NTATAG_SIP_T1X64(8000),
+                            /* the SIP socket's receive buffer the library asks
+                             * for by default (SC_UDP_RECEIVE_BUFFER_DEFAULT):
+                             * both stacks queue a burst alike */
+                            TPTAG_UDP_RMEM(1024 * 1024), TAG_END());
     }
     if (!a->nua) {
         fprintf(stderr, "nua_bench: cannot bind %s\n", url);

@@ -999,6 +999,7 @@ SC_STATUS(sc_call_record) SC_STATUS(sc_call_stop_media) SC_STATUS(sc_call_hold)
 SC_STATUS(sc_call_set_audio) SC_STATUS(sc_call_write_audio) SC_STATUS(sc_call_media_stats)
 SC_STATUS(sc_session_set_answer_timeout) SC_STATUS(sc_session_set_inbound_acl)
 SC_STATUS(sc_session_set_bind) SC_STATUS(sc_session_set_tls) SC_STATUS(sc_session_set_dispatch)
+SC_STATUS(sc_session_set_udp_receive_buffer)
 SC_STATUS(sc_session_set_main_context) SC_STATUS(sc_session_set_event_cb)
 SC_STATUS(sc_session_start) SC_STATUS(sc_session_stop) SC_STATUS(sc_session_set_draining)
 SC_STATUS(sc_session_add_gateway) SC_STATUS(sc_session_add_config) SC_STATUS(sc_session_remove_gateway)
@@ -1094,6 +1095,7 @@ typedef struct sc_event {} sc_event;
   }
   ~sc_session() { sc_session_free($self); }
   sc_rc set_bind(const char *addr);
+  sc_rc set_udp_receive_buffer(int bytes);
   sc_rc set_media(int on = 1);
   sc_rc set_tls(const char *cert_dir, int verify = 1);
   sc_rc start();

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,6 +28,7 @@ typedef struct run_opts {
     char **gateway_files;
     int ngateway_files;
     const char *bind;
+    int udp_rmem;           /* --udp-receive-buffer; -1: the library's default */
     const char *tls_dir;
     bool tls_verify;
     bool json;
@@ -73,6 +75,7 @@ static int parse_args(int argc, char **argv, run_opts *o)
 {
     char *log_error = NULL;
     o->log_level = -1;
+    o->udp_rmem = -1;
     o->gateway_files = calloc((size_t)argc + 1, sizeof(char *));
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
@@ -87,6 +90,16 @@ static int parse_args(int argc, char **argv, run_opts *o)
             o->gateway_files[o->ngateway_files++] = argv[++i];
         } else if (!strcmp(a, "--bind") && has_value) {
             o->bind = argv[++i];
+        } else if (!strcmp(a, "--udp-receive-buffer") && has_value) {
+            /* the range is the library's to judge (sc_session_set_udp_receive_buffer) */
+            char *end;
+            long v = strtol(argv[++i], &end, 10);
+            if (!*argv[i] || *end || v < 0 || v > INT_MAX) {
+                fprintf(stderr, "skypeconnect run: --udp-receive-buffer: '%s' is not a number of bytes\n",
+                        argv[i]);
+                return -1;
+            }
+            o->udp_rmem = (int)v;
         } else if (!strcmp(a, "--tls-dir") && has_value) {
             o->tls_dir = argv[++i];
         } else if (!strcmp(a, "--on-incoming") && has_value) {
@@ -431,6 +444,7 @@ static int start_session(sc_session *s, const run_opts *o, const sc_config *cfg)
     if (!rc && o->internal) rc = sc_session_set_internal(s, o->internal, o->internal_acl);
     if (!rc && o->dialplan) rc = sc_session_load_dialplan(s, o->dialplan);
     if (!rc && o->bind) rc = sc_session_set_bind(s, o->bind);
+    if (!rc && o->udp_rmem >= 0) rc = sc_session_set_udp_receive_buffer(s, o->udp_rmem);
     if (!rc && o->tls_dir) rc = sc_session_set_tls(s, o->tls_dir, o->tls_verify);
     if (!rc) rc = sc_session_add_config(s, cfg);
     if (!rc) rc = sc_session_start(s);

@@ -89,6 +89,27 @@ SC_API int sc_session_set_tls(sc_session *s, const char *cert_dir, int verify);
 /** Chooses event delivery (::sc_dispatch_mode). Before start only. */
 SC_API int sc_session_set_dispatch(sc_session *s, int mode);
 
+/** The SIP UDP receive buffer a session asks for unless told otherwise (1 MiB). */
+#define SC_UDP_RECEIVE_BUFFER_DEFAULT (1024 * 1024)
+/** The smallest and largest values sc_session_set_udp_receive_buffer() takes. */
+#define SC_UDP_RECEIVE_BUFFER_MIN (64 * 1024)
+#define SC_UDP_RECEIVE_BUFFER_MAX (64 * 1024 * 1024)
+
+/**
+ * Sets the receive buffer of the SIP UDP socket, in bytes (SO_RCVBUF; Linux
+ * keeps twice the value for its bookkeeping). Datagrams that arrive while the
+ * stack is busy wait there; when it is full the kernel drops them and the
+ * sender retransmits 500 ms or more later. The kernel's usual default
+ * (net.core.rmem_default, often 208 KiB) holds only 100-170 SIP messages,
+ * so a session asks for ::SC_UDP_RECEIVE_BUFFER_DEFAULT. The kernel caps the
+ * value at net.core.rmem_max unless the process has CAP_NET_ADMIN.
+ * @p bytes 0 keeps the system's default. Before start only.
+ * @return ::SC_OK; ::SC_EINVAL for a value outside 0 or
+ *         ::SC_UDP_RECEIVE_BUFFER_MIN..::SC_UDP_RECEIVE_BUFFER_MAX;
+ *         ::SC_ESTATE when started.
+ */
+SC_API int sc_session_set_udp_receive_buffer(sc_session *s, int bytes);
+
 /**
  * Runs the SIP stack on the application's GMainContext (passed as void* so
  * that GLib stays out of this header) instead of the session's own thread.

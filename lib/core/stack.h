@@ -37,6 +37,7 @@ struct sc_session {
     char *bind_host;           /* "127.0.0.1", "::1"; "0.0.0.0" when listening on all */
     int bind_port;
     bool bind_explicit;        /* sc_session_set_bind() was called: it wins */
+    int udp_rmem;              /* SIP UDP receive buffer asked of the kernel; 0: its default */
     bool listen_any;           /* listening on every interface (listen.c) */
     char *tls_dir;
     bool tls_verify;

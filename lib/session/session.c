@@ -83,6 +83,7 @@ SC_API sc_session *sc_session_new(void)
     s->removed = g_ptr_array_new();
     s->calls = g_hash_table_new_full(NULL, NULL, NULL, (GDestroyNotify)sc_call_unref);
     s->answer_timeout_s = 60;
+    s->udp_rmem = SC_UDP_RECEIVE_BUFFER_DEFAULT;
     s->pending = g_ptr_array_new_with_free_func((GDestroyNotify)sc_gateway_free);
     g_queue_init(&s->queue);
     g_queue_init(&s->posted);
@@ -168,6 +169,22 @@ SC_API int sc_session_set_bind(sc_session *s, const char *addr)
     if (rc == SC_OK) rc = set_before_start(s, "sc_session_set_bind", store_bind, &o);
     g_free(o.host);
     return rc;
+}
+
+static void store_udp_rmem(sc_session *s, void *p)
+{
+    s->udp_rmem = *(const int *)p;
+}
+
+SC_API int sc_session_set_udp_receive_buffer(sc_session *s, int bytes)
+{
+    int rc = not_started(s, "sc_session_set_udp_receive_buffer");
+    if (rc) return rc;
+    if (bytes != 0 && (bytes < SC_UDP_RECEIVE_BUFFER_MIN || bytes > SC_UDP_RECEIVE_BUFFER_MAX))
+        return sc_fail(SC_EINVAL, "sc_session_set_udp_receive_buffer: bytes %d is out of range "
+                                  "(0 for the system's default, or %d to %d)",
+                       bytes, SC_UDP_RECEIVE_BUFFER_MIN, SC_UDP_RECEIVE_BUFFER_MAX);
+    return set_before_start(s, "sc_session_set_udp_receive_buffer", store_udp_rmem, &bytes);
 }
 
 typedef struct tls_option {
@@ -423,6 +440,12 @@ static int stack_up(sc_session *s)
                          * once, and shutdown and failed TLS handshakes
                          * no longer hang for half a minute. */
                         NTATAG_SIP_T1X64(8000),
+                        /* A burst (a trunk's INVITEs after its own outage,
+                         * retransmissions, a busy second) must wait in the
+                         * socket, not be dropped by the kernel: each drop
+                         * costs a retransmission 500 ms later and more work
+                         * than the datagram itself (docs/sofia-sip.md). */
+                        TAG_IF(s->udp_rmem > 0, TPTAG_UDP_RMEM((unsigned)s->udp_rmem)),
                         /* Sofia keeps each received header's bytes (it
                          * parses a copy): an inbound INVITE's header lines
                          * for sc_call_header() are then copied, not printed

@@ -191,14 +191,17 @@ class OperatorTest(CallTestCase):
         self.assertEqual(cli.proc.wait(45), 0, cli.describe())
 
     def test_bad_log_options(self):
-        """Bad --log, --log-to and --metrics values are refused before anything starts,
+        """Bad --log, --log-to, --metrics and --udp-receive-buffer values are refused before anything starts,
         naming the value; --log lists its levels."""
         from sctest.cli import run_command, skype_gateway
         gw = self.gateway_file(skype_gateway(5060))
         for args, text in ((["--log", "loud"], "'loud' is not error, warning, info, debug or sip"),
                            (["--log-to", "file:/x"], "'file:/x' is not stderr, syslog[:SOCKET] or journald"),
                            (["--log-to", "syslog:" + os.path.join(self.tmp, "none.sock")], "none.sock"),
-                           (["--metrics", "localhost:9"], "'localhost:9' is not HOST:PORT")):
+                           (["--metrics", "localhost:9"], "'localhost:9' is not HOST:PORT"),
+                           (["--udp-receive-buffer", "1M"], "'1M' is not a number of bytes"),
+                           (["--udp-receive-buffer", "-1"], "'-1' is not a number of bytes"),
+                           (["--udp-receive-buffer", "4096"], "bytes 4096 is out of range")):
             r = run_command(["run", "--gateway", gw] + args, timeout=20)
             self.assertEqual(r.returncode, 2, (args, r.stderr))
             self.assertIn(text, r.stderr, args)

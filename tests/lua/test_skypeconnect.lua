@@ -98,6 +98,17 @@ test("gateway and errors as nil, message, code", function()
   eq(code, sc.ECONFIG)   -- register=true needs username and password
 end)
 
+test("udp receive buffer: a size out of range is refused, naming it", function()
+  local s = sc.Session()
+  local ok, msg, code = s:set_udp_receive_buffer(1000)
+  eq(ok, nil, "ok")
+  assert(msg:find("bytes 1000 is out of range", 1, true), msg)
+  eq(code, sc.EINVAL, "code")
+  assert(s:set_udp_receive_buffer(512 * 1024))
+  assert(s:set_udp_receive_buffer(0))
+  s:close()
+end)
+
 test("config from XML with diagnostics", function()
   local cfg = sc.Config()
   assert(cfg:load_string('<gateway name="a"><param name="register" value="false"/>' ..

@@ -142,6 +142,16 @@ class TestBasics(unittest.TestCase):
         with self.assertRaises(sc.InvalidArgument):
             sc.DialRule.prefix("")
 
+    def test_udp_receive_buffer(self):
+        with self.assertRaises(sc.InvalidArgument) as cm:
+            sc.Session(udp_receive_buffer=1000)
+        self.assertIn("bytes 1000 is out of range", str(cm.exception))
+        with self.assertRaises(sc.InvalidArgument):
+            sc.Session(udp_receive_buffer=-5)
+        with sc.Session(udp_receive_buffer=512 * 1024) as s:
+            s.start()
+            self.assertGreater(s.local_port("udp"), 0)
+
     def test_log_handler(self):
         lines = []
         sc.set_log_handler(lambda lvl, msg: lines.append((lvl, msg)), sc.LogLevel.INFO)

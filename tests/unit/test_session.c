@@ -85,6 +85,91 @@ static void bad_bind_addresses(void)
     sc_session_free(s);
 }
 
+/* The receive buffer of this process's UDP socket bound to loopback @p port
+ * (Linux reports twice what was asked), or -1 when there is none. */
+static int udp_rcvbuf_of_port(int port)
+{
+    for (int fd = 3; fd < 4096; fd++) {
+        struct sockaddr_in sa;
+        socklen_t len = sizeof sa;
+        int type = 0, buf = 0;
+        socklen_t tlen = sizeof type, blen = sizeof buf;
+        if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tlen) || type != SOCK_DGRAM) continue;
+        if (getsockname(fd, (struct sockaddr *)&sa, &len) || sa.sin_family != AF_INET) continue;
+        if (ntohs(sa.sin_port) != port) continue;
+        if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buf, &blen)) return -1;
+        return buf;
+    }
+    return -1;
+}
+
+static long sysctl_value(const char *path)
+{
+    char *text = NULL;
+    long v = -1;
+    if (g_file_get_contents(path, &text, NULL, NULL)) v = strtol(text, NULL, 10);
+    g_free(text);
+    return v;
+}
+
+/* The buffer the session's SIP socket has after asking for @p asked bytes
+ * (0: the setter is not called, the library's default applies). */
+static int rcvbuf_after_start(int asked, bool call_setter)
+{
+    sc_session *s = sc_session_new();
+    int buf = -1;
+    CHECK_EQ_INT(sc_session_set_bind(s, "127.0.0.1:0"), SC_OK);
+    if (call_setter) CHECK_EQ_INT(sc_session_set_udp_receive_buffer(s, asked), SC_OK);
+    if (sc_session_start(s) == SC_OK) {
+        buf = udp_rcvbuf_of_port(sc_session_local_port(s, "udp"));
+        CHECK_EQ_INT(sc_session_set_udp_receive_buffer(s, 1 << 20), SC_ESTATE);
+        CHECK_CONTAINS(sc_last_error(), "before sc_session_start");
+        sc_session_stop(s, 1000);
+    } else {
+        CHECK(!"session did not start");
+    }
+    sc_session_free(s);
+    return buf;
+}
+
+/* What the kernel grants for @p asked: twice the value, capped at
+ * net.core.rmem_max unless the process may force it (CAP_NET_ADMIN). */
+static bool granted(int buf, long asked)
+{
+    long max = sysctl_value("/proc/sys/net/core/rmem_max");
+    return buf == 2 * asked || (asked > max && buf == 2 * max);
+}
+
+static void udp_receive_buffer(void)
+{
+    sc_session *s = sc_session_new();
+    const int bad[] = { -1, 1, SC_UDP_RECEIVE_BUFFER_MIN - 1, SC_UDP_RECEIVE_BUFFER_MAX + 1, 0x7fffffff };
+    int buf;
+    CHECK_EQ_INT(sc_session_set_udp_receive_buffer(NULL, 1 << 20), SC_EINVAL);
+    CHECK_CONTAINS(sc_last_error(), "session is NULL");
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char want[32];
+        g_snprintf(want, sizeof want, "bytes %d", bad[i]);
+        CHECK_EQ_INT(sc_session_set_udp_receive_buffer(s, bad[i]), SC_EINVAL);
+        CHECK_CONTAINS(sc_last_error(), want);
+        CHECK_CONTAINS(sc_last_error(), "out of range");
+    }
+    CHECK_EQ_INT(sc_session_set_udp_receive_buffer(s, SC_UDP_RECEIVE_BUFFER_MIN), SC_OK);
+    CHECK_EQ_INT(sc_session_set_udp_receive_buffer(s, SC_UDP_RECEIVE_BUFFER_MAX), SC_OK);
+    sc_session_free(s);
+
+    /* the socket really has what was asked: the default, a chosen size, and
+     * 0 (the system's own default, which Linux reports as set) */
+    buf = rcvbuf_after_start(0, false);
+    CHECK(granted(buf, SC_UDP_RECEIVE_BUFFER_DEFAULT));
+    if (!granted(buf, SC_UDP_RECEIVE_BUFFER_DEFAULT)) fprintf(stderr, "  default: SO_RCVBUF %d\n", buf);
+    buf = rcvbuf_after_start(256 * 1024, true);
+    CHECK(granted(buf, 256 * 1024));
+    if (!granted(buf, 256 * 1024)) fprintf(stderr, "  256 KiB: SO_RCVBUF %d\n", buf);
+    buf = rcvbuf_after_start(0, true);
+    CHECK_EQ_INT(buf, sysctl_value("/proc/sys/net/core/rmem_default"));
+}
+
 static void start_stop_free(void)
 {
     sc_session *s = sc_session_new();
@@ -376,7 +461,8 @@ static void calls_from_many_threads(void)
     sc_gateway_free(gw);
 }
 
-SC_TEST_MAIN(TEST(null_arguments_are_errors), TEST(bad_bind_addresses), TEST(start_stop_free),
+SC_TEST_MAIN(TEST(null_arguments_are_errors), TEST(bad_bind_addresses), TEST(udp_receive_buffer),
+             TEST(start_stop_free),
              TEST(port_in_use_is_a_clear_error), TEST(network_failure_reported_and_retried),
              TEST(invalid_gateway_is_refused), TEST(noreg_gateway_is_up), TEST(gateway_requests_by_name),
              TEST(callback_may_stop_its_session), TEST(replacing_callback_destroys_old_user_data),

@@ -937,7 +937,8 @@ class Session:
     def __init__(self, bind: Optional[str] = "127.0.0.1:0", *, dispatch: Dispatch = Dispatch.THREAD,
                  on_event: Optional[Callable[[Event], None]] = None, tls_dir: Optional[str] = None,
                  tls_verify: bool = True, answer_timeout: Optional[int] = None,
-                 inbound_acl: Optional[str] = None, gateways: Iterable = ()):
+                 inbound_acl: Optional[str] = None, udp_receive_buffer: Optional[int] = None,
+                 gateways: Iterable = ()):
         self._ptr = None
         if on_event is not None and not callable(on_event):
             raise TypeError("on_event must be callable or None, not %s" % type(on_event).__name__)
@@ -961,6 +962,8 @@ class Session:
                 _core.session_set_answer_timeout(ptr, int(answer_timeout))
             if inbound_acl is not None:
                 _core.session_set_inbound_acl(ptr, inbound_acl)
+            if udp_receive_buffer is not None:
+                _core.session_set_udp_receive_buffer(ptr, int(udp_receive_buffer))
             if self._mode == Dispatch.THREAD:
                 _core.session_set_event_cb(ptr, _make_deliver(weakref.ref(self)))
         except BaseException:
