@@ -529,6 +529,13 @@ class HostileTest(CallTestCase):
                 break
         return answers, sent_in
 
+    def drops_at(self, port, ip="127.0.0.1"):
+        """The kernel's drops at the UDP socket on ip:port; a missing socket fails the test
+        clearly (it would otherwise turn into a TypeError in the subtraction)."""
+        n = udp_drops(port, ip)
+        self.assertIsNotNone(n, "no UDP socket on %s:%d in /proc/net/udp to count drops at" % (ip, port))
+        return n
+
     def test_invite_flood_raw(self):
         """2 x 2,000 INVITEs (never ACKed) in a few seconds from 127.0.0.2, dressed as the
         trunk's calls (;gw=skype): every one is answered 403 or dropped by the kernel (a
@@ -545,9 +552,9 @@ class HostileTest(CallTestCase):
         stats = []
         for rnd in ("a", "b"):
             mark = len(cli.events)
-            drops0 = (udp_drops(self.port), udp_drops(raw.local[1], EVIL))
+            drops0 = (self.drops_at(self.port), self.drops_at(raw.local[1], EVIL))
             answers, sent_in = self.flood_round(raw, FLOOD, rnd)
-            drops = (udp_drops(self.port) - drops0[0], udp_drops(raw.local[1], EVIL) - drops0[1])
+            drops = (self.drops_at(self.port) - drops0[0], self.drops_at(raw.local[1], EVIL) - drops0[1])
             codes = {}
             for v in answers.values():
                 final = [c for c in v if c and c >= 200]
