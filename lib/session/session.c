@@ -347,6 +347,8 @@ static int internal_up(sc_session *s)
                                  TPTAG_LOG(sc_sip_trace_enabled()),
                                  NUTAG_AUTOANSWER(0), NUTAG_MEDIA_ENABLE(0),
                                  NTATAG_SIPFLAGS(SC_SIP_FLAGS),
+                                 /* the edge proxy's traffic comes in bursts too (stack_up) */
+                                 TAG_IF(s->udp_rmem > 0, TPTAG_UDP_RMEM((unsigned)s->udp_rmem)),
                                  NUTAG_APPL_METHOD("OPTIONS"),  /* health: calls/drain.c */
                                  TAG_NEXT(methods));
     tl_vfree(methods);

@@ -113,15 +113,19 @@ static long sysctl_value(const char *path)
 }
 
 /* The buffer the session's SIP socket has after asking for @p asked bytes
- * (0: the setter is not called, the library's default applies). */
-static int rcvbuf_after_start(int asked, bool call_setter)
+ * (@p call_setter false: the library's default applies), and in
+ * *internal_buf the internal side's (the listener for an edge proxy). */
+static int rcvbuf_after_start(int asked, bool call_setter, int *internal_buf)
 {
     sc_session *s = sc_session_new();
     int buf = -1;
     CHECK_EQ_INT(sc_session_set_bind(s, "127.0.0.1:0"), SC_OK);
+    CHECK_EQ_INT(sc_session_set_internal(s, "127.0.0.1:0", "127.0.0.1"), SC_OK);
     if (call_setter) CHECK_EQ_INT(sc_session_set_udp_receive_buffer(s, asked), SC_OK);
+    *internal_buf = -1;
     if (sc_session_start(s) == SC_OK) {
         buf = udp_rcvbuf_of_port(sc_session_local_port(s, "udp"));
+        *internal_buf = udp_rcvbuf_of_port(sc_session_local_port(s, "internal"));
         CHECK_EQ_INT(sc_session_set_udp_receive_buffer(s, 1 << 20), SC_ESTATE);
         CHECK_CONTAINS(sc_last_error(), "before sc_session_start");
         sc_session_stop(s, 1000);
@@ -144,7 +148,7 @@ static void udp_receive_buffer(void)
 {
     sc_session *s = sc_session_new();
     const int bad[] = { -1, 1, SC_UDP_RECEIVE_BUFFER_MIN - 1, SC_UDP_RECEIVE_BUFFER_MAX + 1, 0x7fffffff };
-    int buf;
+    int buf, internal;
     CHECK_EQ_INT(sc_session_set_udp_receive_buffer(NULL, 1 << 20), SC_EINVAL);
     CHECK_CONTAINS(sc_last_error(), "session is NULL");
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
@@ -160,14 +164,19 @@ static void udp_receive_buffer(void)
 
     /* the socket really has what was asked: the default, a chosen size, and
      * 0 (the system's own default, which Linux reports as set) */
-    buf = rcvbuf_after_start(0, false);
+    buf = rcvbuf_after_start(0, false, &internal);
     CHECK(granted(buf, SC_UDP_RECEIVE_BUFFER_DEFAULT));
-    if (!granted(buf, SC_UDP_RECEIVE_BUFFER_DEFAULT)) fprintf(stderr, "  default: SO_RCVBUF %d\n", buf);
-    buf = rcvbuf_after_start(256 * 1024, true);
+    CHECK(granted(internal, SC_UDP_RECEIVE_BUFFER_DEFAULT));
+    if (!granted(buf, SC_UDP_RECEIVE_BUFFER_DEFAULT) || !granted(internal, SC_UDP_RECEIVE_BUFFER_DEFAULT))
+        fprintf(stderr, "  default: SO_RCVBUF %d, internal side %d\n", buf, internal);
+    buf = rcvbuf_after_start(256 * 1024, true, &internal);
     CHECK(granted(buf, 256 * 1024));
-    if (!granted(buf, 256 * 1024)) fprintf(stderr, "  256 KiB: SO_RCVBUF %d\n", buf);
-    buf = rcvbuf_after_start(0, true);
+    CHECK(granted(internal, 256 * 1024));
+    if (!granted(buf, 256 * 1024) || !granted(internal, 256 * 1024))
+        fprintf(stderr, "  256 KiB: SO_RCVBUF %d, internal side %d\n", buf, internal);
+    buf = rcvbuf_after_start(0, true, &internal);
     CHECK_EQ_INT(buf, sysctl_value("/proc/sys/net/core/rmem_default"));
+    CHECK_EQ_INT(internal, sysctl_value("/proc/sys/net/core/rmem_default"));
 }
 
 static void start_stop_free(void)
