@@ -98,8 +98,9 @@ SC_API int sc_session_set_dispatch(sc_session *s, int mode);
 /**
  * Sets the receive buffer of the SIP UDP sockets (the trunk side and the
  * internal side), in bytes (SO_RCVBUF; Linux keeps twice the value for its
- * bookkeeping). Datagrams that arrive while the stack is busy wait there; when it is full the kernel drops them and the
- * sender retransmits 500 ms or more later. The kernel's usual default
+ * bookkeeping). Datagrams that arrive while the stack is busy wait there;
+ * when it is full the kernel drops them and the sender retransmits 500 ms
+ * or more later. The kernel's usual default
  * (net.core.rmem_default, often 208 KiB) holds only 100-170 SIP messages,
  * so a session asks for ::SC_UDP_RECEIVE_BUFFER_DEFAULT. The kernel caps the
  * value at net.core.rmem_max unless the process has CAP_NET_ADMIN.
