@@ -12,6 +12,7 @@
 #include <sofia-sip/msg_addr.h>
 
 #include "calls_priv.h"
+#include "addr.h"
 #include "registration_priv.h"
 #include "error_priv.h"
 #include "digest_client.h"
@@ -19,20 +20,15 @@
 #include "drain.h"
 
 
-static char *source_of_request(sc_session *s, nua_t *nua, char *ip, size_t ip_size)
+/* The request's source as logs and events show it ("IP:PORT", the call
+ * keeps it), and its bare address in ip, which the ACLs check. */
+static char *source_of_request(nua_t *nua, char ip[SC_ADDR_IP_MAX])
 {
     msg_t *msg = nua_current_request(nua);
-    (void)s;
     su_addrinfo_t *ai = msg ? msg_addrinfo(msg) : NULL;
-    char buf[INET6_ADDRSTRLEN] = "";
-    int port = 0;
-    if (ai && ai->ai_addr) {
-        su_sockaddr_t *su = (su_sockaddr_t *)ai->ai_addr;
-        su_inet_ntop(su->su_family, SU_ADDR(su), buf, sizeof buf);
-        port = ntohs(su->su_port);
-    }
-    g_strlcpy(ip, buf, ip_size);
-    return strchr(buf, ':') ? g_strdup_printf("[%s]:%d", buf, port) : g_strdup_printf("%s:%d", buf, port);
+    char hostport[SC_ADDR_HOSTPORT_MAX];
+    if (!sc_addr_format(ai ? ai->ai_addr : NULL, ip, hostport)) g_strlcpy(hostport, ":0", sizeof hostport);
+    return g_strdup(hostport);
 }
 
 static void emit_inbound_refused(sc_session *s, const char *gateway, const char *number,
@@ -203,7 +199,7 @@ static bool admit_from_internal(sc_session *s, nua_handle_t *nh, const char *ip,
 
 void sc_calls_on_incoming(sc_session *s, nua_t *nua, nua_handle_t *nh, const sip_t *sip)
 {
-    char ip[INET6_ADDRSTRLEN], *source = source_of_request(s, nua, ip, sizeof ip);
+    char ip[SC_ADDR_IP_MAX], *source = source_of_request(nua, ip);
     const char *ruri_user = sip->sip_request->rq_url->url_user ? sip->sip_request->rq_url->url_user : "";
     bool internal = nua == s->nua_internal;
     admission a = { 0 };
@@ -242,11 +238,6 @@ void sc_calls_on_incoming(sc_session *s, nua_t *nua, nua_handle_t *nh, const sip
     c->source = source;
     take_caller(c, sip);
     c->sip_call_id = g_strdup(sip->sip_call_id ? sip->sip_call_id->i_id : "");
-    if (sip->sip_to) {
-        char *to = sip_header_as_string(NULL, (const sip_header_t *)sip->sip_to);
-        c->to = g_strdup(to);
-        su_free(NULL, to);
-    }
     msg = nua_current_request(nua);
     c->invite_text = sc_sip_header_block(msg);  /* the received header bytes, no body, no re-encoding */
     if (sip->sip_payload && sip->sip_payload->pl_len)

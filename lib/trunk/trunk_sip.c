@@ -17,6 +17,7 @@
 #include <sofia-sip/msg_addr.h>
 #include <sofia-sip/url.h>
 
+#include "addr.h"
 #include "error_priv.h"
 #include "free_all.h"
 #include "json.h"
@@ -120,14 +121,8 @@ static char *source_text(sc_trunk *t)
 {
     msg_t *msg = nua_current_request(t->nua);
     su_addrinfo_t *ai = msg ? msg_addrinfo(msg) : NULL;
-    char buf[64] = "";
-    if (!ai || !ai->ai_addr) return NULL;
-    {
-        su_sockaddr_t *su = (su_sockaddr_t *)ai->ai_addr;
-        su_inet_ntop(su->su_family, SU_ADDR(su), buf, sizeof buf);
-        return su->su_family == AF_INET6 ? g_strdup_printf("[%s]:%u", buf, ntohs(su->su_port))
-                                         : g_strdup_printf("%s:%u", buf, ntohs(su->su_port));
-    }
+    char ip[SC_ADDR_IP_MAX], hostport[SC_ADDR_HOSTPORT_MAX];
+    return sc_addr_format(ai ? ai->ai_addr : NULL, ip, hostport) ? g_strdup(hostport) : NULL;
 }
 
 /* method, Request-URI, From, To, P-Asserted-Identity, Call-ID, source. */

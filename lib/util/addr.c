@@ -1,10 +1,11 @@
 /* The one parser of HOST[:PORT] / [V6]:PORT for the session's and the
- * trunk's listening addresses. */
+ * trunk's listening addresses, and the one formatter of a packet's source. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
 #include <glib.h>
 
 #include "addr.h"
@@ -60,4 +61,57 @@ int sc_addr_parse(const char *addr, const char *what, bool concrete, char **host
     }
     *host_out = g_strdup(host);
     return SC_OK;
+}
+
+/* Decimal digits of v (at most 65535) at out; returns the end. */
+static char *put_uint(char *out, unsigned v)
+{
+    char tmp[5];
+    int n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v && n < (int)sizeof tmp);
+    while (n) *out++ = tmp[--n];
+    return out;
+}
+
+bool sc_addr_format(const struct sockaddr *sa, char ip[SC_ADDR_IP_MAX], char *hostport)
+{
+    unsigned port;
+    char *p;
+    ip[0] = '\0';
+    if (hostport) hostport[0] = '\0';
+    if (sa && sa->sa_family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+        const unsigned char *b = (const unsigned char *)&in->sin_addr;
+        p = ip;
+        for (int i = 0; i < 4; i++) {
+            if (i) *p++ = '.';
+            p = put_uint(p, b[i]);
+        }
+        *p = '\0';
+        port = ntohs(in->sin_port);
+    } else if (sa && sa->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+        if (!inet_ntop(AF_INET6, &in6->sin6_addr, ip, SC_ADDR_IP_MAX)) {
+            ip[0] = '\0';
+            return false;
+        }
+        port = ntohs(in6->sin6_port);
+    } else {
+        return false;
+    }
+    if (hostport) {
+        size_t n = strlen(ip);
+        p = hostport;
+        if (sa->sa_family == AF_INET6) *p++ = '[';
+        memcpy(p, ip, n);
+        p += n;
+        if (sa->sa_family == AF_INET6) *p++ = ']';
+        *p++ = ':';
+        p = put_uint(p, port);
+        *p = '\0';
+    }
+    return true;
 }

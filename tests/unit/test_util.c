@@ -1,5 +1,10 @@
 /* lib/util/: the address parser, FreeSWITCH's booleans, the JSON writer,
  * message escaping, the callback slot and carrying an error across threads. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/socket.h>
 #include <glib.h>
 
 #include "sc_test.h"
@@ -25,6 +30,59 @@ static void addresses_parse_as_written(void)
     g_free(host);
     CHECK_EQ_INT(sc_addr_parse("0.0.0.0:0", "bind address", false, &host, &port), SC_OK);
     g_free(host);
+}
+
+/* A packet's source as text: every IPv4 octet width, ports at both ends,
+ * IPv6 in brackets, and a family we do not know gives empty texts. */
+static void sources_format_as_written(void)
+{
+    static const struct { const char *ip; unsigned port; const char *hostport; } v4[] = {
+        { "0.0.0.0", 0, "0.0.0.0:0" },
+        { "192.0.2.1", 5060, "192.0.2.1:5060" },
+        { "10.20.255.9", 65535, "10.20.255.9:65535" },
+        { "255.255.255.255", 1, "255.255.255.255:1" },
+        { "127.0.0.100", 10, "127.0.0.100:10" },
+    };
+    char ip[SC_ADDR_IP_MAX], hp[SC_ADDR_HOSTPORT_MAX];
+    for (size_t i = 0; i < G_N_ELEMENTS(v4); i++) {
+        struct sockaddr_in in = { .sin_family = AF_INET, .sin_port = htons((uint16_t)v4[i].port) };
+        char ref[INET_ADDRSTRLEN];
+        CHECK(inet_pton(AF_INET, v4[i].ip, &in.sin_addr) == 1);
+        CHECK(sc_addr_format((struct sockaddr *)&in, ip, hp));
+        CHECK_STR(ip, v4[i].ip);
+        CHECK_STR(hp, v4[i].hostport);
+        CHECK_STR(ip, inet_ntop(AF_INET, &in.sin_addr, ref, sizeof ref));
+    }
+    /* every octet value, against the C library's own formatting */
+    for (unsigned v = 0; v < 256; v++) {
+        struct sockaddr_in in = { .sin_family = AF_INET, .sin_port = htons(5060) };
+        char ref[INET_ADDRSTRLEN];
+        in.sin_addr.s_addr = htonl(0x0a000000u | (v << 16) | (v << 8) | (255 - v));
+        CHECK(sc_addr_format((struct sockaddr *)&in, ip, NULL));
+        CHECK_STR(ip, inet_ntop(AF_INET, &in.sin_addr, ref, sizeof ref));
+    }
+    {
+        struct sockaddr_in6 in6 = { .sin6_family = AF_INET6, .sin6_port = htons(5080) };
+        CHECK(inet_pton(AF_INET6, "2001:db8::1", &in6.sin6_addr) == 1);
+        CHECK(sc_addr_format((struct sockaddr *)&in6, ip, hp));
+        CHECK_STR(ip, "2001:db8::1");
+        CHECK_STR(hp, "[2001:db8::1]:5080");
+        memset(&in6.sin6_addr, 0xff, sizeof in6.sin6_addr);
+        in6.sin6_port = htons(65535);
+        CHECK(sc_addr_format((struct sockaddr *)&in6, ip, hp));
+        CHECK_STR(hp, "[ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff]:65535");
+        CHECK(strlen(hp) < SC_ADDR_HOSTPORT_MAX);
+    }
+    {
+        struct sockaddr un = { .sa_family = AF_UNIX };
+        strcpy(ip, "stale");
+        strcpy(hp, "stale");
+        CHECK(!sc_addr_format(&un, ip, hp));
+        CHECK_STR(ip, "");
+        CHECK_STR(hp, "");
+        CHECK(!sc_addr_format(NULL, ip, hp));
+        CHECK_STR(ip, "");
+    }
 }
 
 static void bad_addresses_name_the_fault(void)
@@ -171,7 +229,7 @@ static void a_failure_can_quote_the_last_one(void)
     CHECK_EQ_INT(sc_last_status(), SC_EINVAL);
 }
 
-SC_TEST_MAIN(TEST(resolver_gives_addresses_once), TEST(addresses_parse_as_written), TEST(bad_addresses_name_the_fault),
+SC_TEST_MAIN(TEST(resolver_gives_addresses_once), TEST(addresses_parse_as_written), TEST(sources_format_as_written), TEST(bad_addresses_name_the_fault),
              TEST(freeswitch_booleans), TEST(json_strings_are_valid_whatever_the_bytes),
              TEST(escaping_keeps_raw_bytes_out), TEST(a_replaced_slot_lives_until_its_call_returns),
              TEST(an_error_crosses_threads), TEST(a_failure_can_quote_the_last_one))
