@@ -13,12 +13,12 @@
 #include <string.h>
 #include <unistd.h>
 #include <netdb.h>
-#include <arpa/inet.h>
 #include <sys/socket.h>
 #include <sofia-sip/stun.h>
 #include <sofia-sip/stun_tag.h>
 
 #include "stun_query.h"
+#include "addr.h"
 #include "error_priv.h"
 #include "timer.h"
 
@@ -44,7 +44,7 @@ static void on_stun(sc_reg *r, stun_handle_t *sh, stun_discovery_t *sd, stun_act
 {
     struct sockaddr_storage ss;
     socklen_t len = sizeof ss;
-    char host[64];
+    char host[SC_ADDR_IP_MAX];
     (void)sh;
     if (action != stun_action_binding_request) return;
     if (event != stun_discovery_done) {
@@ -57,12 +57,7 @@ static void on_stun(sc_reg *r, stun_handle_t *sh, stun_discovery_t *sd, stun_act
     }
     schedule_next(r);
     if (stun_discovery_get_address(sd, &ss, &len) != 0) return;
-    if (ss.ss_family == AF_INET)
-        inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, host, sizeof host);
-    else if (ss.ss_family == AF_INET6)
-        inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, host, sizeof host);
-    else
-        return;
+    if (!sc_addr_format((const struct sockaddr *)&ss, host, NULL)) return;  /* IPv4 or IPv6 only */
     sc_log(r->nat.public_host && !strcmp(r->nat.public_host, host) ? SC_LOG_DEBUG : SC_LOG_INFO,
            "gateway %s: STUN %s:%d says our public address is %s", r->gw->name, r->nat.ext_host,
            r->nat.ext_port, host);

@@ -3,7 +3,6 @@
 #define SC_ADDR_H
 
 #include <stdbool.h>
-#include <stddef.h>
 
 struct sockaddr;
 

@@ -229,7 +229,8 @@ static void a_failure_can_quote_the_last_one(void)
     CHECK_EQ_INT(sc_last_status(), SC_EINVAL);
 }
 
-SC_TEST_MAIN(TEST(resolver_gives_addresses_once), TEST(addresses_parse_as_written), TEST(sources_format_as_written), TEST(bad_addresses_name_the_fault),
+SC_TEST_MAIN(TEST(resolver_gives_addresses_once), TEST(addresses_parse_as_written),
+             TEST(sources_format_as_written), TEST(bad_addresses_name_the_fault),
              TEST(freeswitch_booleans), TEST(json_strings_are_valid_whatever_the_bytes),
              TEST(escaping_keeps_raw_bytes_out), TEST(a_replaced_slot_lives_until_its_call_returns),
              TEST(an_error_crosses_threads), TEST(a_failure_can_quote_the_last_one))
