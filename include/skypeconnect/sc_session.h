@@ -18,7 +18,10 @@
  * returning the same status as ever, post the SIP work and return ::SC_OK.
  * The work's outcome then arrives as an ::SC_EVENT_CALL_CONTROL event
  * (sc_event_control(), sc_event_result()), after the events the work itself
- * caused. See sc_call.h. Events are delivered:
+ * caused. See sc_call.h. sc_session_add_gateway() does not wait either (its
+ * gateway's state events follow). Work posted from one thread runs before
+ * that thread's next waiting call: an add, then sc_session_gateway_count(),
+ * counts the gateway. Events are delivered:
  * - ::SC_DISPATCH_THREAD (default): the event callback runs on the stack's
  *   thread (the session thread, or the thread iterating the application's
  *   context), outside Sofia-SIP's event callback. It may call any function of
@@ -211,9 +214,16 @@ SC_API int sc_session_local_port(sc_session *s, const char *transport);
 
 /**
  * Adds a gateway (copied) and, when the session runs, starts registering it
- * (or marks it NOREG for register=false).
- * @return ::SC_OK; ::SC_EEXISTS for a duplicate name; ::SC_ECONFIG when
- *         sc_gateway_validate() fails; ::SC_ECLOSED when stopped.
+ * (or marks it NOREG for register=false). Every refusal below is decided on
+ * the caller's thread; after start, from a thread other than the stack's,
+ * the registration itself is posted to the stack thread and not waited for
+ * (a thousand gateways cost no thousand round trips): its progress arrives
+ * as ::SC_EVENT_GATEWAY_STATE events.
+ * @return ::SC_OK; ::SC_EEXISTS for a name added and not removed (also
+ *         when that add is still on its way to the stack thread; of threads
+ *         racing for one name exactly one gets it); ::SC_ECONFIG when
+ *         sc_gateway_validate() fails; ::SC_ECLOSED when stopping or
+ *         stopped; ::SC_EINVAL for NULL.
  */
 SC_API int sc_session_add_gateway(sc_session *s, const sc_gateway *gw);
 

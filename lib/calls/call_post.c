@@ -8,8 +8,6 @@
  * stack thread and the caller returns SC_OK. The posted work's outcome,
  * success or failure, arrives as an SC_EVENT_CALL_CONTROL event. */
 #include <string.h>
-#include <unistd.h>
-#include <sys/eventfd.h>
 
 #include "calls_priv.h"
 #include "error_priv.h"
@@ -107,14 +105,16 @@ sc_session *sc_call_session(sc_call *c)
     return s;
 }
 
-/* The work and its SC_EVENT_CALL_CONTROL event (stack thread). */
-static gboolean run_posted(gpointer p)
+/* The work and its SC_EVENT_CALL_CONTROL event (stack thread). A call
+ * its session has let go of is not worked on. */
+static void run_posted(sc_session *poster, sc_stack_post *p)
 {
-    sc_posted *w = p;
+    sc_posted *w = (sc_posted *)p;
     sc_session *s = sc_call_session(w->c);
     sc_event *ev;
     int rc;
-    if (!s) return G_SOURCE_REMOVE;
+    (void)poster;
+    if (!s) return;
     rc = w->run(s, w);
     ev = sc_event_new_for_call(SC_EVENT_CALL_CONTROL, w->c, w->c->gateway, NULL, NULL);
     ev->control = w->control;
@@ -124,89 +124,21 @@ static gboolean run_posted(gpointer p)
         sc_log(SC_LOG_INFO, "%s (posted from another thread)", sc_last_error());
     }
     sc_session_emit(s, ev);
-    return G_SOURCE_REMOVE;
 }
 
-static void free_posted(gpointer p)
+static void free_posted(sc_stack_post *p)
 {
-    sc_posted *w = p;
+    sc_posted *w = (sc_posted *)p;
     sc_call *c = w->c;
     w->free(w);
     sc_call_unref(c);
 }
 
-static void run_queued_posts(sc_session *s)
-{
-    sc_posted *w;
-    for (;;) {
-        g_mutex_lock(&s->lock);
-        w = g_queue_pop_head(&s->posted);
-        g_mutex_unlock(&s->lock);
-        if (!w) return;
-        run_posted(w);
-        free_posted(w);
-    }
-}
-
-static int on_post_fd(sc_session *s, su_wait_t *wait, void *unused)
-{
-    uint64_t n;
-    (void)wait;
-    (void)unused;
-    if (read(s->post_fd, &n, sizeof n) < 0) { /* EAGAIN: a drain took it already */ }
-    run_queued_posts(s);
-    return 0;
-}
-
-void sc_call_post_on_root(sc_session *s, bool on)
-{
-    if (on && s->post_fd < 0) {
-        su_wait_t wait = { .events = SU_WAIT_IN };
-        wait.fd = s->post_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-        s->post_reg = s->post_fd < 0 ? -1 : su_root_register(s->root, &wait, on_post_fd, NULL, 0);
-        if (s->post_reg < 0) {
-            /* The context's sources still carry every post. */
-            if (s->post_fd >= 0) close(s->post_fd);
-            s->post_fd = -1;
-            return;
-        }
-        s->run_posted = run_queued_posts;
-        g_mutex_lock(&s->lock);
-        s->post_on_root = true;
-        g_mutex_unlock(&s->lock);
-    } else if (!on && s->post_fd >= 0) {
-        g_mutex_lock(&s->lock);
-        s->post_on_root = false;
-        g_mutex_unlock(&s->lock);
-        su_root_deregister(s->root, s->post_reg);
-        close(s->post_fd);
-        s->post_fd = -1;
-        run_queued_posts(s);
-    }
-}
-
 void sc_call_post(sc_session *s, sc_posted *w)
 {
-    g_mutex_lock(&s->lock);
-    if (s->post_on_root) {
-        uint64_t one = 1;
-        g_queue_push_tail(&s->posted, w);
-        /* Under the lock: the descriptor cannot be closed meanwhile. */
-        if (s->posted.length == 1 && write(s->post_fd, &one, sizeof one) < 0) {
-            /* counter full: already readable */
-        }
-        g_mutex_unlock(&s->lock);
-        return;
-    }
-    g_mutex_unlock(&s->lock);
-
-    /* An idle source of its own: g_main_context_invoke() would try to
-     * acquire the context again, which the caller has just failed to do. */
-    GSource *src = g_idle_source_new();
-    g_source_set_priority(src, G_PRIORITY_DEFAULT);
-    g_source_set_callback(src, run_posted, w, free_posted);
-    g_source_attach(src, s->ctx);
-    g_source_unref(src);
+    w->base.run = run_posted;
+    w->base.free = free_posted;
+    sc_session_post(s, &w->base);
 }
 
 /* A control request posted: its own copies of what the caller lent. */

@@ -50,22 +50,18 @@ int sc_call_post_op(sc_call *c, const char *what, sc_stack_fn fn, sc_call_op *op
 /* The call's session (under its lock), or NULL once the session is gone. */
 sc_session *sc_call_session(sc_call *c);
 /* Work about a call posted to the stack thread by a thread that could not
- * acquire its context: the first member of the poster's own struct. run's
- * outcome (rc < 0: its text in sc_last_error()) becomes the
- * SC_EVENT_CALL_CONTROL event; free then frees the struct (c is unref'd
+ * acquire its context (core/stack_post.c): the first member of the poster's
+ * own struct. run's outcome (rc < 0: its text in sc_last_error()) becomes
+ * the SC_EVENT_CALL_CONTROL event; free then frees the struct (c is unref'd
  * after), also when the session goes first. */
 typedef struct sc_posted {
+    sc_stack_post base;         /* first; set by sc_call_post() */
     sc_call *c;                 /* a reference */
     const char *control;        /* the public function (a literal) */
     int (*run)(sc_session *s, struct sc_posted *w);
     void (*free)(struct sc_posted *w);
 } sc_posted;
 void sc_call_post(sc_session *s, sc_posted *w);
-/* On our own thread's native root: posted work waits in a queue of the
- * session's and an eventfd wakes Sofia's loop, which is cheaper than a GLib
- * source per post. Start after the root is made, stop before the nua goes
- * (what waits then runs at once). Stack thread. */
-void sc_call_post_on_root(sc_session *s, bool on);
 /* Stack thread: the mirrors other threads read under the call's lock. */
 void sc_call_take_final(sc_call *c);         /* final_sent, final_taken */
 void sc_call_set_routed(sc_call *c, bool routed);

@@ -12,12 +12,12 @@ typedef struct in_order {
     void *data;
 } in_order;
 
-/* Controls posted before this call (calls/call_post.c) run first: a dial
- * and then sc_session_list_calls() on one thread sees the call. */
+/* Work posted before this call (stack_post.c) runs first: a dial and then
+ * sc_session_list_calls() on one thread sees the call. */
 static void run_in_order(void *p)
 {
     in_order *o = p;
-    if (o->s->run_posted) o->s->run_posted(o->s);
+    sc_session_run_posted(o->s);
     o->fn(o->data);
 }
 

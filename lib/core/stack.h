@@ -72,6 +72,8 @@ struct sc_session {
     GPtrArray *regs;           /* sc_reg* */
     GPtrArray *removed;        /* sc_reg* removed, un-REGISTER in flight */
     GPtrArray *pending;        /* sc_gateway* added before start (under lock) */
+    GHashTable *gw_names;      /* names added and not removed, pending or running: another thread
+                                * refuses a second one without waiting (under lock) */
     GHashTable *gw_board;      /* name -> sc_reg*, for other threads (under lock; gw_board.c) */
 
     /* calls: stack thread only, except the counters */
@@ -99,8 +101,7 @@ struct sc_session {
     guint deliver_source;      /* THREAD mode delivery source id (under lock) */
     GSource *deliver_src;      /* ... the source itself, made once, owned by ctx */
     int state_waiters;         /* threads in sc_session_wait_until() (under lock) */
-    GQueue posted;             /* own thread: controls posted from other threads (under lock) */
-    void (*run_posted)(struct sc_session *s); /* ... runs them: before any synchronous call, to keep their order */
+    GQueue posted;             /* own thread: sc_stack_post* from other threads (under lock; stack_post.c) */
     bool post_on_root;         /* ... they wait in posted, and post_fd wakes Sofia's loop (under lock) */
     int post_fd, post_reg;     /* ... the eventfd and its registration with the root */
     su_timer_t *deliver_timer; /* ... or a Sofia timer, on the stack thread while the root lives */
@@ -148,6 +149,24 @@ int sc_session_call_on_stack(sc_session *s, sc_stack_fn fn, void *arg);
 bool sc_session_wait_until(sc_session *s, bool (*pred)(void *session), gint64 deadline);
 int sc_session_local_port_for(sc_session *s, sc_transport t);
 const char *sc_session_contact_host(sc_session *s);
+
+/* stack_post.c: work another thread posts to the stack thread and does
+ * not wait for: the first member of the poster's own struct. run runs on
+ * the stack thread; free frees the struct after it, or without it when the
+ * session's context goes first. */
+typedef struct sc_stack_post {
+    sc_session *s;                                       /* set by sc_session_post() */
+    void (*run)(sc_session *s, struct sc_stack_post *w);
+    void (*free)(struct sc_stack_post *w);
+} sc_stack_post;
+/* Any thread. */
+void sc_session_post(sc_session *s, sc_stack_post *w);
+/* Stack thread: runs what waits, in order (before any synchronous call). */
+void sc_session_run_posted(sc_session *s);
+/* On our own thread's native root: posts wait in the session's queue and an
+ * eventfd wakes Sofia's loop. Start after the root is made, stop before the
+ * nua goes (what waits then runs at once). Stack thread. */
+void sc_session_post_on_root(sc_session *s, bool on);
 
 /* gw_board.c: the running gateways by name, for other threads. put and
  * drop take the session lock; find is called with it held. */

@@ -1,8 +1,12 @@
 /* Adding, removing and querying a session's gateways. Before start they wait
- * in a pending list, under the session lock; once the stack runs, every
- * operation runs on the stack thread (sc_session_call_on_stack), where the
- * sc_reg objects live, and fails there with sc_fail(): the caller's thread
- * gets the status and its text back. */
+ * in a pending list, under the session lock. Once the stack runs, the
+ * sc_reg objects live on the stack thread: an add from another thread is
+ * decided under the lock (the name is free, the session runs) and posted
+ * there without waiting (core/stack_post.c), so that loading a thousand
+ * gateways costs no thousand round trips; every other operation runs on
+ * the stack thread (sc_session_call_on_stack), after what was posted, and
+ * fails there with sc_fail(): the caller's thread gets the status and its
+ * text back. */
 #include <string.h>
 
 #include "registration_priv.h"   /* first: stack.h sets Sofia's magic types */
@@ -11,7 +15,6 @@
 /* One request to the stack thread. */
 typedef struct gw_req {
     const char *name;
-    const sc_gateway *gw;
     int index;
     char *text;            /* out: a new string, or NULL */
     int (*number)(const sc_reg *r); /* what named_number() asks for */
@@ -48,39 +51,84 @@ static sc_reg *named_reg(sc_session *s, const gw_req *req)
     return r;
 }
 
-static int add_on_stack(sc_session *s, void *p)
+/* The name is free again (a gateway removed, or an add that could not be
+ * made). */
+static void forget_name(sc_session *s, const char *name)
 {
-    gw_req *req = p;
+    g_mutex_lock(&s->lock);
+    g_hash_table_remove(s->gw_names, name);
+    g_mutex_unlock(&s->lock);
+}
+
+/* Stack thread. The caller has taken the name (sc_session_add_gateway);
+ * a failure gives it back. */
+static int add_on_stack(sc_session *s, const sc_gateway *gw)
+{
     sc_reg *r;
-    if (s->phase != SC_PHASE_RUNNING)
-        return sc_fail(SC_ECLOSED, "gateway '%s': the session is stopping", sc_gateway_name(req->gw));
-    if (find_reg(s, sc_gateway_name(req->gw), NULL))
-        return sc_fail(SC_EEXISTS, "gateway '%s' exists already in this session", sc_gateway_name(req->gw));
-    r = sc_reg_new(s, req->gw);
+    if (s->phase != SC_PHASE_RUNNING) {
+        forget_name(s, sc_gateway_name(gw));
+        return sc_fail(SC_ECLOSED, "gateway '%s': the session is stopping", sc_gateway_name(gw));
+    }
+    r = sc_reg_new(s, gw);
     g_ptr_array_add(s->regs, r);
     sc_reg_start(r);
     return SC_OK;
 }
 
+/* An add posted by another thread: its own copy of the gateway. */
+typedef struct posted_add {
+    sc_stack_post w;       /* first */
+    sc_gateway *gw;
+} posted_add;
+
+static void run_posted_add(sc_session *s, sc_stack_post *w)
+{
+    /* Only a stop that began after the add was decided fails it: the
+     * gateway would be stopped at once anyway. */
+    if (add_on_stack(s, ((posted_add *)w)->gw) != SC_OK)
+        sc_log(SC_LOG_INFO, "%s (added from another thread)", sc_last_error());
+}
+
+static void free_posted_add(sc_stack_post *w)
+{
+    sc_gateway_free(((posted_add *)w)->gw);
+    g_free(w);
+}
+
 SC_API int sc_session_add_gateway(sc_session *s, const sc_gateway *gw)
 {
-    gw_req req = { .gw = gw };
+    const char *name;
     int rc = SC_OK;
     bool up;
     if (!s || !gw) return sc_fail(SC_EINVAL, "sc_session_add_gateway: %s is NULL", s ? "gateway" : "session");
     if (sc_gateway_validate(gw) != SC_OK) return sc_last_status();
+    name = sc_gateway_name(gw);
     g_mutex_lock(&s->lock);
     up = stack_exists(s->phase);
-    if (!up) {
-        if (s->phase == SC_PHASE_STOPPED)
-            rc = sc_fail(SC_ECLOSED, "gateway '%s': the session is stopped", sc_gateway_name(gw));
-        else if (pending_index(s, sc_gateway_name(gw)) >= 0)
-            rc = sc_fail(SC_EEXISTS, "gateway '%s' exists already in this session", sc_gateway_name(gw));
-        else
-            g_ptr_array_add(s->pending, sc_gateway_copy(gw));
-    }
+    if (s->phase == SC_PHASE_STOPPED)
+        rc = sc_fail(SC_ECLOSED, "gateway '%s': the session is stopped", name);
+    else if (s->phase == SC_PHASE_STOPPING)
+        rc = sc_fail(SC_ECLOSED, "gateway '%s': the session is stopping", name);
+    else if (g_hash_table_contains(s->gw_names, name))
+        rc = sc_fail(SC_EEXISTS, "gateway '%s' exists already in this session", name);
+    else
+        g_hash_table_add(s->gw_names, g_strdup(name));
+    if (rc == SC_OK && !up) g_ptr_array_add(s->pending, sc_gateway_copy(gw));
     g_mutex_unlock(&s->lock);
-    if (up) rc = sc_session_call_on_stack(s, add_on_stack, &req);
+    if (rc != SC_OK || !up) {
+        if (rc == SC_OK) sc_clear_error();
+        return rc;
+    }
+    if (g_main_context_acquire(s->ctx)) {
+        /* The stack's own thread (an event callback): at once. */
+        rc = add_on_stack(s, gw);
+        g_main_context_release(s->ctx);
+    } else {
+        posted_add *pa = g_new0(posted_add, 1);
+        pa->w = (sc_stack_post){ .run = run_posted_add, .free = free_posted_add };
+        pa->gw = sc_gateway_copy(gw);
+        sc_session_post(s, &pa->w);
+    }
     if (rc == SC_OK) sc_clear_error();
     return rc;
 }
@@ -129,6 +177,7 @@ static int remove_on_stack(sc_session *s, void *p)
     /* Its un-REGISTER is still to be answered: the session frees it then,
      * or abandons it at stop. */
     g_ptr_array_remove_index(s->regs, index);
+    forget_name(s, req->name);
     sc_reg_unregister(r, SC_REASON_REQUEST);
     g_ptr_array_add(s->removed, r);
     sc_session_emit(s, sc_event_new(SC_EVENT_GATEWAY_REMOVED, req->name));
@@ -145,7 +194,10 @@ SC_API int sc_session_remove_gateway(sc_session *s, const char *name)
          * and took it: then it is no longer pending, and stays). */
         g_mutex_lock(&s->lock);
         int i = pending_index(s, name);
-        if (i >= 0) g_ptr_array_remove_index(s->pending, (guint)i);
+        if (i >= 0) {
+            g_ptr_array_remove_index(s->pending, (guint)i);
+            g_hash_table_remove(s->gw_names, name);
+        }
         g_mutex_unlock(&s->lock);
     }
     return rc;

@@ -85,6 +85,7 @@ SC_API sc_session *sc_session_new(void)
     s->answer_timeout_s = 60;
     s->udp_rmem = SC_UDP_RECEIVE_BUFFER_DEFAULT;
     s->pending = g_ptr_array_new_with_free_func((GDestroyNotify)sc_gateway_free);
+    s->gw_names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     g_queue_init(&s->queue);
     g_queue_init(&s->posted);
     s->post_fd = -1;
@@ -397,7 +398,7 @@ static int stack_up(sc_session *s)
         return sc_fail(SC_ESIP, "Sofia-SIP: cannot create the event root");
     }
     sc_session_deliver_on_root(s, true);
-    if (s->bridge) sc_call_post_on_root(s, true);
+    if (s->bridge) sc_session_post_on_root(s, true);
 
     port = sc_find_free_port(s->bind_host, v6, true, port);
     if (port <= 0) {
@@ -506,7 +507,7 @@ static void start_pending_gateways(sc_session *s)
 /* Releases what stack_up made. Not from inside a Sofia callback. */
 static void stack_down(sc_session *s)
 {
-    sc_call_post_on_root(s, false);   /* what waits runs now, while the stack is whole */
+    sc_session_post_on_root(s, false);   /* what waits runs now, while the stack is whole */
     for (guint i = 0; i < s->regs->len; i++) sc_reg_free(s->regs->pdata[i]);
     g_ptr_array_set_size(s->regs, 0);
     for (guint i = 0; i < s->removed->len; i++) sc_reg_free(s->removed->pdata[i]);
@@ -840,6 +841,7 @@ SC_API void sc_session_free(sc_session *s)
     g_ptr_array_free(s->regs, TRUE);
     g_ptr_array_free(s->removed, TRUE);
     g_ptr_array_free(s->pending, TRUE);
+    g_hash_table_destroy(s->gw_names);
     g_hash_table_destroy(s->calls);
     if (s->gw_board) g_hash_table_destroy(s->gw_board);   /* after the gateways (they leave it) */
     if (s->channels) g_hash_table_destroy(s->channels);

@@ -470,10 +470,113 @@ static void calls_from_many_threads(void)
     sc_gateway_free(gw);
 }
 
+/* After start, an add from a thread other than the stack's is decided
+ * there (name taken, session running, gateway valid) and posted without
+ * waiting; what the same thread asks next sees it. */
+static sc_gateway *ipauth_named(const char *name)
+{
+    sc_gateway *gw = sc_gateway_new(name);
+    sc_gateway_set(gw, "register", "false");
+    sc_gateway_set(gw, "proxy", "127.0.0.1:5999");
+    return gw;
+}
+
+typedef struct racer {
+    sc_session *s;
+    gint ok, exists;
+} racer;
+
+static gpointer add_same_name(gpointer p)
+{
+    racer *r = p;
+    sc_gateway *gw = ipauth_named("contested");
+    int rc = sc_session_add_gateway(r->s, gw);
+    if (rc == SC_OK) g_atomic_int_inc(&r->ok);
+    if (rc == SC_EEXISTS) g_atomic_int_inc(&r->exists);
+    sc_gateway_free(gw);
+    return NULL;
+}
+
+/* THREAD mode: the callback adds a second gateway once the first is up. */
+static void add_from_callback(sc_session *s, const sc_event *ev, void *user)
+{
+    int *rc = user;
+    if (sc_event_type_of(ev) == SC_EVENT_GATEWAY_STATE && !strcmp(sc_event_gateway(ev), "first") &&
+        sc_event_state(ev) == SC_REG_NOREG) {
+        sc_gateway *gw = ipauth_named("second");
+        *rc = sc_session_add_gateway(s, gw);
+        sc_gateway_free(gw);
+    }
+}
+
+static void adds_after_start_do_not_wait(void)
+{
+    sc_session *s = sc_session_new();
+    sc_gateway *gw, *bad;
+    racer r = { 0 };
+    GThread *t[4];
+    char name[32], *text;
+    int cb_rc = 1;
+    gint64 end;
+    CHECK_EQ_INT(sc_session_set_event_cb(s, add_from_callback, &cb_rc, NULL), SC_OK);
+    CHECK_EQ_INT(sc_session_start(s), SC_OK);
+    for (int i = 0; i < 300; i++) {
+        g_snprintf(name, sizeof name, "ip%03d", i);
+        gw = ipauth_named(name);
+        CHECK_EQ_INT(sc_session_add_gateway(s, gw), SC_OK);
+        sc_gateway_free(gw);
+    }
+    /* a second one of a name is refused at once, posted or not */
+    gw = ipauth_named("ip299");
+    CHECK_EQ_INT(sc_session_add_gateway(s, gw), SC_EEXISTS);
+    CHECK_STR(sc_last_error(), "gateway 'ip299' exists already in this session");
+    sc_gateway_free(gw);
+    /* the adding thread's next question sees every add, in order */
+    CHECK_EQ_INT(sc_session_gateway_count(s), 300);
+    text = sc_session_gateway_name_at(s, 299);
+    CHECK_STR(text, "ip299");
+    sc_free(text);
+    CHECK_EQ_INT(sc_session_gateway_status(s, "ip299"), SC_GW_UP);
+    /* bad input is refused on the caller's thread, with what is wrong */
+    bad = sc_gateway_new("nopass");
+    sc_gateway_set(bad, "username", "bob");
+    CHECK_EQ_INT(sc_session_add_gateway(s, bad), SC_ECONFIG);
+    CHECK_CONTAINS(sc_last_error(), "password");
+    sc_gateway_free(bad);
+    CHECK_EQ_INT(sc_session_add_gateway(s, NULL), SC_EINVAL);
+    CHECK_EQ_INT(sc_session_gateway_count(s), 300);
+    /* threads racing for one name: exactly one gets it */
+    r.s = s;
+    for (int i = 0; i < 4; i++) t[i] = g_thread_new("add", add_same_name, &r);
+    for (int i = 0; i < 4; i++) g_thread_join(t[i]);
+    CHECK_EQ_INT(r.ok, 1);
+    CHECK_EQ_INT(r.exists, 3);
+    /* a removed name is free again at once */
+    CHECK_EQ_INT(sc_session_remove_gateway(s, "ip000"), SC_OK);
+    gw = ipauth_named("ip000");
+    CHECK_EQ_INT(sc_session_add_gateway(s, gw), SC_OK);
+    sc_gateway_free(gw);
+    CHECK_EQ_INT(sc_session_gateway_count(s), 301);
+    /* from the stack thread itself (an event callback): at once */
+    gw = ipauth_named("first");
+    CHECK_EQ_INT(sc_session_add_gateway(s, gw), SC_OK);
+    sc_gateway_free(gw);
+    end = g_get_monotonic_time() + 5 * G_USEC_PER_SEC;
+    while (cb_rc == 1 && g_get_monotonic_time() < end) g_usleep(2000);
+    CHECK_EQ_INT(cb_rc, SC_OK);
+    CHECK_EQ_INT(sc_session_gateway_status(s, "second"), SC_GW_UP);
+    CHECK_EQ_INT(sc_session_stop(s, 1000), SC_OK);
+    gw = ipauth_named("late");
+    CHECK_EQ_INT(sc_session_add_gateway(s, gw), SC_ECLOSED);
+    CHECK_STR(sc_last_error(), "gateway 'late': the session is stopped");
+    sc_gateway_free(gw);
+    sc_session_free(s);
+}
+
 SC_TEST_MAIN(TEST(null_arguments_are_errors), TEST(bad_bind_addresses), TEST(udp_receive_buffer),
              TEST(start_stop_free),
              TEST(port_in_use_is_a_clear_error), TEST(network_failure_reported_and_retried),
              TEST(invalid_gateway_is_refused), TEST(noreg_gateway_is_up), TEST(gateway_requests_by_name),
              TEST(callback_may_stop_its_session), TEST(replacing_callback_destroys_old_user_data),
              TEST(queue_fd_and_interrupt), TEST(runs_on_application_context),
-             TEST(calls_from_many_threads))
+             TEST(calls_from_many_threads), TEST(adds_after_start_do_not_wait))

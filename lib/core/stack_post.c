@@ -1,0 +1,101 @@
+/* Work posted to the stack thread by a thread that does not wait for it.
+ *
+ * A call control from another thread (calls/call_post.c) and a gateway
+ * added from another thread (gateway/session_gateways.c) decide on the
+ * caller's thread what can be decided there, then post the rest here and
+ * return. On our own thread's native root the posts wait in one queue of
+ * the session's and an eventfd wakes Sofia's loop: cheaper than a GLib
+ * source per post, and one queue keeps their order. Every synchronous call
+ * runs what waits first (stack.c), so a thread that posts and then asks
+ * sees its own post done. */
+#include <unistd.h>
+#include <sys/eventfd.h>
+
+#include "stack.h"   /* first: it sets Sofia's magic types */
+
+static gboolean run_one(gpointer p)
+{
+    sc_stack_post *w = p;
+    w->run(w->s, w);
+    return G_SOURCE_REMOVE;
+}
+
+static void free_one(gpointer p)
+{
+    sc_stack_post *w = p;
+    w->free(w);
+}
+
+void sc_session_run_posted(sc_session *s)
+{
+    sc_stack_post *w;
+    for (;;) {
+        g_mutex_lock(&s->lock);
+        w = g_queue_pop_head(&s->posted);
+        g_mutex_unlock(&s->lock);
+        if (!w) return;
+        run_one(w);
+        free_one(w);
+    }
+}
+
+static int on_post_fd(sc_session *s, su_wait_t *wait, void *unused)
+{
+    uint64_t n;
+    (void)wait;
+    (void)unused;
+    if (read(s->post_fd, &n, sizeof n) < 0) { /* EAGAIN: a synchronous call ran them already */ }
+    sc_session_run_posted(s);
+    return 0;
+}
+
+void sc_session_post_on_root(sc_session *s, bool on)
+{
+    if (on && s->post_fd < 0) {
+        su_wait_t wait = { .events = SU_WAIT_IN };
+        wait.fd = s->post_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+        s->post_reg = s->post_fd < 0 ? -1 : su_root_register(s->root, &wait, on_post_fd, NULL, 0);
+        if (s->post_reg < 0) {
+            /* The context's sources still carry every post. */
+            if (s->post_fd >= 0) close(s->post_fd);
+            s->post_fd = -1;
+            return;
+        }
+        g_mutex_lock(&s->lock);
+        s->post_on_root = true;
+        g_mutex_unlock(&s->lock);
+    } else if (!on && s->post_fd >= 0) {
+        g_mutex_lock(&s->lock);
+        s->post_on_root = false;
+        g_mutex_unlock(&s->lock);
+        su_root_deregister(s->root, s->post_reg);
+        close(s->post_fd);
+        s->post_fd = -1;
+        sc_session_run_posted(s);
+    }
+}
+
+void sc_session_post(sc_session *s, sc_stack_post *w)
+{
+    w->s = s;
+    g_mutex_lock(&s->lock);
+    if (s->post_on_root) {
+        uint64_t one = 1;
+        g_queue_push_tail(&s->posted, w);
+        /* Under the lock: the descriptor cannot be closed meanwhile. */
+        if (s->posted.length == 1 && write(s->post_fd, &one, sizeof one) < 0) {
+            /* counter full: already readable */
+        }
+        g_mutex_unlock(&s->lock);
+        return;
+    }
+    g_mutex_unlock(&s->lock);
+
+    /* An idle source of its own: g_main_context_invoke() would try to
+     * acquire the context again, which the caller has just failed to do. */
+    GSource *src = g_idle_source_new();
+    g_source_set_priority(src, G_PRIORITY_DEFAULT);
+    g_source_set_callback(src, run_one, w, free_one);
+    g_source_attach(src, s->ctx);
+    g_source_unref(src);
+}
