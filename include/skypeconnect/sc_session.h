@@ -255,7 +255,8 @@ SC_API int sc_session_gateway_status(sc_session *s, const char *name);
  * A gateway's full status as one JSON object (no newline):
  * {"event":"gateway_status","gateway":…,"state":…,"status":…,"sip_code":…,"phrase":…,
  *  "reason":…,"expires":…,"next_retry":…,"failures":…,"ping_ms":…,"contact":…,"registrar":…,
- *  "local_address":…,"public_address":…,"via_address":…,"nat":…,"keepalive":…,"keepalive_method":…}.
+ *  "local_address":…,"public_address":…,"via_address":…,"nat":…,"keepalive":…,"keepalive_method":…,
+ *  "waiting_for_slot":…}.
  * local_address: "HOST:PORT" this host sends from towards the gateway (null while a proxy
  * given by name is still being looked up: its first REGISTER waits for it); public_address: where
  * the registrar sees us from (learned from received/rport, or ext-sip-ip), null when unknown;
@@ -263,7 +264,9 @@ SC_API int sc_session_gateway_status(sc_session *s, const char *name);
  * interface and known (else null): another address than local_address means the route to
  * the gateway leaves through another interface than Sofia-SIP sends from (bind that one);
  * nat: true when the two differ; keepalive: seconds between keepalives, 0 when none;
- * keepalive_method: "options", "crlf" (the gateway's tcp-keepalive), or null when none.
+ * keepalive_method: "options", "crlf" (the gateway's tcp-keepalive), or null when none;
+ * waiting_for_slot: true while its REGISTER (state TRYING) waits because the session already
+ * has 50 REGISTERs waiting for answers (docs/recovery.md).
  * Caller frees with sc_free(); NULL with ::SC_ENOTFOUND.
  */
 SC_API char *sc_session_gateway_json(sc_session *s, const char *name);

@@ -71,6 +71,9 @@ struct sc_session {
     /* gateways: stack thread only once started */
     GPtrArray *regs;           /* sc_reg* */
     GPtrArray *removed;        /* sc_reg* removed, un-REGISTER in flight */
+    int reg_in_flight;         /* REGISTERs waiting for answers (gateway/reg_window.c) */
+    GQueue reg_waiting;        /* ... sc_reg* waiting for a slot, in order */
+    GSource *reg_pump;         /* ... an idle source that sends the next ones, or NULL */
     GPtrArray *pending;        /* sc_gateway* added before start (under lock) */
     GHashTable *gw_names;      /* names added and not removed, pending or running: another thread
                                 * refuses a second one without waiting (under lock) */

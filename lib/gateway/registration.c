@@ -23,6 +23,7 @@
 #include "backoff.h"
 #include "digest_client.h"
 #include "tls_check.h"
+#include "reg_window.h"
 #include "error_priv.h"
 #include "timer.h"
 #include "skypeconnect/sc_dialrule.h"
@@ -52,6 +53,15 @@ GSource *sc_reg_timer(sc_reg *r, int ms, GSourceFunc fn)
 void sc_reg_timer_cancel(GSource **t)
 {
     sc_timer_cancel(t);
+}
+
+/* A REGISTER's answer came or it was given up: its slot in the session's
+ * window is free (reg_window.c). Every end of in_flight goes through here. */
+static void clear_in_flight(sc_reg *r)
+{
+    if (!r->in_flight) return;
+    r->in_flight = false;
+    sc_reg_window_leave(r);
 }
 
 /* ------------------------------------------------------------------ */
@@ -207,7 +217,7 @@ static void drop_handle(sc_reg *r)
         nua_handle_destroy(r->nh);
         r->nh = NULL;
     }
-    r->in_flight = false;
+    clear_in_flight(r);
 }
 
 void sc_reg_abandon(sc_reg *r)
@@ -216,6 +226,7 @@ void sc_reg_abandon(sc_reg *r)
     sc_keepalive_stop(&r->ping);
     sc_nat_keepalive_stop(r);
     r->nat.start_waiting = false;  /* a start still waiting for the proxy's address is off too */
+    sc_reg_window_forget(r);
     drop_handle(r);
     r->unregistering = false;
     r->next_at = 0;
@@ -337,6 +348,23 @@ static void send_request(sc_reg *r)
                TAG_END());
 }
 
+/* The request goes out now, in a slot of the window. */
+static void start_attempt(sc_reg *r)
+{
+    ensure_handle(r);
+    r->auth_rounds = 0;
+    send_request(r);
+    r->in_flight = true;   /* its slot was counted by sc_reg_window_enter() */
+    r->timeout = sc_reg_timer(r, r->gw->timeout_seconds * 1000, on_attempt_timeout);
+    if (!r->unregistering) sc_tls_check_start(r, on_tls_verdict);
+}
+
+/* A REGISTER that waited for a slot has one (reg_window.c). */
+static void send_when_admitted(sc_reg *r)
+{
+    if (sc_reg_window_enter(r, false, NULL)) start_attempt(r);
+}
+
 static void send_register(sc_reg *r, bool unregister)
 {
     sc_reg_timer_cancel(&r->timer);
@@ -346,17 +374,14 @@ static void send_register(sc_reg *r, bool unregister)
      * credentials (see ensure_handle). */
     if (r->in_flight) drop_handle(r);
     sc_reg_timer_cancel(&r->timeout);
-    ensure_handle(r);
-    r->auth_rounds = 0;
     r->unregistering = unregister;
     if (!unregister) {
         r->interval_rounds = 0;
         sc_reg_set_state(r, SC_REG_TRYING, 0, "", SC_REASON_NONE);
     }
-    send_request(r);
-    r->in_flight = true;
-    r->timeout = sc_reg_timer(r, r->gw->timeout_seconds * 1000, on_attempt_timeout);
-    if (!unregister) sc_tls_check_start(r, on_tls_verdict);
+    /* TRYING already while it waits for a slot; its timeout-seconds count
+     * from the send. An un-REGISTER never waits. */
+    if (sc_reg_window_enter(r, !unregister, send_when_admitted)) start_attempt(r);
 }
 
 /* Sends the same request again (after 423), keeping the attempt. */
@@ -369,6 +394,7 @@ static void resend(sc_reg *r)
     drop_handle(r);
     r->timeout = timeout;
     ensure_handle(r);
+    sc_reg_window_enter(r, false, NULL);   /* keeps the attempt's slot */
     r->in_flight = true;
     r->auth_rounds = 0;  /* the new handle has no credentials yet */
     send_request(r);
@@ -439,6 +465,7 @@ void sc_reg_unregister(sc_reg *r, int reason)
     sc_nat_keepalive_stop(r);
     r->next_at = 0;
     r->down_reason = reason;
+    sc_reg_window_forget(r);   /* a REGISTER still waiting for a slot never goes */
     if (r->state == SC_REG_DOWN || r->unregistering) return;
     if (registered || r->in_flight) {
         /* Also when a REGISTER is in flight: it may have been accepted. */
@@ -515,7 +542,7 @@ static void registered(sc_reg *r, int status, const char *phrase, const sip_t *s
     int granted = granted_expiry(r, sip);
     /* The handle stays: refreshes keep its Call-ID, as RFC 3261 asks. */
     sc_reg_timer_cancel(&r->timeout);
-    r->in_flight = false;
+    clear_in_flight(r);
     sc_nat_stale_done(r);
     if (granted > 0 && sc_nat_on_registered(r, sip)) {
         /* behind NAT, or the NAT moved us: the Contact has changed */
@@ -615,6 +642,7 @@ char *sc_reg_json(const sc_reg *r)
     sc_json_append_member(b, "contact", r->sip.contact);
     sc_json_append_member(b, "registrar", r->sip.registrar_uri);
     sc_nat_json(r, b);
+    g_string_append_printf(b, ",\"waiting_for_slot\":%s", sc_reg_window_waiting(r) ? "true" : "false");
     g_string_append_c(b, '}');
     return g_string_free(b, FALSE);
 }

@@ -33,6 +33,7 @@
 #include "calls_priv.h"
 #include "drain.h"
 #include "registration_priv.h"
+#include "reg_window.h"
 #include "skypeconnect/sc_dialplan.h"
 #include "skypeconnect/sc_version.h"
 #include "skypeconnect/sc_media.h"
@@ -88,6 +89,7 @@ SC_API sc_session *sc_session_new(void)
     s->gw_names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     g_queue_init(&s->queue);
     g_queue_init(&s->posted);
+    g_queue_init(&s->reg_waiting);
     s->post_fd = -1;
     set_up_sofia();
     sc_clear_error();
@@ -838,6 +840,7 @@ SC_API void sc_session_free(sc_session *s)
     }
     while ((ev = g_queue_pop_head(&s->queue))) sc_event_free(ev);
     sc_cb_slot_unref(s->slot);
+    sc_reg_window_close(s);
     g_ptr_array_free(s->regs, TRUE);
     g_ptr_array_free(s->removed, TRUE);
     g_ptr_array_free(s->pending, TRUE);

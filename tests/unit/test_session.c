@@ -1,10 +1,11 @@
 /* Session life cycle, event delivery and threading, without a registrar:
  * the gateway points at a closed loopback port, so every REGISTER fails at
- * once with a network error. (Registration against real registrars is in
- * tests/integration.) */
+ * once with a network error, or at a socket that never answers.
+ * (Registration against real registrars is in tests/integration.) */
 #include <glib.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
@@ -573,10 +574,91 @@ static void adds_after_start_do_not_wait(void)
     sc_session_free(s);
 }
 
+/* The REGISTER window: a registrar that never answers sees at most 50 of a
+ * session's REGISTERs at once; the others wait their turn (TRYING,
+ * "waiting_for_slot":true) and go when attempts are given up. */
+static int silent_registrar(int *port)
+{
+    struct sockaddr_in a = { .sin_family = AF_INET };
+    socklen_t len = sizeof a;
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(fd, (struct sockaddr *)&a, sizeof a);
+    getsockname(fd, (struct sockaddr *)&a, &len);
+    *port = ntohs(a.sin_port);
+    return fd;
+}
+
+/* Reads REGISTERs until `want` distinct Call-IDs were seen or the time is
+ * up; returns how many distinct ones came. */
+static int distinct_registers(int fd, GHashTable *ids, int want, int timeout_ms)
+{
+    gint64 end = g_get_monotonic_time() + timeout_ms * 1000LL;
+    char buf[4096];
+    while ((int)g_hash_table_size(ids) < want && g_get_monotonic_time() < end) {
+        struct pollfd p = { .fd = fd, .events = POLLIN };
+        ssize_t n;
+        const char *id, *eol;
+        if (poll(&p, 1, 50) != 1) continue;
+        n = recv(fd, buf, sizeof buf - 1, 0);
+        if (n <= 0) continue;
+        buf[n] = 0;
+        if (strncmp(buf, "REGISTER ", 9) || !(id = strstr(buf, "\r\nCall-ID: "))) continue;
+        id += 11;
+        if (!(eol = strstr(id, "\r\n"))) continue;
+        g_hash_table_add(ids, g_strndup(id, (gsize)(eol - id)));
+    }
+    return (int)g_hash_table_size(ids);
+}
+
+static void register_window_holds_the_rest(void)
+{
+    sc_session *s = sc_session_new();
+    GHashTable *ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    int port, fd = silent_registrar(&port);
+    char name[32], proxy[64], *json;
+    g_snprintf(proxy, sizeof proxy, "127.0.0.1:%d", port);
+    sc_session_set_dispatch(s, SC_DISPATCH_QUEUE);
+    CHECK_EQ_INT(sc_session_start(s), SC_OK);
+    for (int i = 0; i < 80; i++) {
+        sc_gateway *gw;
+        g_snprintf(name, sizeof name, "w%03d", i);
+        gw = sc_gateway_new(name);
+        sc_gateway_set(gw, "proxy", proxy);
+        sc_gateway_set(gw, "username", name);
+        sc_gateway_set(gw, "password", "Pw-never-shown-42");
+        sc_gateway_set(gw, "timeout-seconds", "5");
+        CHECK_EQ_INT(sc_session_add_gateway(s, gw), SC_OK);
+        sc_gateway_free(gw);
+    }
+    /* the first 50 go at once; 1.5 s later (the first retransmissions of
+     * the same Call-IDs included) still no other */
+    CHECK_EQ_INT(distinct_registers(fd, ids, 51, 1500), 50);
+    json = sc_session_gateway_json(s, "w000");
+    CHECK_CONTAINS(json, "\"waiting_for_slot\":false");
+    sc_free(json);
+    json = sc_session_gateway_json(s, "w079");
+    CHECK_CONTAINS(json, "\"state\":\"TRYING\"");
+    CHECK_CONTAINS(json, "\"waiting_for_slot\":true");
+    sc_free(json);
+    /* a waiting gateway removed never sends */
+    CHECK_EQ_INT(sc_session_remove_gateway(s, "w079"), SC_OK);
+    /* the first ones time out after 5 s: the 29 left go then */
+    CHECK_EQ_INT(distinct_registers(fd, ids, 80, 9000), 79);
+    json = sc_session_gateway_json(s, "w078");
+    CHECK_CONTAINS(json, "\"waiting_for_slot\":false");
+    sc_free(json);
+    CHECK_EQ_INT(sc_session_stop(s, 500), SC_OK);
+    sc_session_free(s);
+    g_hash_table_destroy(ids);
+    close(fd);
+}
+
 SC_TEST_MAIN(TEST(null_arguments_are_errors), TEST(bad_bind_addresses), TEST(udp_receive_buffer),
              TEST(start_stop_free),
              TEST(port_in_use_is_a_clear_error), TEST(network_failure_reported_and_retried),
              TEST(invalid_gateway_is_refused), TEST(noreg_gateway_is_up), TEST(gateway_requests_by_name),
              TEST(callback_may_stop_its_session), TEST(replacing_callback_destroys_old_user_data),
              TEST(queue_fd_and_interrupt), TEST(runs_on_application_context),
-             TEST(calls_from_many_threads), TEST(adds_after_start_do_not_wait))
+             TEST(calls_from_many_threads), TEST(adds_after_start_do_not_wait),
+             TEST(register_window_holds_the_rest))
