@@ -8,10 +8,6 @@
 #include "stack.h"
 #include "skypeconnect/sc_call.h"
 
-/* The first field of anything bound to a nua handle, so that the session's
- * callback can tell what a handle serves. */
-typedef enum sc_handle_kind { SC_HANDLE_CALL = 0x43414c4c } sc_handle_kind;
-
 struct sc_call {
     sc_handle_kind kind;        /* SC_HANDLE_CALL */
     gint refs;

@@ -28,6 +28,13 @@ typedef enum sc_phase {
 
 typedef struct sc_reg sc_reg;   /* a gateway at run time: registration.c */
 
+/* The first field of anything given to a nua handle as its magic, so that
+ * the session's callback can tell what a handle serves without a search. */
+typedef enum sc_handle_kind {
+    SC_HANDLE_CALL = 0x43414c4c,   /* an sc_call */
+    SC_HANDLE_REG = 0x52454753,    /* an sc_reg: its REGISTER handle */
+} sc_handle_kind;
+
 struct sc_session {
     GMutex lock;               /* guards phase, slot, queue, pending list */
     GCond cond;                /* broadcast on every change a waiter may want */
@@ -73,7 +80,7 @@ struct sc_session {
     GPtrArray *removed;        /* sc_reg* removed, un-REGISTER in flight */
     int reg_in_flight;         /* REGISTERs waiting for answers (gateway/reg_window.c) */
     GQueue reg_waiting;        /* ... sc_reg* waiting for a slot, in order */
-    GSource *reg_pump;         /* ... an idle source that sends the next ones, or NULL */
+    bool reg_pump_posted;      /* ... the next ones' send is posted (stack_post.c) */
     GPtrArray *pending;        /* sc_gateway* added before start (under lock) */
     GHashTable *gw_names;      /* names added and not removed, pending or running: another thread
                                 * refuses a second one without waiting (under lock) */

@@ -1,17 +1,16 @@
 /* The session's REGISTER window (reg_window.h): a count of REGISTERs in
- * flight and a queue of gateways waiting for a slot, served in order by an
- * idle source on the stack's context, so that a slot freed inside one
- * gateway's answer never starts another gateway's request in the middle of
- * it. */
+ * flight and a queue of gateways waiting for a slot, served in order by
+ * work posted to the stack thread (core/stack_post.c), so that a slot freed
+ * inside one gateway's answer never starts another gateway's request in the
+ * middle of it. Posted, not a GLib idle source: each GLib turn walks every
+ * source of the context, and a thousand gateways have a thousand timers. */
 #include "registration_priv.h"   /* first: stack.h sets Sofia's magic types */
 #include "reg_window.h"
-#include "timer.h"
 
-static gboolean pump(gpointer p)
+static void pump(sc_session *s, sc_stack_post *w)
 {
-    sc_session *s = p;
-    g_source_unref(s->reg_pump);
-    s->reg_pump = NULL;
+    (void)w;
+    s->reg_pump_posted = false;
     while (s->reg_in_flight < SC_REG_WINDOW && s->reg_waiting.length) {
         sc_reg *r = g_queue_pop_head(&s->reg_waiting);
         void (*send)(sc_reg *) = r->window_send;
@@ -21,16 +20,22 @@ static gboolean pump(gpointer p)
         r->window_granted = true;
         send(r);
     }
-    return G_SOURCE_REMOVE;
+}
+
+static void free_pump(sc_stack_post *w)
+{
+    g_free(w);
 }
 
 static void pump_soon(sc_session *s)
 {
-    if (s->reg_pump || !s->reg_waiting.length || s->reg_in_flight >= SC_REG_WINDOW || !s->ctx) return;
-    s->reg_pump = g_idle_source_new();
-    g_source_set_priority(s->reg_pump, G_PRIORITY_DEFAULT);
-    g_source_set_callback(s->reg_pump, pump, s, NULL);
-    g_source_attach(s->reg_pump, s->ctx);
+    sc_stack_post *w;
+    if (s->reg_pump_posted || !s->reg_waiting.length || s->reg_in_flight >= SC_REG_WINDOW) return;
+    s->reg_pump_posted = true;
+    w = g_new0(sc_stack_post, 1);
+    w->run = pump;
+    w->free = free_pump;
+    sc_session_post(s, w);
 }
 
 bool sc_reg_window_enter(sc_reg *r, bool may_wait, void (*send)(sc_reg *r))
@@ -73,6 +78,5 @@ bool sc_reg_window_waiting(const sc_reg *r)
 
 void sc_reg_window_close(sc_session *s)
 {
-    sc_timer_cancel(&s->reg_pump);
     g_queue_clear(&s->reg_waiting);
 }

@@ -193,6 +193,7 @@ void sc_reg_set_status(sc_reg *r, int status, int sip_code, const char *phrase, 
 sc_reg *sc_reg_new(sc_session *s, const sc_gateway *gw)
 {
     sc_reg *r = g_new0(sc_reg, 1);
+    r->kind = SC_HANDLE_REG;
     r->s = s;
     r->gw = sc_gateway_copy(gw);
     r->state = SC_REG_UNREGED;
@@ -326,7 +327,9 @@ static void ensure_handle(sc_reg *r)
                                                                           : sc_session_contact_host(r->s));
         g_free(uuid);
     }
-    r->nh = nua_handle(r->s->nua, NULL,
+    /* r as the magic: the session finds r from the handle at once, not by
+     * searching every gateway for each answer. */
+    r->nh = nua_handle(r->s->nua, r,
                        SIPTAG_CALL_ID_STR(r->call_id),
                        SIPTAG_FROM_STR(r->sip.from),
                        SIPTAG_TO_STR(r->sip.to),

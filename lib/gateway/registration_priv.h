@@ -8,6 +8,7 @@
 #include "nat.h"
 
 struct sc_reg {
+    sc_handle_kind kind;        /* SC_HANDLE_REG: the magic of its REGISTER handle (first) */
     sc_session *s;
     sc_gateway *gw;             /* our copy of the configuration */
 

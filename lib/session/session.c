@@ -255,8 +255,11 @@ SC_API int sc_session_set_main_context(sc_session *s, void *gmain_context)
 /* ------------------------------------------------------------------ */
 /* The stack */
 
-static sc_reg *reg_for_handle(sc_session *s, nua_handle_t *nh)
+/* A REGISTER handle carries its gateway as magic; the pings' and NAT
+ * keepalives' handles are found by a search. */
+static sc_reg *reg_for_handle(sc_session *s, nua_handle_t *nh, void *hmagic)
 {
+    if (hmagic && ((sc_reg *)hmagic)->kind == SC_HANDLE_REG) return hmagic;
     for (guint i = 0; nh && i < s->regs->len; i++)
         if (sc_reg_owns_handle(s->regs->pdata[i], nh)) return s->regs->pdata[i];
     for (guint i = 0; nh && i < s->removed->len; i++)
@@ -308,7 +311,7 @@ static void nua_cb(nua_event_t event, int status, char const *phrase, nua_t *nua
         if (nh && nh != nua_default(nua)) sc_health_answer_options(s, nua, nh);
         break;
     default:
-        r = reg_for_handle(s, nh);
+        r = reg_for_handle(s, nh, hmagic);
         if (r) {
             sc_reg_on_response(r, event, status, phrase, nh, sip);
         } else if (sc_drop_stray_request(nua, event, nh)) {
