@@ -15,9 +15,7 @@ static void pump(sc_session *s, sc_stack_post *w)
         sc_reg *r = g_queue_pop_head(&s->reg_waiting);
         void (*send)(sc_reg *) = r->window_send;
         r->window_send = NULL;
-        /* The slot is r's now: its send enters without waiting again. */
-        s->reg_in_flight++;
-        r->window_granted = true;
+        s->reg_in_flight++;   /* the slot is r's now */
         send(r);
     }
 }
@@ -42,10 +40,6 @@ bool sc_reg_window_enter(sc_reg *r, bool may_wait, void (*send)(sc_reg *r))
 {
     sc_session *s = r->s;
     sc_reg_window_forget(r);
-    if (r->window_granted) {
-        r->window_granted = false;
-        return true;
-    }
     /* Those already waiting go first. */
     if (may_wait && (s->reg_in_flight >= SC_REG_WINDOW || s->reg_waiting.length)) {
         r->window_send = send;

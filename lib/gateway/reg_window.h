@@ -22,8 +22,9 @@ struct sc_session;
 #define SC_REG_WINDOW 50
 
 /* A slot for r's REGISTER (true), or r waits for one (false): then
- * send(r) runs on the stack thread once a slot is free. Un-REGISTERs
- * take a slot without waiting: a stop must not queue. */
+ * send(r) runs on the stack thread once a slot is free, with that slot
+ * already counted as r's. Un-REGISTERs take a slot without waiting: a stop
+ * must not queue. */
 bool sc_reg_window_enter(struct sc_reg *r, bool may_wait, void (*send)(struct sc_reg *r));
 /* r's REGISTER has its answer, or was given up: its slot is free. */
 void sc_reg_window_leave(struct sc_reg *r);

@@ -351,21 +351,16 @@ static void send_request(sc_reg *r)
                TAG_END());
 }
 
-/* The request goes out now, in a slot of the window. */
+/* The request goes out now, in a slot of the window (counted by
+ * sc_reg_window_enter(), or by the window when r waited for it). */
 static void start_attempt(sc_reg *r)
 {
     ensure_handle(r);
     r->auth_rounds = 0;
     send_request(r);
-    r->in_flight = true;   /* its slot was counted by sc_reg_window_enter() */
+    r->in_flight = true;
     r->timeout = sc_reg_timer(r, r->gw->timeout_seconds * 1000, on_attempt_timeout);
     if (!r->unregistering) sc_tls_check_start(r, on_tls_verdict);
-}
-
-/* A REGISTER that waited for a slot has one (reg_window.c). */
-static void send_when_admitted(sc_reg *r)
-{
-    if (sc_reg_window_enter(r, false, NULL)) start_attempt(r);
 }
 
 static void send_register(sc_reg *r, bool unregister)
@@ -384,7 +379,7 @@ static void send_register(sc_reg *r, bool unregister)
     }
     /* TRYING already while it waits for a slot; its timeout-seconds count
      * from the send. An un-REGISTER never waits. */
-    if (sc_reg_window_enter(r, !unregister, send_when_admitted)) start_attempt(r);
+    if (sc_reg_window_enter(r, !unregister, start_attempt)) start_attempt(r);
 }
 
 /* Sends the same request again (after 423), keeping the attempt. */

@@ -33,7 +33,6 @@ struct sc_reg {
     char *call_id;              /* one Call-ID for every handle it ever has */
     bool in_flight;             /* a REGISTER is waiting for its answer (it holds a slot: reg_window.c) */
     void (*window_send)(struct sc_reg *r); /* waiting for a slot: what sends it then, else NULL */
-    bool window_granted;        /* the window gave it a slot for the send now running */
     bool unregistering;         /* ... and it is an un-REGISTER */
     int down_reason;            /* reason for DOWN once the un-REGISTER ends */
     GSource *timer;             /* retry / refresh */
