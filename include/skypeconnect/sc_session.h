@@ -156,6 +156,9 @@ SC_API int sc_session_set_event_cb(sc_session *s, sc_event_cb cb, void *user, sc
 
 /**
  * Starts the SIP stack and registers the gateways added so far.
+ * While it runs, another thread may add gateways (every one lands, before
+ * or after the start takes the list); a call from another thread that needs
+ * the stack waits until the start is over.
  * @return ::SC_OK; ::SC_ESTATE if started already or stopped; ::SC_EIO when
  *         the address cannot be bound; ::SC_ESIP when Sofia-SIP fails.
  */

@@ -23,9 +23,18 @@ static void run_in_order(void *p)
 
 /* Runs fn(data) on the thread that owns the stack's context and returns when
  * it has run. */
+void sc_session_await_start(sc_session *s)
+{
+    g_mutex_lock(&s->lock);
+    while (s->starting && s->starter != g_thread_self() && !sc_session_on_stack_thread(s))
+        g_cond_wait(&s->cond, &s->lock);
+    g_mutex_unlock(&s->lock);
+}
+
 void sc_session_run_sync(sc_session *s, void (*fn)(void *), void *data)
 {
     in_order o = { s, fn, data };
+    sc_session_await_start(s);
     sc_ctx_run_sync(s->ctx, &s->lock, &s->cond, run_in_order, &o);
 }
 

@@ -67,6 +67,8 @@ struct sc_session {
     int shutdowns_pending;     /* nua_r_shutdown answers still awaited */
     int start_status;          /* result of the stack start, for start() */
     bool start_done;
+    bool starting;             /* sc_session_start() has not returned yet */
+    GThread *starter;          /* the thread inside sc_session_start() */
     sc_error_state start_error;/* its failure, carried to the starting thread */
     gint64 stop_deadline;      /* monotonic time the un-REGISTERs may take */
     guint stop_timer;
@@ -143,6 +145,12 @@ void sc_session_stop_check(sc_session *s);
 /* Runs fn(data) on the stack thread and waits for it (at once when this
  * thread owns the stack context). Only while the stack exists. */
 void sc_session_run_sync(sc_session *s, void (*fn)(void *), void *data);
+/* Another thread that reaches for the stack while sc_session_start() is
+ * still bringing it up waits here until the start is over. Until then the
+ * context may have no owner yet, and taking it would run stack work on the
+ * caller's thread before the stack exists. Not the starter itself, nor the
+ * context's owner (an application context's thread must go on iterating). */
+void sc_session_await_start(sc_session *s);
 /* Whether the calling thread is the one running the stack: the session's
  * own thread, or (on the application's context) the thread that owns that
  * context now. Not "nobody runs it any more": that is what acquiring the

@@ -631,6 +631,19 @@ static int start_on_app_context(sc_session *s, void *unused)
     return sc_error_restore(&failure);
 }
 
+/* The start is over, whichever way: threads held back by
+ * sc_session_await_start() go on. */
+static int start_over(sc_session *s, sc_phase phase, int rc)
+{
+    g_mutex_lock(&s->lock);
+    s->phase = phase;
+    s->starting = false;
+    s->starter = NULL;
+    g_cond_broadcast(&s->cond);
+    g_mutex_unlock(&s->lock);
+    return rc;
+}
+
 SC_API int sc_session_start(sc_session *s)
 {
     int rc;
@@ -640,26 +653,28 @@ SC_API int sc_session_start(sc_session *s)
         g_mutex_unlock(&s->lock);
         return sc_fail(SC_ESTATE, "sc_session_start: the session was started already");
     }
+    /* The context exists before anyone can see the phase RUNNING; until the
+     * start is over, other threads that would use it wait (stack.c). */
+    if (s->app_ctx) {
+        s->ctx = g_main_context_ref(s->app_ctx);
+    } else {
+        /* Ownerless polling: a source attached on the stack thread itself
+         * wakes Sofia's loop too (sip/glib_bridge.h). */
+        s->ctx = g_main_context_new_with_flags(G_MAIN_CONTEXT_FLAGS_OWNERLESS_POLLING);
+        s->loop = g_main_loop_new(s->ctx, FALSE);
+    }
     s->phase = SC_PHASE_RUNNING;
+    s->starting = true;
+    s->starter = g_thread_self();
     g_mutex_unlock(&s->lock);
 
     if (s->app_ctx) {
-        s->ctx = g_main_context_ref(s->app_ctx);
         rc = sc_session_call_on_stack(s, start_on_app_context, NULL);
-        if (rc) {
-            g_mutex_lock(&s->lock);
-            s->phase = SC_PHASE_STOPPED;
-            g_mutex_unlock(&s->lock);
-            return rc;   /* the last error is the stack's, carried back */
-        }
+        if (rc) return start_over(s, SC_PHASE_STOPPED, rc);   /* the last error is the stack's */
         sc_clear_error();
-        return SC_OK;
+        return start_over(s, SC_PHASE_RUNNING, SC_OK);
     }
 
-    /* Ownerless polling: a source attached on the stack thread itself wakes
-     * Sofia's loop too (sip/glib_bridge.h). */
-    s->ctx = g_main_context_new_with_flags(G_MAIN_CONTEXT_FLAGS_OWNERLESS_POLLING);
-    s->loop = g_main_loop_new(s->ctx, FALSE);
     /* Not wait_until(): it would acquire the context before the thread does. */
     g_mutex_lock(&s->lock);
     g_atomic_pointer_set(&s->thread, g_thread_new("skypeconnect", stack_thread_main, s));
@@ -669,13 +684,10 @@ SC_API int sc_session_start(sc_session *s)
     if (rc) {
         g_thread_join(s->thread);
         g_atomic_pointer_set(&s->thread, NULL);
-        g_mutex_lock(&s->lock);
-        s->phase = SC_PHASE_STOPPED;
-        g_mutex_unlock(&s->lock);
-        return sc_error_restore(&s->start_error);
+        return start_over(s, SC_PHASE_STOPPED, sc_error_restore(&s->start_error));
     }
     sc_clear_error();
-    return SC_OK;
+    return start_over(s, SC_PHASE_RUNNING, SC_OK);
 }
 
 /* ------------------------------------------------------------------ */

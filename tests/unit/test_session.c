@@ -574,6 +574,57 @@ static void adds_after_start_do_not_wait(void)
     sc_session_free(s);
 }
 
+/* A start and adds from another thread, at the same moment: every add
+ * lands, whether it came before the start took the pending list, while the
+ * stack was coming up, or after. None may run stack work on the adding
+ * thread before the stack exists. */
+typedef struct start_racer {
+    sc_session *s;
+    gint go;
+    int added, first_error;
+} start_racer;
+
+static gpointer add_while_starting(gpointer p)
+{
+    start_racer *r = p;
+    char name[32];
+    while (!g_atomic_int_get(&r->go)) { /* spin: start at the same moment */ }
+    for (int i = 0; i < 60; i++) {
+        sc_gateway *gw;
+        g_snprintf(name, sizeof name, "race%02d", i);
+        gw = ipauth_named(name);
+        int rc = sc_session_add_gateway(r->s, gw);
+        if (rc == SC_OK) r->added++;
+        else if (!r->first_error) r->first_error = rc;
+        sc_gateway_free(gw);
+    }
+    return NULL;
+}
+
+static void adds_during_start_all_land(void)
+{
+    char name[32];
+    for (int round = 0; round < 20; round++) {
+        start_racer r = { .s = sc_session_new() };
+        GThread *t = g_thread_new("add", add_while_starting, &r);
+        g_atomic_int_set(&r.go, 1);
+        CHECK_EQ_INT(sc_session_start(r.s), SC_OK);
+        g_thread_join(t);
+        CHECK_EQ_INT(r.first_error, 0);
+        CHECK_EQ_INT(r.added, 60);
+        CHECK_EQ_INT(sc_session_gateway_count(r.s), 60);
+        for (int i = 0; i < 60; i++) {
+            g_snprintf(name, sizeof name, "race%02d", i);
+            if (sc_session_gateway_status(r.s, name) != SC_GW_UP) {
+                CHECK_STR(name, "every gateway up");
+                break;
+            }
+        }
+        CHECK_EQ_INT(sc_session_stop(r.s, 1000), SC_OK);
+        sc_session_free(r.s);
+    }
+}
+
 /* The REGISTER window: a registrar that never answers sees at most 50 of a
  * session's REGISTERs at once; the others wait their turn (TRYING,
  * "waiting_for_slot":true) and go when attempts are given up. */
@@ -661,4 +712,5 @@ SC_TEST_MAIN(TEST(null_arguments_are_errors), TEST(bad_bind_addresses), TEST(udp
              TEST(callback_may_stop_its_session), TEST(replacing_callback_destroys_old_user_data),
              TEST(queue_fd_and_interrupt), TEST(runs_on_application_context),
              TEST(calls_from_many_threads), TEST(adds_after_start_do_not_wait),
+             TEST(adds_during_start_all_land),
              TEST(register_window_holds_the_rest))
