@@ -167,7 +167,9 @@ SC_API int sc_session_start(sc_session *s);
 /**
  * Un-REGISTERs every registered gateway, waiting at most @p timeout_ms for the
  * answers (answering a challenge to the un-REGISTER), then shuts the stack
- * down. Safe from the event callback. Idempotent.
+ * down. The un-REGISTERs go at most 50 at a time, like REGISTERs; those still
+ * waiting when half of @p timeout_ms is gone go at once, so none stays
+ * unsent. Safe from the event callback. Idempotent.
  * @return ::SC_OK, or ::SC_ETIMEOUT when answers were still missing (the stack
  *         is shut down all the same).
  */

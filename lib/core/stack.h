@@ -71,7 +71,8 @@ struct sc_session {
     GThread *starter;          /* the thread inside sc_session_start() */
     sc_error_state start_error;/* its failure, carried to the starting thread */
     gint64 stop_deadline;      /* monotonic time the un-REGISTERs may take */
-    guint stop_timer;
+    GSource *stop_flush_timer;    /* half the stop's time: waiting un-REGISTERs go */
+    GSource *stop_deadline_timer; /* the stop's end: Sofia shuts down, answered or not */
     /* Set by the session layer while stopping: lower layers call it (through
      * sc_session_stop_check) when something they waited on settled outside
      * a stack event, e.g. an un-REGISTER given up on by our own timer. */

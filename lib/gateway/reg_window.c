@@ -7,17 +7,23 @@
 #include "registration_priv.h"   /* first: stack.h sets Sofia's magic types */
 #include "reg_window.h"
 
-static void pump(sc_session *s, sc_stack_post *w)
+/* Sends waiting gateways in order while fewer than `limit` are in flight. */
+static void send_waiting(sc_session *s, int limit)
 {
-    (void)w;
-    s->reg_pump_posted = false;
-    while (s->reg_in_flight < SC_REG_WINDOW && s->reg_waiting.length) {
+    while (s->reg_in_flight < limit && s->reg_waiting.length) {
         sc_reg *r = g_queue_pop_head(&s->reg_waiting);
         void (*send)(sc_reg *) = r->window_send;
         r->window_send = NULL;
         s->reg_in_flight++;   /* the slot is r's now */
         send(r);
     }
+}
+
+static void pump(sc_session *s, sc_stack_post *w)
+{
+    (void)w;
+    s->reg_pump_posted = false;
+    send_waiting(s, SC_REG_WINDOW);
 }
 
 static void free_pump(sc_stack_post *w)
@@ -68,6 +74,11 @@ void sc_reg_window_forget(sc_reg *r)
 bool sc_reg_window_waiting(const sc_reg *r)
 {
     return r->window_send != NULL;
+}
+
+void sc_reg_window_flush(sc_session *s)
+{
+    send_waiting(s, G_MAXINT);
 }
 
 void sc_reg_window_close(sc_session *s)

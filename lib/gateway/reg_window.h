@@ -23,8 +23,10 @@ struct sc_session;
 
 /* A slot for r's REGISTER (true), or r waits for one (false): then
  * send(r) runs on the stack thread once a slot is free, with that slot
- * already counted as r's. Un-REGISTERs take a slot without waiting: a stop
- * must not queue. */
+ * already counted as r's. may_wait false takes a slot at once: an
+ * un-REGISTER of a running session (a removal, an explicit un-register).
+ * A stop's un-REGISTERs do wait: stopping a thousand gateways is the same
+ * burst as starting them; sc_reg_window_flush() bounds the wait. */
 bool sc_reg_window_enter(struct sc_reg *r, bool may_wait, void (*send)(struct sc_reg *r));
 /* r's REGISTER has its answer, or was given up: its slot is free. */
 void sc_reg_window_leave(struct sc_reg *r);
@@ -32,6 +34,10 @@ void sc_reg_window_leave(struct sc_reg *r);
 void sc_reg_window_forget(struct sc_reg *r);
 /* Whether r waits for a slot. */
 bool sc_reg_window_waiting(const struct sc_reg *r);
+/* Everything still waiting goes now, past the window: a stop whose time is
+ * half gone, or that is about to shut the stack down, must not leave an
+ * un-REGISTER unsent. */
+void sc_reg_window_flush(struct sc_session *s);
 /* The session goes: no more sends from the window. */
 void sc_reg_window_close(struct sc_session *s);
 

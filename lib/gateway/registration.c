@@ -235,7 +235,7 @@ void sc_reg_abandon(sc_reg *r)
 
 void sc_reg_give_up(sc_reg *r)
 {
-    bool was_unregistering = r->unregistering && r->in_flight;
+    bool was_unregistering = sc_reg_busy(r);
     sc_reg_abandon(r);
     /* Every gateway ends a stop DOWN, answered or not. */
     if (was_unregistering) sc_reg_set_state(r, SC_REG_DOWN, 408, "Request Timeout (un-REGISTER unanswered)",
@@ -261,7 +261,8 @@ void sc_reg_free(sc_reg *r)
 
 int sc_reg_get_state(const sc_reg *r) { return r->state; }
 int sc_reg_get_status(const sc_reg *r) { return r->status; }
-bool sc_reg_busy(const sc_reg *r) { return r->unregistering && r->in_flight; }
+/* An un-REGISTER in flight, or waiting for its slot (a stop's). */
+bool sc_reg_busy(const sc_reg *r) { return r->unregistering && (r->in_flight || sc_reg_window_waiting(r)); }
 
 bool sc_reg_owns_handle(const sc_reg *r, nua_handle_t *nh)
 {
@@ -378,8 +379,8 @@ static void send_register(sc_reg *r, bool unregister)
         sc_reg_set_state(r, SC_REG_TRYING, 0, "", SC_REASON_NONE);
     }
     /* TRYING already while it waits for a slot; its timeout-seconds count
-     * from the send. An un-REGISTER never waits. */
-    if (sc_reg_window_enter(r, !unregister, start_attempt)) start_attempt(r);
+     * from the send. An un-REGISTER waits only in a stop (reg_window.h). */
+    if (sc_reg_window_enter(r, !unregister || r->s->phase == SC_PHASE_STOPPING, start_attempt)) start_attempt(r);
 }
 
 /* Sends the same request again (after 423), keeping the attempt. */

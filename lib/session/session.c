@@ -25,6 +25,7 @@
 #include <sofia-sip/sip_extra.h>
 
 #include "free_port.h"
+#include "timer.h"
 #include "addr.h"
 #include "sofia_stack.h"
 #include "served_methods.h"
@@ -512,6 +513,9 @@ static void start_pending_gateways(sc_session *s)
 /* Releases what stack_up made. Not from inside a Sofia callback. */
 static void stack_down(sc_session *s)
 {
+    /* On an application's context they would outlive the session. */
+    sc_timer_cancel(&s->stop_flush_timer);
+    sc_timer_cancel(&s->stop_deadline_timer);
     sc_session_post_on_root(s, false);   /* what waits runs now, while the stack is whole */
     for (guint i = 0; i < s->regs->len; i++) sc_reg_free(s->regs->pdata[i]);
     g_ptr_array_set_size(s->regs, 0);
@@ -727,6 +731,7 @@ static void stop_progress_at(sc_session *s, bool force)
     if (s->shutdown_sent || s->stopping_now) return;
     if (!force && !regs_idle(s) && g_get_monotonic_time() < s->stop_deadline) return;
     s->stopping_now = true;  /* ending calls emits events; no re-entry */
+    sc_reg_window_flush(s);  /* no un-REGISTER stays unsent */
     end_remaining_calls(s);
     for (guint i = 0; i < s->regs->len; i++) sc_reg_give_up(s->regs->pdata[i]);
     for (guint i = 0; i < s->removed->len; i++) sc_reg_abandon(s->removed->pdata[i]);
@@ -750,27 +755,40 @@ static void stop_check(sc_session *s)
 static gboolean stop_deadline_cb(gpointer p)
 {
     sc_session *s = p;
-    s->stop_timer = 0;
     if (s->phase == SC_PHASE_STOPPING) stop_progress_at(s, true);
     sc_session_changed(s);
     return G_SOURCE_REMOVE;
 }
 
+/* Half the stop's time is gone: the un-REGISTERs still waiting for a slot
+ * of the window go now, so that each has time left for its answer. */
+static gboolean stop_flush_cb(gpointer p)
+{
+    sc_session *s = p;
+    if (s->phase == SC_PHASE_STOPPING && !s->shutdown_sent) sc_reg_window_flush(s);
+    return G_SOURCE_REMOVE;
+}
+
+static GSource *stop_timer_at(sc_session *s, gint64 when, GSourceFunc fn)
+{
+    return sc_ctx_timer(s->ctx, (int)((when - g_get_monotonic_time() + 999) / 1000), fn, s);
+}
+
 static void begin_stop(void *p)
 {
     sc_session *s = p;
-    GSource *t;
+    gint64 now = g_get_monotonic_time();
     if (s->phase != SC_PHASE_RUNNING || !s->nua) return;
     g_mutex_lock(&s->lock);
     s->phase = SC_PHASE_STOPPING;
     g_mutex_unlock(&s->lock);
     s->stop_check = stop_check;
     sc_calls_hangup_all(s);
+    /* The un-REGISTERs go through the window like REGISTERs: a thousand at
+     * once would overrun the registrar as a thousand REGISTERs would. */
     for (guint i = 0; i < s->regs->len; i++) sc_reg_unregister(s->regs->pdata[i], SC_REASON_REQUEST);
-    t = g_timeout_source_new((guint)MAX((s->stop_deadline - g_get_monotonic_time() + 999) / 1000, 0));
-    g_source_set_callback(t, stop_deadline_cb, s, NULL);
-    s->stop_timer = g_source_attach(t, s->ctx);
-    g_source_unref(t);
+    s->stop_flush_timer = stop_timer_at(s, now + (s->stop_deadline - now) / 2, stop_flush_cb);
+    s->stop_deadline_timer = stop_timer_at(s, s->stop_deadline, stop_deadline_cb);
     stop_progress(s);
 }
 

@@ -662,26 +662,35 @@ static int distinct_registers(int fd, GHashTable *ids, int want, int timeout_ms)
     return (int)g_hash_table_size(ids);
 }
 
+/* Adds 80 digest gateways PREFIX000..079 registering at 127.0.0.1:port;
+ * timeout_s > 0 sets their timeout-seconds. */
+static void add_80_registering(sc_session *s, const char *prefix, int port, int timeout_s)
+{
+    char name[32], proxy[64], timeout[16];
+    g_snprintf(proxy, sizeof proxy, "127.0.0.1:%d", port);
+    g_snprintf(timeout, sizeof timeout, "%d", timeout_s);
+    for (int i = 0; i < 80; i++) {
+        sc_gateway *gw;
+        g_snprintf(name, sizeof name, "%s%03d", prefix, i);
+        gw = sc_gateway_new(name);
+        sc_gateway_set(gw, "proxy", proxy);
+        sc_gateway_set(gw, "username", name);
+        sc_gateway_set(gw, "password", "Pw-never-shown-42");
+        if (timeout_s > 0) sc_gateway_set(gw, "timeout-seconds", timeout);
+        CHECK_EQ_INT(sc_session_add_gateway(s, gw), SC_OK);
+        sc_gateway_free(gw);
+    }
+}
+
 static void register_window_holds_the_rest(void)
 {
     sc_session *s = sc_session_new();
     GHashTable *ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     int port, fd = silent_registrar(&port);
-    char name[32], proxy[64], *json;
-    g_snprintf(proxy, sizeof proxy, "127.0.0.1:%d", port);
+    char *json;
     sc_session_set_dispatch(s, SC_DISPATCH_QUEUE);
     CHECK_EQ_INT(sc_session_start(s), SC_OK);
-    for (int i = 0; i < 80; i++) {
-        sc_gateway *gw;
-        g_snprintf(name, sizeof name, "w%03d", i);
-        gw = sc_gateway_new(name);
-        sc_gateway_set(gw, "proxy", proxy);
-        sc_gateway_set(gw, "username", name);
-        sc_gateway_set(gw, "password", "Pw-never-shown-42");
-        sc_gateway_set(gw, "timeout-seconds", "5");
-        CHECK_EQ_INT(sc_session_add_gateway(s, gw), SC_OK);
-        sc_gateway_free(gw);
-    }
+    add_80_registering(s, "w", port, 5);
     /* the first 50 go at once; 1.5 s later (the first retransmissions of
      * the same Call-IDs included) still no other */
     CHECK_EQ_INT(distinct_registers(fd, ids, 51, 1500), 50);
@@ -705,6 +714,166 @@ static void register_window_holds_the_rest(void)
     close(fd);
 }
 
+/* A stop's un-REGISTERs go through the same window: a registrar that
+ * answers REGISTERs at once but holds un-REGISTERs sees 50 of 80, then the
+ * rest when half the stop's time is gone (nothing may stay unsent), and the
+ * stop ends as soon as the held ones are answered. */
+typedef struct holding_registrar {
+    int fd;
+    gint quit;
+    GHashTable *unreg_ids;      /* Call-IDs of un-REGISTERs seen */
+    gint64 first_us, fifty_first_us;   /* when the 1st and the 51st came */
+} holding_registrar;
+
+/* The line of header `name` ("\r\nName: "), from its CRLF to the line's end. */
+static char *header_line(const char *msg, const char *name)
+{
+    const char *at = strstr(msg, name), *eol;
+    if (!at || !(eol = strstr(at + 2, "\r\n"))) return NULL;
+    return g_strndup(at, (gsize)(eol - at));
+}
+
+static void answer_200(int fd, const char *req, const struct sockaddr_in *to)
+{
+    static const char *const copied[] = { "\r\nVia: ", "\r\nFrom: ", "\r\nCall-ID: ", "\r\nCSeq: ", "\r\nContact: " };
+    GString *b = g_string_new("SIP/2.0 200 OK");
+    char *to_line = header_line(req, "\r\nTo: ");
+    for (size_t i = 0; i < G_N_ELEMENTS(copied); i++) {
+        char *line = header_line(req, copied[i]);
+        if (line) g_string_append(b, line);
+        g_free(line);
+    }
+    if (to_line) g_string_append_printf(b, "%s%s", to_line, strstr(to_line, "tag=") ? "" : ";tag=held1");
+    g_string_append(b, "\r\nContent-Length: 0\r\n\r\n");
+    sendto(fd, b->str, b->len, 0, (const struct sockaddr *)to, sizeof *to);
+    g_string_free(b, TRUE);
+    g_free(to_line);
+}
+
+typedef struct held_req {
+    char *text;
+    struct sockaddr_in from;
+} held_req;
+
+static gpointer holding_registrar_run(gpointer p)
+{
+    holding_registrar *h = p;
+    GPtrArray *held = g_ptr_array_new();
+    char buf[4096];
+    while (!g_atomic_int_get(&h->quit)) {
+        struct pollfd pf = { .fd = h->fd, .events = POLLIN };
+        struct sockaddr_in from;
+        socklen_t len = sizeof from;
+        ssize_t n;
+        char *id;
+        if (poll(&pf, 1, 20) != 1) continue;
+        n = recvfrom(h->fd, buf, sizeof buf - 1, 0, (struct sockaddr *)&from, &len);
+        if (n <= 0) continue;
+        buf[n] = 0;
+        if (strncmp(buf, "REGISTER ", 9)) continue;
+        if (!strstr(buf, "\r\nExpires: 0\r\n") && !strstr(buf, "expires=0")) {
+            answer_200(h->fd, buf, &from);
+            continue;
+        }
+        id = header_line(buf, "\r\nCall-ID: ");
+        if (id && !g_hash_table_contains(h->unreg_ids, id)) {
+            guint seen = g_hash_table_size(h->unreg_ids);
+            if (seen == 0) h->first_us = g_get_monotonic_time();
+            if (seen == 50) h->fifty_first_us = g_get_monotonic_time();
+            g_hash_table_add(h->unreg_ids, id);
+            id = NULL;
+            held_req *q = g_new(held_req, 1);
+            q->text = g_strdup(buf);
+            q->from = from;
+            g_ptr_array_add(held, q);
+        }
+        g_free(id);
+        if (g_hash_table_size(h->unreg_ids) == 80) {
+            for (guint i = 0; i < held->len; i++) {
+                held_req *q = held->pdata[i];
+                answer_200(h->fd, q->text, &q->from);
+                g_free(q->text);
+                g_free(q);
+            }
+            g_ptr_array_set_size(held, 0);
+        }
+    }
+    for (guint i = 0; i < held->len; i++) {
+        held_req *q = held->pdata[i];
+        g_free(q->text);
+        g_free(q);
+    }
+    g_ptr_array_free(held, TRUE);
+    return NULL;
+}
+
+/* 80 gateways REGED at a holding registrar, then a stop of timeout_ms. */
+static void stop_with_held_unregisters(int timeout_ms)
+{
+    sc_session *s = sc_session_new();
+    holding_registrar h = { .unreg_ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL) };
+    int port, reged = 0;
+    char name[32];
+    GThread *t;
+    gint64 end;
+    h.fd = silent_registrar(&port);
+    t = g_thread_new("registrar", holding_registrar_run, &h);
+    sc_session_set_dispatch(s, SC_DISPATCH_QUEUE);
+    CHECK_EQ_INT(sc_session_start(s), SC_OK);
+    add_80_registering(s, "u", port, 0);
+    end = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+    while (reged < 80 && g_get_monotonic_time() < end) {
+        reged = 0;
+        for (int i = 0; i < 80; i++) {
+            g_snprintf(name, sizeof name, "u%03d", i);
+            reged += sc_session_gateway_state(s, name) == SC_REG_REGED;
+        }
+        if (reged < 80) g_usleep(20000);
+    }
+    CHECK_EQ_INT(reged, 80);
+    CHECK_EQ_INT(sc_session_stop(s, timeout_ms), SC_OK);
+    if (timeout_ms == 0) {
+        /* no time at all: every un-REGISTER still goes, none answered */
+        end = g_get_monotonic_time() + 3 * G_USEC_PER_SEC;
+        while (g_hash_table_size(h.unreg_ids) < 80 && g_get_monotonic_time() < end) g_usleep(10000);
+        CHECK_EQ_INT((int)g_hash_table_size(h.unreg_ids), 80);
+        g_atomic_int_set(&h.quit, 1);
+        g_thread_join(t);
+        sc_session_free(s);
+        g_hash_table_destroy(h.unreg_ids);
+        close(h.fd);
+        return;
+    }
+    /* the window's 50, then the other 30 at half the stop's time */
+    CHECK_EQ_INT((int)g_hash_table_size(h.unreg_ids), 80);
+    CHECK(h.fifty_first_us - h.first_us > (gint64)timeout_ms * 1000 / 4);
+    /* every gateway ended DOWN on its un-REGISTER's 200, none given up */
+    {
+        sc_event *ev;
+        int down_answered = 0, down_other = 0;
+        while ((ev = sc_session_next_event(s, 0))) {
+            if (sc_event_type_of(ev) == SC_EVENT_GATEWAY_STATE && sc_event_state(ev) == SC_REG_DOWN) {
+                if (sc_event_sip_code(ev) == 200) down_answered++;
+                else down_other++;
+            }
+            sc_event_free(ev);
+        }
+        CHECK_EQ_INT(down_answered, 80);
+        CHECK_EQ_INT(down_other, 0);
+    }
+    g_atomic_int_set(&h.quit, 1);
+    g_thread_join(t);
+    sc_session_free(s);
+    g_hash_table_destroy(h.unreg_ids);
+    close(h.fd);
+}
+
+static void stop_unregisters_through_the_window(void)
+{
+    stop_with_held_unregisters(4000);
+    stop_with_held_unregisters(0);
+}
+
 SC_TEST_MAIN(TEST(null_arguments_are_errors), TEST(bad_bind_addresses), TEST(udp_receive_buffer),
              TEST(start_stop_free),
              TEST(port_in_use_is_a_clear_error), TEST(network_failure_reported_and_retried),
@@ -713,4 +882,5 @@ SC_TEST_MAIN(TEST(null_arguments_are_errors), TEST(bad_bind_addresses), TEST(udp
              TEST(queue_fd_and_interrupt), TEST(runs_on_application_context),
              TEST(calls_from_many_threads), TEST(adds_after_start_do_not_wait),
              TEST(adds_during_start_all_land),
-             TEST(register_window_holds_the_rest))
+             TEST(register_window_holds_the_rest),
+             TEST(stop_unregisters_through_the_window))
