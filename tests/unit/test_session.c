@@ -453,6 +453,10 @@ static void runs_on_application_context(void)
     CHECK_EQ_INT(sc_session_gateway_state(s, "appctx"), SC_REG_FAIL_WAIT);
     CHECK_EQ_INT(sc_session_stop(s, 500), SC_OK);
     sc_session_free(s);
+    /* the context lives on: nothing of the session's may fire in it (the
+     * stop's timers once did, on the freed session, at its deadline) */
+    end = g_get_monotonic_time() + 700 * 1000;
+    while (g_get_monotonic_time() < end) g_main_context_iteration(ctx, FALSE), g_usleep(5000);
     sc_gateway_free(gw);
     g_main_context_unref(ctx);
 }
