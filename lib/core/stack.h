@@ -114,9 +114,10 @@ struct sc_session {
     guint deliver_source;      /* THREAD mode delivery source id (under lock) */
     GSource *deliver_src;      /* ... the source itself, made once, owned by ctx */
     int state_waiters;         /* threads in sc_session_wait_until() (under lock) */
-    GQueue posted;             /* own thread: sc_stack_post* from other threads (under lock; stack_post.c) */
-    bool post_on_root;         /* ... they wait in posted, and post_fd wakes Sofia's loop (under lock) */
+    GQueue posted;             /* sc_stack_post* from other threads (under lock; stack_post.c) */
+    bool post_on_root;         /* own thread's native root: post_fd wakes Sofia's loop for them (under lock) */
     int post_fd, post_reg;     /* ... the eventfd and its registration with the root */
+    GSource *post_idle;        /* else: the idle source that wakes the context for them (under lock) */
     su_timer_t *deliver_timer; /* ... or a Sofia timer, on the stack thread while the root lives */
     bool deliver_armed;        /* ... its ready time is set: a drain is due */
     bool delivering;           /* THREAD mode: a delivery loop is running */
@@ -182,8 +183,10 @@ typedef struct sc_stack_post {
 void sc_session_post(sc_session *s, sc_stack_post *w);
 /* Stack thread: runs what waits, in order (before any synchronous call). */
 void sc_session_run_posted(sc_session *s);
-/* On our own thread's native root: posts wait in the session's queue and an
- * eventfd wakes Sofia's loop. Start after the root is made, stop before the
+/* sc_session_free(): an idle waker still attached goes (an application's
+ * context outlives the session), and what still waits is freed unrun. */
+void sc_session_posts_drop(sc_session *s);
+/* On our own thread's native root: an eventfd wakes Sofia's loop for posts. Start after the root is made, stop before the
  * nua goes (what waits then runs at once). Stack thread. */
 void sc_session_post_on_root(sc_session *s, bool on);
 

@@ -3,26 +3,21 @@
  * A call control from another thread (calls/call_post.c) and a gateway
  * added from another thread (gateway/session_gateways.c) decide on the
  * caller's thread what can be decided there, then post the rest here and
- * return. On our own thread's native root the posts wait in one queue of
- * the session's and an eventfd wakes Sofia's loop: cheaper than a GLib
- * source per post, and one queue keeps their order. Every synchronous call
- * runs what waits first (stack.c), so a thread that posts and then asks
- * sees its own post done. */
+ * return. Posts wait in one queue of the session's, in order. On our own
+ * thread's native root an eventfd wakes Sofia's loop: cheaper than a GLib
+ * source per post. Otherwise (an application's context, or our own thread
+ * before its root runs or after the stop) one idle source at a time wakes
+ * the context. Either way every synchronous call runs what waits first
+ * (stack.c), whichever thread makes it, so a thread that posts and then asks
+ * sees its own post done, and so does the application's own thread. */
 #include <unistd.h>
 #include <sys/eventfd.h>
 
 #include "stack.h"   /* first: it sets Sofia's magic types */
 
-static gboolean run_one(gpointer p)
+static void run_one(sc_stack_post *w)
 {
-    sc_stack_post *w = p;
     w->run(w->s, w);
-    return G_SOURCE_REMOVE;
-}
-
-static void free_one(gpointer p)
-{
-    sc_stack_post *w = p;
     w->free(w);
 }
 
@@ -35,7 +30,6 @@ void sc_session_run_posted(sc_session *s)
         g_mutex_unlock(&s->lock);
         if (!w) return;
         run_one(w);
-        free_one(w);
     }
 }
 
@@ -75,27 +69,47 @@ void sc_session_post_on_root(sc_session *s, bool on)
     }
 }
 
+static gboolean run_posted_idle(gpointer p)
+{
+    sc_session *s = p;
+    g_mutex_lock(&s->lock);
+    g_clear_pointer(&s->post_idle, g_source_unref);   /* GLib holds its own during dispatch */
+    g_mutex_unlock(&s->lock);
+    sc_session_run_posted(s);
+    return G_SOURCE_REMOVE;
+}
+
 void sc_session_post(sc_session *s, sc_stack_post *w)
 {
     w->s = s;
     g_mutex_lock(&s->lock);
-    if (s->post_on_root) {
+    g_queue_push_tail(&s->posted, w);
+    /* Under the lock: the descriptor cannot be closed meanwhile, nor the
+     * idle source dropped. One wake-up for a queue that was empty. */
+    if (s->posted.length == 1) {
         uint64_t one = 1;
-        g_queue_push_tail(&s->posted, w);
-        /* Under the lock: the descriptor cannot be closed meanwhile. */
-        if (s->posted.length == 1 && write(s->post_fd, &one, sizeof one) < 0) {
-            /* counter full: already readable */
+        if (s->post_on_root) {
+            if (write(s->post_fd, &one, sizeof one) < 0) { /* counter full: already readable */ }
+        } else if (!s->post_idle) {
+            s->post_idle = g_idle_source_new();
+            g_source_set_priority(s->post_idle, G_PRIORITY_DEFAULT);
+            g_source_set_callback(s->post_idle, run_posted_idle, s, NULL);
+            g_source_attach(s->post_idle, s->ctx);
         }
-        g_mutex_unlock(&s->lock);
-        return;
     }
     g_mutex_unlock(&s->lock);
+}
 
-    /* An idle source of its own: g_main_context_invoke() would try to
-     * acquire the context again, which the caller has just failed to do. */
-    GSource *src = g_idle_source_new();
-    g_source_set_priority(src, G_PRIORITY_DEFAULT);
-    g_source_set_callback(src, run_one, w, free_one);
-    g_source_attach(src, s->ctx);
-    g_source_unref(src);
+void sc_session_posts_drop(sc_session *s)
+{
+    GSource *idle;
+    sc_stack_post *w;
+    g_mutex_lock(&s->lock);
+    idle = g_steal_pointer(&s->post_idle);
+    g_mutex_unlock(&s->lock);
+    if (idle) {
+        g_source_destroy(idle);
+        g_source_unref(idle);
+    }
+    while ((w = g_queue_pop_head(&s->posted))) w->free(w);
 }

@@ -871,6 +871,7 @@ SC_API void sc_session_free(sc_session *s)
         GSource *src = g_main_context_find_source_by_id(s->ctx, s->deliver_source);
         if (src) g_source_destroy(src);
     }
+    sc_session_posts_drop(s);
     while ((ev = g_queue_pop_head(&s->queue))) sc_event_free(ev);
     sc_cb_slot_unref(s->slot);
     sc_reg_window_close(s);

@@ -578,6 +578,36 @@ static void adds_after_start_do_not_wait(void)
     sc_session_free(s);
 }
 
+/* On an application's context held by its thread, an add from another
+ * thread is posted; a stop and a free that follow at once, without the
+ * application iterating in between, leave nothing behind in the context. */
+static gpointer add_one_ipauth(gpointer p)
+{
+    sc_gateway *gw = ipauth_named("posted");
+    int rc = sc_session_add_gateway(p, gw);
+    sc_gateway_free(gw);
+    return GINT_TO_POINTER(rc);
+}
+
+static void posts_on_application_context_end_with_it(void)
+{
+    GMainContext *ctx = g_main_context_new();
+    sc_session *s = sc_session_new();
+    gint64 end;
+    CHECK_EQ_INT(sc_session_set_main_context(s, ctx), SC_OK);
+    CHECK(g_main_context_acquire(ctx));   /* the application's thread owns it */
+    CHECK_EQ_INT(sc_session_start(s), SC_OK);
+    CHECK_EQ_INT(GPOINTER_TO_INT(g_thread_join(g_thread_new("add", add_one_ipauth, s))), SC_OK);
+    /* the application's own thread sees the other thread's post done */
+    CHECK_EQ_INT(sc_session_gateway_count(s), 1);
+    CHECK_EQ_INT(sc_session_stop(s, 200), SC_OK);
+    sc_session_free(s);
+    end = g_get_monotonic_time() + 400 * 1000;
+    while (g_get_monotonic_time() < end) g_main_context_iteration(ctx, FALSE), g_usleep(5000);
+    g_main_context_release(ctx);
+    g_main_context_unref(ctx);
+}
+
 /* A start and adds from another thread, at the same moment: every add
  * lands, whether it came before the start took the pending list, while the
  * stack was coming up, or after. None may run stack work on the adding
@@ -886,5 +916,6 @@ SC_TEST_MAIN(TEST(null_arguments_are_errors), TEST(bad_bind_addresses), TEST(udp
              TEST(queue_fd_and_interrupt), TEST(runs_on_application_context),
              TEST(calls_from_many_threads), TEST(adds_after_start_do_not_wait),
              TEST(adds_during_start_all_land),
+             TEST(posts_on_application_context_end_with_it),
              TEST(register_window_holds_the_rest),
              TEST(stop_unregisters_through_the_window))
