@@ -186,8 +186,9 @@ void sc_session_run_posted(sc_session *s);
 /* sc_session_free(): an idle waker still attached goes (an application's
  * context outlives the session), and what still waits is freed unrun. */
 void sc_session_posts_drop(sc_session *s);
-/* On our own thread's native root: an eventfd wakes Sofia's loop for posts. Start after the root is made, stop before the
- * nua goes (what waits then runs at once). Stack thread. */
+/* On our own thread's native root: an eventfd wakes Sofia's loop for posts.
+ * Start after the root is made, stop before the nua goes (what waits then
+ * runs at once). Stack thread. */
 void sc_session_post_on_root(sc_session *s, bool on);
 
 /* gw_board.c: the running gateways by name, for other threads. put and
