@@ -363,8 +363,7 @@ static int dial_here(sc_session *s, const dial_op *op, sc_call **out)
  * nobody runs it any more (wider than sc_session_on_stack_thread()). */
 static bool stack_runs_here(sc_session *s)
 {
-    sc_session_await_start(s);
-    if (!g_main_context_acquire(s->ctx)) return false;
+    if (!sc_session_acquire_stack(s)) return false;
     g_main_context_release(s->ctx);
     return true;
 }

@@ -219,7 +219,7 @@ int sc_call_post_op(sc_call *c, const char *what, sc_stack_fn fn, sc_call_op *op
     if (!s) return sc_last_status();
     op->c = c;
     op->what = what;
-    if (g_main_context_acquire(s->ctx)) {
+    if (sc_session_acquire_stack(s)) {
         /* The stack's own thread (or nobody runs the stack any more): now. */
         rc = fn(s, op);
         g_main_context_release(s->ctx);

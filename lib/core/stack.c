@@ -21,9 +21,12 @@ static void run_in_order(void *p)
     o->fn(o->data);
 }
 
-/* Runs fn(data) on the thread that owns the stack's context and returns when
- * it has run. */
-void sc_session_await_start(sc_session *s)
+/* Another thread that reaches for the stack while sc_session_start() is
+ * still bringing it up waits here until the start is over. Until then the
+ * context may have no owner yet, and taking it would run stack work on the
+ * caller's thread before the stack exists. Not the starter itself, nor the
+ * context's owner (an application context's thread must go on iterating). */
+static void await_start(sc_session *s)
 {
     g_mutex_lock(&s->lock);
     while (s->starting && s->starter != g_thread_self() && !sc_session_on_stack_thread(s))
@@ -31,10 +34,18 @@ void sc_session_await_start(sc_session *s)
     g_mutex_unlock(&s->lock);
 }
 
+bool sc_session_acquire_stack(sc_session *s)
+{
+    await_start(s);
+    return g_main_context_acquire(s->ctx);
+}
+
+/* Runs fn(data) on the thread that owns the stack's context and returns when
+ * it has run. */
 void sc_session_run_sync(sc_session *s, void (*fn)(void *), void *data)
 {
     in_order o = { s, fn, data };
-    sc_session_await_start(s);
+    await_start(s);
     sc_ctx_run_sync(s->ctx, &s->lock, &s->cond, run_in_order, &o);
 }
 

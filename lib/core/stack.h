@@ -147,12 +147,12 @@ void sc_session_stop_check(sc_session *s);
 /* Runs fn(data) on the stack thread and waits for it (at once when this
  * thread owns the stack context). Only while the stack exists. */
 void sc_session_run_sync(sc_session *s, void (*fn)(void *), void *data);
-/* Another thread that reaches for the stack while sc_session_start() is
- * still bringing it up waits here until the start is over. Until then the
- * context may have no owner yet, and taking it would run stack work on the
- * caller's thread before the stack exists. Not the starter itself, nor the
- * context's owner (an application context's thread must go on iterating). */
-void sc_session_await_start(sc_session *s);
+/* Takes the stack's context for this thread when stack work may run here
+ * now: the stack's own thread, or nobody runs it any more (the caller
+ * releases it). False when another thread runs it: post instead. A start
+ * still under way on another thread is waited for first, as by
+ * sc_session_run_sync(). */
+bool sc_session_acquire_stack(sc_session *s);
 /* Whether the calling thread is the one running the stack: the session's
  * own thread, or (on the application's context) the thread that owns that
  * context now. Not "nobody runs it any more": that is what acquiring the

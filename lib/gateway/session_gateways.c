@@ -119,8 +119,7 @@ SC_API int sc_session_add_gateway(sc_session *s, const sc_gateway *gw)
         if (rc == SC_OK) sc_clear_error();
         return rc;
     }
-    sc_session_await_start(s);
-    if (g_main_context_acquire(s->ctx)) {
+    if (sc_session_acquire_stack(s)) {
         /* The stack's own thread (an event callback): at once. */
         rc = add_on_stack(s, gw);
         g_main_context_release(s->ctx);

@@ -636,7 +636,7 @@ static int start_on_app_context(sc_session *s, void *unused)
 }
 
 /* The start is over, whichever way: threads held back by
- * sc_session_await_start() go on. */
+ * sc_session_acquire_stack() or sc_session_run_sync() go on. */
 static int start_over(sc_session *s, sc_phase phase, int rc)
 {
     g_mutex_lock(&s->lock);
