@@ -21,6 +21,7 @@
 #include "free_all.h"
 #include "skypeconnect/sc_dialrule.h"
 #include "sip_text.h"
+#include "digest_client.h"
 #include "dialrule_int.h"
 #include "gateway_rule.h"
 
@@ -161,6 +162,26 @@ static void caller_texts_make(const dial_op *op, const sc_reg *r, caller_texts *
     g_free(from_domain);
 }
 
+/* The dial-out's INVITE, on a new handle, from the parts the call keeps: the
+ * first one, or the same again with `authorization` (a header line answering
+ * the trunk's challenge) and the first one's Call-ID. No restarts by Sofia
+ * (SC_CALL_NO_RESTARTS): a redirect is the call's final answer. */
+static void invite_on_new_handle(sc_call *c, const char *call_id, const char *authorization)
+{
+    c->nh = nua_handle(c->nua, c, SIPTAG_TO_STR(c->to), SIPTAG_FROM_STR(c->inv_from),
+                       TAG_IF(c->inv_proxy, NUTAG_PROXY(c->inv_proxy)), TAG_IF(call_id, SIPTAG_CALL_ID_STR(call_id)),
+                       SC_CALL_NO_RESTARTS, TAG_END());
+    nua_invite(c->nh,
+               NUTAG_URL(c->inv_ruri),
+               SIPTAG_CONTACT_STR(c->inv_contact),
+               TAG_IF(c->inv_pai, SIPTAG_P_ASSERTED_IDENTITY_STR(c->inv_pai)),
+               TAG_IF(c->inv_rpid, SIPTAG_REMOTE_PARTY_ID_STR(c->inv_rpid)),
+               TAG_IF(c->local_sdp, SIPTAG_CONTENT_TYPE_STR("application/sdp")),
+               TAG_IF(c->local_sdp, SIPTAG_PAYLOAD_STR(c->local_sdp)),
+               TAG_IF(authorization, SIPTAG_HEADER_STR(authorization)),
+               TAG_END());
+}
+
 static void send_invite(dial_op *op, sc_reg *r, const char *wire, sc_call *c)
 {
     const sc_gateway *gw = r->gw;
@@ -180,20 +201,38 @@ static void send_invite(dial_op *op, sc_reg *r, const char *wire, sc_call *c)
         g_free(params);
     }
     c->nua = op->s->nua;
-    c->nh = nua_handle(op->s->nua, c, SIPTAG_TO_STR(c->to), SIPTAG_FROM_STR(ct.from),
-                       TAG_IF(outbound, NUTAG_PROXY(outbound)), TAG_END());
+    /* kept, for the INVITE sent anew with our answer to a challenge */
+    c->inv_ruri = ruri;
+    c->inv_proxy = outbound;
+    c->inv_from = ct.own_from ? ct.own_from : g_strdup(ct.from);
+    c->inv_pai = ct.own_pai ? ct.own_pai : g_strdup(ct.pai);
+    c->inv_rpid = ct.own_rpid ? ct.own_rpid : g_strdup(ct.rpid);
+    c->inv_contact = g_strdup(r->sip.contact);
     sc_calls_add(op->s, c);  /* the session's reference */
-    nua_invite(c->nh,
-               NUTAG_URL(ruri),
-               SIPTAG_CONTACT_STR(r->sip.contact),
-               TAG_IF(ct.pai, SIPTAG_P_ASSERTED_IDENTITY_STR(ct.pai)),
-               TAG_IF(ct.rpid, SIPTAG_REMOTE_PARTY_ID_STR(ct.rpid)),
-               TAG_IF(c->local_sdp, SIPTAG_CONTENT_TYPE_STR("application/sdp")),
-               TAG_IF(c->local_sdp, SIPTAG_PAYLOAD_STR(c->local_sdp)),
-               TAG_END());
+    invite_on_new_handle(c, NULL, NULL);
     sc_call_emit(c, SC_EVENT_CALL_STATE);  /* calling */
     op->call = sc_call_ref(c);
-    SC_FREE_ALL(ruri, outbound, ct.own_from, ct.own_pai, ct.own_rpid);
+}
+
+bool sc_dial_invite_with_credentials(sc_call *c, int status, const sip_t *sip, const char *user,
+                                     const char *password)
+{
+    const char *why = NULL;
+    char *line;
+    if (!c->inv_ruri) return false;
+    line = sc_digest_header(sip, status, user, password, "INVITE", c->inv_ruri, c->local_sdp, &c->auth_rounds,
+                            &why);
+    if (!line) {
+        sc_log(SC_LOG_INFO, "call %d: not answering the %d: %s", c->id, status, why);
+        return false;
+    }
+    /* The challenged INVITE is over (its 401/407 was final, and Sofia keeps
+     * nothing to restart): its handle goes, the same Call-ID goes on. */
+    nua_handle_bind(c->nh, NULL);
+    nua_handle_destroy(c->nh);
+    invite_on_new_handle(c, sip && sip->sip_call_id ? sip->sip_call_id->i_id : NULL, line);
+    sc_digest_free(line);
+    return true;
 }
 
 int sc_dial_on_stack(sc_session *s, void *p)

@@ -416,16 +416,12 @@ static void relayed_reinvite_answered(sc_call *c, int status, const char *phrase
 static bool answer_call_challenge(sc_call *c, int status, const sip_t *sip)
 {
     sc_reg *r = NULL;
-    const char *why = NULL;
     for (guint i = 0; i < c->s->regs->len; i++)
         if (!strcmp(sc_reg_name(c->s->regs->pdata[i]), c->gateway)) r = c->s->regs->pdata[i];
     if (!r) return false;
-    /* The credentials of this call's own gateway only (signalwire/freeswitch#2171). */
-    if (sc_digest_authenticate(c->nh, sip, status, sc_gw_auth_username(r->gw), r->gw->password,
-                               &c->auth_rounds, &why))
-        return true;
-    sc_log(SC_LOG_INFO, "call %d: not answering the %d: %s", c->id, status, why);
-    return false;
+    /* The credentials of this call's own gateway only (signalwire/freeswitch#2171).
+     * Sent anew by us: Sofia restarts none of our INVITEs (SC_CALL_NO_RESTARTS). */
+    return sc_dial_invite_with_credentials(c, status, sip, sc_gw_auth_username(r->gw), r->gw->password);
 }
 
 /* The far end ended the call (a final failure, CANCEL, BYE): how the
@@ -436,6 +432,28 @@ static void remote_ends(sc_call *c, int code, const char *cause)
     c->end_side = SC_HANGUP_REMOTE;
     c->end_code = code;
     c->end_cause = cause;
+}
+
+/* Sofia's own retry count (nua's default), for an answered call's handle. */
+#define SC_CALL_IN_DIALOG_RETRIES 3
+
+/* Our INVITE was answered. It went out with no restarts (SC_CALL_NO_RESTARTS, so
+ * that no redirect is followed); the dialog's own requests (BYE, re-INVITE, INFO)
+ * may again be sent anew with the cached credentials when the trunk challenges
+ * them, as Sofia does by default: a BYE that gets no answer leaves the call billed. */
+static void allow_in_dialog_restarts(sc_call *c)
+{
+    nua_set_hparams(c->nh, NUTAG_RETRY_COUNT(SC_CALL_IN_DIALOG_RETRIES), TAG_END());
+}
+
+/* A 3xx to our INVITE ends the call: say where it pointed, for the operator. */
+static void note_redirect(const sc_call *c, int status, const sip_t *sip)
+{
+    const url_t *to = sip && sip->sip_contact ? sip->sip_contact->m_url : NULL;
+    sc_log(SC_LOG_INFO, "call %d: the far end answered %d%s%s%s%s; not followed: a new number is placed "
+           "only by a new dial, through the dial rule", c->id, status, to ? " pointing at " : "",
+           to && to->url_user ? to->url_user : "", to && to->url_user ? "@" : "",
+           to && to->url_host ? to->url_host : "");
 }
 
 static void on_invite_response(sc_call *c, int status, const char *phrase, const sip_t *sip)
@@ -492,9 +510,11 @@ static void on_invite_response(sc_call *c, int status, const char *phrase, const
         g_mutex_lock(&c->lock);
         c->sip_code = status;
         g_mutex_unlock(&c->lock);
+        allow_in_dialog_restarts(c);
         sc_call_set_state(c, SC_CALL_ANSWERED);
     } else if (status >= 300) {
         if ((status == 401 || status == 407) && !c->ending && answer_call_challenge(c, status, sip)) return;
+        if (status < 400) note_redirect(c, status, sip);
         if (!c->ending) {
             remote_ends(c, status, NULL);
         } else if (c->end_code == 487 && status != 487) {

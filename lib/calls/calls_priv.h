@@ -74,6 +74,11 @@ int sc_call_inbound_open(const sc_call_op *op);
 int sc_call_early_on_stack(sc_session *s, void *op);
 int sc_call_answer_on_stack(sc_session *s, void *op);
 
+/* call_dial.c: a dial-out's INVITE sent anew, on a new handle, with our answer
+ * to the 401/407 in `sip` (the policy of sc_digest_answer()). False, logged,
+ * when the challenge counts as a rejection or the call is no dial-out. */
+bool sc_dial_invite_with_credentials(sc_call *c, int status, const sip_t *sip, const char *user,
+                                     const char *password);
 /* call_dial.c: a dial-out, run on the stack thread. */
 typedef struct dial_op {
     sc_session *s;         /* set by sc_dial_on_stack */
@@ -100,6 +105,14 @@ void sc_bridge_b_response(sc_call *b, int status, const char *phrase, const sip_
 void sc_bridge_leg_ended(sc_call *c);
 
 /* call_stack.c: stack thread */
+/* A tag for the handle of every INVITE we send (a dial-out, a bridge leg): Sofia
+ * restarts none on its own. Debian's Sofia-SIP follows a 302 or 305 by sending
+ * the INVITE again to the Contact the far end names, before we hear of it: that
+ * number would skip the dial rule, the emergency check and the channel count, and
+ * a new host's challenge would get the gateway's digest. With no restarts the 3xx
+ * is the call's final answer; a challenge to the INVITE is still answered (by us,
+ * sc_digest_authenticate). Answered calls get Sofia's default back (call_stack.c). */
+#define SC_CALL_NO_RESTARTS NUTAG_RETRY_COUNT(0)
 void sc_call_finish(sc_call *c);                           /* ENDED + event + bridge + forget */
 void sc_calls_on_incoming(sc_session *s, nua_t *nua, nua_handle_t *nh, const sip_t *sip);
 /* Whether a call can take DTMF now: it has its SIP handle and is answered,

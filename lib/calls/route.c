@@ -258,7 +258,7 @@ static sc_call *dial_internal(sc_session *s, sc_call *a, const char *target, int
     g_mutex_lock(&a->lock);
     b->local_sdp = g_strdup(a->remote_sdp);
     g_mutex_unlock(&a->lock);
-    b->nh = nua_handle(nua, b, SIPTAG_TO_STR(to), SIPTAG_FROM_STR(from), TAG_END());
+    b->nh = nua_handle(nua, b, SIPTAG_TO_STR(to), SIPTAG_FROM_STR(from), SC_CALL_NO_RESTARTS, TAG_END());
     sc_calls_add(s, b);
     nua_invite(b->nh, NUTAG_URL(uri),
                TAG_IF(b->local_sdp, SIPTAG_CONTENT_TYPE_STR("application/sdp")),

@@ -5,6 +5,8 @@
 #include <sofia-sip/msg_header.h>
 
 #include <sofia-sip/nua_tag.h>
+#include <sofia-sip/auth_client.h>
+#include <sofia-sip/url.h>
 
 #include "digest_client.h"
 
@@ -56,6 +58,49 @@ char *sc_digest_answer(const sip_t *sip, int status, const char *user, const cha
      * auth_mod_* reads "scheme:\"realm\":user:password". */
     return g_strdup_printf("%s:%s%s%s:%s:%s", au->au_scheme, realm[0] == '"' ? "" : "\"", realm,
                            realm[0] == '"' ? "" : "\"", user, password);
+}
+
+/* Room for one Authorization header line: a long Request-URI and nonce fit. */
+#define SC_DIGEST_HEADER_MAX 2048
+
+char *sc_digest_header(const sip_t *sip, int status, const char *user, const char *password, const char *method,
+                       const char *ruri, const char *body, int *rounds, const char **why)
+{
+    char *cred = sc_digest_answer(sip, status, user, password, rounds, why);
+    const msg_auth_t *au;
+    su_home_t *home;
+    auth_client_t *auc = NULL;
+    msg_header_t *h = NULL;
+    msg_payload_t pl[1];
+    url_t *url;
+    char *line = NULL;
+    if (!cred) return NULL;
+    au = status == 407 ? sip->sip_proxy_authenticate : sip->sip_www_authenticate;
+    home = su_home_new(sizeof *home);
+    url = home ? url_hdup(home, URL_STRING_MAKE(ruri)->us_url) : NULL;
+    msg_payload_init(pl);
+    pl->pl_data = (char *)body;
+    pl->pl_len = body ? (isize_t)strlen(body) : 0;
+    /* Sofia's own digest client: the same answer (qop, nc, cnonce) it gives
+     * a request it restarts itself. */
+    if (url && auc_challenge(&auc, home, au, status == 407 ? sip_proxy_authorization_class
+                                                              : sip_authorization_class) > 0 &&
+        auc_credentials(&auc, home, cred) > 0 &&
+        auc_authorization_headers(&auc, home, method, url, pl, &h) > 0 && h) {
+        /* msg_header_e(), not sip_header_as_string(): the latter dropped the
+         * last parameter (nc=, or response= with a body) on Sofia 1.12.11. */
+        char buf[SC_DIGEST_HEADER_MAX];
+        issize_t n = msg_header_e(buf, sizeof buf, h, 0);
+        if (n > 0 && (size_t)n < sizeof buf) {
+            while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r')) n--;
+            line = g_strndup(buf, (gsize)n);
+        }
+        memset(buf, 0, sizeof buf);
+    }
+    if (!line) *why = "the challenge could not be answered (its digest parameters are not usable)";
+    sc_digest_free(cred);
+    if (home) su_home_unref(home);
+    return line;
 }
 
 void sc_digest_free(char *cred)

@@ -27,6 +27,16 @@ char *sc_digest_answer(const sip_t *sip, int status, const char *user, const cha
 bool sc_digest_authenticate(nua_handle_t *nh, const sip_t *sip, int status, const char *user,
                             const char *password, int *rounds, const char **why);
 
+/* The header line ("Proxy-Authorization: Digest ...", or Authorization for a
+ * 401) that answers the challenge in `sip` for the request `method` to `ruri`
+ * with `body` (NULL: none), under the policy of sc_digest_answer() (which
+ * counts the round). For a request sent anew by us rather than by Sofia (an
+ * INVITE Sofia must not restart on its own: calls/calls_priv.h). Returns NULL,
+ * with *why, when the challenge counts as a rejection or the header cannot be
+ * made. The caller wipes and frees the result (sc_digest_free()). */
+char *sc_digest_header(const sip_t *sip, int status, const char *user, const char *password, const char *method,
+                       const char *ruri, const char *body, int *rounds, const char **why);
+
 /* Wipes and frees credentials. */
 void sc_digest_free(char *cred);
 

@@ -190,6 +190,51 @@ class NumberPathTest(CallTestCase):
         self.assertFalse(k.invites(), k.describe())
         self.assert_quit_clean(cli)
 
+    # ---- redirects: a 3xx names a new number, and nothing sends it ----
+    def test_a_redirect_ends_a_dial_out(self):
+        """The PSTN side answers a dial-out with 302, Contact sip:112@<the trunk>.
+        Sofia-SIP followed it on its own: the INVITE went again, to 112 at the trunk,
+        past the dial rule and the emergency check, with the gateway's credentials for
+        the trunk's challenge. Now the call ends with the 302 and the trunk and the
+        PSTN side saw only the dialled number."""
+        k, cli = self.trunk(dial_prefix="00")
+        uas = self.pstn("call_uas_redirect", k, max_calls=4, timeout=30,
+                        keys={"redirect_to": "sip:112@127.0.0.1:%d" % k.port})
+        call = self.dial(cli, "004930123456")
+        ev = self.wait_call(cli, call, "ended")
+        self.assertEqual((ev.get("sip_code"), ev.get("hangup")), (302, "remote"), cli.describe())
+        self.assertNotIn("calling", self.call_states(cli, call)[1:], cli.describe())
+        self.assert_wire(k, uas, ["004930123456"])
+        self.assert_quit_clean(cli)
+
+    def test_a_bridge_legs_redirect_is_not_followed(self):
+        """A dialplan bridge to a local UAS (not the trunk) that answers 302, Contact
+        sip:0900123456@<the trunk>: the redirect would have sent a premium-rate number
+        to the trunk with no dial rule at all. Now the B leg ends with the 302, the
+        phone's call ends, and the trunk sees no INVITE."""
+        uas_port = free_port(udp=True, tcp=False)
+        k, cli, internal = self.start_dialplan(
+            '  <extension name="direct">\n'
+            '    <condition field="destination_number" expression="^7(\\d+)$">\n'
+            '      <action application="bridge" data="sip:$1@127.0.0.1:%d"/>\n'
+            '    </condition>\n'
+            '  </extension>\n' % uas_port)
+        uas = self.start_sipp("call_uas_redirect", port=uas_port, timeout=30, max_calls=4,
+                              keys={"redirect_to": "sip:0900123456@127.0.0.1:%d" % k.port})
+        mark = len(cli.events)
+        uac = self.phone(internal, "71000")
+        r = cli.wait_for(match(event="call_routed"), 10, after=mark)
+        a_end = self.wait_call(cli, r["call"], "ended")
+        legs = [e for e in cli.events_since(mark) if e.get("event") == "call_state" and e.get("state") == "ended"
+                and e.get("call") != r["call"]]
+        self.assertEqual([e.get("sip_code") for e in legs], [302], cli.describe())
+        self.assertGreaterEqual(a_end.get("sip_code") or 0, 300, cli.describe())
+        self.assert_sipp_ok(uac)
+        self.assertEqual([uri_user(i.ruri) for i in uas.received_requests("INVITE")], ["1000"],
+                         uas.messages()[-4000:])
+        self.assertFalse(k.invites(), k.describe())
+        self.assert_quit_clean(cli)
+
     def test_dialled_separator_cannot_add_a_bridge_target(self):
         """Condition ^00, bridge sofia/gateway/skype/${destination_number}: dialling
         00x,sofia/gateway/skype/4930123456 used to call 4930123456 (the ',' split the
