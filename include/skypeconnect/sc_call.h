@@ -143,7 +143,14 @@ SC_API int sc_call_answer(sc_call *call, const char *sdp);
  * reason phrase (NULL: the standard one). ::SC_EINVAL for a code out of range.
  */
 SC_API int sc_call_reject(sc_call *call, int sip_code, const char *phrase);
-/** Inbound: redirects (302) to a SIP URI ("sip:1000@192.0.2.1"). */
+/**
+ * Inbound: redirects (302) to a SIP URI ("sip:1000@192.0.2.1"). ::SC_EINVAL
+ * unless a sip: or sips: URI without spaces, quotes or <>, or with a %-escaped
+ * user part; ::SC_EREFUSED when the user part is an emergency number (the
+ * built-in list or any gateway's): the far end, often the trunk, would place
+ * that call. From another thread the stack thread's refusal comes as a
+ * call_control event.
+ */
 SC_API int sc_call_redirect(sc_call *call, const char *target);
 /**
  * Hangs up at any moment: BYE when answered, CANCEL while an outbound call

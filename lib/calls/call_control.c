@@ -178,39 +178,6 @@ SC_API int sc_call_reject(sc_call *c, int sip_code, const char *phrase)
     return sc_call_post_op(c, op.what, reject_op, &op, SC_CLAIM_FINAL);
 }
 
-static int redirect_target_ok(const sc_call_op *op)
-{
-    if (!op->text || (g_ascii_strncasecmp(op->text, "sip:", 4) && g_ascii_strncasecmp(op->text, "sips:", 5)) ||
-        strpbrk(op->text, "<>\"\r\n \t"))
-        return sc_call_op_fail(op, SC_EINVAL, "the redirect target must be a sip: or sips: URI without spaces or <>");
-    return SC_OK;
-}
-
-static int redirect_op(sc_session *s, void *p)
-{
-    sc_call_op *op = p;
-    char *contact;
-    int rc;
-    (void)s;
-    if ((rc = redirect_target_ok(op)) || (rc = sc_call_inbound_open(op))) return rc;
-    contact = g_strdup_printf("<%s>", op->text);
-    sc_call_take_final(op->c);
-    op->c->ending = true;
-    op->c->end_code = 302;
-    op->c->end_cause = "REDIRECTION_TO_NEW_DESTINATION";
-    op->c->end_side = SC_HANGUP_LOCAL;
-    nua_respond(op->c->nh, SIP_302_MOVED_TEMPORARILY, SIPTAG_CONTACT_STR(contact), TAG_END());
-    g_free(contact);
-    return SC_OK;
-}
-
-SC_API int sc_call_redirect(sc_call *c, const char *target)
-{
-    sc_call_op op = { .c = c, .what = "sc_call_redirect", .text = target };
-    int rc = c ? redirect_target_ok(&op) : SC_OK;
-    return rc ? rc : sc_call_post_op(c, op.what, redirect_op, &op, SC_CLAIM_FINAL);
-}
-
 /* Hangs up whatever the state (stack thread). */
 void sc_call_hangup_now(sc_call *c, const char *cause)
 {

@@ -265,13 +265,18 @@ int sc_dial_on_stack(sc_session *s, void *p)
         g_snprintf(msg, sizeof msg, "gateway '%s' is DOWN (%s): not dialling %s", op->gateway,
                    sc_reg_state_name(r->state), op->number);
         rc = refuse(op, SC_EREFUSED, SC_DIAL_GATEWAY_DOWN, msg);
-    } else if (r->gw->max_channels > 0 &&
-               sc_calls_active_on(s, op->gateway) - (op->made != NULL) >= r->gw->max_channels) {
+    } else if (!op->made && !sc_calls_take_channel(s, op->gateway, r->gw->max_channels)) {
+        /* (a dial posted from another thread took its channel when posted) */
         g_snprintf(msg, sizeof msg, "gateway '%s': all %d channels are busy", op->gateway, r->gw->max_channels);
         rc = refuse(op, SC_ECHANNELS, SC_DIAL_CHANNELS, msg);
     } else {
         sc_call *c = NULL;
-        if ((rc = new_call(op, r, &c)) == SC_OK) send_invite(op, r, wire, c);
+        if ((rc = new_call(op, r, &c)) == SC_OK) {
+            c->channel_counted = true;
+            send_invite(op, r, wire, c);
+        } else if (!op->made) {
+            sc_calls_give_channel(s, op->gateway);
+        }
     }
     g_free(wire);
     return rc;

@@ -139,6 +139,7 @@ typedef struct admission {
     const char *matched_by;
     char *destination;
     const char *context;
+    bool channel_taken;       /* one of the gateway's channels is held for the call */
 } admission;
 
 static bool admit_from_trunk(sc_session *s, nua_handle_t *nh, const sip_t *sip, const char *ip,
@@ -157,7 +158,7 @@ static bool admit_from_trunk(sc_session *s, nua_handle_t *nh, const sip_t *sip, 
         sc_inbound_match_clear(&m);
         return false;
     }
-    if (m.reg->gw->max_channels > 0 && sc_calls_active_on(s, sc_reg_name(m.reg)) >= m.reg->gw->max_channels) {
+    if (!sc_calls_take_channel(s, sc_reg_name(m.reg), m.reg->gw->max_channels)) {
         char *message = g_strdup_printf("gateway '%s': all %d channels are busy", sc_reg_name(m.reg),
                                         m.reg->gw->max_channels);
         refuse_invite(s, nh, m.reg->gw->channels_busy_code, sc_reg_name(m.reg), m.destination, source,
@@ -166,6 +167,7 @@ static bool admit_from_trunk(sc_session *s, nua_handle_t *nh, const sip_t *sip, 
         sc_inbound_match_clear(&m);
         return false;
     }
+    a->channel_taken = true;
     a->gateway = sc_reg_name(m.reg);
     a->matched_by = m.matched_by;
     a->destination = m.destination;
@@ -222,6 +224,7 @@ void sc_calls_on_incoming(sc_session *s, nua_t *nua, nua_handle_t *nh, const sip
     if (sc_drain_active(s)) {
         refuse_invite(s, nh, 503, a.gateway, a.destination, source, "draining",
                       "the session is draining: new calls go to another instance");
+        if (a.channel_taken) sc_calls_give_channel(s, a.gateway);
         g_free(a.destination);
         g_free(source);
         return;
@@ -231,6 +234,7 @@ void sc_calls_on_incoming(sc_session *s, nua_t *nua, nua_handle_t *nh, const sip
     g_mutex_unlock(&s->lock);
 
     c = sc_call_new(s, SC_CALL_INBOUND, a.gateway);
+    c->channel_counted = a.channel_taken;  /* sc_calls_add() counts the others */
     c->nua = nua;
     g_free(c->matched_by);
     c->matched_by = g_strdup(a.matched_by);
@@ -413,11 +417,42 @@ static void relayed_reinvite_answered(sc_call *c, int status, const char *phrase
     g_free(sdp);
 }
 
+static sc_reg *call_gateway(const sc_call *c)
+{
+    for (guint i = 0; i < c->s->regs->len; i++)
+        if (!strcmp(sc_reg_name(c->s->regs->pdata[i]), c->gateway)) return c->s->regs->pdata[i];
+    return NULL;
+}
+
+/* A request inside an answered call through a gateway (BYE, INFO, a
+ * re-INVITE) challenged by the trunk: Sofia holds it for credentials (the
+ * handle takes challenges in again once answered, allow_in_dialog_restarts());
+ * the gateway's own answer it, as for the INVITE. A BYE left unanswered would
+ * leave the call up, and billed, at the trunk. */
+static bool answer_in_dialog_challenge(sc_call *c, int status, const sip_t *sip)
+{
+    sc_reg *r = call_gateway(c);
+    const char *why = NULL;
+    if (!r || !c->nh) return false;
+    if (sc_digest_authenticate(c->nh, sip, status, sc_gw_auth_username(r->gw), r->gw->password,
+                               &c->dialog_auth_rounds, &why))
+        return true;
+    sc_log(SC_LOG_INFO, "call %d: not answering the %d inside the call: %s", c->id, status, why);
+    return false;
+}
+
+/* The end of a request inside the call: a challenge is answered, a success
+ * starts the next request's rounds afresh. */
+static bool in_dialog_response(sc_call *c, int status, const sip_t *sip)
+{
+    if (status == 401 || status == 407) return answer_in_dialog_challenge(c, status, sip);
+    if (status >= 200 && status < 300) c->dialog_auth_rounds = 0;
+    return false;
+}
+
 static bool answer_call_challenge(sc_call *c, int status, const sip_t *sip)
 {
-    sc_reg *r = NULL;
-    for (guint i = 0; i < c->s->regs->len; i++)
-        if (!strcmp(sc_reg_name(c->s->regs->pdata[i]), c->gateway)) r = c->s->regs->pdata[i];
+    sc_reg *r = call_gateway(c);
     if (!r) return false;
     /* The credentials of this call's own gateway only (signalwire/freeswitch#2171).
      * Sent anew by us: Sofia restarts none of our INVITEs (SC_CALL_NO_RESTARTS). */
@@ -438,9 +473,10 @@ static void remote_ends(sc_call *c, int code, const char *cause)
 #define SC_CALL_IN_DIALOG_RETRIES 3
 
 /* Our INVITE was answered. It went out with no restarts (SC_CALL_NO_RESTARTS, so
- * that no redirect is followed); the dialog's own requests (BYE, re-INVITE, INFO)
- * may again be sent anew with the cached credentials when the trunk challenges
- * them, as Sofia does by default: a BYE that gets no answer leaves the call billed. */
+ * that no redirect is followed); with no restarts Sofia would not take in a
+ * challenge either, so for the dialog's own requests (BYE, re-INVITE, INFO) the
+ * handle gets Sofia's default back, and answer_in_dialog_challenge() answers a
+ * challenge: a BYE that gets no answer leaves the call up, and billed. */
 static void allow_in_dialog_restarts(sc_call *c)
 {
     nua_set_hparams(c->nh, NUTAG_RETRY_COUNT(SC_CALL_IN_DIALOG_RETRIES), TAG_END());
@@ -459,6 +495,8 @@ static void note_redirect(const sc_call *c, int status, const sip_t *sip)
 static void on_invite_response(sc_call *c, int status, const char *phrase, const sip_t *sip)
 {
     bool has_sdp = sip && sip->sip_payload && sip->sip_payload->pl_len;
+    if ((c->relaying_reinvite || c->media_reinvite) && status >= 200 && in_dialog_response(c, status, sip))
+        return;  /* sent again with credentials: its answer comes next */
     if (c->relaying_reinvite) {
         /* Not the call's own INVITE: a re-INVITE relayed for the other leg.
          * Its failure does not end the call (RFC 3261 14.1). */
@@ -560,6 +598,10 @@ void sc_calls_on_event(sc_session *s, sc_call *c, nua_event_t event, int status,
             if (sc_call_media_take_answer(c, answer)) sc_call_hangup_now(c, "INCOMPATIBLE_DESTINATION");
             g_free(answer);
         }
+        break;
+    case nua_r_bye:
+    case nua_r_info:
+        if (status >= 200) in_dialog_response(c, status, sip);
         break;
     case nua_i_info:   /* DTMF by SIP INFO */
         sc_call_on_info(c, sip);

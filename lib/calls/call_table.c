@@ -21,24 +21,34 @@ static int *channels_of(sc_session *s, const char *gateway)
     return n;
 }
 
-bool sc_calls_reserve_channel(sc_session *s, sc_call *c, int max_channels)
+bool sc_calls_take_channel(sc_session *s, const char *gateway, int max_channels)
 {
     bool ok;
     g_mutex_lock(&s->lock);
-    int *n = channels_of(s, c->gateway);
+    int *n = channels_of(s, gateway);
     ok = max_channels <= 0 || *n < max_channels;
     if (ok) (*n)++;
     g_mutex_unlock(&s->lock);
-    c->channel_counted = ok;
     return ok;
+}
+
+void sc_calls_give_channel(sc_session *s, const char *gateway)
+{
+    g_mutex_lock(&s->lock);
+    (*channels_of(s, gateway))--;
+    g_mutex_unlock(&s->lock);
+}
+
+bool sc_calls_reserve_channel(sc_session *s, sc_call *c, int max_channels)
+{
+    c->channel_counted = sc_calls_take_channel(s, c->gateway, max_channels);
+    return c->channel_counted;
 }
 
 static void release_channel(sc_session *s, sc_call *c)
 {
     if (!c->channel_counted) return;
-    g_mutex_lock(&s->lock);
-    (*channels_of(s, c->gateway))--;
-    g_mutex_unlock(&s->lock);
+    sc_calls_give_channel(s, c->gateway);
     c->channel_counted = false;
 }
 

@@ -147,8 +147,15 @@ sc_call *sc_calls_find(sc_session *s, int id);             /* borrowed, or NULL 
 int sc_calls_count(sc_session *s);
 GList *sc_calls_list(sc_session *s);                       /* borrowed calls; g_list_free() it */
 int sc_calls_active_on(sc_session *s, const char *gateway); /* dials posted included (any thread) */
-/* Counts c on its gateway unless max_channels (> 0) are in use already
- * (any thread; the lock must not be held). sc_calls_forget() releases it. */
+/* Takes one of the gateway's channels unless max_channels (> 0) are in use
+ * already: the check and the count in one step under the session lock, so
+ * that two threads cannot both take the last one (any thread; the lock must
+ * not be held). For a call not made yet: sc_calls_give_channel() undoes it,
+ * or the call made takes it over (channel_counted) and sc_calls_forget()
+ * gives it back. */
+bool sc_calls_take_channel(sc_session *s, const char *gateway, int max_channels);
+void sc_calls_give_channel(sc_session *s, const char *gateway);
+/* sc_calls_take_channel() for c, which then holds the channel. */
 bool sc_calls_reserve_channel(sc_session *s, sc_call *c, int max_channels);
 void sc_calls_hangup_all(sc_session *s);                   /* at stop */
 

@@ -207,6 +207,21 @@ class NumberPathTest(CallTestCase):
         self.assert_wire(k, uas, ["004930123456"])
         self.assert_quit_clean(cli)
 
+    def test_a_challenged_bye_is_answered(self):
+        """The far end challenges our BYE (407). The dial-out's INVITE was answered
+        by our own credentials header, not by Sofia's cache, so only the library can
+        answer it: the second BYE carries the gateway's credentials and the call
+        ends at both ends (a BYE left unanswered keeps the call up, and billed)."""
+        k, cli = self.trunk(dial_prefix="00")
+        uas = self.pstn("call_uas_bye_challenge", k, max_calls=1, timeout=30)
+        call = self.dial(cli, "004930123456")
+        self.wait_call(cli, call, "answered")
+        cli.send("hangup %d" % call)
+        self.assert_ended(cli, call, "NORMAL_CLEARING", "local")
+        self.assert_sipp_ok(uas)
+        self.assertEqual([e.get("user") for e in self.sipp_events(uas, "bye_auth")], ["skype"], uas.describe())
+        self.assert_quit_clean(cli)
+
     def test_a_bridge_legs_redirect_is_not_followed(self):
         """A dialplan bridge to a local UAS (not the trunk) that answers 302, Contact
         sip:0900123456@<the trunk>: the redirect would have sent a premium-rate number

@@ -216,6 +216,11 @@ static void control_from_another_thread_posts(void)
         CHECK_EQ_INT(sc_call_answer(call, "no sdp"), SC_EINVAL);    /* the arguments: checked here */
         CHECK_EQ_INT(sc_call_reject(call, 200, NULL), SC_EINVAL);
         CHECK_EQ_INT(sc_call_redirect(call, "tel:123"), SC_EINVAL);
+        /* the target's number is checked on the stack thread: the refusal comes as an event */
+        CHECK_EQ_INT(sc_call_redirect(call, "sip:1-1-2;phone-context=x@127.0.0.1"), SC_OK);
+        expect_control(s, call, "sc_call_redirect", SC_EREFUSED, "emergency number");
+        CHECK_EQ_INT(sc_call_redirect(call, "sips:%31%31%32@127.0.0.1"), SC_OK);
+        expect_control(s, call, "sc_call_redirect", SC_EINVAL, "%-escaped");
         /* Media is off in this session: the stack thread fails the posted
          * answer, and gives the final answer back to take. */
         rc = sc_call_answer_media(call);
