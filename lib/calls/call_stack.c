@@ -330,7 +330,7 @@ static bool relay_reinvite(sc_call *c, const char *offer)
     if (!peer || !peer->nh || peer->ending || !answered(peer) || peer->relaying_reinvite) return false;
     peer->relaying_reinvite = true;
     c->awaiting_reinvite_answer = true;
-    nua_invite(peer->nh, TAG_IF(offer, SIPTAG_CONTENT_TYPE_STR("application/sdp")),
+    nua_invite(peer->nh, SC_CALL_DIALOG_RESTARTS(peer), TAG_IF(offer, SIPTAG_CONTENT_TYPE_STR("application/sdp")),
                TAG_IF(offer, SIPTAG_PAYLOAD_STR(offer)), TAG_END());
     return true;
 }
@@ -425,8 +425,8 @@ static sc_reg *call_gateway(const sc_call *c)
 }
 
 /* A request inside an answered call through a gateway (BYE, INFO, a
- * re-INVITE) challenged by the trunk: Sofia holds it for credentials (the
- * handle takes challenges in again once answered, allow_in_dialog_restarts());
+ * re-INVITE) challenged by the trunk: Sofia holds it for credentials (such a
+ * request takes challenges in again, SC_CALL_DIALOG_RESTARTS);
  * the gateway's own answer it, as for the INVITE. A BYE left unanswered would
  * leave the call up, and billed, at the trunk. */
 static bool answer_in_dialog_challenge(sc_call *c, int status, const sip_t *sip)
@@ -467,19 +467,6 @@ static void remote_ends(sc_call *c, int code, const char *cause)
     c->end_side = SC_HANGUP_REMOTE;
     c->end_code = code;
     c->end_cause = cause;
-}
-
-/* Sofia's own retry count (nua's default), for an answered call's handle. */
-#define SC_CALL_IN_DIALOG_RETRIES 3
-
-/* Our INVITE was answered. It went out with no restarts (SC_CALL_NO_RESTARTS, so
- * that no redirect is followed); with no restarts Sofia would not take in a
- * challenge either, so for the dialog's own requests (BYE, re-INVITE, INFO) the
- * handle gets Sofia's default back, and answer_in_dialog_challenge() answers a
- * challenge: a BYE that gets no answer leaves the call up, and billed. */
-static void allow_in_dialog_restarts(sc_call *c)
-{
-    nua_set_hparams(c->nh, NUTAG_RETRY_COUNT(SC_CALL_IN_DIALOG_RETRIES), TAG_END());
 }
 
 /* A 3xx to our INVITE ends the call: say where it pointed, for the operator. */
@@ -548,7 +535,6 @@ static void on_invite_response(sc_call *c, int status, const char *phrase, const
         g_mutex_lock(&c->lock);
         c->sip_code = status;
         g_mutex_unlock(&c->lock);
-        allow_in_dialog_restarts(c);
         sc_call_set_state(c, SC_CALL_ANSWERED);
     } else if (status >= 300) {
         if ((status == 401 || status == 407) && !c->ending && answer_call_challenge(c, status, sip)) return;

@@ -111,8 +111,16 @@ void sc_bridge_leg_ended(sc_call *c);
  * number would skip the dial rule, the emergency check and the channel count, and
  * a new host's challenge would get the gateway's digest. With no restarts the 3xx
  * is the call's final answer; a challenge to the INVITE is still answered (by us,
- * sc_digest_authenticate). Answered calls get Sofia's default back (call_stack.c). */
+ * sc_digest_header). */
 #define SC_CALL_NO_RESTARTS NUTAG_RETRY_COUNT(0)
+/* A tag for each request inside an answered call (BYE, INFO, re-INVITE): with
+ * no restarts Sofia would not take a challenge to it in either, so the request
+ * gives the handle Sofia's default retry count back as it is sent (a request's
+ * tags set its handle's parameters), and a 401/407 is answered with the
+ * gateway's credentials (call_stack.c). A BYE left unanswered keeps the call
+ * up, and billed. Never before the answer: a redirect to our INVITE would then
+ * be followed. */
+#define SC_CALL_DIALOG_RESTARTS(c) TAG_IF(sc_call_is_answered(c), NUTAG_RETRY_COUNT(3))
 void sc_call_finish(sc_call *c);                           /* ENDED + event + bridge + forget */
 void sc_calls_on_incoming(sc_session *s, nua_t *nua, nua_handle_t *nh, const sip_t *sip);
 /* Whether a call can take DTMF now: it has its SIP handle and is answered,

@@ -89,6 +89,12 @@ static int locked_int(const sc_call *c, const int *field)
 }
 
 SC_API int sc_call_state_of(const sc_call *c) { return c ? locked_int(c, &c->state) : -1; }
+
+bool sc_call_is_answered(const sc_call *c)
+{
+    int st = sc_call_state_of(c);
+    return st == SC_CALL_ANSWERED || st == SC_CALL_HELD;
+}
 SC_API int sc_call_sip_code(const sc_call *c) { return c ? locked_int(c, &c->sip_code) : 0; }
 
 SC_API int sc_call_hangup_side(const sc_call *c)

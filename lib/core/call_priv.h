@@ -68,6 +68,8 @@ struct sc_call {
 
 /* call_object.c */
 sc_call *sc_call_new(sc_session *s, int direction, const char *gateway);
+/* Whether the call's INVITE (ours or theirs) is answered: ANSWERED or HELD. */
+bool sc_call_is_answered(const sc_call *c);
 /* Cancels an inbound call's answer timer, if it runs. Stack thread. */
 void sc_call_answer_timer_stop(sc_call *c);
 void sc_call_set_remote_sdp(sc_call *c, const char *sdp, size_t len);
