@@ -189,7 +189,7 @@ void sc_call_hangup_now(sc_call *c, const char *cause)
     c->end_cause = cause;
     if (st == SC_CALL_ANSWERED || st == SC_CALL_HELD) {
         c->end_code = 200;
-        nua_bye(c->nh, SC_CALL_DIALOG_RESTARTS(c), TAG_END());
+        nua_bye(c->nh, SC_CALL_BYE_RESTARTS(c), TAG_END());
     } else if (c->direction == SC_CALL_OUTBOUND) {
         c->end_code = 487;
         if (!c->end_cause) c->end_cause = "ORIGINATOR_CANCEL";
@@ -200,7 +200,7 @@ void sc_call_hangup_now(sc_call *c, const char *cause)
     } else {
         /* 200 sent, ACK not yet seen: BYE once the dialog is confirmed. */
         c->end_code = 200;
-        nua_bye(c->nh, SC_CALL_DIALOG_RESTARTS(c), TAG_END());
+        nua_bye(c->nh, SC_CALL_BYE_RESTARTS(c), TAG_END());
     }
 }
 
@@ -237,7 +237,7 @@ static int dtmf_op(sc_session *s, void *p)
     for (const char *d = op->text; *d; d++) {
         char body[64];
         g_snprintf(body, sizeof body, "Signal=%c\r\nDuration=160\r\n", *d);
-        nua_info(op->c->nh, SC_CALL_DIALOG_RESTARTS(op->c), SIPTAG_CONTENT_TYPE_STR("application/dtmf-relay"),
+        nua_info(op->c->nh, SC_CALL_NO_RESTARTS, SIPTAG_CONTENT_TYPE_STR("application/dtmf-relay"),
                  SIPTAG_PAYLOAD_STR(body),
                  TAG_END());
     }

@@ -49,7 +49,7 @@ static void relay_to_peer(sc_call *c, const sip_t *sip)
         if (peer) sc_log(SC_LOG_DEBUG, "call %d: INFO digit not relayed: call %d is not up", c->id, peer->id);
         return;
     }
-    nua_info(peer->nh, SC_CALL_DIALOG_RESTARTS(peer), SIPTAG_CONTENT_TYPE(sip->sip_content_type),
+    nua_info(peer->nh, SC_CALL_NO_RESTARTS, SIPTAG_CONTENT_TYPE(sip->sip_content_type),
              SIPTAG_PAYLOAD(sip->sip_payload), TAG_END());
 }
 

@@ -179,7 +179,7 @@ static int hold_op(sc_session *s, void *p)
     c->media_reinvite = true;
     g_free(c->local_sdp);
     c->local_sdp = sdp;
-    nua_invite(c->nh, SC_CALL_DIALOG_RESTARTS(c), SIPTAG_CONTENT_TYPE_STR("application/sdp"),
+    nua_invite(c->nh, SC_CALL_NO_RESTARTS, SIPTAG_CONTENT_TYPE_STR("application/sdp"),
                SIPTAG_PAYLOAD_STR(c->local_sdp), TAG_END());
     return SC_OK;
 }

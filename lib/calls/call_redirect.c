@@ -31,6 +31,13 @@ static int redirect_target_allowed(sc_session *s, const sc_call_op *op)
     int rc = SC_OK;
     if (!strchr(user, '@')) return SC_OK;  /* no user part: a host, not a number */
     digits = g_strndup(user, strcspn(user, ";:@"));
+    /* only what a number is made of: "(112)" or "112!" must not pass as "not a number" */
+    {
+        char *w = digits;
+        for (const char *r = digits; *r; r++)
+            if (g_ascii_isdigit(*r) || strchr("+*#%", *r)) *w++ = *r;
+        *w = '\0';
+    }
     if (strchr(digits, '%'))
         rc = sc_call_op_fail(op, SC_EINVAL, "the redirect target's user part must not be %-escaped");
     else if (sc_bridge_target_emergency(s, digits, why, sizeof why))

@@ -330,7 +330,7 @@ static bool relay_reinvite(sc_call *c, const char *offer)
     if (!peer || !peer->nh || peer->ending || !answered(peer) || peer->relaying_reinvite) return false;
     peer->relaying_reinvite = true;
     c->awaiting_reinvite_answer = true;
-    nua_invite(peer->nh, SC_CALL_DIALOG_RESTARTS(peer), TAG_IF(offer, SIPTAG_CONTENT_TYPE_STR("application/sdp")),
+    nua_invite(peer->nh, SC_CALL_NO_RESTARTS, TAG_IF(offer, SIPTAG_CONTENT_TYPE_STR("application/sdp")),
                TAG_IF(offer, SIPTAG_PAYLOAD_STR(offer)), TAG_END());
     return true;
 }
@@ -424,12 +424,10 @@ static sc_reg *call_gateway(const sc_call *c)
     return NULL;
 }
 
-/* A request inside an answered call through a gateway (BYE, INFO, a
- * re-INVITE) challenged by the trunk: Sofia holds it for credentials (such a
- * request takes challenges in again, SC_CALL_DIALOG_RESTARTS);
- * the gateway's own answer it, as for the INVITE. A BYE left unanswered would
- * leave the call up, and billed, at the trunk. */
-static bool answer_in_dialog_challenge(sc_call *c, int status, const sip_t *sip)
+/* Our BYE of a call through a gateway challenged by the trunk: Sofia holds it
+ * for credentials (SC_CALL_BYE_RESTARTS); the gateway's own answer it, as for
+ * the INVITE. A BYE left unanswered would leave the call up, and billed. */
+static bool answer_bye_challenge(sc_call *c, int status, const sip_t *sip)
 {
     sc_reg *r = call_gateway(c);
     const char *why = NULL;
@@ -437,17 +435,16 @@ static bool answer_in_dialog_challenge(sc_call *c, int status, const sip_t *sip)
     if (sc_digest_authenticate(c->nh, sip, status, sc_gw_auth_username(r->gw), r->gw->password,
                                &c->dialog_auth_rounds, &why))
         return true;
-    sc_log(SC_LOG_INFO, "call %d: not answering the %d inside the call: %s", c->id, status, why);
+    sc_log(SC_LOG_INFO, "call %d: not answering the %d to our BYE: %s", c->id, status, why);
     return false;
 }
 
-/* The end of a request inside the call: a challenge is answered, a success
- * starts the next request's rounds afresh. */
-static bool in_dialog_response(sc_call *c, int status, const sip_t *sip)
+/* The final answer to our BYE: a challenge is answered; one we refuse would
+ * leave Sofia holding the BYE for ever, so the call ends here. */
+static void bye_response(sc_call *c, int status, const sip_t *sip)
 {
-    if (status == 401 || status == 407) return answer_in_dialog_challenge(c, status, sip);
-    if (status >= 200 && status < 300) c->dialog_auth_rounds = 0;
-    return false;
+    if ((status != 401 && status != 407) || answer_bye_challenge(c, status, sip)) return;
+    sc_call_finish(c);
 }
 
 static bool answer_call_challenge(sc_call *c, int status, const sip_t *sip)
@@ -482,8 +479,14 @@ static void note_redirect(const sc_call *c, int status, const sip_t *sip)
 static void on_invite_response(sc_call *c, int status, const char *phrase, const sip_t *sip)
 {
     bool has_sdp = sip && sip->sip_payload && sip->sip_payload->pl_len;
-    if ((c->relaying_reinvite || c->media_reinvite) && status >= 200 && in_dialog_response(c, status, sip))
-        return;  /* sent again with credentials: its answer comes next */
+    if (!c->relaying_reinvite && !c->media_reinvite && sc_call_is_answered(c) && (status == 401 || status == 407)) {
+        /* A re-INVITE Sofia sent itself (a session refresh), challenged: never
+         * our INVITE's challenge (that would dial the number again). It goes
+         * with no restarts, so it failed alone; the call goes on. */
+        sc_log(SC_LOG_INFO, "call %d: a re-INVITE inside the call got %d: not answered, the call goes on",
+               c->id, status);
+        return;
+    }
     if (c->relaying_reinvite) {
         /* Not the call's own INVITE: a re-INVITE relayed for the other leg.
          * Its failure does not end the call (RFC 3261 14.1). */
@@ -569,8 +572,9 @@ void sc_calls_on_event(sc_session *s, sc_call *c, nua_event_t event, int status,
         on_invite_response(c, status, phrase, sip);
         break;
     case nua_r_authenticate:
-        /* Sofia could not use our credentials on the challenge (904): end it. */
-        if (status >= 300 && !c->ending) {
+        /* Sofia could not use our credentials on the challenge (904): end a
+         * call not answered yet (an answered one ends by its BYE's answer). */
+        if (status >= 300 && !c->ending && !sc_call_is_answered(c)) {
             remote_ends(c, status, "CALL_REJECTED");
             /* the INVITE already had its final 401/407: nothing to cancel */
             sc_call_finish(c);
@@ -586,8 +590,7 @@ void sc_calls_on_event(sc_session *s, sc_call *c, nua_event_t event, int status,
         }
         break;
     case nua_r_bye:
-    case nua_r_info:
-        if (status >= 200) in_dialog_response(c, status, sip);
+        if (status >= 300) bye_response(c, status, sip);
         break;
     case nua_i_info:   /* DTMF by SIP INFO */
         sc_call_on_info(c, sip);

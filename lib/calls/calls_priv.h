@@ -113,14 +113,16 @@ void sc_bridge_leg_ended(sc_call *c);
  * is the call's final answer; a challenge to the INVITE is still answered (by us,
  * sc_digest_header). */
 #define SC_CALL_NO_RESTARTS NUTAG_RETRY_COUNT(0)
-/* A tag for each request inside an answered call (BYE, INFO, re-INVITE): with
- * no restarts Sofia would not take a challenge to it in either, so the request
- * gives the handle Sofia's default retry count back as it is sent (a request's
- * tags set its handle's parameters), and a 401/407 is answered with the
- * gateway's credentials (call_stack.c). A BYE left unanswered keeps the call
- * up, and billed. Never before the answer: a redirect to our INVITE would then
- * be followed. */
-#define SC_CALL_DIALOG_RESTARTS(c) TAG_IF(sc_call_is_answered(c), NUTAG_RETRY_COUNT(3))
+/* A tag for our BYE of an answered call: with no restarts Sofia would not take
+ * a challenge to it in, so the BYE gives the handle Sofia's default retry count
+ * back as it is sent (a request's tags set its handle's parameters) and a
+ * 401/407 is answered with the gateway's credentials (call_stack.c): a BYE left
+ * unanswered keeps the call up, and billed. Only then: an INVITE still pending
+ * (ours before the answer, a re-INVITE, Sofia's session refresh) would follow a
+ * redirect again. Re-INVITEs and INFOs go with SC_CALL_NO_RESTARTS; a challenge
+ * to one fails that request alone, and the call goes on. */
+#define SC_CALL_BYE_RESTARTS(c) \
+    TAG_IF(sc_call_is_answered(c) && !(c)->media_reinvite && !(c)->relaying_reinvite, NUTAG_RETRY_COUNT(3))
 void sc_call_finish(sc_call *c);                           /* ENDED + event + bridge + forget */
 void sc_calls_on_incoming(sc_session *s, nua_t *nua, nua_handle_t *nh, const sip_t *sip);
 /* Whether a call can take DTMF now: it has its SIP handle and is answered,

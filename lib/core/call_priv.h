@@ -48,7 +48,7 @@ struct sc_call {
     char *local_sdp;
     char *final_phrase;         /* the phrase of our final answer: nua_respond() keeps the pointer */
     int auth_rounds;
-    int dialog_auth_rounds;     /* challenges answered to the current request inside the call */
+    int dialog_auth_rounds;     /* challenges answered to our BYE */
     /* a dial-out: its INVITE's parts, so that we can send it anew with our
      * answer to the trunk's challenge (calls/call_dial.c); NULL otherwise */
     char *inv_ruri, *inv_from, *inv_pai, *inv_rpid, *inv_contact, *inv_proxy;

@@ -219,6 +219,8 @@ static void control_from_another_thread_posts(void)
         /* the target's number is checked on the stack thread: the refusal comes as an event */
         CHECK_EQ_INT(sc_call_redirect(call, "sip:1-1-2;phone-context=x@127.0.0.1"), SC_OK);
         expect_control(s, call, "sc_call_redirect", SC_EREFUSED, "emergency number");
+        CHECK_EQ_INT(sc_call_redirect(call, "sip:(112)@127.0.0.1"), SC_OK);
+        expect_control(s, call, "sc_call_redirect", SC_EREFUSED, "emergency number");
         CHECK_EQ_INT(sc_call_redirect(call, "sips:%31%31%32@127.0.0.1"), SC_OK);
         expect_control(s, call, "sc_call_redirect", SC_EINVAL, "%-escaped");
         /* Media is off in this session: the stack thread fails the posted
