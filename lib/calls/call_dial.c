@@ -182,6 +182,24 @@ static void invite_on_new_handle(sc_call *c, const char *call_id, const char *au
                TAG_END());
 }
 
+/* Keeps the INVITE's parts for a send anew (a challenge answered), in one
+ * block: one allocation per dial-out where one per part was a tenth of the
+ * library's own. A NULL part stays NULL. */
+static void keep_invite_parts(sc_call *c, const char *ruri, const char *proxy, const char *from, const char *pai,
+                              const char *rpid, const char *contact)
+{
+    const char *src[] = { ruri, proxy, from, pai, rpid, contact };
+    const char **dst[] = { &c->inv_ruri, &c->inv_proxy, &c->inv_from, &c->inv_pai, &c->inv_rpid, &c->inv_contact };
+    size_t len[G_N_ELEMENTS(src)], total = 1;
+    char *p;
+    for (size_t i = 0; i < G_N_ELEMENTS(src); i++) total += len[i] = src[i] ? strlen(src[i]) + 1 : 0;
+    p = c->inv_parts = g_malloc(total);
+    for (size_t i = 0; i < G_N_ELEMENTS(src); i++) {
+        *dst[i] = src[i] ? memcpy(p, src[i], len[i]) : NULL;
+        p += len[i];
+    }
+}
+
 static void send_invite(dial_op *op, sc_reg *r, const char *wire, sc_call *c)
 {
     const sc_gateway *gw = r->gw;
@@ -202,12 +220,8 @@ static void send_invite(dial_op *op, sc_reg *r, const char *wire, sc_call *c)
     }
     c->nua = op->s->nua;
     /* kept, for the INVITE sent anew with our answer to a challenge */
-    c->inv_ruri = ruri;
-    c->inv_proxy = outbound;
-    c->inv_from = ct.own_from ? ct.own_from : g_strdup(ct.from);
-    c->inv_pai = ct.own_pai ? ct.own_pai : g_strdup(ct.pai);
-    c->inv_rpid = ct.own_rpid ? ct.own_rpid : g_strdup(ct.rpid);
-    c->inv_contact = g_strdup(r->sip.contact);
+    keep_invite_parts(c, ruri, outbound, ct.from, ct.pai, ct.rpid, r->sip.contact);
+    SC_FREE_ALL(ruri, outbound, ct.own_from, ct.own_pai, ct.own_rpid);
     sc_calls_add(op->s, c);  /* the session's reference */
     invite_on_new_handle(c, NULL, NULL);
     sc_call_emit(c, SC_EVENT_CALL_STATE);  /* calling */
@@ -248,12 +262,21 @@ int sc_dial_on_stack(sc_session *s, void *p)
     if (s->phase != SC_PHASE_RUNNING) return sc_fail(SC_ECLOSED, "the session is not running");
     r = find_reg(s, op->gateway);
     if (!r) return sc_fail(SC_ENOTFOUND, "no gateway '%s' in this session", op->gateway);
-    rc = sc_dial_gateway_rule(r, &rule);
+    if (op->checked_wire && op->checked_serial == r->serial) {
+        /* Posted from another thread and checked there, under the session
+         * lock, by this same gateway's rule (a gateway's rule and prefix are
+         * fixed for its life; one changed is a new gateway with a new
+         * serial): the same number goes on the wire. */
+        rc = SC_OK;
+        wire = g_steal_pointer(&op->checked_wire);
+    } else {
+        rc = sc_dial_gateway_rule(r, &rule);
+    }
     /* A dialplan condition chose the number: through a gateway without a
      * rule of its own, any number (never an emergency one) may leave. */
-    if (rc == SC_OK && op->checked && !rule && (rc = sc_gw_rule_build(r->gw, true, &any, NULL)) == SC_OK)
+    if (rc == SC_OK && !wire && op->checked && !rule && (rc = sc_gw_rule_build(r->gw, true, &any, NULL)) == SC_OK)
         rule = any;
-    if (rc == SC_OK)
+    if (rc == SC_OK && !wire)
         rc = sc_gw_rule_wire(rule, r->gw->destination_prefix, op->number, NULL, &wire);
     sc_dialrule_free(any);
     if (rc != SC_OK) {
@@ -295,7 +318,7 @@ typedef struct posted_dial {
 static void free_posted_dial(sc_posted *w)
 {
     posted_dial *pd = (posted_dial *)w;
-    SC_FREE_ALL(pd->caller_number, pd->caller_name, pd->sdp);
+    SC_FREE_ALL(pd->caller_number, pd->caller_name, pd->sdp, pd->op.checked_wire);
     g_free(pd);
 }
 
@@ -360,12 +383,14 @@ static int dial_here(sc_session *s, const dial_op *op, sc_call **out)
     sc_call *c;
     posted_dial *pd;
     int max;
+    guint serial;
     g_mutex_lock(&s->lock);
     if (check_here(s, op, &r, &wire)) {
         g_mutex_unlock(&s->lock);
         return 1;
     }
     max = r->gw->max_channels;
+    serial = r->serial;
     g_mutex_unlock(&s->lock);
     c = sc_call_new(s, SC_CALL_OUTBOUND, op->gateway);
     if (!sc_calls_reserve_channel(s, c, max)) {
@@ -379,9 +404,9 @@ static int dial_here(sc_session *s, const dial_op *op, sc_call **out)
     r = sc_gw_board_find(s, op->gateway);
     if (r) set_call_texts(c, op, r, wire);
     g_mutex_unlock(&s->lock);
-    g_free(wire);
     if (!r) {
         /* The gateway went meanwhile: the stack thread says how. */
+        g_free(wire);
         sc_calls_forget(s, c);
         sc_call_detach_session(c);
         sc_call_unref(c);
@@ -398,6 +423,8 @@ static int dial_here(sc_session *s, const dial_op *op, sc_call **out)
     pd->op.caller_name = pd->caller_name = g_strdup(op->caller_name);
     pd->op.sdp = pd->sdp = g_strdup(op->sdp);
     pd->op.made = c;   /* w.c's reference */
+    pd->op.checked_wire = wire;
+    pd->op.checked_serial = serial;
     sc_call_post(s, &pd->w);
     *out = c;
     return SC_OK;

@@ -86,6 +86,8 @@ typedef struct dial_op {
     bool checked;          /* a dialplan condition allowed it (the gateway's own rule still applies) */
     bool media;            /* the library's SDP and RTP (sc_session_dial_media) */
     sc_call *made;         /* a dial posted from another thread: its call, made there */
+    char *checked_wire;        /* ... the number its gateway's rule gave there (owned), and that gateway's */
+    guint checked_serial;      /* serial (sc_reg): the same gateway here needs no second check */
     sc_call *call;         /* out: a reference for the caller */
     int refusal;           /* out: sc_dial_refusal when refused */
 } dial_op;

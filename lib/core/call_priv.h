@@ -50,8 +50,10 @@ struct sc_call {
     int auth_rounds;
     int dialog_auth_rounds;     /* challenges answered to our BYE */
     /* a dial-out: its INVITE's parts, so that we can send it anew with our
-     * answer to the trunk's challenge (calls/call_dial.c); NULL otherwise */
-    char *inv_ruri, *inv_from, *inv_pai, *inv_rpid, *inv_contact, *inv_proxy;
+     * answer to the trunk's challenge (calls/call_dial.c); NULL otherwise.
+     * One block holds them all; the parts point into it. */
+    char *inv_parts;
+    const char *inv_ruri, *inv_from, *inv_pai, *inv_rpid, *inv_contact, *inv_proxy;
     bool final_sent;            /* inbound: a final answer went out */
     bool ending;                /* hangup or reject requested; terminated state pending */
     int end_code;               /* what ended it, recorded before Sofia's terminated state */

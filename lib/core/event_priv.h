@@ -5,8 +5,10 @@
 #include <stdbool.h>
 #include "skypeconnect/sc_event.h"
 #include "json.h"   /* every event writer quotes with sc_json_append_string */
+#include "fifo.h"
 
 struct sc_event {
+    sc_fifo_link link;      /* in the session's queue (core/event_queue.c) */
     int type;
     char *gateway;
     int state, prev_state, status;

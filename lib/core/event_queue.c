@@ -19,6 +19,19 @@ SC_API int sc_session_set_event_cb(sc_session *s, sc_event_cb cb, void *user, sc
     return SC_OK;
 }
 
+/* Under s->lock: the oldest event waiting, or NULL. */
+static sc_event *pop_event(sc_session *s)
+{
+    sc_fifo_link *l = sc_fifo_pop(&s->queue);
+    return l ? SC_FIFO_ITEM(l, sc_event, link) : NULL;
+}
+
+void sc_session_events_drop(sc_session *s)
+{
+    sc_event *ev;
+    while ((ev = pop_event(s))) sc_event_free(ev);
+}
+
 static void deliver_one(sc_session *s, sc_event *ev)
 {
     sc_cb_slot *slot = sc_cb_slot_get(&s->slot, &s->lock);
@@ -46,7 +59,7 @@ static gboolean deliver_queued(gpointer p)
         return G_SOURCE_CONTINUE;
     }
     s->delivering = true;
-    while ((ev = g_queue_pop_head(&s->queue))) {
+    while ((ev = pop_event(s))) {
         g_mutex_unlock(&s->lock);
         deliver_one(s, ev);
         g_mutex_lock(&s->lock);
@@ -140,7 +153,7 @@ void sc_session_emit(sc_session *s, sc_event *ev)
         g_free(text);
     }
     g_mutex_lock(&s->lock);
-    g_queue_push_tail(&s->queue, ev);
+    sc_fifo_push(&s->queue, &ev->link);
     if (s->dispatch_mode == SC_DISPATCH_QUEUE) {
         if (s->queue.length == 1) wake_fd_set(s);
         g_cond_broadcast(&s->cond);
@@ -180,7 +193,7 @@ static sc_event *queue_pop(sc_session *s, int timeout_ms)
     if (s->interrupted) {
         s->interrupted = false;
     } else {
-        ev = g_queue_pop_head(&s->queue);
+        ev = pop_event(s);
     }
     if (s->queue.length == 0) wake_fd_clear(s);
     g_mutex_unlock(&s->lock);

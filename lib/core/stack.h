@@ -110,11 +110,11 @@ struct sc_session {
 
     /* events */
     sc_cb_slot *slot;          /* under lock */
-    GQueue queue;              /* sc_event*: waiting for delivery (under lock) */
+    sc_fifo queue;             /* sc_event: waiting for delivery (under lock) */
     guint deliver_source;      /* THREAD mode delivery source id (under lock) */
     GSource *deliver_src;      /* ... the source itself, made once, owned by ctx */
     int state_waiters;         /* threads in sc_session_wait_until() (under lock) */
-    GQueue posted;             /* sc_stack_post* from other threads (under lock; stack_post.c) */
+    sc_fifo posted;            /* sc_stack_post from other threads (under lock; stack_post.c) */
     bool post_on_root;         /* own thread's native root: post_fd wakes Sofia's loop for them (under lock) */
     int post_fd, post_reg;     /* ... the eventfd and its registration with the root */
     GSource *post_idle;        /* else: the idle source that wakes the context for them (under lock) */
@@ -130,6 +130,8 @@ void sc_session_emit(sc_session *s, sc_event *ev);      /* takes ownership; any 
 /* SC_DISPATCH_THREAD: delivers the waiting events now, on the stack thread
  * (the stop's last events, before the phase says STOPPED). */
 void sc_session_deliver_queued(sc_session *s);
+/* sc_session_free(): the events never delivered are freed. */
+void sc_session_events_drop(sc_session *s);
 
 /* SC_DISPATCH_THREAD: on (after the root is made), deliveries armed on the
  * stack thread use a Sofia timer instead of waking the GLib context; off
@@ -175,6 +177,7 @@ const char *sc_session_contact_host(sc_session *s);
  * the stack thread; free frees the struct after it, or without it when the
  * session's context goes first. */
 typedef struct sc_stack_post {
+    sc_fifo_link link;                                   /* in s->posted */
     sc_session *s;                                       /* set by sc_session_post() */
     void (*run)(sc_session *s, struct sc_stack_post *w);
     void (*free)(struct sc_stack_post *w);

@@ -15,6 +15,13 @@
 
 #include "stack.h"   /* first: it sets Sofia's magic types */
 
+/* Under s->lock (or alone with the session at its end). */
+static sc_stack_post *pop_post(sc_session *s)
+{
+    sc_fifo_link *l = sc_fifo_pop(&s->posted);
+    return l ? SC_FIFO_ITEM(l, sc_stack_post, link) : NULL;
+}
+
 static void run_one(sc_stack_post *w)
 {
     w->run(w->s, w);
@@ -26,7 +33,7 @@ void sc_session_run_posted(sc_session *s)
     sc_stack_post *w;
     for (;;) {
         g_mutex_lock(&s->lock);
-        w = g_queue_pop_head(&s->posted);
+        w = pop_post(s);
         g_mutex_unlock(&s->lock);
         if (!w) return;
         run_one(w);
@@ -83,7 +90,7 @@ void sc_session_post(sc_session *s, sc_stack_post *w)
 {
     w->s = s;
     g_mutex_lock(&s->lock);
-    g_queue_push_tail(&s->posted, w);
+    sc_fifo_push(&s->posted, &w->link);
     /* Under the lock: the descriptor cannot be closed meanwhile, nor the
      * idle source dropped. One wake-up for a queue that was empty. */
     if (s->posted.length == 1) {
@@ -111,5 +118,5 @@ void sc_session_posts_drop(sc_session *s)
         g_source_destroy(idle);
         g_source_unref(idle);
     }
-    while ((w = g_queue_pop_head(&s->posted))) w->free(w);
+    while ((w = pop_post(s))) w->free(w);
 }

@@ -192,7 +192,9 @@ void sc_reg_set_status(sc_reg *r, int status, int sip_code, const char *phrase, 
 
 sc_reg *sc_reg_new(sc_session *s, const sc_gateway *gw)
 {
+    static gint serials;
     sc_reg *r = g_new0(sc_reg, 1);
+    r->serial = (guint)g_atomic_int_add(&serials, 1) + 1;
     r->kind = SC_HANDLE_REG;
     r->s = s;
     r->gw = sc_gateway_copy(gw);

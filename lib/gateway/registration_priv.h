@@ -26,6 +26,8 @@ struct sc_reg {
     /* SIP texts built once from the configuration */
     sc_sip_texts sip;           /* Request-URI, From, To, Contact, next hop */
     struct sc_dialrule *dialrule; /* built from dial-prefix/dial-pattern, or NULL (call_dial.c) */
+    guint serial;               /* no two gateways of the process share it: a dial checked on another
+                                 * thread knows, on the stack thread, that it met this one's rule */
     bool dialrule_built;
     GPtrArray *trunk_ips;       /* addresses of proxy, register-proxy, outbound-proxy (inbound.c) */
 

@@ -88,8 +88,6 @@ SC_API sc_session *sc_session_new(void)
     s->udp_rmem = SC_UDP_RECEIVE_BUFFER_DEFAULT;
     s->pending = g_ptr_array_new_with_free_func((GDestroyNotify)sc_gateway_free);
     s->gw_names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    g_queue_init(&s->queue);
-    g_queue_init(&s->posted);
     g_queue_init(&s->reg_waiting);
     s->post_fd = -1;
     set_up_sofia();
@@ -852,7 +850,6 @@ static gboolean quit_thread(gpointer p)
 
 SC_API void sc_session_free(sc_session *s)
 {
-    sc_event *ev;
     if (!s) return;
     if (g_atomic_pointer_get(&s->thread) == g_thread_self()) {
         sc_log(SC_LOG_ERROR, "sc_session_free() called from the session's own callback: ignored (leaks the session)");
@@ -872,7 +869,7 @@ SC_API void sc_session_free(sc_session *s)
         if (src) g_source_destroy(src);
     }
     sc_session_posts_drop(s);
-    while ((ev = g_queue_pop_head(&s->queue))) sc_event_free(ev);
+    sc_session_events_drop(s);
     sc_cb_slot_unref(s->slot);
     sc_reg_window_close(s);
     g_ptr_array_free(s->regs, TRUE);
