@@ -244,6 +244,7 @@ void sc_calls_on_incoming(sc_session *s, nua_t *nua, nua_handle_t *nh, const sip
     c->sip_call_id = g_strdup(sip->sip_call_id ? sip->sip_call_id->i_id : "");
     msg = nua_current_request(nua);
     c->invite_text = sc_sip_header_block(msg);  /* the received header bytes, no body, no re-encoding */
+    sc_call_note_remote_target(c, sip);
     if (sip->sip_payload && sip->sip_payload->pl_len)
         sc_call_set_remote_sdp(c, sip->sip_payload->pl_data, sip->sip_payload->pl_len);
     c->nh = nh;
@@ -329,6 +330,8 @@ static bool relay_reinvite(sc_call *c, const char *offer)
     sc_call *peer = c->peer;
     if (!peer || !peer->nh || peer->ending || !answered(peer) || peer->relaying_reinvite) return false;
     peer->relaying_reinvite = true;
+    g_free(peer->relayed_offer);
+    peer->relayed_offer = g_strdup(offer);   /* sent again if challenged */
     c->awaiting_reinvite_answer = true;
     nua_invite(peer->nh, SC_CALL_NO_RESTARTS, TAG_IF(offer, SIPTAG_CONTENT_TYPE_STR("application/sdp")),
                TAG_IF(offer, SIPTAG_PAYLOAD_STR(offer)), TAG_END());
@@ -363,6 +366,7 @@ static void on_media_reinvite(sc_call *c, nua_handle_t *nh, char *offer)
 
 static void on_reinvite(sc_call *c, nua_handle_t *nh, const sip_t *sip)
 {
+    sc_call_note_remote_target(c, sip);   /* a target refresh */
     char *offer = sip->sip_payload && sip->sip_payload->pl_len
                       ? g_strndup(sip->sip_payload->pl_data, sip->sip_payload->pl_len) : NULL;
     if (offer) note_offer(c, offer);
@@ -400,6 +404,7 @@ static void relayed_reinvite_answered(sc_call *c, int status, const char *phrase
     char *sdp = sip && sip->sip_payload && sip->sip_payload->pl_len
                     ? g_strndup(sip->sip_payload->pl_data, sip->sip_payload->pl_len) : NULL;
     c->relaying_reinvite = false;
+    g_clear_pointer(&c->relayed_offer, g_free);
     if (sdp && status < 300) note_offer(c, sdp);
     if (asker && asker->awaiting_reinvite_answer && asker->nh) {
         asker->awaiting_reinvite_answer = false;
@@ -417,39 +422,18 @@ static void relayed_reinvite_answered(sc_call *c, int status, const char *phrase
     g_free(sdp);
 }
 
-static sc_reg *call_gateway(const sc_call *c)
-{
-    for (guint i = 0; i < c->s->regs->len; i++)
-        if (!strcmp(sc_reg_name(c->s->regs->pdata[i]), c->gateway)) return c->s->regs->pdata[i];
-    return NULL;
-}
-
-/* Our BYE of a call through a gateway challenged by the trunk: Sofia holds it
- * for credentials (SC_CALL_BYE_RESTARTS); the gateway's own answer it, as for
- * the INVITE. A BYE left unanswered would leave the call up, and billed. */
-static bool answer_bye_challenge(sc_call *c, int status, const sip_t *sip)
-{
-    sc_reg *r = call_gateway(c);
-    const char *why = NULL;
-    if (!r || !c->nh) return false;
-    if (sc_digest_authenticate(c->nh, sip, status, sc_gw_auth_username(r->gw), r->gw->password,
-                               &c->dialog_auth_rounds, &why))
-        return true;
-    sc_log(SC_LOG_INFO, "call %d: not answering the %d to our BYE: %s", c->id, status, why);
-    return false;
-}
-
-/* The final answer to our BYE: a challenge is answered; one we refuse would
- * leave Sofia holding the BYE for ever, so the call ends here. */
+/* The final answer to our BYE: a challenge is answered (a BYE left
+ * unanswered would leave the call up, and billed); one we refuse would leave
+ * Sofia holding the BYE for ever, so the call ends here. */
 static void bye_response(sc_call *c, int status, const sip_t *sip)
 {
-    if ((status != 401 && status != 407) || answer_bye_challenge(c, status, sip)) return;
+    if ((status != 401 && status != 407) || sc_call_answer_bye_challenge(c, status, sip)) return;
     sc_call_finish(c);
 }
 
 static bool answer_call_challenge(sc_call *c, int status, const sip_t *sip)
 {
-    sc_reg *r = call_gateway(c);
+    sc_reg *r = sc_call_gateway_reg(c);
     if (!r) return false;
     /* The credentials of this call's own gateway only (signalwire/freeswitch#2171).
      * Sent anew by us: Sofia restarts none of our INVITEs (SC_CALL_NO_RESTARTS). */
@@ -479,17 +463,27 @@ static void note_redirect(const sc_call *c, int status, const sip_t *sip)
 static void on_invite_response(sc_call *c, int status, const char *phrase, const sip_t *sip)
 {
     bool has_sdp = sip && sip->sip_payload && sip->sip_payload->pl_len;
-    if (!c->relaying_reinvite && !c->media_reinvite && sc_call_is_answered(c) && (status == 401 || status == 407)) {
-        /* A re-INVITE Sofia sent itself (a session refresh), challenged: never
-         * our INVITE's challenge (that would dial the number again). It goes
-         * with no restarts, so it failed alone; the call goes on. */
-        sc_log(SC_LOG_INFO, "call %d: a re-INVITE inside the call got %d: not answered, the call goes on",
-               c->id, status);
+    bool challenge = status == 401 || status == 407;
+    if (status >= 200 && status < 300) {
+        /* the far end's Contact (a target refresh too); the next request's
+         * challenges get a round of their own */
+        sc_call_note_remote_target(c, sip);
+        c->dialog_auth_rounds = 0;
+    }
+    if (!c->relaying_reinvite && !c->media_reinvite && sc_call_is_answered(c) && challenge) {
+        /* A re-INVITE Sofia sent itself (a session refresh), challenged: sent
+         * again by us with our SDP; never our INVITE's challenge (that would
+         * dial the number again). Not answered, it failed alone (no restarts):
+         * the call goes on. */
+        if (!sc_call_answer_reinvite_challenge(c, status, sip, c->local_sdp))
+            sc_log(SC_LOG_INFO, "call %d: a re-INVITE inside the call got %d: not answered, the call goes on",
+                   c->id, status);
         return;
     }
     if (c->relaying_reinvite) {
         /* Not the call's own INVITE: a re-INVITE relayed for the other leg.
          * Its failure does not end the call (RFC 3261 14.1). */
+        if (challenge && sc_call_answer_reinvite_challenge(c, status, sip, c->relayed_offer)) return;
         if (status >= 200) relayed_reinvite_answered(c, status, phrase, sip);
         return;
     }
@@ -497,6 +491,7 @@ static void on_invite_response(sc_call *c, int status, const char *phrase, const
         /* Our hold/unhold re-INVITE: its failure does not end the call
          * (RFC 3261 14.1); the media stays as it was. */
         if (status < 200) return;
+        if (challenge && sc_call_answer_reinvite_challenge(c, status, sip, c->local_sdp)) return;
         c->media_reinvite = false;
         if (status < 300 && has_sdp) {
             char *answer = g_strndup(sip->sip_payload->pl_data, sip->sip_payload->pl_len);

@@ -121,11 +121,25 @@ void sc_bridge_leg_ended(sc_call *c);
  * 401/407 is answered with the gateway's credentials (call_stack.c): a BYE left
  * unanswered keeps the call up, and billed. Only then: an INVITE still pending
  * (ours before the answer, a re-INVITE, Sofia's session refresh) would follow a
- * redirect again. Re-INVITEs and INFOs go with SC_CALL_NO_RESTARTS; a challenge
- * to one fails that request alone, and the call goes on. */
+ * redirect again. Re-INVITEs and INFOs go with SC_CALL_NO_RESTARTS: a challenge
+ * to a re-INVITE is answered by sending it again ourselves (dialog_auth.c); one
+ * to an INFO fails that INFO alone, and the call goes on. */
 #define SC_CALL_BYE_RESTARTS(c) \
     TAG_IF(sc_call_is_answered(c) && !(c)->media_reinvite && !(c)->relaying_reinvite, NUTAG_RETRY_COUNT(3))
 void sc_call_finish(sc_call *c);                           /* ENDED + event + bridge + forget */
+
+/* dialog_auth.c: challenges inside a call (stack thread) */
+/* The call's gateway (by name), or NULL: gone, or none (an internal call). */
+sc_reg *sc_call_gateway_reg(const sc_call *c);
+/* Keeps the Contact of `sip` (a 2xx to an INVITE, an INVITE) as the call's
+ * remote target; none: unchanged. */
+void sc_call_note_remote_target(sc_call *c, const sip_t *sip);
+/* Answers a 401/407 to our BYE through Sofia's cache; false: refused (logged). */
+bool sc_call_answer_bye_challenge(sc_call *c, int status, const sip_t *sip);
+/* Sends our re-INVITE with body `sdp` again, with the header that answers the
+ * 401/407 in `sip`; false: not answered (logged: no gateway, no remote target,
+ * or the digest policy refused). */
+bool sc_call_answer_reinvite_challenge(sc_call *c, int status, const sip_t *sip, const char *sdp);
 void sc_calls_on_incoming(sc_session *s, nua_t *nua, nua_handle_t *nh, const sip_t *sip);
 /* Whether a call can take DTMF now: it has its SIP handle and is answered,
  * held or in early media (stack thread; call_info.c). */

@@ -50,7 +50,7 @@ SC_API void sc_call_unref(sc_call *c)
     if (!c || !g_atomic_int_dec_and_test(&c->refs)) return;
     SC_FREE_ALL(c->gateway, c->matched_by, c->destination, c->caller_number, c->caller_name,
                 c->sip_call_id, c->to, c->source, c->invite_text, c->cause, c->remote_sdp,
-                c->local_sdp, c->final_phrase, c->inv_parts);
+                c->local_sdp, c->final_phrase, c->inv_parts, c->relayed_offer);
     g_mutex_clear(&c->lock);
     g_free(c);
 }

@@ -48,7 +48,9 @@ struct sc_call {
     char *local_sdp;
     char *final_phrase;         /* the phrase of our final answer: nua_respond() keeps the pointer */
     int auth_rounds;
-    int dialog_auth_rounds;     /* challenges answered to our BYE */
+    int dialog_auth_rounds;     /* challenges answered to our BYE or re-INVITE in flight */
+    char remote_target[256];    /* the far end's Contact URI, "" unknown (calls/dialog_auth.c) */
+    char *relayed_offer;        /* the SDP of a re-INVITE we relay on this leg, for a send anew */
     /* a dial-out: its INVITE's parts, so that we can send it anew with our
      * answer to the trunk's challenge (calls/call_dial.c); NULL otherwise.
      * One block holds them all; the parts point into it. */

@@ -222,6 +222,30 @@ class NumberPathTest(CallTestCase):
         self.assertEqual([e.get("user") for e in self.sipp_events(uas, "bye_auth")], ["skype"], uas.describe())
         self.assert_quit_clean(cli)
 
+    def test_a_challenged_reinvite_is_answered(self):
+        """The far end challenges our hold re-INVITE (407). Sofia answers nothing inside a
+        call by itself (the count that would let it also follows a 302 to a re-INVITE as a
+        new call), so the library sends the re-INVITE again with the gateway's credentials;
+        the digest names that re-INVITE's own Request-URI (the far end's Contact), the hold
+        takes effect and the call goes on to its BYE."""
+        k, cli = self.trunk(cli_args=["--media"], dial_prefix="00")
+        uas = self.pstn("call_uas_reinvite_challenge", k, max_calls=1, timeout=30)
+        call = self.dial(cli, "004930123456")
+        self.wait_call(cli, call, "answered")
+        mark = len(cli.events)
+        cli.send("hold %d" % call)
+        cli.wait_for(match(event="media_state", call=call, state="held"), 10, after=mark)
+        self.assertEqual([e for e in cli.events_since(mark) if e.get("event") == "media_error"], [],
+                         cli.describe())
+        cli.send("hangup %d" % call)
+        self.assert_ended(cli, call, "NORMAL_CLEARING", "local")
+        self.assert_sipp_ok(uas)
+        auth = self.sipp_events(uas, "reinvite_auth")
+        self.assertEqual([(r.get("user"), r.get("dir")) for r in auth], [("skype", "sendonly")], uas.describe())
+        self.assertTrue(auth[0].get("ruri", "").startswith("sip:pstn@"), uas.describe())
+        self.assertEqual(auth[0].get("uri"), auth[0].get("ruri"), uas.describe())
+        self.assert_quit_clean(cli)
+
     def test_a_bridge_legs_redirect_is_not_followed(self):
         """A dialplan bridge to a local UAS (not the trunk) that answers 302, Contact
         sip:0900123456@<the trunk>: the redirect would have sent a premium-rate number
