@@ -96,7 +96,8 @@ static int new_call(dial_op *op, sc_reg *r, sc_call **out)
     /* the reference the session's table will take */
     sc_call *c = op->made ? sc_call_ref(op->made) : sc_call_new(op->s, SC_CALL_OUTBOUND, sc_reg_name(r));
     int rc = SC_OK;
-    c->local_sdp = op->sdp && *op->sdp ? g_strdup(op->sdp) : NULL;
+    /* a posted dial's own copy goes to the call as it is (op->sdp is not read again) */
+    c->local_sdp = !(op->sdp && *op->sdp) ? NULL : op->sdp_copy ? g_steal_pointer(&op->sdp_copy) : g_strdup(op->sdp);
     if (op->media && (rc = sc_call_media_offer(c, &c->local_sdp))) {
         if (!op->made) sc_call_detach_session(c);   /* a made call is ended by its poster */
         sc_call_unref(c);
@@ -165,49 +166,75 @@ static void caller_texts_make(const dial_op *op, const sc_reg *r, caller_texts *
 /* The dial-out's INVITE, on a new handle, from the parts the call keeps: the
  * first one, or the same again with `authorization` (a header line answering
  * the trunk's challenge) and the first one's Call-ID. No restarts by Sofia
- * (SC_CALL_NO_RESTARTS): a redirect is the call's final answer. */
+ * (SC_CALL_NO_RESTARTS, in the INVITE's own tags: they set its handle's
+ * parameters as it is sent): a redirect is the call's final answer. */
 static void invite_on_new_handle(sc_call *c, const char *call_id, const char *authorization)
 {
-    c->nh = nua_handle(c->nua, c, SIPTAG_TO_STR(c->to), SIPTAG_FROM_STR(c->inv_from),
-                       TAG_IF(c->inv_proxy, NUTAG_PROXY(c->inv_proxy)), TAG_IF(call_id, SIPTAG_CALL_ID_STR(call_id)),
-                       SC_CALL_NO_RESTARTS, TAG_END());
-    nua_invite(c->nh,
-               NUTAG_URL(c->inv_ruri),
-               SIPTAG_CONTACT_STR(c->inv_contact),
-               TAG_IF(c->inv_pai, SIPTAG_P_ASSERTED_IDENTITY_STR(c->inv_pai)),
-               TAG_IF(c->inv_rpid, SIPTAG_REMOTE_PARTY_ID_STR(c->inv_rpid)),
-               TAG_IF(c->local_sdp, SIPTAG_CONTENT_TYPE_STR("application/sdp")),
-               TAG_IF(c->local_sdp, SIPTAG_PAYLOAD_STR(c->local_sdp)),
-               TAG_IF(authorization, SIPTAG_HEADER_STR(authorization)),
-               TAG_END());
+    /* Only the tags that say something: Sofia filters every tag it is given,
+     * a skipped TAG_IF() included, several times over (nua_handle() alone
+     * about 1,000 instructions per tag and dial-out). */
+    tagi_t handle_tags[4], invite_tags[11];
+    int h = 0, i = 0;
+    handle_tags[h++] = (tagi_t){ SIPTAG_TO_STR(c->to) };
+    handle_tags[h++] = (tagi_t){ SIPTAG_FROM_STR(c->inv_from) };
+    if (call_id) handle_tags[h++] = (tagi_t){ SIPTAG_CALL_ID_STR(call_id) };
+    handle_tags[h] = (tagi_t){ TAG_END() };
+    invite_tags[i++] = (tagi_t){ SC_CALL_NO_RESTARTS };
+    invite_tags[i++] = (tagi_t){ NUTAG_URL(c->inv_ruri) };
+    /* The outbound proxy in the request's own tags: they reach Sofia's
+     * transaction (nta_outgoing_mcreate) as they are. Given to nua_handle(),
+     * Debian's Sofia 1.12.11 kept it and sent the INVITE to the Request-URI's
+     * host all the same (seen: the outbound-proxy was never used). */
+    if (c->inv_proxy) invite_tags[i++] = (tagi_t){ NUTAG_PROXY(c->inv_proxy) };
+    invite_tags[i++] = (tagi_t){ SIPTAG_CONTACT_STR(c->inv_contact) };
+    if (c->inv_pai) invite_tags[i++] = (tagi_t){ SIPTAG_P_ASSERTED_IDENTITY_STR(c->inv_pai) };
+    if (c->inv_rpid) invite_tags[i++] = (tagi_t){ SIPTAG_REMOTE_PARTY_ID_STR(c->inv_rpid) };
+    if (c->local_sdp) {
+        invite_tags[i++] = (tagi_t){ SIPTAG_CONTENT_TYPE_STR("application/sdp") };
+        invite_tags[i++] = (tagi_t){ SIPTAG_PAYLOAD_STR(c->local_sdp) };
+    }
+    if (authorization) invite_tags[i++] = (tagi_t){ SIPTAG_HEADER_STR(authorization) };
+    invite_tags[i] = (tagi_t){ TAG_END() };
+    c->nh = nua_handle(c->nua, c, TAG_NEXT(handle_tags));
+    nua_invite(c->nh, TAG_NEXT(invite_tags));
 }
 
 /* Keeps the INVITE's parts for a send anew (a challenge answered), in one
  * block: one allocation per dial-out where one per part was a tenth of the
- * library's own. A NULL part stays NULL. */
-static void keep_invite_parts(sc_call *c, const char *ruri, const char *proxy, const char *from, const char *pai,
-                              const char *rpid, const char *contact)
+ * library's own. Each part is the concatenation of its pieces (a
+ * NULL-terminated list); a NULL part stays NULL. In the order of the call's
+ * fields: Request-URI, proxy, From, PAI, RPID, Contact. */
+static void keep_invite_parts(sc_call *c, const char *const *parts[6])
 {
-    const char *src[] = { ruri, proxy, from, pai, rpid, contact };
     const char **dst[] = { &c->inv_ruri, &c->inv_proxy, &c->inv_from, &c->inv_pai, &c->inv_rpid, &c->inv_contact };
-    size_t len[G_N_ELEMENTS(src)], total = 1;
+    size_t total = 0;
     char *p;
-    for (size_t i = 0; i < G_N_ELEMENTS(src); i++) total += len[i] = src[i] ? strlen(src[i]) + 1 : 0;
-    p = c->inv_parts = g_malloc(total);
-    for (size_t i = 0; i < G_N_ELEMENTS(src); i++) {
-        *dst[i] = src[i] ? memcpy(p, src[i], len[i]) : NULL;
-        p += len[i];
+    for (size_t i = 0; i < G_N_ELEMENTS(dst); i++)
+        for (const char *const *piece = parts[i]; piece && *piece; piece++) total += strlen(*piece);
+    p = c->inv_parts = g_malloc(total + G_N_ELEMENTS(dst));
+    for (size_t i = 0; i < G_N_ELEMENTS(dst); i++) {
+        *dst[i] = parts[i] ? p : NULL;
+        if (!parts[i]) continue;
+        for (const char *const *piece = parts[i]; *piece; piece++) {
+            size_t n = strlen(*piece);
+            memcpy(p, *piece, n);
+            p += n;
+        }
+        *p++ = '\0';
     }
 }
+
+/* One piece, or NULL for no part. */
+#define ONE_PIECE(s) ((s) ? (const char *const[]){ (s), NULL } : NULL)
 
 static void send_invite(dial_op *op, sc_reg *r, const char *wire, sc_call *c)
 {
     const sc_gateway *gw = r->gw;
-    char *ruri, *outbound = NULL;
+    char *outbound = NULL;
     const char *tp = gw->register_transport == SC_TRANSPORT_UDP ? "" : sc_transport_name(gw->register_transport);
+    const char *ruri[] = { "sip:", wire, "@", r->sip.proxy_host, *tp ? ";transport=" : "", tp, NULL };
     caller_texts ct;
 
-    ruri = g_strconcat("sip:", wire, "@", r->sip.proxy_host, *tp ? ";transport=" : "", tp, NULL);
     set_call_texts(c, op, r, wire);
     caller_texts_make(op, r, &ct);
     if (gw->outbound_proxy && *gw->outbound_proxy) {
@@ -220,8 +247,9 @@ static void send_invite(dial_op *op, sc_reg *r, const char *wire, sc_call *c)
     }
     c->nua = op->s->nua;
     /* kept, for the INVITE sent anew with our answer to a challenge */
-    keep_invite_parts(c, ruri, outbound, ct.from, ct.pai, ct.rpid, r->sip.contact);
-    SC_FREE_ALL(ruri, outbound, ct.own_from, ct.own_pai, ct.own_rpid);
+    keep_invite_parts(c, (const char *const *[]){ ruri, ONE_PIECE(outbound), ONE_PIECE(ct.from), ONE_PIECE(ct.pai),
+                                                  ONE_PIECE(ct.rpid), ONE_PIECE(r->sip.contact) });
+    SC_FREE_ALL(outbound, ct.own_from, ct.own_pai, ct.own_rpid);
     sc_calls_add(op->s, c);  /* the session's reference */
     invite_on_new_handle(c, NULL, NULL);
     sc_call_emit(c, SC_EVENT_CALL_STATE);  /* calling */
@@ -312,13 +340,13 @@ int sc_dial_on_stack(sc_session *s, void *p)
 typedef struct posted_dial {
     sc_posted w;           /* first; w.c is the call made */
     dial_op op;
-    char *caller_number, *caller_name, *sdp;   /* op's gateway and number are the call's */
+    char *caller_number, *caller_name;   /* op's gateway and number are the call's, its SDP op's own */
 } posted_dial;
 
 static void free_posted_dial(sc_posted *w)
 {
     posted_dial *pd = (posted_dial *)w;
-    SC_FREE_ALL(pd->caller_number, pd->caller_name, pd->sdp, pd->op.checked_wire);
+    SC_FREE_ALL(pd->caller_number, pd->caller_name, pd->op.sdp_copy, pd->op.checked_wire);
     g_free(pd);
 }
 
@@ -421,7 +449,7 @@ static int dial_here(sc_session *s, const dial_op *op, sc_call **out)
     pd->op.number = c->destination;
     pd->op.caller_number = pd->caller_number = g_strdup(op->caller_number);
     pd->op.caller_name = pd->caller_name = g_strdup(op->caller_name);
-    pd->op.sdp = pd->sdp = g_strdup(op->sdp);
+    pd->op.sdp = pd->op.sdp_copy = g_strdup(op->sdp);
     pd->op.made = c;   /* w.c's reference */
     pd->op.checked_wire = wire;
     pd->op.checked_serial = serial;

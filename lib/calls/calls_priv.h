@@ -88,6 +88,7 @@ typedef struct dial_op {
     sc_call *made;         /* a dial posted from another thread: its call, made there */
     char *checked_wire;        /* ... the number its gateway's rule gave there (owned), and that gateway's */
     guint checked_serial;      /* serial (sc_reg): the same gateway here needs no second check */
+    char *sdp_copy;            /* ... its own copy of sdp, which its call takes (no second copy) */
     sc_call *call;         /* out: a reference for the caller */
     int refusal;           /* out: sc_dial_refusal when refused */
 } dial_op;

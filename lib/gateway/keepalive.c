@@ -26,10 +26,11 @@ static void send_ping(sc_keepalive *k)
     k->nh = nua_handle(k->nua, NULL,
                        SIPTAG_FROM_STR(k->sip->from),
                        SIPTAG_TO_STR(k->sip->to),
-                       TAG_IF(k->sip->next_hop, NUTAG_PROXY(k->sip->next_hop)),
                        TAG_END());
     nua_options(k->nh,
                 NUTAG_URL(k->sip->registrar_uri),
+                /* the next hop in the request's own tags, as for the REGISTER (registration.c) */
+                TAG_IF(k->sip->next_hop, NUTAG_PROXY(k->sip->next_hop)),
                 TAG_IF(k->user_agent, SIPTAG_USER_AGENT_STR(k->user_agent)),
                 TAG_IF(k->send_contact, SIPTAG_CONTACT_STR(k->sip->contact)),
                 TAG_END());

@@ -382,9 +382,10 @@ static gboolean on_ka_tick(gpointer p)
 {
     sc_reg *r = p;
     drop_ka_handle(r);  /* an unanswered one is replaced: the next may get through */
-    r->nat.ka_nh = nua_handle(r->s->nua, NULL, SIPTAG_FROM_STR(r->sip.from), SIPTAG_TO_STR(r->sip.to),
-                              TAG_IF(r->sip.next_hop, NUTAG_PROXY(r->sip.next_hop)), TAG_END());
-    nua_options(r->nat.ka_nh, NUTAG_URL(r->sip.registrar_uri), TAG_END());
+    r->nat.ka_nh = nua_handle(r->s->nua, NULL, SIPTAG_FROM_STR(r->sip.from), SIPTAG_TO_STR(r->sip.to), TAG_END());
+    /* the next hop in the request's own tags, as for the REGISTER (registration.c) */
+    nua_options(r->nat.ka_nh, NUTAG_URL(r->sip.registrar_uri), TAG_IF(r->sip.next_hop, NUTAG_PROXY(r->sip.next_hop)),
+                TAG_END());
     r->nat.ka_in_flight = true;
     return G_SOURCE_CONTINUE;
 }

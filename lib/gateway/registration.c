@@ -336,7 +336,6 @@ static void ensure_handle(sc_reg *r)
                        SIPTAG_CALL_ID_STR(r->call_id),
                        SIPTAG_FROM_STR(r->sip.from),
                        SIPTAG_TO_STR(r->sip.to),
-                       TAG_IF(r->sip.next_hop, NUTAG_PROXY(r->sip.next_hop)),
                        TAG_END());
 }
 
@@ -348,6 +347,10 @@ static void send_request(sc_reg *r)
     nua_method(r->nh,
                NUTAG_METHOD("REGISTER"),
                NUTAG_URL(r->sip.registrar_uri),
+               /* register-proxy: in the request's own tags, which reach Sofia's
+                * transaction as they are (and its resend with credentials);
+                * on the handle, Debian's Sofia 1.12.11 ignored it */
+               TAG_IF(r->sip.next_hop, NUTAG_PROXY(r->sip.next_hop)),
                SIPTAG_CONTACT_STR(sc_nat_register_contact(r)),
                SIPTAG_EXPIRES_STR(expires),
                NUTAG_DIALOG(0),  /* no To tag kept for the next request (see ensure_handle) */

@@ -11,6 +11,7 @@ import unittest
 
 from sctest.calls import CallTestCase, ACCOUNT
 from sctest.cli import match
+from sctest.ports import free_port
 
 NUMBER = "004930123456"
 
@@ -274,6 +275,23 @@ class DialOutTest(CallTestCase):
         # Kamailio may log the BYE a moment after SIPp has it (a loaded machine).
         k.wait_record(lambda r: r.get("method") == "BYE" and r.get("indialog") is not None, 5)
         self.assertEqual([r["proto"] for r in k.in_dialog("BYE")], ["tcp"], k.describe())
+        self.assert_quit_clean(cli)
+
+    def test_dial_out_through_outbound_proxy(self):
+        """outbound-proxy sip:<trunk>;transport=tcp with the registration over UDP: the
+        dial-out's INVITE goes to the outbound proxy as Sofia's proxy tag on its handle
+        says, so the trunk receives it over TCP, and the call is answered."""
+        port = free_port(udp=True, tcp=True)
+        k, cli = self.trunk(dial_prefix="00", outbound_proxy="sip:127.0.0.1:%d;transport=tcp" % port,
+                            kamailio_kw={"port": port})
+        uas = self.pstn("call_uas_answer", k)
+        call = self.dial(cli, NUMBER)
+        self.wait_call(cli, call, "answered")
+        cli.send("hangup %d" % call)
+        self.assert_ended(cli, call, "NORMAL_CLEARING", "local", 200)
+        relayed = self.assert_challenged_then_relayed(k, NUMBER)
+        self.assertEqual(relayed[0]["proto"], "tcp", k.describe())
+        self.assertEqual([r["proto"] for r in k.records_where("REGISTER")][:1], ["udp"], k.describe())
         self.assert_quit_clean(cli)
 
     def test_destination_prefix(self):

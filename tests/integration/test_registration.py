@@ -184,6 +184,26 @@ class RegistrationTest(ScTestCase):
                               5, since=t_quit)
         self.assertIsNotNone(unreg, k.describe())
 
+    def test_register_proxy_is_the_next_hop(self):
+        """register-proxy sip:<trunk>;transport=tcp with register-transport udp: every
+        REGISTER (the challenged one, the one with credentials, the un-REGISTER) goes to
+        the register proxy, over TCP. Given on the REGISTER's
+        handle, Sofia ignored it and sent everything over UDP to the proxy param's host."""
+        from sctest.ports import free_port
+        port = free_port(udp=True, tcp=True)
+        k = self.start_kamailio(port=port)
+        gw = self.gateway_file(skype_gateway(k.port, register_proxy="sip:127.0.0.1:%d;transport=tcp" % port))
+        cli = self.start_cli([gw])
+        cli.wait_for(match(gateway="skype", state="REGED"), 15)
+        self.assertTrue(k.wait_count(1, 5, result="saved"), k.describe())
+        self.assertEqual({r["proto"] for r in k.registers()}, {"tcp"}, k.describe())
+        t_quit = time.monotonic()
+        self.assert_quit_clean(cli)
+        unreg = k.wait_record(lambda r: r.get("method") == "REGISTER" and (r.get("expires") == "0" or
+                              "expires=0" in r.get("ct", "")), 5, since=t_quit)
+        self.assertIsNotNone(unreg, k.describe())
+        self.assertEqual(unreg["proto"], "tcp", k.describe())
+
     def test_unregister_register_commands_and_sigterm(self):
         """Stdin `unregister GW` -> UNREGISTER -> DOWN (reason request, trunk sees expires 0);
         `register GW` -> TRYING -> REGED; SIGTERM behaves as quit (DOWN, stopped, exit 0)."""
