@@ -246,6 +246,28 @@ class NumberPathTest(CallTestCase):
         self.assertEqual(auth[0].get("uri"), auth[0].get("ruri"), uas.describe())
         self.assert_quit_clean(cli)
 
+    def test_a_refused_reinvite_challenge_is_not_a_loop(self):
+        """The far end challenges our hold re-INVITE, then challenges the one with
+        credentials again (the same nonce, not stale: the credentials are refused).
+        The library answers once and stops: the hold fails with the 407 as a
+        media_error, the call stays answered and ends by our BYE; a third re-INVITE
+        would fail the PSTN side's scenario."""
+        k, cli = self.trunk(cli_args=["--media"], dial_prefix="00")
+        uas = self.pstn("call_uas_reinvite_refused", k, max_calls=1, timeout=30)
+        call = self.dial(cli, "004930123456")
+        self.wait_call(cli, call, "answered")
+        mark = len(cli.events)
+        cli.send("hold %d" % call)
+        err = cli.wait_for(match(event="media_error", call=call), 10, after=mark)
+        self.assertIn("407", err.get("message", ""), cli.describe())
+        self.assertNotIn("held", [e.get("state") for e in cli.events_since(mark)
+                                  if e.get("event") == "call_state" and e.get("call") == call], cli.describe())
+        cli.send("hangup %d" % call)
+        self.assert_ended(cli, call, "NORMAL_CLEARING", "local")
+        self.assert_sipp_ok(uas)
+        self.assertEqual([r.get("user") for r in self.sipp_events(uas, "reinvite_auth")], ["skype"], uas.describe())
+        self.assert_quit_clean(cli)
+
     def test_a_bridge_legs_redirect_is_not_followed(self):
         """A dialplan bridge to a local UAS (not the trunk) that answers 302, Contact
         sip:0900123456@<the trunk>: the redirect would have sent a premium-rate number
