@@ -187,6 +187,9 @@ void sc_call_hangup_now(sc_call *c, const char *cause)
     c->ending = true;
     c->end_side = SC_HANGUP_LOCAL;
     c->end_cause = cause;
+    /* the BYE's challenges get rounds of their own, whatever a re-INVITE
+     * before it used (dialog_auth.c) */
+    c->dialog_auth_rounds = 0;
     if (st == SC_CALL_ANSWERED || st == SC_CALL_HELD) {
         c->end_code = 200;
         nua_bye(c->nh, SC_CALL_BYE_RESTARTS(c), TAG_END());

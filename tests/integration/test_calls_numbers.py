@@ -251,7 +251,8 @@ class NumberPathTest(CallTestCase):
         credentials again (the same nonce, not stale: the credentials are refused).
         The library answers once and stops: the hold fails with the 407 as a
         media_error, the call stays answered and ends by our BYE; a third re-INVITE
-        would fail the PSTN side's scenario."""
+        would fail the PSTN side's scenario. The BYE, challenged too, still gets its own
+        answer: the re-INVITE's rounds are not the BYE's."""
         k, cli = self.trunk(cli_args=["--media"], dial_prefix="00")
         uas = self.pstn("call_uas_reinvite_refused", k, max_calls=1, timeout=30)
         call = self.dial(cli, "004930123456")
@@ -266,6 +267,7 @@ class NumberPathTest(CallTestCase):
         self.assert_ended(cli, call, "NORMAL_CLEARING", "local")
         self.assert_sipp_ok(uas)
         self.assertEqual([r.get("user") for r in self.sipp_events(uas, "reinvite_auth")], ["skype"], uas.describe())
+        self.assertEqual([r.get("user") for r in self.sipp_events(uas, "bye_auth")], ["skype"], uas.describe())
         self.assert_quit_clean(cli)
 
     def test_a_bridge_legs_redirect_is_not_followed(self):
