@@ -222,18 +222,25 @@ class NumberPathTest(CallTestCase):
         self.assertEqual([e.get("user") for e in self.sipp_events(uas, "bye_auth")], ["skype"], uas.describe())
         self.assert_quit_clean(cli)
 
+    def hold_media_call(self, scenario):
+        """A media call dialled out to the PSTN side playing @scenario, answered, then
+        put on hold; returns (cli, uas, call, mark) with mark the event index before
+        the hold."""
+        k, cli = self.trunk(cli_args=["--media"], dial_prefix="00")
+        uas = self.pstn(scenario, k, max_calls=1, timeout=30)
+        call = self.dial(cli, "004930123456")
+        self.wait_call(cli, call, "answered")
+        mark = len(cli.events)
+        cli.send("hold %d" % call)
+        return cli, uas, call, mark
+
     def test_a_challenged_reinvite_is_answered(self):
         """The far end challenges our hold re-INVITE (407). Sofia answers nothing inside a
         call by itself (the count that would let it also follows a 302 to a re-INVITE as a
         new call), so the library sends the re-INVITE again with the gateway's credentials;
         the digest names that re-INVITE's own Request-URI (the far end's Contact), the hold
         takes effect and the call goes on to its BYE."""
-        k, cli = self.trunk(cli_args=["--media"], dial_prefix="00")
-        uas = self.pstn("call_uas_reinvite_challenge", k, max_calls=1, timeout=30)
-        call = self.dial(cli, "004930123456")
-        self.wait_call(cli, call, "answered")
-        mark = len(cli.events)
-        cli.send("hold %d" % call)
+        cli, uas, call, mark = self.hold_media_call("call_uas_reinvite_challenge")
         cli.wait_for(match(event="media_state", call=call, state="held"), 10, after=mark)
         self.assertEqual([e for e in cli.events_since(mark) if e.get("event") == "media_error"], [],
                          cli.describe())
@@ -253,12 +260,7 @@ class NumberPathTest(CallTestCase):
         media_error, the call stays answered and ends by our BYE; a third re-INVITE
         would fail the PSTN side's scenario. The BYE, challenged too, still gets its own
         answer: the re-INVITE's rounds are not the BYE's."""
-        k, cli = self.trunk(cli_args=["--media"], dial_prefix="00")
-        uas = self.pstn("call_uas_reinvite_refused", k, max_calls=1, timeout=30)
-        call = self.dial(cli, "004930123456")
-        self.wait_call(cli, call, "answered")
-        mark = len(cli.events)
-        cli.send("hold %d" % call)
+        cli, uas, call, mark = self.hold_media_call("call_uas_reinvite_refused")
         err = cli.wait_for(match(event="media_error", call=call), 10, after=mark)
         self.assertIn("407", err.get("message", ""), cli.describe())
         self.assertNotIn("held", [e.get("state") for e in cli.events_since(mark)
