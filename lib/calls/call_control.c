@@ -116,6 +116,7 @@ SC_API int sc_call_early_media(sc_call *c, const char *sdp)
 int sc_call_answer_on_stack(sc_session *s, void *p)
 {
     sc_call_op *op = p;
+    tagi_t timers[SC_CALL_SESSION_TIMER_TAGS];
     int rc = take_local_sdp(op);
     (void)s;
     if (rc) return rc;
@@ -124,8 +125,9 @@ int sc_call_answer_on_stack(sc_session *s, void *p)
     op->c->sip_code = 200;
     g_mutex_unlock(&op->c->lock);
     sc_call_answer_timer_stop(op->c);
+    sc_call_session_timer_tags(op->c, timers);
     nua_respond(op->c->nh, SIP_200_OK, SC_NAT_CONTACT_TAG(op->c),
-                SIPTAG_CONTENT_TYPE_STR("application/sdp"), SIPTAG_PAYLOAD_STR(op->text), TAG_END());
+                SIPTAG_CONTENT_TYPE_STR("application/sdp"), SIPTAG_PAYLOAD_STR(op->text), TAG_NEXT(timers));
     return SC_OK;
 }
 

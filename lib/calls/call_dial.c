@@ -113,6 +113,7 @@ static void set_call_texts(sc_call *c, const dial_op *op, sc_reg *r, const char 
 {
     const char *caller = op->caller_number && *op->caller_number ? op->caller_number : sc_gw_from_user(r->gw);
     if (c->destination) return;
+    sc_call_take_session_timers(c, r->gw);
     c->destination = g_strdup(op->number);
     c->caller_number = g_strdup(caller);
     c->caller_name = g_strdup(op->caller_name ? op->caller_name : "");
@@ -173,7 +174,7 @@ static void invite_on_new_handle(sc_call *c, const char *call_id, const char *au
     /* Only the tags that say something: Sofia filters every tag it is given,
      * a skipped TAG_IF() included, several times over (nua_handle() alone
      * about 1,000 instructions per tag and dial-out). */
-    tagi_t handle_tags[4], invite_tags[11];
+    tagi_t handle_tags[4], invite_tags[11 + SC_CALL_SESSION_TIMER_TAGS];
     int h = 0, i = 0;
     handle_tags[h++] = (tagi_t){ SIPTAG_TO_STR(c->to) };
     handle_tags[h++] = (tagi_t){ SIPTAG_FROM_STR(c->inv_from) };
@@ -193,6 +194,7 @@ static void invite_on_new_handle(sc_call *c, const char *call_id, const char *au
         invite_tags[i++] = (tagi_t){ SIPTAG_CONTENT_TYPE_STR("application/sdp") };
         invite_tags[i++] = (tagi_t){ SIPTAG_PAYLOAD_STR(c->local_sdp) };
     }
+    i += sc_call_session_timer_tags(c, invite_tags + i);
     if (authorization) invite_tags[i++] = (tagi_t){ SIPTAG_HEADER_STR(authorization) };
     invite_tags[i] = (tagi_t){ TAG_END() };
     c->nh = nua_handle(c->nua, c, TAG_NEXT(handle_tags));

@@ -140,6 +140,7 @@ typedef struct admission {
     char *destination;
     const char *context;
     bool channel_taken;       /* one of the gateway's channels is held for the call */
+    const sc_gateway *gw;     /* its session timers; NULL for the internal side */
 } admission;
 
 static bool admit_from_trunk(sc_session *s, nua_handle_t *nh, const sip_t *sip, const char *ip,
@@ -172,6 +173,7 @@ static bool admit_from_trunk(sc_session *s, nua_handle_t *nh, const sip_t *sip, 
     a->matched_by = m.matched_by;
     a->destination = m.destination;
     a->context = m.reg->gw->context ? m.reg->gw->context : "public";
+    a->gw = m.reg->gw;
     m.destination = NULL;
     sc_inbound_match_clear(&m);
     return true;
@@ -235,6 +237,7 @@ void sc_calls_on_incoming(sc_session *s, nua_t *nua, nua_handle_t *nh, const sip
 
     c = sc_call_new(s, SC_CALL_INBOUND, a.gateway);
     c->channel_counted = a.channel_taken;  /* sc_calls_add() counts the others */
+    if (a.gw) sc_call_take_session_timers(c, a.gw);
     c->nua = nua;
     g_free(c->matched_by);
     c->matched_by = g_strdup(a.matched_by);
@@ -478,6 +481,20 @@ static void on_invite_response(sc_call *c, int status, const char *phrase, const
         if (!sc_call_answer_reinvite_challenge(c, status, sip, c->local_sdp))
             sc_log(SC_LOG_INFO, "call %d: a re-INVITE inside the call got %d: not answered, the call goes on",
                    c->id, status);
+        return;
+    }
+    if (!c->relaying_reinvite && !c->media_reinvite && sc_call_is_answered(c) && status >= 300) {
+        /* Sofia's session refresh failed. Only a 408 or 481 ends the dialog
+         * (RFC 3261 14.1, RFC 4028 10; Sofia then ends it and tells us by
+         * its state); after any other failure the call goes on until the
+         * session expires, which a later re-INVITE (a hold) renews. Not a
+         * bridged leg's failure either: its caller stays connected. */
+        if (status == 408 || status == 481) {
+            if (!c->ending) remote_ends(c, status, NULL);
+        } else {
+            sc_log(SC_LOG_INFO, "call %d: the session refresh got %d %s: the call goes on", c->id, status,
+                   phrase ? phrase : "");
+        }
         return;
     }
     if (c->relaying_reinvite) {

@@ -129,6 +129,13 @@ void sc_bridge_leg_ended(sc_call *c);
     TAG_IF(sc_call_is_answered(c) && !(c)->media_reinvite && !(c)->relaying_reinvite, NUTAG_RETRY_COUNT(3))
 void sc_call_finish(sc_call *c);                           /* ENDED + event + bridge + forget */
 
+/* session_timer.c: the gateway's session timers on the call's first INVITE or answer */
+void sc_call_take_session_timers(sc_call *c, const sc_gateway *gw);
+/* Writes the tags that differ from Sofia's defaults and a TAG_END into
+ * `tags` (room for 3); returns how many before the end. */
+#define SC_CALL_SESSION_TIMER_TAGS 3
+int sc_call_session_timer_tags(const sc_call *c, tagi_t *tags);
+
 /* dialog_auth.c: challenges inside a call (stack thread) */
 /* The call's gateway (by name), or NULL: gone, or none (an internal call). */
 sc_reg *sc_call_gateway_reg(const sc_call *c);

@@ -351,6 +351,7 @@ void sc_bridge_b_response(sc_call *b, int status, const char *phrase, const sip_
         }
     } else if (status >= 200 && status < 300 && !a->final_sent) {
         char *sdp = has_sdp ? g_strndup(sip->sip_payload->pl_data, sip->sip_payload->pl_len) : NULL;
+        tagi_t timers[SC_CALL_SESSION_TIMER_TAGS];
         sc_call_take_final(a);
         g_mutex_lock(&a->lock);
         a->sip_code = status;
@@ -358,8 +359,9 @@ void sc_bridge_b_response(sc_call *b, int status, const char *phrase, const sip_
         g_free(a->local_sdp);
         a->local_sdp = g_strdup(sdp);
         sc_call_answer_timer_stop(a);
+        sc_call_session_timer_tags(a, timers);
         nua_respond(a->nh, SIP_200_OK, SC_NAT_CONTACT_TAG(a), TAG_IF(sdp, SIPTAG_CONTENT_TYPE_STR("application/sdp")),
-                    TAG_IF(sdp, SIPTAG_PAYLOAD_STR(sdp)), TAG_END());
+                    TAG_IF(sdp, SIPTAG_PAYLOAD_STR(sdp)), TAG_NEXT(timers));
         g_free(sdp);
     } else if (status >= 300) {
         /* This leg failed: the next target, or the caller hears why. */

@@ -138,6 +138,11 @@ static const param_def known_params[] = {
      * below a second it would flood the NAT, above an hour it holds nothing */
     { .name = "tcp-keepalive", .kind = KIND_INT, .offset = FIELD(tcp_keepalive),
       .min = 1000, .max = 3600000, .zero_is_off = true },
+    /* RFC 4028 session timers, FreeSWITCH's profile names: below 90 s the
+     * far end must refuse them (422), above a day no call is kept alive */
+    { .name = "session-timeout", .kind = KIND_INT, .offset = FIELD(session_timeout),
+      .min = 90, .max = 86400, .zero_is_off = true },
+    P_INT("minimum-session-expires", minimum_session_expires, 90, 86400),
     /* Media: kept as text here (config/ does not see the engine), each value
      * checked as it is set by the reading the engine uses (media_param.c);
      * whether this GStreamer has a codec is checked when a call asks for
@@ -678,6 +683,8 @@ sc_gateway *sc_gw_new_unchecked(const char *name)
     gw->context = g_strdup("public");
     gw->channels_busy_code = 486;
     gw->nat_options_ping = true;
+    gw->session_timeout = 1800;
+    gw->minimum_session_expires = 120;
     gw->get_buf = g_malloc0(N_KNOWN_PARAMS * SLOT_SIZE);
     refresh_derived(gw);
     return gw;
@@ -914,6 +921,13 @@ int sc_gw_check(const sc_gateway *gw, sc_gw_problem_fn problem, void *user)
     }
     found += check_dial_policy(gw, problem, user);
     found += check_rtp_ports(gw, problem, user);
+    if (gw->session_timeout && gw->session_timeout < gw->minimum_session_expires) {
+        char msg[112];
+        snprintf(msg, sizeof msg, "(%d) is below minimum-session-expires (%d); 0 turns the timer off",
+                 gw->session_timeout, gw->minimum_session_expires);
+        problem("session-timeout", msg, user);
+        found++;
+    }
     if (gw->ping_min > gw->ping_max) {
         char msg[96];
         snprintf(msg, sizeof msg, "ping-min (%d) is greater than ping-max (%d)",

@@ -59,6 +59,8 @@ struct sc_gateway {
     char *ext_sip_ip;          /* ext-sip-ip: literal, "auto", "stun:HOST[:PORT]" (nat.c) */
     bool nat_options_ping;     /* nat-options-ping: keepalive OPTIONS behind NAT (default true) */
     int tcp_keepalive;         /* tcp-keepalive: CRLF keepalive every N ms, UDP and TCP (0 = off) */
+    int session_timeout;       /* session-timeout: Session-Expires we offer, s (1800; 0 = no timer) */
+    int minimum_session_expires; /* minimum-session-expires: our Min-SE, s (120; RFC 4028: >= 90) */
     /* media (FreeSWITCH's names), read by calls/ through sc_gateway_get() and
      * checked by the media engine's sc_media_config_from_params() */
     char *codec_prefs, *rtp_ip, *ext_rtp_ip, *rtp_start_port, *rtp_end_port, *rtp_timeout_sec;

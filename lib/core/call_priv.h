@@ -51,6 +51,7 @@ struct sc_call {
     int dialog_auth_rounds;     /* challenges answered to our BYE or re-INVITE in flight */
     char remote_target[256];    /* the far end's Contact URI, "" unknown (calls/dialog_auth.c) */
     char *relayed_offer;        /* the SDP of a re-INVITE we relay on this leg, for a send anew */
+    int session_timeout, min_se; /* its gateway's session timers, 0 0 for none (calls/session_timer.c) */
     /* a dial-out: its INVITE's parts, so that we can send it anew with our
      * answer to the trunk's challenge (calls/call_dial.c); NULL otherwise.
      * One block holds them all; the parts point into it. */

@@ -53,9 +53,26 @@ class InboundCallTest(CallTestCase):
         self.wait_sipp_event(uac, "bye_ok")
         answer = [m for m in uac.sip_messages("received") if m.code == 200 and "INVITE" in m.header("CSeq")]
         self.assertTrue(answer and "m=audio" in answer[0].body, "200 without SDP\n" + uac.messages()[-3000:])
+        # a caller that offers no session timer gets none at the defaults
+        self.assertIsNone(answer[0].header("Session-Expires"), uac.messages()[-3000:])
         self.assertEqual(len(k.in_dialog("BYE")), 1, k.describe())
         self.assert_no_live_calls(cli)
         self.assert_no_errors(cli)
+        self.assert_quit_clean(cli)
+
+    def test_answer_carries_the_gateways_session_timer(self):
+        """session-timeout 600 on the gateway: our 200 to the trunk's call asks for a
+        600-s session timer that we refresh (Session-Expires: 600;refresher=uas), with
+        no Require (the caller offered none and we refresh ourselves)."""
+        k, cli = self.trunk(cli_args=["--on-incoming", "answer"], session_timeout="600")
+        uac = self.caller("call_uac_bye", k.port, duration_ms=300)
+        call = self.assert_incoming(cli, k, uac)["call"]
+        self.assert_ended(cli, call, "NORMAL_CLEARING", "remote", 200, direction="inbound")
+        self.assert_sipp_ok(uac)
+        answer = [m for m in uac.sip_messages("received") if m.code == 200 and "INVITE" in m.header("CSeq")]
+        self.assertTrue(answer, uac.messages()[-3000:])
+        self.assertEqual(answer[0].header("Session-Expires"), "600;refresher=uas", uac.messages()[-3000:])
+        self.assertIsNone(answer[0].header("Require"), uac.messages()[-3000:])
         self.assert_quit_clean(cli)
 
     def test_ring_answer_dtmf_and_local_hangup(self):

@@ -272,6 +272,31 @@ class NumberPathTest(CallTestCase):
         self.assertEqual([r.get("user") for r in self.sipp_events(uas, "bye_auth")], ["skype"], uas.describe())
         self.assert_quit_clean(cli)
 
+    def test_a_refused_session_refresh_does_not_end_the_call(self):
+        """The gateway's session timers (session-timeout and minimum-session-expires
+        90, RFC 4028's least) go out in our INVITE; the far end picks 90 s with us
+        as refresher. Our refresh re-INVITE (Sofia's own, 40 to 50 s in) gets 488.
+        Only a 408 or 481 ends a call there (RFC 3261 14.1, RFC 4028 10): the call
+        stays answered, a hold still works (and renews the session) and the call
+        ends by our BYE, as ours, with NORMAL_CLEARING, not as the far end's 488."""
+        k, cli = self.trunk(cli_args=["--media"], dial_prefix="00", session_timeout="90",
+                            minimum_session_expires="90")
+        uas = self.pstn("call_uas_refresh_refused", k, max_calls=1, timeout=90)
+        call = self.dial(cli, "004930123456")
+        self.wait_call(cli, call, "answered")
+        invite = self.wait_sipp_event(uas, "invite")
+        self.assertEqual((invite.get("se"), invite.get("min_se")), ("90", "90"), uas.describe())
+        self.assertEqual(self.wait_sipp_event(uas, "refresh", timeout=60).get("dir"), "sendrecv", uas.describe())
+        mark = len(cli.events)
+        cli.send("hold %d" % call)
+        cli.wait_for(match(event="media_state", call=call, state="held"), 10, after=mark)
+        self.assertEqual(self.call_states(cli, call)[-1:], ["answered"], cli.describe())
+        cli.send("hangup %d" % call)
+        self.assert_ended(cli, call, "NORMAL_CLEARING", "local")
+        self.assert_sipp_ok(uas)
+        self.assertEqual([r.get("dir") for r in self.sipp_events(uas, "hold")], ["sendonly"], uas.describe())
+        self.assert_quit_clean(cli)
+
     def test_a_bridge_legs_redirect_is_not_followed(self):
         """A dialplan bridge to a local UAS (not the trunk) that answers 302, Contact
         sip:0900123456@<the trunk>: the redirect would have sent a premium-rate number

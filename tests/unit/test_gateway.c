@@ -205,6 +205,47 @@ static void test_integers(void)
     sc_gateway_free(gw);
 }
 
+/* Each of the NULL-terminated @p bad values is refused, the param named. */
+static void check_refused(sc_gateway *gw, const char *param, const char *const *bad)
+{
+    char named[96];
+    snprintf(named, sizeof named, "param '%s'", param);
+    for (; *bad; bad++) {
+        CHECK_EQ_INT(sc_gateway_set(gw, param, *bad), SC_EINVAL);
+        CHECK_CONTAINS(sc_last_error(), named);
+    }
+}
+
+/* Session timers: session-timeout 0 (off) or 90 s to a day, the minimum 90 s
+ * to a day (RFC 4028's floor), and the timeout never below the minimum. */
+static void test_session_timers(void)
+{
+    sc_gateway *gw = skype();
+    CHECK_EQ_INT(sc_gateway_set(gw, "register", "false"), SC_OK);   /* valid but for the timers */
+    CHECK_STR(sc_gateway_get(gw, "session-timeout"), "1800");
+    CHECK_STR(sc_gateway_get(gw, "minimum-session-expires"), "120");
+    check_set_fails(gw, "session-timeout", "60", SC_EINVAL,
+                    "gateway 'skype': param 'session-timeout': value '60' is out of range "
+                    "(0 for off, or 90 to 86400)");
+    check_set_fails(gw, "minimum-session-expires", "89", SC_EINVAL,
+                    "gateway 'skype': param 'minimum-session-expires': value '89' is out of range "
+                    "(90 to 86400)");
+    const char *bad[] = { "-1", "86401", "30m", "", "1.5", "0x100", NULL };
+    check_refused(gw, "session-timeout", bad);
+    check_refused(gw, "minimum-session-expires", bad);
+    CHECK_EQ_INT(gw->session_timeout, 1800);
+    CHECK_EQ_INT(gw->minimum_session_expires, 120);
+    CHECK_EQ_INT(sc_gateway_set(gw, "session-timeout", "0"), SC_OK);
+    CHECK_EQ_INT(sc_gateway_validate(gw), SC_OK);
+    CHECK_EQ_INT(sc_gateway_set(gw, "session-timeout", "100"), SC_OK);
+    CHECK_EQ_INT(sc_gateway_validate(gw), SC_ECONFIG);
+    CHECK_CONTAINS(sc_last_error(), "param 'session-timeout': (100) is below minimum-session-expires (120)");
+    CHECK_EQ_INT(sc_gateway_set(gw, "minimum-session-expires", "90"), SC_OK);
+    CHECK_EQ_INT(sc_gateway_validate(gw), SC_OK);
+    CHECK(sc_gateway_warnings(gw) == NULL);
+    sc_gateway_free(gw);
+}
+
 /* tcp-keepalive: FreeSWITCH's milliseconds; 0 is off, anything else from a
  * second to an hour (less floods the NAT, more holds no mapping). */
 static void test_tcp_keepalive(void)
@@ -214,11 +255,8 @@ static void test_tcp_keepalive(void)
     check_set_fails(gw, "tcp-keepalive", "500", SC_EINVAL,
                     "gateway 'skype': param 'tcp-keepalive': value '500' is out of range "
                     "(0 for off, or 1000 to 3600000)");
-    const char *bad[] = { "-1", "999", "3600001", "15s", "", "1.5" };
-    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-        CHECK_EQ_INT(sc_gateway_set(gw, "tcp-keepalive", bad[i]), SC_EINVAL);
-        CHECK_CONTAINS(sc_last_error(), "param 'tcp-keepalive'");
-    }
+    const char *bad[] = { "-1", "999", "3600001", "15s", "", "1.5", NULL };
+    check_refused(gw, "tcp-keepalive", bad);
     CHECK_EQ_INT(gw->tcp_keepalive, 0);
     CHECK_EQ_INT(sc_gateway_set(gw, "tcp-keepalive", "15000"), SC_OK);
     CHECK_EQ_INT(gw->tcp_keepalive, 15000);
@@ -474,7 +512,8 @@ static void test_param_list(void)
         "caller-id-in-from", "ping", "ping-min", "ping-max", "ping-user-agent", "ping-monitoring",
         "contact-in-ping", "distinct-to", "destination-prefix", "context", "dial-prefix",
         "dial-pattern", "dial-format", "emergency-country", "emergency-numbers", "max-channels",
-        "channels-busy-code", "ext-sip-ip", "nat-options-ping", "tcp-keepalive", "codec-prefs", "rtp-ip", "ext-rtp-ip",
+        "channels-busy-code", "ext-sip-ip", "nat-options-ping", "tcp-keepalive",
+        "session-timeout", "minimum-session-expires", "codec-prefs", "rtp-ip", "ext-rtp-ip",
         "rtp-start-port",
         "rtp-end-port", "rtp-timeout-sec", "rtp-hold-timeout-sec", "auto-jitterbuffer-msec", "rtp-secure-media",
         "dtmf-type", "rfc2833-pt", "inband-dtmf",
@@ -641,7 +680,7 @@ static void test_media_params(void)
 }
 
 SC_TEST_MAIN(TEST(test_media_params), TEST(test_call_params), TEST(test_names), TEST(test_defaults), TEST(test_fallbacks), TEST(test_booleans),
-             TEST(test_integers), TEST(test_tcp_keepalive), TEST(test_ext_sip_ip), TEST(test_corrections_warn), TEST(test_transport),
+             TEST(test_integers), TEST(test_tcp_keepalive), TEST(test_session_timers), TEST(test_ext_sip_ip), TEST(test_corrections_warn), TEST(test_transport),
              TEST(test_unknown_and_ignored), TEST(test_hosts_and_users), TEST(test_dial_rules),
              TEST(test_validate), TEST(test_copy_and_variables), TEST(test_param_list),
              TEST(test_null_arguments), TEST(test_password_never_leaks),
