@@ -245,6 +245,24 @@ static bool seen_from(const sip_t *sip, const char **host, int *port)
     return true;
 }
 
+/* Whether the request that got `sip` went over UDP, by its Via: a
+ * register-proxy's ;transport= sends the REGISTER over another transport
+ * than register-transport says. */
+static bool went_over_udp(const sip_t *sip)
+{
+    const sip_via_t *v = sip->sip_via;
+    return v && v->v_protocol && !g_ascii_strcasecmp(v->v_protocol, sip_transport_udp);
+}
+
+/* The public port for the Contact from the port the registrar saw: that
+ * one only when the request went by the Contact's own transport. A REGISTER
+ * over TCP for a UDP Contact (a register-proxy with ;transport=tcp) says
+ * nothing of the UDP mapping; 0: our own port, with the public address. */
+static int contact_mapped_port(const sc_reg *r, const sip_t *sip, int port)
+{
+    return went_over_udp(sip) == (r->gw->register_transport == SC_TRANSPORT_UDP) ? port : 0;
+}
+
 static void remember_seen(sc_nat *n, const char *host, int port)
 {
     g_free(n->seen_host);
@@ -257,15 +275,22 @@ bool sc_nat_on_registered(sc_reg *r, const sip_t *sip)
     sc_nat *n = &r->nat;
     const char *host;
     int port;
-    bool udp = r->gw->register_transport == SC_TRANSPORT_UDP, was = n->detected;
+    bool udp, was = n->detected;
     if (!seen_from(sip, &host, &port)) return false;
     remember_seen(n, host, port);
     /* Over TCP/TLS the source port is the connection's, never the listening
-     * port: only another address means NAT there. */
-    n->detected = strcmp(host, local_host(r)) != 0 || (udp && port && port != local_port(r));
+     * port: only another address means NAT there. Taken for a NAT, a TCP
+     * REGISTER's port went into a UDP Contact where nothing listens. */
+    udp = went_over_udp(sip);
+    n->detected = strcmp(host, local_host(r)) != 0 ||
+                  (udp && port && port != sc_session_local_port_for(r->s, SC_TRANSPORT_UDP));
     if (n->detected != was)
         sc_log(SC_LOG_INFO, "gateway %s: %s (registrar sees %s:%d, local %s:%d)", r->gw->name,
                n->detected ? "behind NAT" : "no NAT", host, port, local_host(r), local_port(r));
+    if (n->detected && !was && !contact_mapped_port(r, sip, port))
+        sc_log(SC_LOG_WARNING, "gateway %s: behind NAT, the REGISTER went over %s but the Contact is %s: "
+               "the NAT holds no mapping for the trunk's requests to that Contact; set register-transport "
+               "to the register-proxy's transport", r->gw->name, udp ? "UDP" : "TCP/TLS", udp ? "TCP" : "UDP");
     /* contact-host, a literal or STUN ext-sip-ip: the user has said what to put
      * (a STUN answer that came while this REGISTER was on its way still needs
      * registering) */
@@ -275,7 +300,7 @@ bool sc_nat_on_registered(sc_reg *r, const sip_t *sip)
     }
     g_free(n->public_host);
     n->public_host = n->detected ? g_strdup(host) : NULL;
-    n->public_port = n->detected ? port : 0;
+    n->public_port = n->detected ? contact_mapped_port(r, sip, port) : 0;
     if (!rebuild(r)) {
         n->relearn_rounds = 0;
         return false;
@@ -352,7 +377,7 @@ void sc_nat_on_options_answer(sc_reg *r, const sip_t *sip)
     if (n->detected && n->ext_mode == SC_EXT_AUTO && !(r->gw->contact_host && *r->gw->contact_host)) {
         g_free(n->public_host);
         n->public_host = g_strdup(host);
-        n->public_port = port;
+        n->public_port = contact_mapped_port(r, sip, port);
         rebuild(r);
     }
     /* a REGISTER on its way will learn the new address from its own answer */

@@ -364,6 +364,22 @@ class TcpTest(NatTestCase):
     def test_tcp_rebinding_keeping_provider(self):
         self._recovers_from_rebinding(False, "tcp")
 
+    def test_tcp_register_proxy_for_a_udp_contact(self):
+        """register-proxy ;transport=tcp with register-transport udp: the TCP
+        connection's public port says nothing of a UDP mapping. The Contact gets the
+        public address with our own UDP port (not the connection's, which nothing
+        listens on over UDP), and the log names the mismatch and the way out."""
+        n = self.net
+        k = self.provider(False)
+        cli = self.nat_cli(k, register_proxy="sip:%s:%d;transport=tcp" % (n.inet_host, k.port))
+        cli.wait_for(match(gateway="skype", state="REGED"), 20, after=0)
+        rec = self.wait_public_contact(k)
+        self.assertEqual(rec["proto"], "tcp", rec)
+        self.assertIn("@%s:%d;transport=udp" % (n.wan_router, cli.started["udp_port"]), rec["ct"].split(",")[0],
+                      k.describe())
+        self.assertIn("set register-transport to the register-proxy's transport", cli.stderr_tail(80))
+        self.assert_quit_clean(cli)
+
 
 def stun_server_binary():
     """tests/stun/sc_stun_server next to the command under test (build tree)."""
