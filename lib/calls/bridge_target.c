@@ -6,7 +6,14 @@
  * to a gateway's trunk is dialled as that gateway (route.c turns it into
  * sofia/gateway/NAME/USER: dial rule, destination-prefix, emergency list,
  * channels), and every other target still gets the emergency refusal: a
- * local PBX may forward to the PSTN too. */
+ * local PBX may forward to the PSTN too.
+ *
+ * The trunk's address is its host and port, and for a gateway without
+ * registration (the provider knows us by our address, IP auth) its host on
+ * any port: such a provider takes our calls on every port it listens on,
+ * so `sip:$1@<trunk>:5080` would be a dial-out past the rules. A provider
+ * that challenges gets no answer from a call that is not a gateway's (only
+ * a gateway's own calls carry its credentials). */
 #include <stdlib.h>
 #include <string.h>
 #include <glib.h>
@@ -44,12 +51,12 @@ static bool parse_addr(const char *value, bool tls, addr *out)
     return *out->host != '\0';
 }
 
-static bool points_at(const addr *target, const char *value, bool tls)
+static bool points_at(const addr *target, const char *value, bool tls, bool any_port)
 {
     addr gw;
     bool same;
     if (!value || !*value || !parse_addr(value, tls, &gw)) return false;
-    same = gw.port == target->port && sc_resolve_same_host(target->host, gw.host);
+    same = (any_port || gw.port == target->port) && sc_resolve_same_host(target->host, gw.host);
     g_free(gw.host);
     return same;
 }
@@ -64,9 +71,10 @@ sc_reg *sc_bridge_target_trunk(sc_session *s, const char *uri)
     }
     for (guint i = 0; i < s->regs->len && !found; i++) {
         sc_reg *r = s->regs->pdata[i];
-        bool tls = r->gw->register_transport == SC_TRANSPORT_TLS;
-        if (points_at(&target, sc_gw_proxy(r->gw), tls) || points_at(&target, r->gw->register_proxy, tls)
-            || points_at(&target, r->gw->outbound_proxy, tls))
+        bool tls = r->gw->register_transport == SC_TRANSPORT_TLS, ip_auth = !r->gw->do_register;
+        if (points_at(&target, sc_gw_proxy(r->gw), tls, ip_auth) ||
+            points_at(&target, r->gw->register_proxy, tls, ip_auth) ||
+            points_at(&target, r->gw->outbound_proxy, tls, ip_auth))
             found = r;
     }
     g_free(target.host);

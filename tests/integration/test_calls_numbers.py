@@ -87,7 +87,7 @@ class NumberPathTest(CallTestCase):
                                 "0000441234567", "0000441234567")
 
     # ---- dialplan ----
-    def start_dialplan(self, extensions, kamailio_port=None, **gw):
+    def start_dialplan(self, extensions, kamailio_port=None, wait_reged=True, **gw):
         """Kamailio, then the command with the Skype gateway (plus `gw` overrides), a
         default context holding `extensions`, and the internal side. Returns
         (kamailio, cli, internal_port)."""
@@ -100,8 +100,9 @@ class NumberPathTest(CallTestCase):
         cli = self.start_cli([gwfile], extra_args=["--dialplan", d, "--internal", "127.0.0.1:0"])
         port = cli.started.get("internal_port")
         self.assertIsInstance(port, int, cli.describe())
-        cli.wait_for(match(gateway="skype", state="REGED"), 15, after=0)
-        self.assertTrue(k.wait_count(1, 5, result="saved"), k.describe())
+        if wait_reged:
+            cli.wait_for(match(gateway="skype", state="REGED"), 15, after=0)
+            self.assertTrue(k.wait_count(1, 5, result="saved"), k.describe())
         return k, cli, port
 
     def phone(self, internal, number, **kw):
@@ -169,6 +170,27 @@ class NumberPathTest(CallTestCase):
         self.allowed_call(cli, internal, "9004930123456")
         self.assert_wire(k, pstn, ["004930123456"])
         self.assert_quit_clean(cli)
+
+    def test_ip_auth_trunk_on_another_port_gets_the_gateway_rules(self):
+        """A gateway without registration (the provider knows us by address) takes
+        our calls on any port of its host: ^9(\\d+)$ -> sip:$1@<trunk host>:<another
+        port> is dialled as gateway skype too. 94930123456 is refused no_match (it
+        went to that port past dial-prefix 00) and the other port hears nothing."""
+        other = free_port(udp=True, tcp=False)
+        k, cli, internal = self.start_dialplan(
+            '  <extension name="other-port">\n'
+            '    <condition field="destination_number" expression="^9(\\d+)$">\n'
+            '      <action application="bridge" data="sip:$1@127.0.0.1:%d"/>\n'
+            '    </condition>\n'
+            '  </extension>\n' % other, wait_reged=False, register="false", dial_prefix="00")
+        uas = self.start_sipp("dp_uas_answer", port=other, timeout=60, max_calls=1)
+        for number, reason in (("94930123456", "no_match"), ("9112", "emergency")):
+            mark = len(cli.events)
+            self.refused_call(cli, internal, number)
+            ref = cli.wait_for(match(event="dial_refused"), 10, after=mark)
+            self.assertEqual((ref["reason"], ref["gateway"]), (reason, "skype"), cli.describe())
+        self.assertEqual(uas.received_requests("INVITE"), [], uas.messages()[-4000:])
+        self.assert_quit_clean(cli, registered=False)
 
     def test_sip_target_elsewhere_still_refuses_emergency(self):
         """A sip: target that is not the trunk (a local UAS) gets the emergency refusal:
