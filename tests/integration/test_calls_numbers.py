@@ -26,6 +26,15 @@ def uri_user(value):
     return m.group(1) if m else None
 
 
+def bridge_extension(name, expression, data):
+    """A default-context extension: destination_number =~ expression -> bridge data."""
+    return ('  <extension name="%s">\n'
+            '    <condition field="destination_number" expression="%s">\n'
+            '      <action application="bridge" data="%s"/>\n'
+            '    </condition>\n'
+            '  </extension>\n' % (name, expression, data))
+
+
 class NumberPathTest(CallTestCase):
 
     # ---- direct dials ----
@@ -133,11 +142,7 @@ class NumberPathTest(CallTestCase):
         0090555123456 through ^(\\d+)$ -> sofia/gateway/skype/$1 used to go out. Now the
         gateway's rule applies: refused no_match; 00493012345 goes out."""
         k, cli, internal = self.start_dialplan(
-            '  <extension name="out">\n'
-            '    <condition field="destination_number" expression="^(\\d+)$">\n'
-            '      <action application="bridge" data="sofia/gateway/skype/$1"/>\n'
-            '    </condition>\n'
-            '  </extension>\n', dial_prefix="004930123")
+            bridge_extension("out", "^(\\d+)$", "sofia/gateway/skype/$1"), dial_prefix="004930123")
         pstn = self.pstn("dp_uas_answer", k, timeout=60, max_calls=1)
         mark = len(cli.events)
         self.refused_call(cli, internal, "0090555123456")
@@ -155,11 +160,8 @@ class NumberPathTest(CallTestCase):
         relayed)."""
         kport = free_port()
         k, cli, internal = self.start_dialplan(
-            '  <extension name="external">\n'
-            '    <condition field="destination_number" expression="^9(\\d+)$">\n'
-            '      <action application="bridge" data="sofia/external/$1@127.0.0.1:%d"/>\n'
-            '    </condition>\n'
-            '  </extension>\n' % kport, kamailio_port=kport, dial_prefix="00")
+            bridge_extension("external", "^9(\\d+)$", "sofia/external/$1@127.0.0.1:%d" % kport),
+            kamailio_port=kport, dial_prefix="00")
         pstn = self.pstn("dp_uas_answer", k, timeout=60, max_calls=1)
         for number, reason in (("9112", "emergency"), ("94930123456", "no_match"),
                                ("9000112", "emergency")):
@@ -178,11 +180,8 @@ class NumberPathTest(CallTestCase):
         went to that port past dial-prefix 00) and the other port hears nothing."""
         other = free_port(udp=True, tcp=False)
         k, cli, internal = self.start_dialplan(
-            '  <extension name="other-port">\n'
-            '    <condition field="destination_number" expression="^9(\\d+)$">\n'
-            '      <action application="bridge" data="sip:$1@127.0.0.1:%d"/>\n'
-            '    </condition>\n'
-            '  </extension>\n' % other, wait_reged=False, register="false", dial_prefix="00")
+            bridge_extension("other-port", "^9(\\d+)$", "sip:$1@127.0.0.1:%d" % other),
+            wait_reged=False, register="false", dial_prefix="00")
         uas = self.start_sipp("dp_uas_answer", port=other, timeout=60, max_calls=1)
         for number, reason in (("94930123456", "no_match"), ("9112", "emergency")):
             mark = len(cli.events)
@@ -198,11 +197,7 @@ class NumberPathTest(CallTestCase):
         gets nothing; 71000 reaches it."""
         uas_port = free_port(udp=True, tcp=False)
         k, cli, internal = self.start_dialplan(
-            '  <extension name="direct">\n'
-            '    <condition field="destination_number" expression="^7(\\+?\\d+)$">\n'
-            '      <action application="bridge" data="sip:$1@127.0.0.1:%d"/>\n'
-            '    </condition>\n'
-            '  </extension>\n' % uas_port)
+            bridge_extension("direct", "^7(\\+?\\d+)$", "sip:$1@127.0.0.1:%d" % uas_port))
         uas = self.start_sipp("dp_uas_answer", port=uas_port, timeout=60, max_calls=1)
         for number in ("7112", "7000911", "7+44999"):
             self.refused_call(cli, internal, number)
@@ -326,11 +321,7 @@ class NumberPathTest(CallTestCase):
         phone's call ends, and the trunk sees no INVITE."""
         uas_port = free_port(udp=True, tcp=False)
         k, cli, internal = self.start_dialplan(
-            '  <extension name="direct">\n'
-            '    <condition field="destination_number" expression="^7(\\d+)$">\n'
-            '      <action application="bridge" data="sip:$1@127.0.0.1:%d"/>\n'
-            '    </condition>\n'
-            '  </extension>\n' % uas_port)
+            bridge_extension("direct", "^7(\\d+)$", "sip:$1@127.0.0.1:%d" % uas_port))
         uas = self.start_sipp("call_uas_redirect", port=uas_port, timeout=30, max_calls=4,
                               keys={"redirect_to": "sip:0900123456@127.0.0.1:%d" % k.port})
         mark = len(cli.events)
@@ -353,11 +344,7 @@ class NumberPathTest(CallTestCase):
         expansion into two targets). Refused 403 with nothing sent; so are '|' and a
         '/' that would move the gateway; 004930123456 goes out."""
         k, cli, internal = self.start_dialplan(
-            '  <extension name="out">\n'
-            '    <condition field="destination_number" expression="^00">\n'
-            '      <action application="bridge" data="sofia/gateway/skype/${destination_number}"/>\n'
-            '    </condition>\n'
-            '  </extension>\n')
+            bridge_extension("out", "^00", "sofia/gateway/skype/${destination_number}"))
         pstn = self.pstn("dp_uas_answer", k, timeout=60, max_calls=1)
         for number in ("00x,sofia/gateway/skype/4930123456", "00x|sofia/gateway/skype/4930123456",
                        "00/../skype/4930123456"):
