@@ -241,10 +241,8 @@ static int dtmf_op(sc_session *s, void *p)
     }
     for (const char *d = op->text; *d; d++) {
         char body[64];
-        g_snprintf(body, sizeof body, "Signal=%c\r\nDuration=160\r\n", *d);
-        nua_info(op->c->nh, SC_CALL_NO_RESTARTS, SIPTAG_CONTENT_TYPE_STR("application/dtmf-relay"),
-                 SIPTAG_PAYLOAD_STR(body),
-                 TAG_END());
+        int n = g_snprintf(body, sizeof body, "Signal=%c\r\nDuration=160\r\n", *d);
+        sc_call_info_send(op->c, "application/dtmf-relay", body, (size_t)n);
     }
     return SC_OK;
 }

@@ -34,8 +34,8 @@ static void emit_info_digit(sc_call *c, char digit)
     sc_session_emit(c->s, ev);
 }
 
-/* The bridged leg hears the digit as it was sent; its answer (nua_r_info)
- * is not ours to act on. */
+/* Whether the call can carry a digit now (ours, or one relayed to it: the
+ * bridged leg hears it as it was sent, in its own INFO queue). */
 bool sc_call_can_carry_dtmf(const sc_call *c)
 {
     int st = sc_call_state_of(c);
@@ -49,8 +49,7 @@ static void relay_to_peer(sc_call *c, const sip_t *sip)
         if (peer) sc_log(SC_LOG_DEBUG, "call %d: INFO digit not relayed: call %d is not up", c->id, peer->id);
         return;
     }
-    nua_info(peer->nh, SC_CALL_NO_RESTARTS, SIPTAG_CONTENT_TYPE(sip->sip_content_type),
-             SIPTAG_PAYLOAD(sip->sip_payload), TAG_END());
+    sc_call_info_send(peer, sip->sip_content_type->c_type, sip->sip_payload->pl_data, sip->sip_payload->pl_len);
 }
 
 void sc_call_on_info(sc_call *c, const sip_t *sip)

@@ -604,6 +604,9 @@ void sc_calls_on_event(sc_session *s, sc_call *c, nua_event_t event, int status,
     case nua_r_bye:
         if (status >= 300) bye_response(c, status, sip);
         break;
+    case nua_r_info:
+        sc_call_info_answered(c, status, phrase, sip);
+        break;
     case nua_i_info:   /* DTMF by SIP INFO */
         sc_call_on_info(c, sip);
         break;

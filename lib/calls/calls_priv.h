@@ -123,11 +123,15 @@ void sc_bridge_leg_ended(sc_call *c);
  * unanswered keeps the call up, and billed. Only then: an INVITE still pending
  * (ours before the answer, a re-INVITE, Sofia's session refresh) would follow a
  * redirect again. Re-INVITEs and INFOs go with SC_CALL_NO_RESTARTS: a challenge
- * to a re-INVITE is answered by sending it again ourselves (dialog_auth.c); one
- * to an INFO fails that INFO alone, and the call goes on. */
+ * to either is answered by sending it again ourselves (dialog_auth.c,
+ * info_queue.c). */
 #define SC_CALL_BYE_RESTARTS(c) \
     TAG_IF(sc_call_is_answered(c) && !(c)->media_reinvite && !(c)->relaying_reinvite, NUTAG_RETRY_COUNT(3))
 void sc_call_finish(sc_call *c);                           /* ENDED + event + bridge + forget */
+
+/* info_queue.c: our INFOs, in order, one in flight (stack thread) */
+void sc_call_info_send(sc_call *c, const char *type, const char *body, size_t len);
+void sc_call_info_answered(sc_call *c, int status, const char *phrase, const sip_t *sip);  /* nua_r_info */
 
 /* session_timer.c: the gateway's session timers on the call's first INVITE or answer */
 void sc_call_take_session_timers(sc_call *c, const sc_gateway *gw);

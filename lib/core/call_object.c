@@ -51,6 +51,7 @@ SC_API void sc_call_unref(sc_call *c)
     SC_FREE_ALL(c->gateway, c->matched_by, c->destination, c->caller_number, c->caller_name,
                 c->sip_call_id, c->to, c->source, c->invite_text, c->cause, c->remote_sdp,
                 c->local_sdp, c->final_phrase, c->inv_parts, c->relayed_offer);
+    g_queue_clear_full(&c->info_out, g_free);
     g_mutex_clear(&c->lock);
     g_free(c);
 }

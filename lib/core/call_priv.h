@@ -52,6 +52,9 @@ struct sc_call {
     char remote_target[256];    /* the far end's Contact URI, "" unknown (calls/dialog_auth.c) */
     char *relayed_offer;        /* the SDP of a re-INVITE we relay on this leg, for a send anew */
     int session_timeout, min_se; /* its gateway's session timers, 0 0 for none (calls/session_timer.c) */
+    GQueue info_out;            /* our INFOs, one in flight at a time: "type\0body" blocks (calls/info_queue.c) */
+    bool info_in_flight;
+    int info_auth_rounds;       /* challenges answered to the INFO in flight */
     /* a dial-out: its INVITE's parts, so that we can send it anew with our
      * answer to the trunk's challenge (calls/call_dial.c); NULL otherwise.
      * One block holds them all; the parts point into it. */

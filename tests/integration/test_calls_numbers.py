@@ -239,17 +239,20 @@ class NumberPathTest(CallTestCase):
         self.assertEqual([e.get("user") for e in self.sipp_events(uas, "bye_auth")], ["skype"], uas.describe())
         self.assert_quit_clean(cli)
 
-    def hold_media_call(self, scenario):
-        """A media call dialled out to the PSTN side playing @scenario, answered, then
-        put on hold; returns (cli, uas, call, mark) with mark the event index before
-        the hold."""
-        k, cli = self.trunk(cli_args=["--media"], dial_prefix="00")
+    def answered_call_then(self, scenario, command, media=False):
+        """A call dialled out to the PSTN side playing @scenario (with our media or
+        not), answered, then `command % call` sent; returns (cli, uas, call, mark) with
+        mark the event index before the command."""
+        k, cli = self.trunk(cli_args=["--media"] if media else [], dial_prefix="00")
         uas = self.pstn(scenario, k, max_calls=1, timeout=30)
         call = self.dial(cli, "004930123456")
         self.wait_call(cli, call, "answered")
         mark = len(cli.events)
-        cli.send("hold %d" % call)
+        cli.send(command % call)
         return cli, uas, call, mark
+
+    def hold_media_call(self, scenario):
+        return self.answered_call_then(scenario, "hold %d", media=True)
 
     def test_a_challenged_reinvite_is_answered(self):
         """The far end challenges our hold re-INVITE (407). Sofia answers nothing inside a
@@ -287,6 +290,38 @@ class NumberPathTest(CallTestCase):
         self.assert_sipp_ok(uas)
         self.assertEqual([r.get("user") for r in self.sipp_events(uas, "reinvite_auth")], ["skype"], uas.describe())
         self.assertEqual([r.get("user") for r in self.sipp_events(uas, "bye_auth")], ["skype"], uas.describe())
+        self.assert_quit_clean(cli)
+
+    def test_a_challenged_info_is_answered_in_order(self):
+        """DTMF by INFO (no media of ours) to a far end that challenges the first INFO
+        (407): the library sends that digit again with the gateway's credentials (the
+        digest's uri the far end's Contact) before the next one; the far end hears
+        4, 4 with credentials, then 7: no digit lost, none out of order. Sofia sent
+        every INFO at once and a challenged one failed alone."""
+        cli, uas, call, mark = self.answered_call_then("call_uas_info_challenge", "dtmf %d 47")
+        self.wait_sipp_event(uas, "info", signal="7")
+        cli.send("hangup %d" % call)
+        self.assert_ended(cli, call, "NORMAL_CLEARING", "local")
+        self.assert_sipp_ok(uas)
+        infos = self.sipp_events(uas, "info")
+        self.assertEqual([(r.get("signal"), r.get("user")) for r in infos],
+                         [("4", "none"), ("4", "skype"), ("7", "none")], uas.describe())
+        self.assertTrue(infos[1].get("uri", "").startswith("sip:pstn@"), uas.describe())
+        self.assertEqual([e for e in cli.events_since(mark) if e.get("event") == "media_error"], [], cli.describe())
+        self.assert_quit_clean(cli)
+
+    def test_a_refused_info_is_told_and_the_next_digit_goes(self):
+        """The far end answers our first DTMF INFO with 501: a media_error names the
+        status and the digit, and the next digit still goes (the queue moves on)."""
+        cli, uas, call, mark = self.answered_call_then("call_uas_info_refused", "dtmf %d 47")
+        err = cli.wait_for(match(event="media_error", call=call), 10, after=mark)
+        self.assertIn("501", err.get("message", ""), cli.describe())
+        self.assertIn("Signal=4", err.get("message", ""), cli.describe())
+        self.wait_sipp_event(uas, "info", signal="7")
+        cli.send("hangup %d" % call)
+        self.assert_ended(cli, call, "NORMAL_CLEARING", "local")
+        self.assert_sipp_ok(uas)
+        self.assertEqual([r.get("signal") for r in self.sipp_events(uas, "info")], ["4", "7"], uas.describe())
         self.assert_quit_clean(cli)
 
     def test_a_refused_session_refresh_does_not_end_the_call(self):
