@@ -274,6 +274,7 @@ bool sc_dial_invite_with_credentials(sc_call *c, int status, const sip_t *sip, c
      * nothing to restart): its handle goes, the same Call-ID goes on. */
     nua_handle_bind(c->nh, NULL);
     nua_handle_destroy(c->nh);
+    sc_call_info_drop(c, "the INVITE was sent anew (an INFO in early media was on the handle it left)");
     invite_on_new_handle(c, sip && sip->sip_call_id ? sip->sip_call_id->i_id : NULL, line);
     sc_digest_free(line);
     return true;

@@ -10,6 +10,7 @@
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/su_tag_io.h>
 #include <sofia-sip/msg_addr.h>
+#include <sofia-sip/sip_util.h>
 
 #include "calls_priv.h"
 #include "addr.h"
@@ -237,7 +238,7 @@ void sc_calls_on_incoming(sc_session *s, nua_t *nua, nua_handle_t *nh, const sip
 
     c = sc_call_new(s, SC_CALL_INBOUND, a.gateway);
     c->channel_counted = a.channel_taken;  /* sc_calls_add() counts the others */
-    if (a.gw) sc_call_take_session_timers(c, a.gw);
+    if (a.gw) sc_call_take_caller_session_timers(c, a.gw, sip);
     c->nua = nua;
     g_free(c->matched_by);
     c->matched_by = g_strdup(a.matched_by);
@@ -463,6 +464,37 @@ static void note_redirect(const sc_call *c, int status, const sip_t *sip)
            to && to->url_host ? to->url_host : "");
 }
 
+/* The answer to Sofia's own re-INVITE of an answered call (its session
+ * refresh). Never the call's own INVITE: neither its state (a 1xx would take
+ * an answered call back to ringing) nor its end. A 2xx may move the far
+ * end's media. A failure ends the call only when it ends the dialog (RFC
+ * 3261 14.1, RFC 4028 10: a 408 or 481, and the codes Sofia treats so, after
+ * which Sofia ends the session and tells us by its state); after any other
+ * the call goes on until the session expires, which a later re-INVITE (a
+ * hold) renews. Not a bridged leg's failure either: its caller stays. */
+static void on_refresh_response(sc_call *c, int status, const char *phrase, const sip_t *sip)
+{
+    int graceful = 0;
+    if (status < 200) return;
+    if (status < 300) {
+        if (sip && sip->sip_payload && sip->sip_payload->pl_len) {
+            sc_call_set_remote_sdp(c, sip->sip_payload->pl_data, sip->sip_payload->pl_len);
+            if (c->media) {
+                char *answer = g_strndup(sip->sip_payload->pl_data, sip->sip_payload->pl_len);
+                sc_call_media_take_answer(c, answer);   /* a media_error when it cannot */
+                g_free(answer);
+            }
+        }
+        return;
+    }
+    if (sip_response_terminates_dialog(status, sip_method_invite, &graceful) || graceful) {
+        if (!c->ending) remote_ends(c, status, NULL);
+        return;
+    }
+    sc_log(SC_LOG_INFO, "call %d: the session refresh got %d %s: the call goes on", c->id, status,
+           phrase ? phrase : "");
+}
+
 static void on_invite_response(sc_call *c, int status, const char *phrase, const sip_t *sip)
 {
     bool has_sdp = sip && sip->sip_payload && sip->sip_payload->pl_len;
@@ -483,18 +515,8 @@ static void on_invite_response(sc_call *c, int status, const char *phrase, const
                    c->id, status);
         return;
     }
-    if (!c->relaying_reinvite && !c->media_reinvite && sc_call_is_answered(c) && status >= 300) {
-        /* Sofia's session refresh failed. Only a 408 or 481 ends the dialog
-         * (RFC 3261 14.1, RFC 4028 10; Sofia then ends it and tells us by
-         * its state); after any other failure the call goes on until the
-         * session expires, which a later re-INVITE (a hold) renews. Not a
-         * bridged leg's failure either: its caller stays connected. */
-        if (status == 408 || status == 481) {
-            if (!c->ending) remote_ends(c, status, NULL);
-        } else {
-            sc_log(SC_LOG_INFO, "call %d: the session refresh got %d %s: the call goes on", c->id, status,
-                   phrase ? phrase : "");
-        }
+    if (!c->relaying_reinvite && !c->media_reinvite && sc_call_is_answered(c)) {
+        on_refresh_response(c, status, phrase, sip);
         return;
     }
     if (c->relaying_reinvite) {

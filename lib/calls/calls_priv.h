@@ -132,9 +132,12 @@ void sc_call_finish(sc_call *c);                           /* ENDED + event + br
 /* info_queue.c: our INFOs, in order, one in flight (stack thread) */
 void sc_call_info_send(sc_call *c, const char *type, const char *body, size_t len);
 void sc_call_info_answered(sc_call *c, int status, const char *phrase, const sip_t *sip);  /* nua_r_info */
+void sc_call_info_drop(sc_call *c, const char *why);   /* what waits or is in flight: one media_error */
 
-/* session_timer.c: the gateway's session timers on the call's first INVITE or answer */
+/* session_timer.c: the gateway's session timers on the call's first INVITE
+ * (a dial-out) or our answer (a call from the trunk whose INVITE offered them) */
 void sc_call_take_session_timers(sc_call *c, const sc_gateway *gw);
+void sc_call_take_caller_session_timers(sc_call *c, const sc_gateway *gw, const sip_t *invite);
 /* Writes the tags that differ from Sofia's defaults and a TAG_END into
  * `tags` (room for 3); returns how many before the end. */
 #define SC_CALL_SESSION_TIMER_TAGS 3

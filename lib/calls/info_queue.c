@@ -1,17 +1,19 @@
 /* Our INFOs inside a call (DTMF by INFO, or a digit relayed from the other
  * leg), one at a time, in order.
  *
- * Sofia would send each at once; with no restarts (calls_priv.h) a 401/407
- * to one failed that digit alone, and with several in flight its answer
- * could not be matched to its body. So the call keeps its own queue: the
- * next INFO goes when the one before has its final answer, a challenged one
- * is sent again with the gateway's credentials before anything behind it
- * (the digits keep their order), and a refused one is told as a media_error
- * naming the status. */
+ * With no restarts (calls_priv.h) Sofia answers no challenge to an INFO,
+ * and a challenged INFO sent again through Sofia would queue behind the
+ * digits sent after it. So the call keeps its own queue: the next INFO goes
+ * when the one before has its final answer, a challenged one is sent again
+ * with the gateway's credentials before anything behind it (the digits keep
+ * their order), a refused one is told as a media_error naming the status,
+ * and when the dialog is gone (408, 481, ...) what waits is dropped with one
+ * notice rather than failing digit by digit. */
 #include <string.h>
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_status.h>
+#include <sofia-sip/sip_util.h>
 
 #include "calls_priv.h"
 #include "registration_priv.h"
@@ -68,11 +70,32 @@ static bool answer_challenge(sc_call *c, int status, const sip_t *sip)
     return true;
 }
 
+void sc_call_info_drop(sc_call *c, const char *why)
+{
+    guint n = g_queue_get_length(&c->info_out);
+    char *text;
+    c->info_in_flight = false;
+    c->info_auth_rounds = 0;
+    if (!n) return;
+    text = g_strdup_printf("%u INFO(s) not delivered: %s", n, why);
+    sc_log(SC_LOG_WARNING, "call %d: %s", c->id, text);
+    sc_call_media_notice(c, "media_error", SC_ESIP, text);
+    g_free(text);
+    g_queue_clear_full(&c->info_out, g_free);
+}
+
 void sc_call_info_answered(sc_call *c, int status, const char *phrase, const sip_t *sip)
 {
     char *item;
+    int graceful = 0;
     if (status < 200 || !c->info_in_flight) return;
     if ((status == 401 || status == 407) && c->nh && answer_challenge(c, status, sip)) return;
+    if (status >= 700 || sip_response_terminates_dialog(status, sip_method_info, &graceful)) {
+        char *why = g_strdup_printf("the dialog is gone (%d %s)", status, phrase ? phrase : "");
+        sc_call_info_drop(c, why);
+        g_free(why);
+        return;
+    }
     item = g_queue_pop_head(&c->info_out);
     c->info_auth_rounds = 0;
     if (status >= 300 && item) {

@@ -287,10 +287,12 @@ bool sc_nat_on_registered(sc_reg *r, const sip_t *sip)
     if (n->detected != was)
         sc_log(SC_LOG_INFO, "gateway %s: %s (registrar sees %s:%d, local %s:%d)", r->gw->name,
                n->detected ? "behind NAT" : "no NAT", host, port, local_host(r), local_port(r));
-    if (n->detected && !was && !contact_mapped_port(r, sip, port))
+    if (n->detected && !was && udp != (r->gw->register_transport == SC_TRANSPORT_UDP))
         sc_log(SC_LOG_WARNING, "gateway %s: behind NAT, the REGISTER went over %s but the Contact is %s: "
                "the NAT holds no mapping for the trunk's requests to that Contact; set register-transport "
-               "to the register-proxy's transport", r->gw->name, udp ? "UDP" : "TCP/TLS", udp ? "TCP" : "UDP");
+               "to the register-proxy's transport", r->gw->name, udp ? "UDP" : "TCP/TLS",
+               r->gw->register_transport == SC_TRANSPORT_UDP ? "UDP"
+               : r->gw->register_transport == SC_TRANSPORT_TLS ? "TLS" : "TCP");
     /* contact-host, a literal or STUN ext-sip-ip: the user has said what to put
      * (a STUN answer that came while this REGISTER was on its way still needs
      * registering) */

@@ -61,18 +61,23 @@ class InboundCallTest(CallTestCase):
         self.assert_quit_clean(cli)
 
     def test_answer_carries_the_gateways_session_timer(self):
-        """session-timeout 600 on the gateway: our 200 to the trunk's call asks for a
-        600-s session timer that we refresh (Session-Expires: 600;refresher=uas), with
-        no Require (the caller offered none and we refresh ourselves)."""
+        """session-timeout 600 on the gateway. A caller that offers session timers
+        (Supported: timer, Session-Expires: 1800) gets 600 in our 200, the caller to
+        refresh (Session-Expires: 600;refresher=uac, Require: timer). One that offers
+        none gets none: it would make us the refresher of a call we did not open,
+        whose refresh Sofia sends without an offer."""
         k, cli = self.trunk(cli_args=["--on-incoming", "answer"], session_timeout="600")
-        uac = self.caller("call_uac_bye", k.port, duration_ms=300)
-        call = self.assert_incoming(cli, k, uac)["call"]
-        self.assert_ended(cli, call, "NORMAL_CLEARING", "remote", 200, direction="inbound")
-        self.assert_sipp_ok(uac)
-        answer = [m for m in uac.sip_messages("received") if m.code == 200 and "INVITE" in m.header("CSeq")]
-        self.assertTrue(answer, uac.messages()[-3000:])
-        self.assertEqual(answer[0].header("Session-Expires"), "600;refresher=uas", uac.messages()[-3000:])
-        self.assertIsNone(answer[0].header("Require"), uac.messages()[-3000:])
+        for scenario, expires, require in (("call_uac_bye_timer", "600;refresher=uac", "timer"),
+                                           ("call_uac_bye", None, None)):
+            mark = len(cli.events)
+            uac = self.caller(scenario, k.port, duration_ms=300)
+            call = cli.wait_for(match(event="incoming_call"), 15, after=mark)["call"]
+            self.assert_ended(cli, call, "NORMAL_CLEARING", "remote", 200, direction="inbound")
+            self.assert_sipp_ok(uac)
+            answer = [m for m in uac.sip_messages("received") if m.code == 200 and "INVITE" in m.header("CSeq")]
+            self.assertTrue(answer, uac.messages()[-3000:])
+            self.assertEqual(answer[0].header("Session-Expires"), expires, uac.messages()[-3000:])
+            self.assertEqual(answer[0].header("Require"), require, uac.messages()[-3000:])
         self.assert_quit_clean(cli)
 
     def test_ring_answer_dtmf_and_local_hangup(self):
