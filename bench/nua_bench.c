@@ -232,7 +232,11 @@ static void nua_cb(nua_event_t event, int status, char const *phrase, nua_t *nua
             h = calloc(1, sizeof *h);
             nua_handle_bind(nh, h);
             a->incoming++;
+            /* as the library answers a caller that offered no session
+             * timer: none (the stack's 1800 would make us the refresher) */
             nua_respond(nh, SIP_200_OK, SIPTAG_CONTENT_TYPE_STR("application/sdp"), SIPTAG_PAYLOAD_STR(BENCH_SDP),
+                        TAG_IF(!(sip && (sip->sip_session_expires || sip_has_feature(sip->sip_supported, "timer"))),
+                               NUTAG_SESSION_TIMER(0)),
                         TAG_END());
         }
         break;
@@ -374,6 +378,10 @@ static void *run_bench(void *p)
                             NUTAG_OUTBOUND("no-options-keepalive no-validate no-natify no-use-rport"),
                             NUTAG_KEEPALIVE(0), NUTAG_AUTOANSWER(0), NUTAG_MEDIA_ENABLE(0), NUTAG_ENABLEMESSAGE(0),
                             NTATAG_SIP_T1X64(8000),
+                            /* session timers as the library's trunk stack has
+                             * them (FreeSWITCH's 1800 s, offered: Sofia's
+                             * unset default offers none): the same work */
+                            NUTAG_SESSION_TIMER(1800),
                             /* the SIP socket's receive buffer the library asks
                              * for by default (SC_UDP_RECEIVE_BUFFER_DEFAULT):
                              * both stacks queue a burst alike */

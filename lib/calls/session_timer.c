@@ -4,7 +4,8 @@
  * the call (they set that handle's parameters as it is sent).
  *
  * A dial-out offers the gateway's Session-Expires (1800 s by default, as
- * FreeSWITCH does; Sofia left alone offers none) and Min-SE. When the far
+ * FreeSWITCH does, set once on the trunk's stack: Sofia left alone offers
+ * none) and Min-SE. When the far
  * end does not do timers we refresh, by sending our INVITE again, offer and
  * all. Our answer to the trunk's call takes the gateway's Session-Expires
  * only when the caller offered timers: a caller that does not would make us
@@ -28,18 +29,21 @@
 /* Sofia's own Min-SE (nua_params.c), FreeSWITCH's default too: no tag. */
 #define SOFIA_MIN_SE 120
 
+/* The trunk's stack offers SC_SESSION_TIMEOUT_DEFAULT itself (session.c):
+ * only another value is a tag of the call's. */
 void sc_call_take_session_timers(sc_call *c, const sc_gateway *gw)
 {
-    c->timers_set = true;
+    c->timers_set = gw->session_timeout != SC_SESSION_TIMEOUT_DEFAULT;
     c->session_timeout = gw->session_timeout;
     c->min_se = gw->minimum_session_expires;
 }
 
 void sc_call_take_caller_session_timers(sc_call *c, const sc_gateway *gw, const sip_t *invite)
 {
-    if (!invite->sip_session_expires && !sip_has_feature(invite->sip_supported, "timer")) return;
-    c->timers_set = true;
-    c->session_timeout = gw->session_timeout;
+    bool offered = invite->sip_session_expires || sip_has_feature(invite->sip_supported, "timer");
+    /* Not offered: 0, or the stack's default would make us the refresher. */
+    c->session_timeout = offered ? gw->session_timeout : 0;
+    c->timers_set = c->session_timeout != SC_SESSION_TIMEOUT_DEFAULT;
     c->min_se = 0;
 }
 
@@ -47,8 +51,7 @@ int sc_call_session_timer_tags(const sc_call *c, tagi_t *tags)
 {
     int n = 0;
     if (c->timers_set) tags[n++] = (tagi_t){ NUTAG_SESSION_TIMER((unsigned)c->session_timeout) };
-    if (c->timers_set && c->min_se && c->min_se != SOFIA_MIN_SE)
-        tags[n++] = (tagi_t){ NUTAG_MIN_SE((unsigned)c->min_se) };
+    if (c->min_se && c->min_se != SOFIA_MIN_SE) tags[n++] = (tagi_t){ NUTAG_MIN_SE((unsigned)c->min_se) };
     tags[n] = (tagi_t){ TAG_END() };
     return n;
 }

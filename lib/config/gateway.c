@@ -683,7 +683,7 @@ sc_gateway *sc_gw_new_unchecked(const char *name)
     gw->context = g_strdup("public");
     gw->channels_busy_code = 486;
     gw->nat_options_ping = true;
-    gw->session_timeout = 1800;
+    gw->session_timeout = SC_SESSION_TIMEOUT_DEFAULT;
     gw->minimum_session_expires = 120;
     gw->get_buf = g_malloc0(N_KNOWN_PARAMS * SLOT_SIZE);
     refresh_derived(gw);

@@ -60,6 +60,7 @@ struct sc_gateway {
     bool nat_options_ping;     /* nat-options-ping: keepalive OPTIONS behind NAT (default true) */
     int tcp_keepalive;         /* tcp-keepalive: CRLF keepalive every N ms, UDP and TCP (0 = off) */
     int session_timeout;       /* session-timeout: Session-Expires we offer, s (1800; 0 = no timer) */
+#define SC_SESSION_TIMEOUT_DEFAULT 1800   /* also the trunk stack's own (session.c): no tag per call */
     int minimum_session_expires; /* minimum-session-expires: our Min-SE, s (120; RFC 4028: >= 90) */
     /* media (FreeSWITCH's names), read by calls/ through sc_gateway_get() and
      * checked by the media engine's sc_media_config_from_params() */

@@ -51,7 +51,7 @@ struct sc_call {
     int dialog_auth_rounds;     /* challenges answered to our BYE or re-INVITE in flight */
     char remote_target[256];    /* the far end's Contact URI, "" unknown (calls/dialog_auth.c) */
     char *relayed_offer;        /* the SDP of a re-INVITE we relay on this leg, for a send anew */
-    bool timers_set;            /* its gateway's session timers go with it (calls/session_timer.c): */
+    bool timers_set;            /* session_timeout goes as a tag (calls/session_timer.c): */
     int session_timeout, min_se; /* Session-Expires (0: none offered), Min-SE (0: the stack's) */
     GQueue info_out;            /* our INFOs, one in flight at a time: "type\0body" blocks (calls/info_queue.c) */
     bool info_in_flight;

@@ -433,6 +433,11 @@ static int stack_up(sc_session *s)
                          * its own. */
                         NUTAG_OUTBOUND("no-options-keepalive no-validate no-natify no-use-rport"),
                         NUTAG_KEEPALIVE(0),
+                        /* Session timers as FreeSWITCH's profile has them:
+                         * 1800 s offered (Sofia's own default offers none).
+                         * Set once here, a dial-out with the default needs
+                         * no tag of its own (calls/session_timer.c). */
+                        NUTAG_SESSION_TIMER(SC_SESSION_TIMEOUT_DEFAULT),
                         /* rport on TCP/TLS too: behind NAT the answer's
                          * received/rport name the connection's public end,
                          * which the Contact needs (nat.c). */

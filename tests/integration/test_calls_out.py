@@ -57,6 +57,10 @@ class DialOutTest(CallTestCase):
         self.assertEqual(uri_user(inv[0].ruri), NUMBER, "Request-URI the PSTN got: %s" % inv[0].ruri)
         self.assertIn("m=audio", inv[0].body, "the offer reached the PSTN side")
         self.assertEqual(inv[0].header("Content-Type"), "application/sdp")
+        # session timers offered as FreeSWITCH does (session-timeout 1800, Min-SE 120):
+        # a far end that vanishes ends the call at the next refresh, freeing the channel
+        self.assertEqual((inv[0].header("Session-Expires"), inv[0].header("Min-SE")), ("1800", "120"),
+                         inv[0].text())
         self.wait_sipp_event(uas, "answered")
         live = self.live_calls(cli)
         self.assertEqual(len(live), 1, cli.describe())
